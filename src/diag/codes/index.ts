@@ -1,0 +1,18 @@
+// THE code table: every diagnostic code entrylab can print, with a one-line title. Codes are
+// stable: never reuse or renumber one. Each stage owns a range, in its own file:
+//   E0xxx usage and options (cli)      E1xxx preprocessor (cpp)
+//   E2xxx assembler syntax             E3xxx assembler semantics
+//   E4xxx objects and images (obj)     E5xxx linker
+//   E6xxx handler-C (cc)               E7xxx machine and runs (vm)
+// Warnings use W with the same ranges.
+import { CLI_CODES } from "./cli.js";
+import { CPP_CODES } from "./cpp.js";
+import { ASM_CODES } from "./asm.js";
+import { OBJ_CODES } from "./obj.js";
+
+export const CODES: Readonly<Record<string, string>> = {
+  ...CLI_CODES,
+  ...CPP_CODES,
+  ...ASM_CODES,
+  ...OBJ_CODES,
+};
