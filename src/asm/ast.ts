@@ -95,3 +95,37 @@ export interface ParsedLine {
   statements: Statement[];
   errors: ParseError[];
 }
+
+/** What a non-constant term of an expression is relative to. */
+export type ValueBase =
+  | { kind: "section"; section: number } // a location in a section (offset in `addend`)
+  | { kind: "undef"; name: string }; // a symbol not defined (yet, or in this file)
+
+/**
+ * The value of an expression, in GNU as's terms: a constant, plus at most one added base and at
+ * most one subtracted base. `foo + 4` (foo in .text at 0x10) is {addend 0x14, add .text};
+ * `1b - .` across sections is {add .text, sub .altinstructions} and becomes a PC-relative
+ * relocation; a difference of two locations in one section folds to a constant.
+ */
+export interface Value {
+  addend: bigint;
+  add?: ValueBase;
+  sub?: ValueBase;
+  /** Set when the expression is a bare register (only comparisons may use it). */
+  reg?: Register;
+}
+
+export interface EvalContext {
+  /** A symbol's value: defined → section/abs value; not defined → {add: undef}. */
+  symbol(name: string, span: Span): Value;
+  /** A numeric local label reference `1b`/`1f`. */
+  localRef(label: string, dir: "b" | "f", span: Span): Value;
+  /** The location counter. */
+  dot(span: Span): Value;
+}
+
+export interface EvalError {
+  error: string;
+  code: string;
+  span: Span;
+}
