@@ -9,10 +9,12 @@ import { CLI_CODES } from "./cli.js";
 import { CPP_CODES } from "./cpp.js";
 import { ASM_CODES } from "./asm.js";
 import { OBJ_CODES } from "./obj.js";
+import { VM_CODES } from "./vm.js";
 
 export const CODES: Readonly<Record<string, string>> = {
   ...CLI_CODES,
   ...CPP_CODES,
   ...ASM_CODES,
   ...OBJ_CODES,
+  ...VM_CODES,
 };
