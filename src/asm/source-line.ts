@@ -1,0 +1,109 @@
+// Logical source lines as the assembler reads them, each able to map a column of its text back to
+// a source Loc. Lines come from cpp output (CppLine), straight from a `.s` file, or from a gas
+// macro / .rept / .irp expansion, in which case the Loc carries the expansion chain.
+import type { ExpansionChain, Loc, SourceFile } from "../diag/index.js";
+
+export interface SourceLine {
+  readonly text: string;
+  /** The Loc of a 0-based column of `text` (end = start + 1). */
+  locAt(col: number): Loc;
+  /** The Loc of [start, end) of `text`. */
+  spanLoc(start: number, end: number): Loc;
+}
+
+/** What cpp produces per line (see src/cpp): the subset the assembler relies on. */
+export interface CppLineLike {
+  text: string;
+  origin: Loc;
+  locAt(col: number): Loc;
+}
+
+/** A line whose text is verbatim from a file at a known offset (a `.s` file, no cpp). */
+export class FileLine implements SourceLine {
+  constructor(
+    readonly text: string,
+    private readonly file: number,
+    private readonly offset: number,
+    private readonly chain: ExpansionChain | undefined,
+  ) {}
+  locAt(col: number): Loc {
+    return this.spanLoc(col, col + 1);
+  }
+  spanLoc(start: number, end: number): Loc {
+    const c = Math.min(start, this.text.length);
+    const e = Math.max(c, Math.min(end, this.text.length));
+    return { file: this.file, start: this.offset + c, end: this.offset + e, chain: this.chain };
+  }
+}
+
+/** Wraps a cpp output line; a span maps to its first column's Loc, widened when contiguous. */
+export class CppSourceLine implements SourceLine {
+  constructor(private readonly line: CppLineLike) {}
+  get text(): string {
+    return this.line.text;
+  }
+  locAt(col: number): Loc {
+    return this.line.locAt(col);
+  }
+  spanLoc(start: number, end: number): Loc {
+    const a = this.line.locAt(start);
+    if (end <= start + 1) return a;
+    const b = this.line.locAt(end - 1);
+    // Widen only when both ends are verbatim text of the same file (the common case).
+    if (b.file === a.file && b.chain === a.chain && b.start - a.start === end - 1 - start) {
+      return { file: a.file, start: a.start, end: b.end, chain: a.chain };
+    }
+    return a;
+  }
+}
+
+/**
+ * A line produced by substituting a macro body line: columns before the first substitution map
+ * to the body line's own text; later columns map to the whole body line. Every Loc carries the
+ * expansion chain of the invocation.
+ */
+export class ExpandedLine implements SourceLine {
+  constructor(
+    readonly text: string,
+    private readonly body: SourceLine,
+    /** Length of the prefix of `text` identical to the body line's text. */
+    private readonly sameUpTo: number,
+    private readonly chain: ExpansionChain,
+  ) {}
+  locAt(col: number): Loc {
+    return this.spanLoc(col, col + 1);
+  }
+  spanLoc(start: number, end: number): Loc {
+    const base =
+      end <= this.sameUpTo
+        ? this.body.spanLoc(start, end)
+        : this.body.spanLoc(0, this.body.text.length);
+    return { file: base.file, start: base.start, end: base.end, chain: this.chain };
+  }
+}
+
+/** Split a file's text into FileLines (for `.s` files and `.include`d files). */
+export function fileLines(file: SourceFile, chain?: ExpansionChain): SourceLine[] {
+  const out: SourceLine[] = [];
+  const text = file.text;
+  let start = 0;
+  while (start <= text.length) {
+    let nl = text.indexOf("\n", start);
+    if (nl < 0) nl = text.length;
+    if (nl === text.length && start === nl) break; // no empty line after a final newline
+    let end = nl;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--; // CRLF
+    out.push(new FileLine(text.slice(start, end), file.id, start, chain));
+    start = nl + 1;
+  }
+  return out;
+}
+
+/** The expansion chain with `site` pushed innermost. */
+export function pushChain(
+  kind: "gas-macro" | "rept" | "irp",
+  name: string,
+  at: Loc,
+): ExpansionChain {
+  return { site: { kind, name, loc: at }, parent: at.chain };
+}
