@@ -7,6 +7,7 @@
 // Warnings use W with the same ranges.
 import { CLI_CODES } from "./cli.js";
 import { CPP_CODES } from "./cpp.js";
+import { ASM_SYNTAX_CODES } from "./asm-syntax.js";
 import { ASM_CODES } from "./asm.js";
 import { OBJ_CODES } from "./obj.js";
 import { VM_CODES } from "./vm.js";
@@ -14,6 +15,7 @@ import { VM_CODES } from "./vm.js";
 export const CODES: Readonly<Record<string, string>> = {
   ...CLI_CODES,
   ...CPP_CODES,
+  ...ASM_SYNTAX_CODES,
   ...ASM_CODES,
   ...OBJ_CODES,
   ...VM_CODES,
