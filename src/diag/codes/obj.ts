@@ -1,2 +1,33 @@
 // Diagnostic codes of the obj stage: code → one-line title. See ./index.ts for the ranges.
-export const OBJ_CODES: Readonly<Record<string, string>> = {};
+// The reader (src/obj/read*.ts) reports each problem of an ELF file with one of these; the
+// location is the command line and the message starts with the file name.
+export const OBJ_CODES: Readonly<Record<string, string>> = {
+  E4001: "truncated ELF header",
+  E4002: "not an ELF file (bad magic)",
+  E4003: "unsupported ELF class (entrylab objects are ELFCLASS64)",
+  E4004: "unsupported data encoding (entrylab objects are little-endian)",
+  E4005: "unsupported ELF version",
+  E4006: "unsupported OS ABI",
+  E4007: "unsupported ELF file type (not an object or an image)",
+  E4008: "wrong machine: not an entrylab object",
+  E4009: "bytecode version mismatch",
+  E4010: "bad ELF header field",
+  E4011: "header table past the end of the file",
+  E4012: "section contents past the end of the file",
+  E4013: "bad string table or string index",
+  E4014: "bad section index",
+  E4015: "unsupported section type or flags",
+  E4016: "bad symbol table",
+  E4017: "bad symbol",
+  E4018: "bad relocation section",
+  E4019: "relocation symbol index out of range",
+  E4020: "unsupported relocation type",
+  E4021: "relocation outside its section",
+  E4022: "bad line table",
+  E4023: "bad program header",
+  E4024: "overlapping segments",
+  E4025: "entry point outside every segment",
+  E4026: "bad alignment (not a power of two)",
+  E4099: "internal error while reading an object",
+  W4001: "entry point in a segment that is not executable",
+};
