@@ -69,6 +69,11 @@ export interface InsnForm {
   readonly flagsUndefined: number;
   /** Requires CPL 0 (#GP(0) otherwise) — SDM vol. 2 per instruction. */
   readonly privileged: boolean;
+  /**
+   * IOPL-sensitive (cli, sti, in, out): #GP(0) when CPL > RFLAGS.IOPL (SDM vol. 1, 18.2.1 and
+   * vol. 2 CLI/STI). Absent means false.
+   */
+  readonly iopl?: boolean;
   /** Prefixes the form may carry: bit (1 << PREFIX_x). LOCK only on memory-destination forms. */
   readonly prefixes: number;
   /** Control-flow class, for basic-block building in the VM and for the disassembler. */

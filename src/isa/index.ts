@@ -1,0 +1,15 @@
+// isa: the x86-64 subset entrylab assembles and runs — registers, THE instruction table (one row
+// per form), the bytecode encoder/decoder, the disassembler and the assembler's operand matcher.
+// A leaf module: it imports nothing outside src/isa.
+export * from "./types.js";
+export * from "./registers.js";
+export { CONDITIONS, conditionHolds } from "./conditions.js";
+export type { Condition } from "./conditions.js";
+export type { IsaForm, SuffixPolicy, Category } from "./spec.js";
+export { FORMS, formByOpcode, formByName, suffixLetter } from "./table.js";
+export { layout, operandBytes, kindBits, MEM_DISP_OFFSET, OPCODE_WORD_SIZE } from "./layout.js";
+export type { Layout } from "./layout.js";
+export { encode, writeMem } from "./encode.js";
+export { decode } from "./decode.js";
+export { disassemble } from "./disasm.js";
+export type { DisassembleOptions } from "./disasm.js";
