@@ -77,6 +77,7 @@ function checkObject(obj: ObjectFile): void {
         `internal: section ${i} (${s.name}) has ${s.data.length} bytes but size ${s.size}`,
       );
     }
+    if (s.name === E.LINES_NAME) throw new Error(`internal: section name ${s.name} is reserved`);
     if (!isPowerOfTwo(s.align)) throw new Error(`internal: section ${s.name} alignment ${s.align}`);
     for (const r of s.relocs) {
       if (r.symbol < 0 || r.symbol >= obj.symbols.length) {

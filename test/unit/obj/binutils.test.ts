@@ -26,7 +26,10 @@ function file(name: string, bytes: Uint8Array): string {
   return path;
 }
 
-function run(tool: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+function run(
+  tool: string,
+  args: string[],
+): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(tool, args, { encoding: "utf8" });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -54,7 +57,9 @@ describe.skipIf(!hasTool("readelf"))("readelf", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Type:\s+EXEC/);
     expect(r.stdout).toMatch(/Entry point address:\s+0xffffffff81000000/);
-    expect(r.stdout).toMatch(/LOAD\s+0x001000 0xffffffff81000000 0x0000000001000000 0x000050 0x000050 R E/);
+    expect(r.stdout).toMatch(
+      /LOAD\s+0x001000 0xffffffff81000000 0x0000000001000000 0x000050 0x000050 R E/,
+    );
     // Sections sit inside their segments.
     expect(r.stdout).toMatch(/00\s+\.text \.rodata/);
     expect(r.stdout).toMatch(/01\s+\.data \.bss/);
