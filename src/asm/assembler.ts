@@ -1,0 +1,273 @@
+// The statement processor: receives statement text from the reader (./reader.ts), parses it
+// (cached by text), and acts on labels, assignments, directives (./directives.ts) and
+// instructions (./insn.ts), writing bytes and fixups into sections (./sections.ts). After the
+// last line, ./layout.ts sizes variable parts and resolves fixups and ./emit.ts builds the object.
+import type { DiagnosticBag, Loc } from "../diag/index.js";
+import { ASM } from "../diag/codes/asm.js";
+import type { EvalError, Expr, ParsedLine, Span, Statement } from "./ast.js";
+import { CODES } from "../diag/index.js";
+import { parseLine } from "./parse-line.js";
+import { AsmSection, type Fixup, type ListingEntry } from "./sections.js";
+import { SymbolTable, displayName } from "./symbols.js";
+import { Binder, Evaluator, type Place } from "./eval.js";
+import type { ReaderSink } from "./reader.js";
+import type { SourceLine } from "./source-line.js";
+import type { SectionType } from "../obj/index.js";
+import { directive } from "./directives.js";
+import { instruction } from "./insn.js";
+
+/** One statement being processed: its line and the column its text starts at. */
+export interface StmtCtx {
+  line: SourceLine;
+  base: number;
+}
+
+/** A line-table entry before layout: a buffer position and a source Loc. */
+export interface PendingLine {
+  frag: number;
+  off: number;
+  loc: Loc;
+}
+
+export class Assembler implements ReaderSink {
+  readonly symbols = new SymbolTable();
+  readonly binder = new Binder(this.symbols);
+  readonly evaluator: Evaluator;
+  readonly sections: AsmSection[] = [];
+  private readonly byName = new Map<string, AsmSection>();
+  sec!: AsmSection;
+  /** `.previous` target. */
+  prev: AsmSection | undefined;
+  readonly stack: { sec: AsmSection; prev: AsmSection | undefined }[] = [];
+  readonly lines = new Map<AsmSection, PendingLine[]>();
+  readonly listing: { sec: AsmSection; entry: ListingEntry }[] | undefined;
+  /** A lone `lock`/`rep` statement waiting for its instruction. */
+  pendingPrefix: { name: string; loc: Loc } | undefined;
+  private readonly cache = new Map<string, ParsedLine>();
+
+  constructor(
+    readonly diags: DiagnosticBag,
+    listing: boolean,
+  ) {
+    this.evaluator = new Evaluator(this.symbols, this.binder, () => this.here());
+    this.listing = listing ? [] : undefined;
+    // gas always creates these three, in this order.
+    this.section(".text", "progbits", { exec: true });
+    this.section(".data", "progbits", { write: true });
+    this.section(".bss", "nobits", { write: true });
+    this.sec = this.sections[0]!;
+  }
+
+  /** The section named `name`, created with the given attributes if new. */
+  section(
+    name: string,
+    type: SectionType,
+    flags: { write?: boolean; exec?: boolean; alloc?: boolean },
+  ): AsmSection {
+    let s = this.byName.get(name);
+    if (!s) {
+      s = new AsmSection(this.sections.length, name, type);
+      s.write = flags.write ?? false;
+      s.exec = flags.exec ?? false;
+      s.alloc = flags.alloc ?? true;
+      this.sections.push(s);
+      this.byName.set(name, s);
+      this.lines.set(s, []);
+    }
+    return s;
+  }
+
+  switchTo(s: AsmSection): void {
+    if (s !== this.sec) this.prev = this.sec;
+    this.sec = s;
+  }
+
+  here(): Place {
+    return { sec: this.sec, frag: this.sec.frag, off: this.sec.size };
+  }
+
+  // ---- ReaderSink ---------------------------------------------------------------------------
+
+  statements(line: SourceLine, start: number, end: number): void {
+    const text = start === 0 && end === line.text.length ? line.text : line.text.slice(start, end);
+    let parsed = this.cache.get(text);
+    if (!parsed) {
+      parsed = parseLine(text);
+      this.cache.set(text, parsed);
+    }
+    const ctx: StmtCtx = { line, base: start };
+    for (const e of parsed.errors) this.diags.error(e.code, this.loc(ctx, e.span), e.message);
+    const sec = this.sec;
+    const frag = sec.frag;
+    const off = sec.size;
+    for (const st of parsed.statements) this.statement(ctx, st);
+    if (this.listing) {
+      const length = sec.frag === frag ? sec.size - off : sec.fragStart[frag + 1]! - off;
+      this.listing.push({
+        sec,
+        entry: { frag, off, length, text: text.trim(), loc: line.spanLoc(start, end) },
+      });
+    }
+  }
+
+  directiveValue(line: SourceLine, start: number, end: number): bigint | undefined {
+    const text = line.text.slice(start, end);
+    const parsed = parseLine(text);
+    const ctx: StmtCtx = { line, base: start };
+    const st = parsed.statements[0];
+    if (parsed.errors.length > 0 || !st || st.kind !== "directive") {
+      const e = parsed.errors[0];
+      if (e) this.diags.error(e.code, this.loc(ctx, e.span), e.message);
+      else this.diags.error(ASM.BAD_ARGS, line.spanLoc(start, end), "expected an expression");
+      return undefined;
+    }
+    const arg = st.args?.[0];
+    if (!arg || arg.kind !== "expr") {
+      this.diags.error(ASM.BAD_ARGS, this.loc(ctx, st.span), `${st.name} needs an expression`);
+      return undefined;
+    }
+    return this.absolute(ctx, arg.expr, `${st.name}`);
+  }
+
+  isDefined(name: string): boolean {
+    return this.symbols.get(name)?.def !== undefined;
+  }
+
+  // ---- statements ---------------------------------------------------------------------------
+
+  loc(ctx: StmtCtx, span: Span): Loc {
+    return ctx.line.spanLoc(ctx.base + span.start, ctx.base + span.end);
+  }
+
+  private statement(ctx: StmtCtx, st: Statement): void {
+    switch (st.kind) {
+      case "label":
+        return this.label(ctx, st.name, st.span);
+      case "assign":
+        if (st.name === ".") return this.org(ctx, st.expr, 0, st.span);
+        return this.assign(ctx, st.name, st.expr, st.span, false);
+      case "directive":
+        return directive(this, ctx, st);
+      case "insn":
+        return instruction(this, ctx, st);
+    }
+  }
+
+  label(ctx: StmtCtx, name: string, span: Span): void {
+    const internal = /^[0-9]+$/.test(name) ? this.symbols.defineNumeric(name) : name;
+    const sym = this.symbols.intern(internal);
+    if (sym.def) {
+      this.diags.error(
+        ASM.SYMBOL_REDEFINED,
+        this.loc(ctx, span),
+        `symbol '${name}' is already defined`,
+      );
+      return;
+    }
+    sym.def = { kind: "label", sec: this.sec, frag: this.sec.frag, off: this.sec.size };
+    sym.defLoc = this.loc(ctx, span);
+    sym.fixed = true;
+  }
+
+  /** `.set`/`.equ`/`=` (re-assignable) and `.equiv` (must be new). */
+  assign(ctx: StmtCtx, name: string, expr: Expr, span: Span, equiv: boolean): void {
+    const sym = this.symbols.intern(name);
+    if (sym.def && (equiv || sym.fixed)) {
+      const code = equiv ? ASM.EQUIV_DEFINED : ASM.SYMBOL_REDEFINED;
+      this.diags.error(code, this.loc(ctx, span), `symbol '${name}' is already defined`);
+      return;
+    }
+    const bound = this.bind(ctx, expr);
+    if (!bound) return;
+    const v = this.evaluator.run(bound);
+    let constant: bigint | undefined;
+    if (!("error" in v) && !v.add && !v.sub && this.evaluator.final) constant = v.addend;
+    sym.def = { kind: "equ", expr: bound, constant };
+    sym.defLoc = this.loc(ctx, span);
+    sym.fixed = equiv;
+  }
+
+  /** `. = expr` and `.org expr`: advance the location counter. */
+  org(ctx: StmtCtx, expr: Expr, fill: number, span: Span): void {
+    const bound = this.bind(ctx, expr);
+    if (!bound) return;
+    const loc = this.loc(ctx, span);
+    const v = this.evaluator.run(bound);
+    if ("error" in v) return this.exprError(ctx, v);
+    const sec = this.sec;
+    if (
+      this.evaluator.final &&
+      sec.exact &&
+      (!v.add || (v.add.kind === "section" && v.add.section === sec.index)) &&
+      !v.sub
+    ) {
+      const n = Number(v.addend) - sec.dot;
+      if (n < 0) {
+        this.diags.error(ASM.DOT_BACKWARDS, loc, `attempt to move .org backwards (by ${-n} bytes)`);
+        return;
+      }
+      sec.fill(n, new Uint8Array([fill]));
+      return;
+    }
+    sec.closeFrag({ kind: "org", target: bound, fill, size: 0, loc });
+  }
+
+  /** Bind an expression at the current location; undefined after reporting a bad `Nb`. */
+  bind(ctx: StmtCtx, e: Expr): Expr | undefined {
+    if (e.kind === "num") return e;
+    const b = this.binder.bind(e, () => this.here());
+    const miss = this.binder.missingBackRef;
+    if (miss) {
+      this.binder.missingBackRef = undefined;
+      this.diags.error(
+        ASM.UNDEFINED_NUMERIC,
+        this.loc(ctx, miss.span),
+        `backward ref to unknown label "${miss.label}:"`,
+      );
+      return undefined;
+    }
+    return b;
+  }
+
+  /** A value that must be a known constant now (`.rept`, `.if`, `.align`...). */
+  absolute(ctx: StmtCtx, e: Expr, what: string): bigint | undefined {
+    if (e.kind === "num") return e.value;
+    const bound = this.bind(ctx, e);
+    if (!bound) return undefined;
+    const v = this.evaluator.run(bound);
+    if ("error" in v) {
+      this.exprError(ctx, v);
+      return undefined;
+    }
+    if (v.add || v.sub || !this.evaluator.final) {
+      const why = this.evaluator.undefinedName
+        ? ` ('${displayName(this.evaluator.undefinedName)}' is not defined yet)`
+        : "";
+      this.diags.error(
+        ASM.NOT_CONSTANT,
+        this.loc(ctx, e.span),
+        `non-constant expression in ${what}${why}`,
+      );
+      return undefined;
+    }
+    return v.addend;
+  }
+
+  exprError(ctx: StmtCtx, err: EvalError): void {
+    this.evalError(err, this.loc(ctx, err.span));
+  }
+
+  /** Report an evaluator error under its own code when registered (E2xxx), else E3039. */
+  evalError(err: EvalError, loc: Loc): void {
+    this.diags.error(err.code in CODES ? err.code : ASM.EXPR_ERROR, loc, err.error);
+  }
+
+  addFixup(f: Fixup): void {
+    this.sec.fixups.push(f);
+  }
+
+  /** Record a line-table entry for the instruction or data at the current location. */
+  lineEntry(loc: Loc): void {
+    this.lines.get(this.sec)!.push({ frag: this.sec.frag, off: this.sec.size, loc });
+  }
+}

@@ -1,0 +1,96 @@
+// asm: GNU-as AT&T assembly (with cpp for .S files and gas macros) → an entrylab ELF object.
+// The pipeline: cpp (src/cpp) → the reader (macros, conditionals, includes) → the statement
+// processor (parse, directives, instructions) → layout and fixups → the ObjectFile.
+import type { DiagnosticBag, Host, SourceFile, SourceManager } from "../diag/index.js";
+import { COMMAND_LINE } from "../diag/index.js";
+import { ASM } from "../diag/codes/asm.js";
+import type { ObjectFile } from "../obj/index.js";
+import { Assembler } from "./assembler.js";
+import { Reader } from "./reader.js";
+import { CppSourceLine, fileLines, type SourceLine } from "./source-line.js";
+import { relax, resolveFixups } from "./layout.js";
+import { buildObject } from "./emit.js";
+import { renderListing } from "./listing.js";
+import { formatPreprocessed, preprocess, type CppOptions } from "../cpp/index.js";
+
+export { parseLine } from "./parse-line.js";
+export type * from "./ast.js";
+
+export interface AssembleOptions {
+  host: Host;
+  sources: SourceManager;
+  diags: DiagnosticBag;
+  includePaths?: string[];
+  defines?: CppOptions["defines"];
+  /** Run the C preprocessor; default: by extension (.S → true, .s → false). */
+  preprocess?: boolean;
+  /** Produce the `-a` listing. */
+  listing?: boolean;
+}
+
+export interface AssembleResult {
+  /** Undefined iff errors were reported. */
+  object?: ObjectFile;
+  listing?: string;
+  /** The cpp output (with line markers) when the file was preprocessed. */
+  preprocessed?: string;
+}
+
+/** Assemble the file at `path`, read through the host. */
+export function assemble(path: string, opts: AssembleOptions): AssembleResult {
+  const text = opts.host.readFile(path);
+  if (text === undefined) {
+    opts.diags.error(
+      ASM.INCLUDE_NOT_FOUND,
+      COMMAND_LINE,
+      `can't open ${path} for reading: no such file`,
+    );
+    return {};
+  }
+  return assembleText(path, text, opts);
+}
+
+/** Assemble `text` as if read from a file called `name`. */
+export function assembleText(name: string, text: string, opts: AssembleOptions): AssembleResult {
+  const file = opts.sources.add(name, text);
+  const usesCpp = opts.preprocess ?? name.endsWith(".S");
+  let lines: SourceLine[];
+  let preprocessed: string | undefined;
+  if (usesCpp) {
+    const r = preprocess(file, cppOptions(opts));
+    lines = r.lines.map((l) => new CppSourceLine(l));
+    preprocessed = formatPreprocessed(r, opts.sources);
+  } else lines = fileLines(file);
+  return finish(file, lines, opts, preprocessed);
+}
+
+function cppOptions(opts: AssembleOptions): CppOptions {
+  return {
+    mode: "asm", includePaths: opts.includePaths ?? [], defines: opts.defines ?? [],
+    host: opts.host, sources: opts.sources, diags: opts.diags,
+  }; // prettier-ignore
+}
+
+function finish(
+  file: SourceFile,
+  lines: SourceLine[],
+  opts: AssembleOptions,
+  preprocessed: string | undefined,
+): AssembleResult {
+  const a = new Assembler(opts.diags, opts.listing ?? false);
+  const reader = new Reader(a, {
+    host: opts.host,
+    sources: opts.sources,
+    diags: opts.diags,
+    includePaths: opts.includePaths ?? [],
+  });
+  reader.run(lines);
+  const result: AssembleResult = {};
+  if (preprocessed !== undefined) result.preprocessed = preprocessed;
+  if (!relax(a)) return result;
+  const relocs = resolveFixups(a);
+  const object = buildObject(a, file.name, relocs, opts.sources);
+  if (opts.listing) result.listing = renderListing(a, opts.sources);
+  if (!opts.diags.hasErrors) result.object = object;
+  return result;
+}

@@ -1,0 +1,264 @@
+// Instructions: operand AST → ISA operand shapes, form selection through the ISA matcher, bytecode
+// encoding into the current section, and fixups for immediates, displacements and branch
+// targets that are not known constants yet. Sizes are fixed at first sight (the form and which
+// operands are memory decide them), so layout never has to revisit an instruction.
+import { ASM } from "../diag/codes/asm.js";
+import type { Expr, MemoryOperand, Operand, Statement } from "./ast.js";
+import type { Assembler, StmtCtx } from "./assembler.js";
+import { Binder } from "./eval.js";
+import {
+  encode,
+  layout,
+  matchInstruction,
+  MEM_BASE_RIP,
+  MEM_NONE,
+  type OperandShape,
+  type OperandValue,
+  type InsnForm,
+  type MemOperand,
+  type MatchError,
+  IMPLIED_ONE,
+} from "../isa/index.js";
+
+type Insn = Extract<Statement, { kind: "insn" }>;
+
+const PREFIX_NAMES = new Set(["lock", "rep", "repe", "repz", "repne", "repnz"]);
+/** Largest instruction: opcode word plus three memory-sized operands, with room to spare. */
+const SCALE_LOG2: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3 };
+
+/** What an operand's value will be once known: a constant now, or an expression to fix up. */
+interface Pending {
+  value: bigint | undefined;
+  expr: Expr | undefined;
+}
+
+export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
+  // `lock; incq (%rax)` or a prefix alone on its line: keep it for the next instruction.
+  if (st.operands.length === 0 && PREFIX_NAMES.has(st.mnemonic) && st.prefixes.length === 0) {
+    a.pendingPrefix = { name: st.mnemonic, loc: a.loc(ctx, st.mnemonicSpan) };
+    return;
+  }
+  const prefixes = st.prefixes.map((p) => p.name);
+  if (a.pendingPrefix) {
+    prefixes.unshift(a.pendingPrefix.name);
+    a.pendingPrefix = undefined;
+  }
+  const shapes: OperandShape[] = [];
+  const pending: Pending[] = [];
+  for (const op of st.operands) {
+    const r = shape(a, ctx, op);
+    if (!r) return;
+    shapes.push(r.shape);
+    pending.push(r.pending);
+  }
+  const m = matchInstruction(st.mnemonic, prefixes, shapes);
+  if ("error" in m) return matchError(a, ctx, st, m);
+  for (const w of m.warnings) a.diags.warning(ASM.INSN_WARNING, a.loc(ctx, st.span), w);
+  emit(a, ctx, st, m.form, m.prefix, m.args, pending);
+}
+
+function matchError(a: Assembler, ctx: StmtCtx, st: Insn, m: MatchError): void {
+  const onMnemonic = m.kind === "unknown-mnemonic" || m.kind === "unsupported";
+  const opSpan = m.operand !== undefined ? st.operands[m.operand]?.span : undefined;
+  const code =
+    m.kind === "unknown-mnemonic"
+      ? ASM.UNKNOWN_MNEMONIC
+      : m.kind === "unsupported"
+        ? ASM.UNSUPPORTED_INSN
+        : m.kind === "range"
+          ? ASM.OUT_OF_RANGE
+          : ASM.BAD_OPERANDS;
+  a.diags.error(code, a.loc(ctx, onMnemonic ? st.mnemonicSpan : (opSpan ?? st.span)), m.error);
+}
+
+function shape(
+  a: Assembler,
+  ctx: StmtCtx,
+  op: Operand,
+): { shape: OperandShape; pending: Pending } | undefined {
+  const none: Pending = { value: undefined, expr: undefined };
+  switch (op.kind) {
+    case "reg":
+      return { shape: { kind: "reg", reg: op.reg }, pending: none };
+    case "imm": {
+      const p = constant(a, ctx, op.expr);
+      if (!p) return undefined;
+      return { shape: { kind: "imm", value: p.value }, pending: p };
+    }
+    case "mem": {
+      if (!checkAddressing(a, ctx, op)) return undefined;
+      const p = op.disp ? constant(a, ctx, op.disp) : { value: 0n, expr: undefined };
+      if (!p) return undefined;
+      const s: OperandShape = {
+        kind: "mem", hasBase: op.base !== undefined && op.base.cls !== "rip", hasIndex: op.index !== undefined,
+        isRip: op.base?.cls === "rip", seg: op.seg,
+      }; // prettier-ignore
+      return { shape: s, pending: p };
+    }
+    case "indirect": {
+      if (op.target.kind === "reg")
+        return { shape: { kind: "indirect-reg", reg: op.target.reg }, pending: none };
+      if (!checkAddressing(a, ctx, op.target)) return undefined;
+      const p = op.target.disp ? constant(a, ctx, op.target.disp) : { value: 0n, expr: undefined };
+      if (!p) return undefined;
+      return { shape: { kind: "indirect-mem" }, pending: p };
+    }
+  }
+}
+
+/** Only 64-bit base and index registers (and %rip as a base) address memory here. */
+function checkAddressing(a: Assembler, ctx: StmtCtx, m: MemoryOperand): boolean {
+  for (const r of [m.base, m.index]) {
+    if (!r || r.cls === "rip" || (r.cls === "gpr" && r.size === 64)) continue;
+    a.diags.error(
+      ASM.ADDRESSING,
+      a.loc(ctx, m.span),
+      `'%${r.name}' as a base or index: only 64-bit addressing is supported`,
+    );
+    return false;
+  }
+  return true;
+}
+
+/** A constant now, or a bound expression to resolve after layout. */
+function constant(a: Assembler, ctx: StmtCtx, e: Expr): Pending | undefined {
+  if (e.kind === "num") return { value: e.value, expr: undefined };
+  if (Binder.isPure(e)) {
+    const v = a.absolute(ctx, e, "operand");
+    return v === undefined ? undefined : { value: v, expr: undefined };
+  }
+  const bound = a.bind(ctx, e);
+  if (!bound) return undefined;
+  const v = a.evaluator.run(bound);
+  if ("error" in v) {
+    a.exprError(ctx, v);
+    return undefined;
+  }
+  if (!v.add && !v.sub && a.evaluator.final) return { value: v.addend, expr: undefined };
+  return { value: undefined, expr: bound };
+}
+
+function emit(
+  a: Assembler,
+  ctx: StmtCtx,
+  st: Insn,
+  form: InsnForm,
+  prefix: number,
+  args: readonly number[],
+  pending: Pending[],
+): void {
+  const ops = args.map((i) => (i === IMPLIED_ONE ? undefined : st.operands[i]));
+  const pend = args.map((i): Pending =>
+    i === IMPLIED_ONE ? { value: 1n, expr: undefined } : pending[i]!,
+  );
+  let memMask = 0;
+  const values: OperandValue[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const k = form.operands[i]!;
+    const op = ops[i];
+    const p = pend[i]!;
+    const mem = memOf(op);
+    if (k === "Jd") values.push({ kind: "rel", value: 0 });
+    else if (mem && (k[0] === "E" || k[0] === "M")) {
+      memMask |= 1 << i;
+      values.push({ kind: "mem", mem: memValue(mem, p) });
+    } else if (k[0] === "I") values.push({ kind: "imm", value: p.value ?? 0n });
+    else if (op?.kind === "reg") values.push({ kind: "reg", num: op.reg.num });
+    else if (op?.kind === "indirect" && op.target.kind === "reg")
+      values.push({ kind: "reg", num: op.target.reg.num });
+    else values.push({ kind: "fixed" });
+  }
+  const lay = layout(form, memMask);
+  const sec = a.sec;
+  a.lineEntry(a.loc(ctx, st.span));
+  const at = sec.reserve(lay.length);
+  encode(form, prefix, values, sec.data, at);
+  for (const f of lay.fields) {
+    const i = f.operand;
+    const p = pend[i];
+    const op = ops[i];
+    if (f.role === "rel") {
+      const target = jumpTarget(op);
+      if (!target) continue;
+      const bound = target.kind === "num" ? target : a.bind(ctx, target);
+      if (!bound) continue;
+      a.addFixup({ frag: sec.frag, off: at + f.offset, width: 4, role: "rel", signed: true, expr: bound, end: at + lay.length, pcrel: true, loc: a.loc(ctx, target.span) }); // prettier-ignore
+      continue;
+    }
+    const mem =
+      op?.kind === "mem"
+        ? op
+        : op?.kind === "indirect" && op.target.kind === "mem"
+          ? op.target
+          : undefined;
+    const pcrel = f.role === "disp" && mem?.base?.cls === "rip";
+    if (p?.expr === undefined && !pcrel) {
+      if (p?.value !== undefined) checkConstant(a, ctx, op, f.role, f.width, f.signed, p.value);
+      continue;
+    }
+    const expr = p?.expr ?? { kind: "num" as const, value: p?.value ?? 0n, span: mem!.span };
+    a.addFixup({ frag: sec.frag, off: at + f.offset, width: f.width, role: f.role, signed: f.signed, expr, end: at + lay.length, pcrel, loc: a.loc(ctx, expr.span) }); // prettier-ignore
+  }
+}
+
+function memOf(op: Operand | undefined): MemoryOperand | undefined {
+  if (op?.kind === "mem") return op;
+  return op?.kind === "indirect" && op.target.kind === "mem" ? op.target : undefined;
+}
+
+/** A branch target: `jmp foo` parses as a memory operand holding only a displacement. */
+function jumpTarget(op: Operand | undefined): Expr | undefined {
+  if (op?.kind === "mem" && op.disp && !op.base && !op.index) return op.disp;
+  if (op?.kind === "imm") return op.expr;
+  return undefined;
+}
+
+function memValue(m: MemoryOperand, p: Pending): MemOperand {
+  return {
+    seg: m.seg ? m.seg.num + 1 : 0,
+    base: m.base ? (m.base.cls === "rip" ? MEM_BASE_RIP : m.base.num) : MEM_NONE,
+    index: m.index ? m.index.num : MEM_NONE,
+    scaleLog2: SCALE_LOG2[m.scale] ?? 0,
+    disp: p.value === undefined ? 0 : Number(BigInt.asIntN(32, p.value)),
+  };
+}
+
+/** Range rules for constant fields, as GNU as applies them. */
+function checkConstant(
+  a: Assembler,
+  ctx: StmtCtx,
+  op: Operand | undefined,
+  role: string,
+  width: number,
+  signed: boolean,
+  v: bigint,
+): void {
+  const span = op?.span ?? { start: 0, end: 0 };
+  const loc = a.loc(ctx, span);
+  if (role === "disp") {
+    if (v >= -(1n << 31n) && v < 1n << 31n) return;
+    a.diags.error(
+      ASM.OUT_OF_RANGE,
+      loc,
+      `0x${BigInt.asUintN(64, v).toString(16)} out of range of signed 32bit displacement`,
+    );
+    return;
+  }
+  if (width >= 8) return;
+  const bits = BigInt(width * 8);
+  if (signed) {
+    if (v >= -(1n << (bits - 1n)) && v < 1n << (bits - 1n)) return;
+    a.diags.error(
+      ASM.OUT_OF_RANGE,
+      loc,
+      `immediate 0x${BigInt.asUintN(64, v).toString(16)} does not fit in a sign-extended ${bits}-bit field`,
+    );
+    return;
+  }
+  if (v < 1n << bits && v > -(1n << bits)) return;
+  a.diags.warning(
+    ASM.SHORTENED,
+    loc,
+    `0x${BigInt.asUintN(64, v).toString(16)} shortened to 0x${BigInt.asUintN(width * 8, v).toString(16)}`,
+  );
+}

@@ -1,0 +1,250 @@
+// Layout and fixups. Variable parts (`.skip` counts known only later, alignment after them,
+// `.org`) are sized by iterating to a fixed point over the variable parts only — their counts
+// may depend on labels defined later, even in other sections (the kernel's ALTERNATIVE pads
+// old code with `.skip -(((144f-143f)-(141b-140b)) > 0) * ...`). Then every fixup becomes a
+// constant written in place or a relocation, following gas's choices for ELF x86-64.
+import { ASM } from "../diag/codes/asm.js";
+import type { Value } from "./ast.js";
+import type { Assembler } from "./assembler.js";
+import type { AsmSection, Fixup, VarPart } from "./sections.js";
+import { displayName, isLocalName } from "./symbols.js";
+import {
+  R_16,
+  R_32,
+  R_32S,
+  R_64,
+  R_8,
+  R_PC16,
+  R_PC32,
+  R_PC64,
+  R_PC8,
+  type RelocType,
+} from "../obj/index.js";
+
+/** Sizes rarely need more than a few passes; past this the layout oscillates. */
+const MAX_PASSES = 100;
+
+/** What a relocation is against, before the symbol table is numbered. */
+export type RelocTarget = { kind: "section"; index: number } | { kind: "symbol"; name: string };
+
+export interface PendingReloc {
+  off: number;
+  frag: number;
+  type: RelocType;
+  target: RelocTarget;
+  addend: bigint;
+}
+
+/** Size every variable part; returns false (after a diagnostic) if sizes do not settle. */
+export function relax(a: Assembler): boolean {
+  const varSections = a.sections.filter((s) => !s.exact);
+  if (varSections.length === 0) return true;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let changed = false;
+    for (const s of varSections) if (relaxSection(a, s, false)) changed = true;
+    if (!changed) {
+      for (const s of varSections) relaxSection(a, s, true);
+      return true;
+    }
+  }
+  const loc = varSections[0]!.vars[0]!.loc;
+  a.diags.error(ASM.NO_CONVERGENCE, loc, `section sizes do not settle after ${MAX_PASSES} passes`);
+  return false;
+}
+
+/** One pass over a section: recompute fragment addresses and part sizes. */
+function relaxSection(a: Assembler, s: AsmSection, report: boolean): boolean {
+  let changed = false;
+  let addr = 0;
+  const n = s.vars.length;
+  for (let k = 0; k <= n; k++) {
+    if (s.fragAddr[k] !== addr) changed = true;
+    s.fragAddr[k] = addr;
+    if (k === n) break;
+    addr += s.fragStart[k + 1]! - s.fragStart[k]!;
+    const part = s.vars[k]!;
+    const size = partSize(a, s, part, addr, report);
+    if (size !== part.size) {
+      part.size = size;
+      changed = true;
+    }
+    addr += size;
+  }
+  return changed;
+}
+
+function partSize(
+  a: Assembler,
+  s: AsmSection,
+  part: VarPart,
+  addr: number,
+  report: boolean,
+): number {
+  if (part.kind === "align") {
+    const pad = (part.align - (addr % part.align)) % part.align;
+    return pad > part.maxSkip ? 0 : pad;
+  }
+  const expr = part.kind === "skip" ? part.count : part.target;
+  const v = a.evaluator.run(expr);
+  if ("error" in v) {
+    if (report) a.evalError(v, part.loc);
+    return 0;
+  }
+  if (part.kind === "skip") {
+    if (v.add || v.sub) {
+      if (report) notConstant(a, part, v);
+      return 0;
+    }
+    return v.addend > 0n ? Number(v.addend) * part.unit : 0;
+  }
+  if (v.sub || (v.add && !(v.add.kind === "section" && v.add.section === s.index))) {
+    if (report) notConstant(a, part, v);
+    return 0;
+  }
+  const size = Number(v.addend) - addr;
+  if (size < 0) {
+    if (report)
+      a.diags.error(
+        ASM.DOT_BACKWARDS,
+        part.loc,
+        `attempt to move .org backwards (by ${-size} bytes)`,
+      );
+    return 0;
+  }
+  return size;
+}
+
+function notConstant(a: Assembler, part: VarPart, v: Value): void {
+  const name = v.add?.kind === "undef" ? ` ('${displayName(v.add.name)}' is not defined)` : "";
+  a.diags.error(ASM.NOT_CONSTANT, part.loc, `size is not a constant${name}`);
+}
+
+// ---- fixups -------------------------------------------------------------------------------------
+
+export function resolveFixups(a: Assembler): Map<AsmSection, PendingReloc[]> {
+  const out = new Map<AsmSection, PendingReloc[]>();
+  a.evaluator.laidOut = true;
+  for (const s of a.sections) {
+    const relocs: PendingReloc[] = [];
+    for (const f of s.fixups) resolve(a, s, f, relocs);
+    out.set(s, relocs);
+  }
+  return out;
+}
+
+function resolve(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc[]): void {
+  const P = BigInt(s.addr(f.frag, f.off));
+  const end = BigInt(s.addr(f.frag, f.end));
+  if (f.pcrel) {
+    const v = a.evaluator.run(f.expr, true);
+    if ("error" in v) return a.evalError(v, f.loc);
+    if (undefinedLocal(a, v, f)) return;
+    if (v.sub || !v.add)
+      return cannot(a, f, v.sub ? "a difference of symbols" : "an absolute address");
+    if (v.add.kind === "section" && v.add.section === s.index)
+      return write(a, s, f, v.addend - end);
+    relocs.push({
+      off: f.off,
+      frag: f.frag,
+      type: R_PC32,
+      target: target(v.add),
+      addend: v.addend - (end - P),
+    });
+    return;
+  }
+  const v = a.evaluator.run(f.expr, false);
+  if ("error" in v) return a.evalError(v, f.loc);
+  if (!v.add && !v.sub) return write(a, s, f, v.addend);
+  const r = a.evaluator.run(f.expr, true);
+  if ("error" in r) return;
+  if (undefinedLocal(a, r, f)) return;
+  if (r.add && !r.sub) {
+    relocs.push({
+      off: f.off,
+      frag: f.frag,
+      type: absType(f),
+      target: target(r.add),
+      addend: r.addend,
+    });
+    return;
+  }
+  if (r.add && r.sub?.kind === "section" && r.sub.section === s.index) {
+    relocs.push({
+      off: f.off,
+      frag: f.frag,
+      type: pcType(f),
+      target: target(r.add),
+      addend: r.addend + P,
+    });
+    return;
+  }
+  cannot(a, f, "a difference of symbols in different sections");
+}
+
+function undefinedLocal(a: Assembler, v: Value, f: Fixup): boolean {
+  for (const b of [v.add, v.sub]) {
+    if (b?.kind === "undef" && isLocalName(b.name)) {
+      const shown = displayName(b.name);
+      const what = b.name.startsWith(".L")
+        ? `undefined local symbol '${shown}'`
+        : `undefined local label '${shown}f'`;
+      a.diags.error(ASM.UNDEFINED_LOCAL, f.loc, what);
+      return true;
+    }
+  }
+  return false;
+}
+
+function target(b: NonNullable<Value["add"]>): RelocTarget {
+  return b.kind === "section"
+    ? { kind: "section", index: b.section }
+    : { kind: "symbol", name: b.name };
+}
+
+function absType(f: Fixup): RelocType {
+  switch (f.width) {
+    case 8: return R_64;
+    case 4: return f.signed ? R_32S : R_32;
+    case 2: return R_16;
+    default: return R_8;
+  } // prettier-ignore
+}
+
+function pcType(f: Fixup): RelocType {
+  switch (f.width) {
+    case 8: return R_PC64;
+    case 4: return R_PC32;
+    case 2: return R_PC16;
+    default: return R_PC8;
+  } // prettier-ignore
+}
+
+function cannot(a: Assembler, f: Fixup, what: string): void {
+  a.diags.error(ASM.CANNOT_RESOLVE, f.loc, `can't resolve ${what} to a value or a relocation`);
+}
+
+/** Write a resolved constant, with gas's range rules for the field. */
+function write(a: Assembler, s: AsmSection, f: Fixup, v: bigint): void {
+  const bits = BigInt(f.width * 8);
+  const hex = (x: bigint) => `0x${BigInt.asUintN(64, x).toString(16)}`;
+  if (f.width < 8) {
+    if (f.role === "rel" || f.pcrel || f.role === "disp" || f.signed) {
+      if (v < -(1n << (bits - 1n)) || v >= 1n << (bits - 1n)) {
+        const what =
+          f.role === "rel" ? "branch target" : f.role === "disp" ? "displacement" : "value";
+        a.diags.error(
+          ASM.OUT_OF_RANGE,
+          f.loc,
+          `${what} ${hex(v)} out of range of signed ${bits}bit field`,
+        );
+      }
+    } else if (v >= 1n << bits || v <= -(1n << bits)) {
+      const msg =
+        f.role === "data"
+          ? `value ${hex(v)} truncated to 0x${BigInt.asUintN(f.width * 8, v).toString(16)}`
+          : `${hex(v)} shortened to 0x${BigInt.asUintN(f.width * 8, v).toString(16)}`;
+      a.diags.warning(f.role === "data" ? ASM.TRUNCATED : ASM.SHORTENED, f.loc, msg);
+    }
+  }
+  s.put(f.off, f.width, v);
+}
