@@ -440,6 +440,16 @@ describe("readObject rejects the line table", () => {
     );
   });
 
+  it("cut short at every length", () => {
+    const sh = shdrOf(object, ".entrylab.lines");
+    const size = Number(new DataView(object.buffer).getBigUint64(sh + 32, LE));
+    for (let len = 0; len < size; len++) {
+      const r = read(patched(object, (v) => v.setBigUint64(sh + 32, BigInt(len), LE)));
+      expect(r.obj, `length ${len}`).toBeUndefined();
+      expect(r.codes, `length ${len}`).toEqual(["E4022"]);
+    }
+  });
+
   it("an entry in a section that does not exist or past its end", () => {
     const obj = richObject();
     obj.lines = [{ section: 0, offset: 48, file: "a.S", line: 1, col: 1, chain: [] }];
