@@ -13,3 +13,6 @@ export { encode, writeMem } from "./encode.js";
 export { decode } from "./decode.js";
 export { disassemble } from "./disasm.js";
 export type { DisassembleOptions } from "./disasm.js";
+export { matchInstruction, isMatchError, canonicalSpelling, IMPLIED_ONE } from "./match.js";
+export type { MatchResult, MatchOk, MatchError, OperandShape, MemShape, MatchErrorKind } from "./match.js"; // prettier-ignore
+export { isOutsideSubset } from "./match-names.js";
