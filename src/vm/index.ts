@@ -1,0 +1,54 @@
+// vm: the machine that runs entrylab bytecode — CPU state, physical memory, the paging unit and
+// TLB, the decoded-block cache and run loop, instruction semantics, exceptions, devices and the
+// flat64 loader. Imports only isa, obj and diag.
+import type { Diagnostic } from "../diag/index.js";
+import type { ObjectFile } from "../obj/types.js";
+import { checkFlat64, loadFlat64Image } from "./loader.js";
+import { Machine as MachineCore } from "./machine.js";
+import type { MachineOptions } from "./machine.js";
+
+export type { MachineOptions, RunReason, RunResult } from "./machine.js";
+export type { CpuSnapshot } from "./snapshot.js";
+export type { FaultRecord } from "./fault.js";
+export { snapshot } from "./snapshot.js";
+export {
+  walk,
+  WalkResult,
+  PFEC_P,
+  PFEC_W,
+  PFEC_U,
+  PFEC_RSVD,
+  PFEC_I,
+  PTE_P,
+  PTE_RW,
+  PTE_US,
+  PTE_A,
+  PTE_D,
+  PTE_PS,
+  PTE_G,
+  PTE_HI_XD,
+  ACC_READ,
+  ACC_WRITE,
+  ACC_FETCH,
+} from "./mmu/walk.js";
+export type { WalkControls, AccessKind } from "./mmu/walk.js";
+export { PhysMem, DEFAULT_MEM_SIZE, MAX_MEM_SIZE } from "./mmu/phys.js";
+export { Cpu } from "./cpu.js";
+export * from "./loader.js";
+export { VECTOR_NAMES } from "./fault.js";
+
+/** A machine with the flat64 loader attached. */
+export class Machine extends MachineCore {
+  /** Load an ET_EXEC image with the flat64 protocol; returns the problems (empty on success). */
+  loadFlat64(image: ObjectFile): Diagnostic[] {
+    const problems = checkFlat64(image, this.mem.size);
+    if (problems.length > 0) return problems;
+    this.blocks.clear();
+    loadFlat64Image(this.cpu, this.mem, image);
+    return [];
+  }
+}
+
+export function createMachine(opts: MachineOptions = {}): Machine {
+  return new Machine(opts);
+}

@@ -1,0 +1,327 @@
+// System instructions (SDM vol. 2 per instruction; vol. 3A chapters 2, 4, 5): MOV to/from CRn and
+// segment registers, LGDT/LIDT/SGDT/SIDT, LTR, INVLPG, INVPCID, RDMSR/WRMSR, RDTSC(P), CPUID,
+// SWAPGS, SYSCALL/SYSRET, IRETQ, LRETQ, RD/WR{FS,GS}BASE, IN/OUT, CLI/STI.
+import { RAX, RCX, RDX, RSP, SEG_CS, SEG_FS, SEG_GS, SEG_SS } from "../../isa/registers.js";
+import {
+  FLAG_IF,
+  FLAG_IOPL,
+  FLAG_RF,
+  FLAG_TF,
+  FLAG_NT,
+  FLAG_AC,
+  FLAG_DF,
+  FLAGS_STATUS,
+} from "../../isa/types.js";
+import type { Cpu } from "../cpu.js";
+import {
+  CR0_PG,
+  CR4_FSGSBASE,
+  CR4_PCIDE,
+  CR4_PGE,
+  EFER_LMA,
+  EFER_SCE,
+  RFLAGS_FIXED,
+  TWO32,
+} from "../cpu.js";
+import { VEC_GP, VEC_UD } from "../fault.js";
+import { FK_NONE, readFlags } from "../flags.js";
+import type { Op } from "../op.js";
+import { OK_REG } from "../op.js";
+import {
+  DESC_L,
+  DESC_P,
+  DESC_TYPE_CODE,
+  dplOf,
+  flatDescriptor,
+  loadCodeSegment,
+  loadDataSegment,
+  readDescriptor,
+  setSegment,
+  SYS_TSS_AVAILABLE,
+  SYS_TSS_BUSY,
+} from "../sys/descriptors.js";
+import { cpuid } from "../sys/cpuid.js";
+import { readMsr, writeMsr } from "../sys/msr.js";
+import { ea, linOf, readOp, readReg, writeOp, writeReg } from "./operands.js";
+import { ATTN_STOP } from "./control.js";
+
+const CR3_NOFLUSH = 0x80000000; // bit 63 of CR3 in the high half (SDM 4.10.4.1)
+
+export function movFromCrExec(c: Cpu, op: Op): void {
+  const n = op.reg[0]!;
+  const v =
+    n === 0 ? c.cr0 >>> 0 : n === 2 ? c.cr2 : n === 3 ? c.cr3 : n === 4 ? c.cr4 >>> 0 : c.cr8;
+  writeOp(c, op, 1, 0, 64, v >>> 0, Math.floor(v / TWO32) | 0);
+}
+
+export function movToCrExec(c: Cpu, op: Op): void {
+  const n = op.reg[1]!;
+  const lo = readReg(c, op.reg[0]!, 64) >>> 0;
+  const hi = c.hiOut;
+  switch (n) {
+    case 0:
+      // SDM 2.5 / vol. 2 MOV CR: clearing PG in IA-32e mode, or setting upper bits → #GP(0).
+      if (hi !== 0 || ((c.efer & EFER_LMA) !== 0 && (lo & CR0_PG) === 0)) c.raise(VEC_GP, 0);
+      c.cr0 = lo | 0;
+      break;
+    case 2:
+      c.cr2 = (hi | 0) * TWO32 + lo;
+      break;
+    case 3: {
+      const noflush = (c.cr4 & CR4_PCIDE) !== 0 && (hi & CR3_NOFLUSH) !== 0;
+      c.cr3 = (hi & 0x7fffffff) * TWO32 + lo; // bit 63 is not stored
+      c.modeChanged();
+      // SDM 4.10.4.1: MOV CR3 invalidates the non-global entries (unless bit 63 with PCIDE).
+      if (!noflush) c.tlb.flushNonGlobal();
+      break;
+    }
+    case 4: {
+      const old = c.cr4;
+      c.cr4 = lo | 0;
+      // SDM 4.10.4.1: changing PGE or clearing PCIDE flushes everything, global entries included.
+      if (((old ^ lo) & CR4_PGE) !== 0 || ((old & CR4_PCIDE) !== 0 && (lo & CR4_PCIDE) === 0))
+        c.tlb.flushAll();
+      break;
+    }
+    case 8:
+      c.cr8 = lo & 0xf;
+      break;
+    default:
+      c.raise(VEC_UD);
+  }
+  c.modeChanged();
+  c.rip += op.len;
+  c.attention |= ATTN_STOP; // a new mode: leave the current block
+}
+
+export function movFromSegExec(c: Cpu, op: Op): void {
+  const lin = linOf(c, op);
+  writeOp(c, op, 1, lin, op.kind[1] === OK_REG ? op.bits[1]! : 16, c.segSel[op.reg[0]!]!, 0);
+}
+
+export function movToSegExec(c: Cpu, op: Op): void {
+  const seg = op.reg[op.nops - 1]!;
+  const lin = linOf(c, op);
+  const sel = readOp(c, op, 0, lin, 16);
+  if (seg === SEG_CS) c.raise(VEC_UD); // SDM vol. 2 MOV: CS cannot be loaded with MOV → #UD
+  const fsBase = c.segBase[SEG_FS]!;
+  const gsBase = c.segBase[SEG_GS]!;
+  loadDataSegment(c, seg, sel);
+  // In 64-bit mode loading FS/GS with a selector loads the base from the descriptor (32 bits).
+  if (seg !== SEG_FS) c.segBase[SEG_FS] = fsBase;
+  if (seg !== SEG_GS) c.segBase[SEG_GS] = gsBase;
+  if (seg === SEG_SS) c.shadow = 1;
+  c.rip += op.len;
+}
+
+/** LGDT/LIDT/SGDT/SIDT: a 10-byte pseudo-descriptor (limit16, base64). */
+export function descTableExec(name: string) {
+  return (c: Cpu, op: Op): void => {
+    const lin = ea(c, op);
+    if (name === "lgdt" || name === "lidt") {
+      const limit = c.read16(lin);
+      const lo = c.read32(lin + 2) >>> 0;
+      const hi = c.read32(lin + 6);
+      const base = hi * TWO32 + lo;
+      if (name === "lgdt") ((c.gdtrBase = base), (c.gdtrLimit = limit));
+      else ((c.idtrBase = base), (c.idtrLimit = limit));
+      return;
+    }
+    const base = name === "sgdt" ? c.gdtrBase : c.idtrBase;
+    c.probeWrite(lin, 10);
+    c.write16(lin, name === "sgdt" ? c.gdtrLimit : c.idtrLimit);
+    c.write32(lin + 2, base >>> 0);
+    c.write32(lin + 6, Math.floor(base / TWO32) | 0);
+  };
+}
+
+/** LTR: a present, available 64-bit TSS descriptor (16 bytes); marks it busy (SDM vol. 2 LTR). */
+export function ltrExec(c: Cpu, op: Op): void {
+  const lin = linOf(c, op);
+  const sel = readOp(c, op, 0, lin, 16);
+  if ((sel & 0xfffc) === 0) c.raise(VEC_GP, 0);
+  const d = readDescriptor(c, sel);
+  if ((d.attr & 0x1f) !== SYS_TSS_AVAILABLE) c.raise(VEC_GP, sel & 0xfffc); // type 9, S=0
+  if ((d.attr & DESC_P) === 0) c.raise(11, sel & 0xfffc);
+  const upper = c.readImplicit32(c.gdtrBase + (sel & 0xfff8) + 8);
+  const hiWord = c.gdtrBase + (sel & 0xfff8) + 4;
+  c.writeImplicit32(hiWord, (d.hi & ~0xf00) | (SYS_TSS_BUSY << 8));
+  c.trSel = sel;
+  c.trBase = (upper | 0) * TWO32 + d.base;
+  c.trLimit = d.limit;
+}
+
+export function invlpgExec(c: Cpu, op: Op): void {
+  const lin = linOf(c, op);
+  c.tlb.flushPage(lin); // SDM vol. 2 INVLPG: the page's translations, global ones included
+  c.rip += op.len;
+  c.attention |= ATTN_STOP;
+}
+
+export function invpcidExec(c: Cpu, op: Op): void {
+  // The full PCID model is a later issue: every type flushes conservatively for now.
+  const type = readReg(c, op.reg[1]!, 64);
+  if (c.hiOut !== 0 || type > 3) c.raise(VEC_GP, 0);
+  linOf(c, op);
+  if (type === 2) c.tlb.flushAll();
+  else c.tlb.flushNonGlobal();
+  c.rip += op.len;
+  c.attention |= ATTN_STOP;
+}
+
+export function rdmsrExec(c: Cpu): void {
+  readMsr(c, c.rlo[RCX]! >>> 0);
+}
+export function wrmsrExec(c: Cpu, op: Op): void {
+  writeMsr(c, c.rlo[RCX]! >>> 0, c.rlo[RAX]! >>> 0, c.rlo[RDX]! >>> 0);
+  c.rip += op.len;
+  c.attention |= ATTN_STOP;
+}
+
+export function rdtscExec(c: Cpu, op: Op): void {
+  const t = c.icount + c.tscOffset;
+  writeReg(c, RAX, 32, t >>> 0, 0);
+  writeReg(c, RDX, 32, Math.floor(t / TWO32) >>> 0, 0);
+  if (op.form.mnemonic === "rdtscp") writeReg(c, RCX, 32, c.tscAux, 0);
+}
+
+export function cpuidExec(c: Cpu): void {
+  cpuid(c, c.rlo[RAX]! >>> 0, c.rlo[RCX]! >>> 0);
+}
+
+export function swapgsExec(c: Cpu): void {
+  const t = c.segBase[SEG_GS]!;
+  c.segBase[SEG_GS] = c.kernelGsBase;
+  c.kernelGsBase = t;
+}
+
+/** SYSCALL (SDM vol. 2): #UD unless EFER.SCE; RCX ← next RIP, R11 ← RFLAGS, CS/SS from STAR. */
+export function syscallExec(c: Cpu, op: Op): void {
+  if ((c.efer & EFER_SCE) === 0) c.raise(VEC_UD);
+  const next = c.rip + op.len;
+  c.setRegFromNumber(RCX, next);
+  const f = readFlags(c);
+  writeReg(c, 11, 64, f & ~FLAG_RF, 0);
+  c.rflags = ((f & ~c.sfmask & ~FLAG_RF) | RFLAGS_FIXED) >>> 0;
+  c.fKind = FK_NONE;
+  const sel = c.starHi & 0xffff;
+  loadCodeSegment(c, sel & 0xfffc, flatDescriptor(true, 0));
+  setSegment(c, SEG_SS, (sel + 8) & 0xfffc, flatDescriptor(false, 0));
+  c.rip = c.lstar;
+  c.attention |= ATTN_STOP;
+}
+
+/** SYSRETQ (SDM vol. 2, Intel): #GP(0) for a non-canonical RCX at CPL 0; CS = STAR[63:48]+16 | 3. */
+export function sysretExec(c: Cpu): void {
+  const rip = c.regAsNumber(RCX);
+  c.checkCanonical(c.rhi[RCX]! >> 15 !== c.rhi[RCX]! >> 31 ? Infinity : rip, 0);
+  const base = (c.starHi >>> 16) & 0xffff;
+  c.rflags = ((c.rlo[11]! & ~FLAG_RF & 0x3c7fd7) | RFLAGS_FIXED) >>> 0;
+  c.fKind = FK_NONE;
+  loadCodeSegment(c, ((base + 16) & 0xfffc) | 3, flatDescriptor(true, 3));
+  setSegment(c, SEG_SS, ((base + 8) & 0xfffc) | 3, flatDescriptor(false, 3));
+  c.rip = rip;
+  c.attention |= ATTN_STOP;
+}
+
+/** IRETQ in 64-bit mode (SDM vol. 2 IRET): pops RIP, CS, RFLAGS, RSP, SS with the privilege checks. */
+export function iretExec(c: Cpu): void {
+  const sp = c.regAsNumber(RSP);
+  c.checkCanonical(sp, 1);
+  const ripLo = c.read64(sp);
+  const ripHi = c.hiOut;
+  const cs = c.read64(sp + 8) & 0xffff;
+  const flags = c.read64(sp + 16);
+  const rsp = c.read64(sp + 24);
+  const rspHi = c.hiOut;
+  const ss = c.read64(sp + 32) & 0xffff;
+  const rpl = cs & 3;
+  // SDM vol. 2 IRET: return to a more privileged level → #GP(selector).
+  if (rpl < c.cpl || (cs & 0xfffc) === 0) c.raise(VEC_GP, cs & 0xfffc);
+  const d = readDescriptor(c, cs);
+  if ((d.attr & DESC_TYPE_CODE) === 0 || (d.attr & DESC_L) === 0 || dplOf(d.attr) !== rpl)
+    c.raise(VEC_GP, cs & 0xfffc);
+  if ((d.attr & DESC_P) === 0) c.raise(11, cs & 0xfffc);
+  const target = ripHi * TWO32 + (ripLo >>> 0);
+  c.checkCanonical(target, 0);
+  const oldCpl = c.cpl;
+  let mask = FLAGS_STATUS | FLAG_TF | FLAG_DF | FLAG_NT | FLAG_AC | FLAG_RF | FLAG_IF | FLAG_IOPL;
+  if (oldCpl > 0) mask &= ~FLAG_IOPL;
+  if (oldCpl > (c.rflags & FLAG_IOPL) >>> 12) mask &= ~FLAG_IF;
+  const ssDesc = (ss & 0xfffc) === 0 ? undefined : readDescriptor(c, ss);
+  if (ssDesc === undefined && rpl === 3) c.raise(VEC_GP, 0); // a null SS only for CPL < 3
+  loadCodeSegment(c, cs, d);
+  setSegment(c, SEG_SS, ss, ssDesc);
+  c.rflags = ((c.rflags & ~mask) | (flags & mask) | RFLAGS_FIXED) >>> 0;
+  c.fKind = FK_NONE;
+  c.rlo[RSP] = rsp;
+  c.rhi[RSP] = rspHi;
+  c.rip = target;
+  c.accessClassChanged();
+  c.attention |= ATTN_STOP;
+}
+
+/** LRETQ: pops RIP and CS (same or outer privilege; outer also pops RSP and SS). */
+export function lretExec(c: Cpu): void {
+  const sp = c.regAsNumber(RSP);
+  c.checkCanonical(sp, 1);
+  const ripLo = c.read64(sp);
+  const ripHi = c.hiOut;
+  const cs = c.read64(sp + 8) & 0xffff;
+  if ((cs & 3) < c.cpl || (cs & 0xfffc) === 0) c.raise(VEC_GP, cs & 0xfffc);
+  const d = readDescriptor(c, cs);
+  if ((d.attr & DESC_TYPE_CODE) === 0 || (d.attr & DESC_P) === 0) c.raise(VEC_GP, cs & 0xfffc);
+  const target = ripHi * TWO32 + (ripLo >>> 0);
+  c.checkCanonical(target, 0);
+  if ((cs & 3) > c.cpl) {
+    const rsp = c.read64(sp + 16);
+    const rspHi = c.hiOut;
+    const ss = c.read64(sp + 24) & 0xffff;
+    loadCodeSegment(c, cs, d);
+    loadDataSegment(c, SEG_SS, ss);
+    c.rlo[RSP] = rsp;
+    c.rhi[RSP] = rspHi;
+  } else {
+    loadCodeSegment(c, cs, d);
+    c.setRegFromNumber(RSP, sp + 16);
+  }
+  c.rip = target;
+  c.attention |= ATTN_STOP;
+}
+
+/** RD/WR{FS,GS}BASE: #UD unless CR4.FSGSBASE (SDM vol. 2). */
+export function fsgsBaseExec(name: string) {
+  return (c: Cpu, op: Op): void => {
+    if ((c.cr4 & CR4_FSGSBASE) === 0) c.raise(VEC_UD);
+    const seg = name.includes("fs") ? SEG_FS : SEG_GS;
+    const size = op.size;
+    if (name.startsWith("rd")) {
+      const b = c.segBase[seg]!;
+      writeReg(c, op.reg[0]!, size, b >>> 0, Math.floor(b / TWO32) | 0);
+    } else {
+      const lo = readReg(c, op.reg[0]!, size);
+      const b = (size === 64 ? c.hiOut : 0) * TWO32 + (lo >>> 0);
+      c.checkCanonical(b, 0); // SDM vol. 2 WRFSBASE: a non-canonical base → #GP(0)
+      c.segBase[seg] = b;
+    }
+    c.rip += op.len;
+  };
+}
+
+/** SDM vol. 1, 18.2: IN/OUT/CLI/STI need CPL ≤ IOPL (the I/O bitmap is not modelled) → #GP(0). */
+export function checkIopl(c: Cpu): void {
+  if (c.cpl > (c.rflags & FLAG_IOPL) >>> 12) c.raise(VEC_GP, 0);
+}
+
+export function cliExec(c: Cpu, op: Op): void {
+  checkIopl(c);
+  c.rflags &= ~FLAG_IF;
+  c.rip += op.len;
+}
+export function stiExec(c: Cpu, op: Op): void {
+  checkIopl(c);
+  if ((c.rflags & FLAG_IF) === 0) c.shadow = 1; // SDM 6.8.3: one-instruction interrupt shadow
+  c.rflags |= FLAG_IF;
+  c.rip += op.len;
+  c.attention |= ATTN_STOP;
+}
