@@ -1,0 +1,4 @@
+// expect: reject
+// why: %rzz is not a register.
+	.text
+	movq	%rzz, %rax

@@ -1,0 +1,5 @@
+// expect: reject
+// why: ".endif" without ".if".
+	.data
+	.byte	1
+	.endif

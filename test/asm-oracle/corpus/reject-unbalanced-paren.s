@@ -1,0 +1,4 @@
+// expect: reject
+// why: missing closing parenthesis.
+	.data
+	.long	(1 + 2

@@ -1,0 +1,4 @@
+// expect: reject
+// why: no such instruction.
+	.text
+	frobnicate %rax
