@@ -118,16 +118,18 @@ function data(a: Assembler, ctx: StmtCtx, d: Directive, width: 1 | 2 | 4 | 8): v
 /** Emit one data value: now if it is a known constant, else as a fixup. */
 export function value(a: Assembler, ctx: StmtCtx, e: Expr, width: 1 | 2 | 4 | 8): void {
   const sec = a.sec;
-  const at = sec.reserve(width);
   if (e.kind === "num" || Binder.isPure(e)) {
     const v = e.kind === "num" ? e.value : a.absolute(ctx, e, "data");
+    const at = sec.reserve(width);
     if (v === undefined) return;
     if (sec.type === "nobits" && v !== 0n) return nobitsError(a, ctx, e);
     checkData(a, ctx, e, v, width);
     sec.put(at, width, v);
     return;
   }
+  // Bind before reserving: `.` in a data value is the address of the value itself.
   const bound = a.bind(ctx, e);
+  const at = sec.reserve(width);
   if (!bound) return;
   if (sec.type === "nobits") return nobitsError(a, ctx, e);
   a.addFixup({
@@ -212,7 +214,8 @@ function repeat(a: Assembler, ctx: StmtCtx, d: Directive, count: Expr, pattern: 
   const bound = a.bind(ctx, count);
   if (!bound) return;
   const v = a.evaluator.run(bound);
-  if ("error" in v) return a.exprError(ctx, v);
+  // An error that involves names not defined yet is decided again once layout knows them.
+  if ("error" in v && a.evaluator.final) return a.exprError(ctx, v);
   const loc = a.loc(ctx, d.span);
   if (sec.type === "nobits" && pattern.some((b) => b !== 0)) {
     a.diags.error(
@@ -222,7 +225,7 @@ function repeat(a: Assembler, ctx: StmtCtx, d: Directive, count: Expr, pattern: 
     );
     return;
   }
-  if (!v.add && !v.sub && a.evaluator.final) {
+  if (!("error" in v) && !v.add && !v.sub && a.evaluator.final) {
     if (v.addend < 0n) {
       a.diags.warning(ASM.BAD_ARGS, loc, `${d.name} with negative count ${v.addend}: ignored`);
       return;

@@ -131,6 +131,7 @@ function constant(a: Assembler, ctx: StmtCtx, e: Expr): Pending | undefined {
   if (!bound) return undefined;
   const v = a.evaluator.run(bound);
   if ("error" in v) {
+    if (!a.evaluator.final) return { value: undefined, expr: bound }; // decided after layout
     a.exprError(ctx, v);
     return undefined;
   }

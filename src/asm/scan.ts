@@ -146,7 +146,8 @@ function readArg(text: string, start: number, end: number): { arg: MacroArg; nex
     const next = close;
     if (next >= end || isSpace(text.charCodeAt(next)) || text.charCodeAt(next) === COMMA) {
       const inner = text.slice(i + 1, Math.max(i + 1, close - 1));
-      return { arg: { text: inner, start: valueStart, end: close, keyword, quoted: true }, next };
+      const at = keyword !== undefined ? start : valueStart;
+      return { arg: { text: inner, start: at, end: close, keyword, quoted: true }, next };
     }
   }
   let depth = 0;
@@ -161,7 +162,13 @@ function readArg(text: string, start: number, end: number): { arg: MacroArg; nex
   }
   i = Math.min(i, end);
   return {
-    arg: { text: text.slice(valueStart, i), start: valueStart, end: i, keyword, quoted: false },
+    arg: {
+      text: text.slice(valueStart, i),
+      start: keyword !== undefined ? start : valueStart,
+      end: i,
+      keyword,
+      quoted: false,
+    },
     next: i,
   };
 }
