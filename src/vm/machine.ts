@@ -168,7 +168,6 @@ export class Machine {
           (isContributory(vector) && isContributory(second)) ||
           (vector === VEC_PF && (isContributory(second) || second === VEC_PF));
         if (escalate) {
-          this.chain.push(this.record(second, c.excError));
           vector = VEC_DF;
           error = 0;
           continue;
