@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { format, resolveConfig } from "prettier";
 import type { Observation } from "./observation.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -44,8 +45,11 @@ export function readGolden(file: string): Observation | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Observation) : undefined;
 }
 
-export function writeGolden(obs: Observation): void {
-  writeFileSync(goldenPath(obs.file), `${JSON.stringify(obs, null, 2)}\n`);
+/** Write a golden, formatted as prettier would so that `npm run format:check` stays clean. */
+export async function writeGolden(obs: Observation): Promise<void> {
+  const path = goldenPath(obs.file);
+  const config = (await resolveConfig(path)) ?? {};
+  writeFileSync(path, await format(JSON.stringify(obs), { ...config, parser: "json" }));
 }
 
 export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === "1";

@@ -48,7 +48,7 @@ describe("the corpus", () => {
 });
 
 describe.skipIf(GAS_MISSING !== undefined)("GNU as", () => {
-  it.each(FILES)("%s: GNU as does what the header says and matches the golden", (file) => {
+  it.each(FILES)("%s: GNU as does what the header says and matches the golden", async (file) => {
     const run = runGas(corpusPath(file), GAS_OPTS);
     expect(run.accepted ? "accept" : "reject", run.stderr).toBe(expectation(file));
     const obs: Observation = run.object
@@ -56,7 +56,7 @@ describe.skipIf(GAS_MISSING !== undefined)("GNU as", () => {
       : { file, accepted: false, messages: run.messages };
     if (!run.accepted)
       expect(run.messages.some((m) => /: (Error|Fatal error): /.test(m))).toBe(true);
-    if (UPDATE_GOLDEN) writeGolden(obs);
+    if (UPDATE_GOLDEN) await writeGolden(obs);
     const golden = readGolden(file);
     expect(golden, `no golden for ${file}: run with UPDATE_GOLDEN=1`).toBeDefined();
     // Messages are informative: their wording changes between binutils releases.
