@@ -6,7 +6,8 @@
 // would need REX on x86, and `int $3` (which has its own opcode). Every valid instruction has
 // exactly one encoding, so decode → encode reproduces the bytes. Register and fixed operands are
 // shared frozen objects: callers must not mutate decoded operands.
-import type { DecodedInsn, InsnForm, OperandValue } from "./types.js";
+import type { IsaForm } from "./spec.js";
+import type { DecodedInsn, OperandValue } from "./types.js";
 import {
   MEM_BASE_RIP,
   MEM_NONE,
@@ -30,7 +31,7 @@ const INT3_VECTOR = 3n;
 
 /** Per-opcode decoding plan, precomputed so decode() does no string work. */
 interface Plan {
-  form: InsnForm;
+  form: IsaForm;
   classes: Uint8Array;
   /** Immediate width in bytes, per operand (0 if not an immediate). */
   immBytes: Uint8Array;
@@ -38,6 +39,8 @@ interface Plan {
   byteReg: Uint8Array;
   /** Index of the S operand when the form loads a segment register (MOV Sreg, r/m), else -1. */
   segDest: number;
+  /** The E operand must be memory (IsaForm.eMustBeMem). */
+  eMustBeMem: boolean;
 }
 
 const PLANS: (Plan | undefined)[] = new Array(OPCODE_FORM_MASK + 1).fill(undefined);
@@ -50,6 +53,7 @@ for (const form of FORMS) {
     immBytes: new Uint8Array(n),
     byteReg: new Uint8Array(n),
     segDest: -1,
+    eMustBeMem: form.eMustBeMem,
   };
   form.operands.forEach((k, i) => {
     plan.classes[i] = operandClass(k);
@@ -158,6 +162,7 @@ export function decode(b: Uint8Array, at: number): DecodedInsn | undefined {
     if (v === undefined) return undefined;
     operands[i] = v;
   }
+  if (plan.eMustBeMem && !sawMem) return undefined;
   // SDM vol. 2 "LOCK": #UD unless the destination is memory.
   if (prefix === PREFIX_LOCK && !sawMem) return undefined;
   // AH..BH cannot be encoded with REX on x86 (SDM vol. 2, 2.2.1.2); keep the subset x86-shaped.

@@ -172,6 +172,7 @@ export function checkOperand(
     case OC_E:
       // gas takes any of %ax/%eax/%rax for a segment load: the encoding is the same (8E /r).
       if (s.kind === "reg" && form.operands[i + 1] === "S" && s.reg.cls === "gpr" && s.reg.size >= 16) return undefined; // prettier-ignore
+      if (s.kind === "reg" && form.eMustBeMem) return fail(`operand type mismatch for \`${ctx.spelled}'`); // prettier-ignore
       if (s.kind === "reg") return checkGpr(k, s.reg, ctx);
       return s.kind === "mem" ? checkAddress(s) : fail(`operand type mismatch for \`${ctx.spelled}'`);
     case OC_G:

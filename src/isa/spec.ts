@@ -37,9 +37,14 @@ export interface IsaForm extends InsnForm {
   readonly commutes: boolean;
   /** A lone E operand means a count of 1 (`shl %rax` = `shl $1,%rax`). */
   readonly impliedOne: boolean;
+  /**
+   * The E operand must be memory: a G,E ("load") form whose E,G twin exists, so that a
+   * register-to-register instruction has one encoding, the E,G one (as gas picks 89, not 8B).
+   */
+  readonly eMustBeMem: boolean;
 }
 
-export type RowSpec = Omit<IsaForm, "opcode" | "name"> & { readonly name?: string };
+export type RowSpec = Omit<IsaForm, "opcode" | "name" | "eMustBeMem"> & { readonly name?: string };
 
 export interface RowOptions {
   read?: number;

@@ -33,6 +33,15 @@ function formName(r: RowSpec): string {
   return r.mnemonic + letter + [...r.operands].reverse().join("");
 }
 
+/** A G,E form with an E,G twin of the same mnemonic (see IsaForm.eMustBeMem). */
+function hasStoreTwin(r: RowSpec, all: readonly RowSpec[]): boolean {
+  const [src, dst] = r.operands;
+  if (r.operands.length !== 2 || src?.[0] !== "E" || dst?.[0] !== "G") return false;
+  return all.some(
+    (f) => f.mnemonic === r.mnemonic && f.operands[0] === dst && f.operands[1] === src,
+  );
+}
+
 function build(): readonly IsaForm[] {
   const forms: IsaForm[] = [];
   const names = new Set<string>();
@@ -43,7 +52,8 @@ function build(): readonly IsaForm[] {
       if (names.has(name)) throw new Error(`isa: duplicate form name ${name}`);
       names.add(name);
       const { name: _ignored, ...rest } = r;
-      forms.push(Object.freeze({ ...rest, opcode: block.base + i, name }));
+      const eMustBeMem = hasStoreTwin(r, block.rows);
+      forms.push(Object.freeze({ ...rest, opcode: block.base + i, name, eMustBeMem }));
     });
   }
   return Object.freeze(forms);
