@@ -17,6 +17,7 @@ import {
   type InsnForm,
   type MemOperand,
   type MatchError,
+  type MatchResult,
   IMPLIED_ONE,
 } from "../isa/index.js";
 
@@ -51,10 +52,26 @@ export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
     shapes.push(r.shape);
     pending.push(r.pending);
   }
-  const m = matchInstruction(st.mnemonic, prefixes, shapes);
+  const m = cachedMatch(st, prefixes, shapes);
   if ("error" in m) return matchError(a, ctx, st, m);
   for (const w of m.warnings) a.diags.warning(ASM.INSN_WARNING, a.loc(ctx, st.span), w);
   emit(a, ctx, st, m.form, m.prefix, m.args, pending);
+}
+
+/**
+ * Matching depends only on the statement (cached by line text), its prefixes and the immediate
+ * values, so identical lines are matched once.
+ */
+const matchCache = new WeakMap<Insn, Map<string, MatchResult>>();
+
+function cachedMatch(st: Insn, prefixes: string[], shapes: OperandShape[]): MatchResult {
+  let key = prefixes.join(" ");
+  for (const sh of shapes) if (sh.kind === "imm") key += `|${sh.value ?? "?"}`;
+  let byKey = matchCache.get(st);
+  if (!byKey) matchCache.set(st, (byKey = new Map()));
+  let m = byKey.get(key);
+  if (!m) byKey.set(key, (m = matchInstruction(st.mnemonic, prefixes, shapes)));
+  return m;
 }
 
 function matchError(a: Assembler, ctx: StmtCtx, st: Insn, m: MatchError): void {
