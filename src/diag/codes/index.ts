@@ -10,6 +10,7 @@ import { CPP_CODES } from "./cpp.js";
 import { ASM_SYNTAX_CODES } from "./asm-syntax.js";
 import { ASM_CODES } from "./asm.js";
 import { OBJ_CODES } from "./obj.js";
+import { LINK_CODES } from "./link.js";
 import { VM_CODES } from "./vm.js";
 
 export const CODES: Readonly<Record<string, string>> = {
@@ -18,5 +19,6 @@ export const CODES: Readonly<Record<string, string>> = {
   ...ASM_SYNTAX_CODES,
   ...ASM_CODES,
   ...OBJ_CODES,
+  ...LINK_CODES,
   ...VM_CODES,
 };

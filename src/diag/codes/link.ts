@@ -1,0 +1,41 @@
+// Diagnostic codes of the link stage (E5xxx/W5xxx): code → one-line title. See ./index.ts for the
+// ranges. src/link names them through LINK below. E50xx: linking objects; E51xx: the layout text.
+export const LINK = {
+  UNDEFINED: "E5001",
+  MULTIPLE_DEFINITION: "E5002",
+  TRUNCATED: "E5003",
+  NO_ENTRY: "E5004",
+  DISCARDED: "E5005",
+  BAD_INPUT: "E5006",
+  DOT_BACKWARDS: "E5007",
+  ADDRESS_RANGE: "E5008",
+  OVERLAP: "E5009",
+  LAYOUT_SYMBOL_DEFINED: "E5010",
+  LAYOUT_UNKNOWN_SYMBOL: "E5011",
+  LAYOUT_SYNTAX: "E5101",
+  LAYOUT_NUMBER: "E5102",
+  LAYOUT_ALIGN: "E5103",
+  LAYOUT_DUPLICATE: "E5104",
+  LAYOUT_NAME: "E5105",
+  ENTRY_NOT_EXEC: "W5001",
+} as const;
+
+export const LINK_CODES: Readonly<Record<string, string>> = {
+  E5001: "undefined reference to a symbol",
+  E5002: "multiple definition of a symbol",
+  E5003: "relocation truncated to fit",
+  E5004: "entry symbol not found",
+  E5005: "reference to a symbol in a discarded section",
+  E5006: "malformed input object",
+  E5007: "layout moves the location counter backwards",
+  E5008: "address outside the 64-bit address space",
+  E5009: "output sections overlap",
+  E5010: "layout symbol also defined by an object or the layout",
+  E5011: "unknown symbol in a layout expression",
+  E5101: "layout syntax error",
+  E5102: "bad number in the layout",
+  E5103: "layout alignment is not a power of two",
+  E5104: "output section named twice in the layout",
+  E5105: "bad name in the layout",
+  W5001: "entry point in a section that is not executable",
+};
