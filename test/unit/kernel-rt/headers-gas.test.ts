@@ -131,6 +131,46 @@ describe.skipIf(GAS_MISSING !== undefined)("kernel-rt headers with GNU as", () =
   });
 });
 
+describe.skipIf(GAS_MISSING !== undefined)("kernel-rt helper macros with GNU as", () => {
+  it("SYM_*, DEFINE_PER_CPU_ASM, _ASM_NOKPROBE and ASM_CLAC emit what they name", () => {
+    const text = [
+      "#include <linux/linkage.h>",
+      "#include <asm/asm.h>",
+      "#include <asm/percpu.h>",
+      "#include <asm/smap.h>",
+      "\t.text",
+      "SYM_FUNC_START(helper_fn)",
+      "\tASM_CLAC",
+      "\tret",
+      "SYM_FUNC_END(helper_fn)",
+      "_ASM_NOKPROBE(helper_fn)",
+      "DEFINE_PER_CPU_ASM pcpu_obj, 104, 64",
+      "\t.data",
+      "SYM_DATA_LOCAL(local_word, .long 7)",
+    ].join("\n");
+    const build = assembleS(source("helpers.S", `${text}\n`), []);
+    expect(build.stderr).toBe("");
+    const obj = build.object!;
+    const sec = (name: string) => obj.sections.findIndex((s) => s.name === name);
+    const sym = (name: string) => obj.symbols.find((s) => s.name === name);
+    expect(sym("helper_fn")).toMatchObject({
+      type: "func",
+      binding: "global",
+      section: sec(".text"),
+    });
+    expect(sym("pcpu_obj")).toMatchObject({
+      type: "object",
+      size: 104n,
+      section: sec(".data..percpu"),
+    });
+    expect(obj.sections[sec(".data..percpu")]).toMatchObject({ align: 64, write: true, size: 104 });
+    expect(sym("local_word")).toMatchObject({ type: "object", binding: "local", size: 4n });
+    // One pointer in the blacklist; one 13-byte record for the SMAP alternative.
+    expect(obj.sections[sec("_kprobe_blacklist")]).toMatchObject({ size: 8, write: true });
+    expect(obj.sections[sec(".altinstructions")]!.size).toBe(ALT_INSTR_SIZE);
+  });
+});
+
 describe.skipIf(GAS_MISSING !== undefined)("programs/entry/entry_64.S with GNU as", () => {
   it.each(Object.entries(CONFIGS))("assembles without warnings (%s)", (_config, defines) => {
     const build = assembleS(ENTRY, defines);
