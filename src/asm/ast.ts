@@ -55,7 +55,7 @@ export type Operand =
 export type DirectiveArg =
   | { kind: "expr"; expr: Expr; span: Span }
   | { kind: "string"; value: string; span: Span } // escapes already decoded, as bytes (latin1)
-  | { kind: "type"; name: string; span: Span } // @function, @progbits, %object...
+  | { kind: "type"; name: string; span: Span } // @function, %object... (name without the sigil)
   | { kind: "empty"; span: Span }; // an omitted argument, as in `.p2align 4,,15`
 
 export type Statement =
@@ -122,6 +122,8 @@ export interface EvalContext {
   localRef(label: string, dir: "b" | "f", span: Span): Value;
   /** The location counter. */
   dot(span: Span): Value;
+  /** Optional: receives evaluator warnings (e.g. W2101 shift count out of range). */
+  warn?(code: string, message: string, span: Span): void;
 }
 
 export interface EvalError {
