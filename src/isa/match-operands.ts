@@ -65,10 +65,10 @@ function hex64(v: bigint): string {
 }
 
 function registerSizeError(reg: Register, ctx: CheckContext): OperandError {
-  if (ctx.suffix !== 0) {
-    return fail(`incorrect register \`%${reg.name}' used with \`${SUFFIX_OF[ctx.suffix]}' suffix`, "size"); // prettier-ignore
-  }
-  return fail(`operand size mismatch for \`${ctx.spelled}'`, "size");
+  const error = ctx.suffix !== 0
+    ? `incorrect register \`%${reg.name}' used with \`${SUFFIX_OF[ctx.suffix]}' suffix`
+    : `operand size mismatch for \`${ctx.spelled}'`; // prettier-ignore
+  return { error, kind: "size", specific: true };
 }
 
 /** A GPR of the kind's size (E or G in register form). */

@@ -20,16 +20,16 @@ function movRows(): RowSpec[] {
   // MOV r64, imm64 (REX.W B8+r): the only 8-byte immediate; gas picks it for `mov $big,%r64`.
   rows.push(row(D, "movabs", 64, ["Iq", "Gq"], { stems: ["mov"] }));
   // MOV to/from CRn: CPL 0 only, #GP(0) otherwise; OF SF ZF AF PF CF undefined (SDM vol. 2 "MOV—Move to/from Control Registers").
-  const crFlags = { undef: FLAGS_STATUS, privileged: true, suffix: "never" as const };
+  const crFlags = { undef: FLAGS_STATUS, privileged: true };
   rows.push(row(D, "mov", 64, ["C", "Gq"], crFlags));
   rows.push(row(D, "mov", 64, ["Gq", "C"], { ...crFlags, flow: "system" }));
   // MOV Sreg: loads check the descriptor (#GP/#NP/#SS(selector)); loading SS inhibits
   // interrupts for one instruction, so it ends a block (SDM vol. 2 "MOV", vol. 3A 6.8.3).
-  rows.push(row(D, "mov", 16, ["Ew", "S"], { flow: "system", suffix: "never" }));
-  rows.push(row(D, "mov", 16, ["S", "Ew"], { suffix: "never" }));
+  rows.push(row(D, "mov", 16, ["Ew", "S"], { flow: "system" }));
+  rows.push(row(D, "mov", 16, ["S", "Ew"]));
   // With a 32/64-bit register destination the selector is zero-extended (SDM vol. 2 "MOV").
-  rows.push(row(D, "mov", 32, ["S", "Gd"], { suffix: "never" }));
-  rows.push(row(D, "mov", 64, ["S", "Gq"], { suffix: "never" }));
+  rows.push(row(D, "mov", 32, ["S", "Gd"]));
+  rows.push(row(D, "mov", 64, ["S", "Gq"]));
   return rows;
 }
 

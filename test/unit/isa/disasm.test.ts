@@ -102,7 +102,7 @@ describe("disassemble prints", () => {
     expect(d("iretq", [])).toBe("iretq");
     expect(d("inALDX", [{ kind: "fixed" }, { kind: "fixed" }])).toBe("in     (%dx),%al");
     expect(d("movGqC", [reg(3), reg(0)])).toBe("mov    %cr3,%rax");
-    expect(d("movEwS", [reg(5), mem({ base: 0 })])).toBe("mov    %gs,(%rax)");
+    expect(d("movEwS", [reg(5), mem({ base: 0 })])).toBe("movw   %gs,(%rax)");
     expect(d("callEq", [mem({ seg: 6, disp: 0x10 })])).toBe("call   *%gs:0x10");
     expect(d("xchgEqGq", [reg(0), mem({ base: 0 })], PREFIX_LOCK)).toBe("lock xchg %rax,(%rax)");
   });
