@@ -36,6 +36,15 @@ export function expectation(file: string): Expectation | undefined {
   return m ? (m[1] as Expectation) : undefined;
 }
 
+/**
+ * What the entrylab half compares for a file: everything, or only acceptance when the second
+ * line says `// compare: acceptance` (files whose data records code lengths).
+ */
+export function compareMode(file: string): "all" | "acceptance" {
+  const second = readFileSync(corpusPath(file), "utf8").split("\n", 2)[1] ?? "";
+  return second === "// compare: acceptance" ? "acceptance" : "all";
+}
+
 function goldenPath(file: string): string {
   return join(EXPECTED_DIR, `${file}.json`);
 }

@@ -1,7 +1,8 @@
 // expect: accept
-// calling.h as entry code uses it, with PTI and SMP on. Code sizes are not
-// compared (entrylab emits bytecode); what compares is the .altinstructions
-// table's feature numbers and the non-code data.
+// compare: acceptance
+// calling.h as entry code uses it, with PTI and SMP on. Only acceptance is
+// compared: the .altinstructions records hold code lengths, which differ by
+// design (entrylab emits bytecode).
 #define CONFIG_SMP 1
 #define CONFIG_PAGE_TABLE_ISOLATION 1
 #include <linux/linkage.h>

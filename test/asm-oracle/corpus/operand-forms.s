@@ -26,6 +26,6 @@ of_start:
 	call	*%gs:16
 	leaq	(%rax,%rax,2), %rax
 	.data
-of_data:	.quad of_start, of_end - of_start
+of_data:	.quad of_start, of_end		# relocations to code: only the section is compared
 	.text
 of_end:
