@@ -83,11 +83,16 @@ class ArgsContext implements StatementContext {
     private readonly lexError: ParseError | undefined,
   ) {}
 
-  parseArgs(tokens: IToken[]): { args: DirectiveArg[] } | { argsError: ParseError } {
-    if (this.lexError) {
+  parseArgs(
+    tokens: IToken[],
+    nameEnd: number,
+  ): { args: DirectiveArg[] } | { argsError: ParseError } {
+    // prettier-ignore
+    if (this.lexError && this.lexError.span.start >= nameEnd) {
       this.lexErrorUsed = true;
       return { argsError: this.lexError };
     }
+    if (tokens.length === 0) return { args: [] };
     return parseDirectiveArgs(this.parser, tokens, this.text, this.restEnd);
   }
 }
@@ -165,6 +170,11 @@ function describe(
   const bad = atEnd ? undefined : badTokenError(t);
   if (bad) return bad;
   if (kind === "redundant") return redundant(cst, t, span);
+  if (kind === "mismatch" && expected === "Colon") {
+    // A label's colon was expected: the statement starts with a number that is not a label.
+    const start = (e as { previousToken?: IToken }).previousToken ?? t;
+    return { code: ASM_SYNTAX.EXPECTED_STATEMENT, message: `expected a label, directive, assignment or instruction, found '${start.image}'`, span: tokenSpan(start) }; // prettier-ignore
+  }
   if (kind === "mismatch" && expected === "RParen") {
     return { code: ASM_SYNTAX.MISSING_RPAREN, message: `missing ')' before ${found}`, span };
   }

@@ -6,7 +6,7 @@
 //
 // Expressions are parsed flat (`unary (BinaryOp unary)*`) and the visitor applies GNU as's
 // precedence: it keeps one CST node per operand instead of one per precedence level.
-import { CstParser, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain"; // prettier-ignore
+import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain"; // prettier-ignore
 import * as T from "./lexer.js";
 
 /** Instruction prefixes written as separate words before the mnemonic. */
@@ -15,6 +15,10 @@ const PREFIXES: ReadonlySet<string> = new Set(["lock", "rep", "repe", "repz", "r
 /** After `(`: a register or `,` starts the base/index part. */
 function opensBaseIndex(type: TokenType): boolean {
   return type === T.Comma || T.REGISTER_TOKENS.has(type);
+}
+
+function endsArgument(type: TokenType): boolean {
+  return type === T.Comma || type === EOF;
 }
 
 function isPrefix(token: IToken, next: IToken): boolean {
@@ -171,11 +175,16 @@ export class AsmParser extends CstParser {
   });
 
   // arg := string | @type | %type | expr
+  // `%name` that is not a register is a type only as a whole argument (`.type f, %object`);
+  // inside an expression it is a bad register name, reported as such.
   arg = this.RULE("arg", () => {
     this.OR([
       { ALT: () => this.CONSUME(T.StringLit) },
       { ALT: () => this.CONSUME(T.TypeName) },
-      { ALT: () => this.CONSUME(T.PercentName) },
+      {
+        GATE: () => endsArgument(this.LA(2).tokenType),
+        ALT: () => this.CONSUME(T.PercentName),
+      },
       { ALT: () => this.SUBRULE(this.expression) },
     ]);
   });

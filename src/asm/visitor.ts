@@ -24,8 +24,8 @@ export interface StatementContext {
   text: string;
   /** End of the statement's raw text (last token or skipped bad character), for `rest`. */
   restEnd: number;
-  /** Parse a directive's argument tokens (a second run of the parser). */
-  parseArgs(tokens: IToken[]): { args: DirectiveArg[] } | { argsError: ParseError };
+  /** Parse a directive's argument tokens (a second run of the parser); `nameEnd` ends its name. */
+  parseArgs(tokens: IToken[], nameEnd: number): { args: DirectiveArg[] } | { argsError: ParseError }; // prettier-ignore
 }
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
@@ -98,7 +98,7 @@ function visitDirective(node: CstNode, ctx: StatementContext): Statement {
   const end = Math.max(start, trimEnd(ctx.text, ctx.restEnd));
   const restSpan = { start, end };
   const tail = tokens(node, "tail");
-  const parsed = tail ? ctx.parseArgs(tail) : { args: [] };
+  const parsed = tail ? ctx.parseArgs(tail, nameSpan.end) : ctx.parseArgs([], nameSpan.end);
   return {
     kind: "directive",
     name: nameToken.image.toLowerCase(),
