@@ -243,7 +243,8 @@ export abstract class DirectiveProcessor {
     const m = parseDefine(args, loc, this.mode, this.diags);
     if (!m) return;
     const old = this.macros.get(m.name);
-    if (old && !sameDefinition(old, m)) {
+    if (old && sameDefinition(old, m)) return; // keep the first for "previous definition" notes
+    if (old) {
       const notes = old.loc.file === 0 ? [] : [{ message: "previous definition", loc: old.loc }];
       const what = old.builtin ? `redefining builtin macro "${m.name}"` : `"${m.name}" redefined`;
       this.diags.warning("W1001", m.loc, what, notes);

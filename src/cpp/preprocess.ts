@@ -14,6 +14,8 @@ import {
   CH_CR,
   CH_DOLLAR,
   CH_DOT,
+  CH_DQUOTE,
+  CH_QUOTE,
   CH_HASH,
   CH_SLASH,
   CH_SPACE,
@@ -130,6 +132,7 @@ class Preprocessor extends DirectiveProcessor {
     if (text.charCodeAt(i) === CH_HASH) return true;
     const macros = this.macros;
     const dollar = this.dollarIdent;
+    const cMode = this.mode === "c";
     for (; i < end; i++) {
       const c = text.charCodeAt(i);
       if (c >= 128) continue;
@@ -156,6 +159,7 @@ class Preprocessor extends DirectiveProcessor {
         const n = text.charCodeAt(i + 1);
         if (n === CH_STAR || n === CH_SLASH) return true;
       } else if (c === CH_BACKSLASH && skipBlanks(text, i + 1, end) >= end) return true;
+      else if ((c === CH_QUOTE || c === CH_DQUOTE) && cMode) return true; // may warn W1005
     }
     return false;
   }
