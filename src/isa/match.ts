@@ -271,6 +271,10 @@ export function matchInstruction(
   const prefix = resolvePrefix(c.form, p, name, operands, args);
   if (typeof prefix !== "number") return prefix;
   const warnings = [...a.ok!.warnings, ...(chosen.warning ? [chosen.warning] : [])];
+  // LEA computes an offset only: a segment override has no effect (gas warns the same way).
+  if (c.form.mnemonic === "lea" && operands.some((o) => o.kind === "mem" && o.seg)) {
+    warnings.push("segment override on `lea' is ineffectual");
+  }
   return { form: c.form, prefix, args, warnings };
 }
 

@@ -173,6 +173,7 @@ describe("special operand rules", () => {
     expect(err("mov", [mem("rax", "rsp"), reg("rax")]).error).toBe("`%rsp' cannot be used as an index register"); // prettier-ignore
     expect(err("lea", [mem("rip", "rax"), reg("rax")]).error).toMatch(/RIP-relative/);
     expect(formOf("lea", [mem("rip"), reg("rax")])).toBe("leaGqM");
+    expect(ok("lea", [{ ...mem("rax"), seg: R("gs") } as OperandShape, reg("rax")]).warnings).toEqual(["segment override on `lea' is ineffectual"]); // prettier-ignore
     expect(err("lea", [reg("rax"), reg("rbx")]).kind).toBe("operands");
   });
   it("AH..BH cannot appear with an operand that needs REX", () => {
