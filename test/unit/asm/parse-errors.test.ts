@@ -99,4 +99,10 @@ describe("syntax errors", () => {
     expect(line.errors.map((e) => e.code)).toEqual(["E2001"]);
     expect(line.statements).toEqual([]);
   });
+
+  it("restores Error.stackTraceLimit after parsing a bad line", () => {
+    const before = Error.stackTraceLimit;
+    parseLine("mov %rax %rbx");
+    expect(Error.stackTraceLimit).toBe(before);
+  });
 });
