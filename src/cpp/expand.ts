@@ -181,7 +181,8 @@ export class Expander {
       } else if (isPunct(t, ",") && isPaste(body[i + 1]) && this.isVaParam(m, body[i + 2])) {
         // GNU `, ## __VA_ARGS__`: the comma goes when the variable arguments are empty.
         const va = args[args.length - 1]!;
-        if (va.length > 0) out.push(bodyToken(t, bodyLoc), ...withWs(va, ""));
+        // gcc keeps the spacing the variable arguments had at the call site.
+        if (va.length > 0) out.push(bodyToken(t, bodyLoc), ...withWs(va, va[0]!.ws));
         i += 2;
       } else if (isPaste(t)) {
         const rhs = body[i + 1]!;

@@ -77,7 +77,7 @@ describe("cpp macros", () => {
       "#define W(args...) g(args)\n" +
       "#define A(...) h(__VA_ARGS__)\n" +
       "V(1) V(1, 2, 3) W(1, 2) A() A(a, (b, c))\n";
-    expect(c(src).nonBlank).toEqual(["f(1) f(1,2, 3) g(1, 2) h() h(a, (b, c))"]);
+    expect(c(src).nonBlank).toEqual(["f(1) f(1, 2, 3) g(1, 2) h() h(a, (b, c))"]);
   });
 
   it("never re-expands a macro inside its own expansion (blue paint, as gcc)", () => {
