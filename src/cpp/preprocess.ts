@@ -18,9 +18,7 @@ import {
   CH_QUOTE,
   CH_HASH,
   CH_SLASH,
-  CH_SPACE,
   CH_STAR,
-  CH_TAB,
   CHAR_CLASS,
   CC_SPACE,
 } from "./lexer.js";
@@ -177,10 +175,11 @@ class Preprocessor extends DirectiveProcessor {
   }
 }
 
+/** The first offset in [i, end) that is not a blank (space, tab, CR, VT, FF), or end. */
 function skipBlanks(text: string, i: number, end: number): number {
   while (i < end) {
     const c = text.charCodeAt(i);
-    if (c !== CH_SPACE && c !== CH_TAB && !(c < 128 && CHAR_CLASS[c]! & CC_SPACE)) break;
+    if (c >= 128 || !(CHAR_CLASS[c]! & CC_SPACE)) break;
     i++;
   }
   return i;
