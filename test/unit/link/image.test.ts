@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DiagnosticBag } from "../../../src/diag/index.js";
 import {
   lineTableLookupAddr,
+  R_64,
   R_PC32,
   readObject,
   writeObject,
@@ -20,10 +21,15 @@ function sample(): ObjectFile[] {
     "a.o",
     [
       text(12, { relocs: [reloc(8, R_PC32, 2, -4n)] }),
-      section(".rodata", { size: 6 }),
+      section(".rodata", { size: 8, relocs: [reloc(0, R_64, 3, 1n)] }),
       section(".entry.text", { exec: true, size: 5 }),
     ],
-    [sym("_start"), sym("local_fn", { binding: "local", value: 4n }), undef("helper")],
+    [
+      sym("_start"),
+      sym("local_fn", { binding: "local", value: 4n }),
+      undef("helper"),
+      undef("optional_hook", true),
+    ],
     [line(0, 0, "a.S", 1), line(0, 4, "a.S", 2), line(2, 0, "a.S", 20), line(0, 8, "a.S", 3)],
   );
   const b = obj(
@@ -75,6 +81,10 @@ describe("the image file", () => {
     const back = readObject(writeObject(image!), "vmlinux", diags);
     expect(diags.items).toEqual([]);
     expect(back).toEqual(image);
+    expect(back!.symbols.find((s) => s.name === "optional_hook")).toMatchObject({
+      section: "undef",
+      binding: "weak",
+    });
   });
 
   it("carries no relocations and applies them", () => {
@@ -129,6 +139,7 @@ describe.skipIf(!hasReadelf())("readelf", () => {
     expect(r.stdout).toMatch(/\.bss\s+NOBITS\s+0000000000104000/);
     expect(r.stdout).toMatch(/^\s+00\s+\.text\s*$/m);
     expect(r.stdout).toMatch(/FUNC\s+GLOBAL DEFAULT\s+1 helper/);
+    expect(r.stdout).toMatch(/NOTYPE\s+WEAK\s+DEFAULT\s+UND optional_hook/);
     expect(r.stdout).not.toMatch(/\.comment/);
   });
 });
