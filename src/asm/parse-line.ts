@@ -1,15 +1,15 @@
 // The front end's API: one logical line of assembly (after cpp and gas macro substitution) → its
 // statements and syntax errors. Lexes the whole line once (./lexer.ts), splits the tokens at `;`,
-// parses each statement with the one reused parser (./parser.ts) and builds the AST
-// (./visitor.ts). Each statement reports at most one error and an error never stops the next
+// parses each statement with the one reused parser (./parser.ts) — again with `rawStatement` when
+// a directive's arguments are not a plain list — and builds the AST (./visitor.ts). Each statement reports at most one error and an error never stops the next
 // statement. The result depends only on the text (spans are offsets into it), so the driver
 // caches it by text; treat it as immutable.
-import { EOF, type ILexingError, type IRecognitionException, type IToken } from "chevrotain";
-import type { DirectiveArg, ParseError, ParsedLine, Span } from "./ast.js";
+import { EOF, type CstNode, type ILexingError, type IRecognitionException, type IToken } from "chevrotain"; // prettier-ignore
+import type { ParseError, ParsedLine, Span } from "./ast.js";
 import { ASM_SYNTAX } from "../diag/codes/asm-syntax.js";
 import * as T from "./lexer.js";
-import { asmParser, type AsmParser } from "./parser.js";
-import { SyntaxFailure, tokenSpan, visitDirectiveArgs, visitStatement, type StatementContext } from "./visitor.js"; // prettier-ignore
+import { asmParser } from "./parser.js";
+import { SyntaxFailure, tokenSpan, visitStatement, type StatementContext } from "./visitor.js";
 
 /**
  * Parse one logical line; never throws on any input. Chevrotain reports a syntax error by
@@ -63,13 +63,23 @@ function parseStatement(
   for (const e of lexErrors) restEnd = Math.max(restEnd, e.offset + e.length);
   const parser = asmParser();
   parser.input = tokens;
-  const cst = parser.statement();
+  let cst = parser.statement();
+  const ctx: StatementContext = { text, restEnd, lexError };
   if (parser.errors.length > 0) {
-    const parseError = describe(parser.errors[0]!, cst, tokens, textStart);
-    line.errors.push(lexError && lexError.span.start < parseError.span.start ? lexError : parseError); // prettier-ignore
-    return;
+    const error = describe(parser.errors[0]!, cst, tokens, textStart);
+    // A directive whose arguments have their own syntax (`.ifc a,b`): keep it, with argsError.
+    if (!startsWithDirective(tokens)) {
+      line.errors.push(lexError && lexError.span.start < error.span.start ? lexError : error);
+      return;
+    }
+    parser.input = tokens;
+    cst = parser.rawStatement();
+    if (parser.errors.length > 0 || token(cst, "directive")!.startOffset > error.span.start) {
+      line.errors.push(lexError && lexError.span.start < error.span.start ? lexError : error);
+      return;
+    }
+    ctx.argsError = error;
   }
-  const ctx = new ArgsContext(parser, text, restEnd, lexError);
   const before = line.statements.length;
   try {
     visitStatement(cst, ctx, line.statements);
@@ -87,50 +97,15 @@ function parseStatement(
   }
 }
 
-/** The visitor's view of the statement being built (see StatementContext). */
-class ArgsContext implements StatementContext {
-  lexErrorUsed = false;
-  constructor(
-    private readonly parser: AsmParser,
-    readonly text: string,
-    readonly restEnd: number,
-    private readonly lexError: ParseError | undefined,
-  ) {}
-
-  parseArgs(
-    tokens: IToken[],
-    nameEnd: number,
-  ): { args: DirectiveArg[] } | { argsError: ParseError } {
-    // prettier-ignore
-    if (this.lexError && this.lexError.span.start >= nameEnd) {
-      this.lexErrorUsed = true;
-      return { argsError: this.lexError };
-    }
-    if (tokens.length === 0) return { args: [] };
-    return parseDirectiveArgs(this.parser, tokens, this.text, this.restEnd);
-  }
+/** Whether the statement is labels then a `.name` — worth a second try as a rawStatement. */
+function startsWithDirective(tokens: IToken[]): boolean {
+  let i = 0;
+  while (i + 1 < tokens.length && tokens[i + 1]!.tokenType === T.Colon) i += 2;
+  return tokens[i]?.tokenType === T.DotName;
 }
 
-/** directiveArgs on a directive's tail tokens: the args, or why they are not a plain list. */
-function parseDirectiveArgs(
-  parser: AsmParser,
-  tokens: IToken[],
-  text: string,
-  restEnd: number,
-): { args: DirectiveArg[] } | { argsError: ParseError } {
-  parser.input = tokens;
-  const cst = parser.directiveArgs();
-  if (parser.errors.length > 0) {
-    return { argsError: describe(parser.errors[0]!, cst, tokens, tokens[0]!.startOffset) };
-  }
-  const start = tokens[0]!.startOffset;
-  const end = Math.min(restEnd, text.length);
-  try {
-    return { args: visitDirectiveArgs(cst, { start, end }) };
-  } catch (e) {
-    if (!(e instanceof SyntaxFailure)) throw e;
-    return { argsError: e.error };
-  }
+function token(cst: CstNode, key: string): IToken | undefined {
+  return (cst.children[key] as IToken[] | undefined)?.[0];
 }
 
 function lexingError(text: string, e: ILexingError): ParseError {
@@ -219,7 +194,7 @@ function redundant(
   if (c.assignName) {
     return { code: ASM_SYNTAX.JUNK, message: `junk '${t.image}' after expression`, span };
   }
-  if (cst?.name === "directiveArgs") {
+  if (c.directive) {
     return { code: ASM_SYNTAX.JUNK, message: `junk '${t.image}' in directive arguments`, span };
   }
   return {

@@ -1,10 +1,10 @@
 // The assembler's grammar: a Chevrotain CstParser over the tokens of ./lexer.ts, with no
 // semantics. parse-line.ts splits a line at `;` tokens and runs `statement` on each piece (so one
-// bad statement cannot hide the next), then runs `directiveArgs` on a directive's raw tail (so a
-// directive whose arguments have their own syntax still parses, with `rest`). visitor.ts turns
-// the CSTs into the AST of ./ast.ts. One parser instance is built once and reused for every line.
+// bad statement cannot hide the next); when that fails on a directive's arguments it runs
+// `rawStatement` (so a directive with its own argument syntax still parses, with `rest`).
+// visitor.ts turns the CSTs into the AST of ./ast.ts. One parser instance, reused for every line.
 //
-// Expressions are parsed flat (`unary (BinaryOp unary)*`) and the visitor applies GNU as's
+// Expressions are parsed flat (`term (BinaryOp term)*`) and the visitor applies GNU as's
 // precedence: it keeps one CST node per operand instead of one per precedence level.
 import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain"; // prettier-ignore
 import * as T from "./lexer.js";
@@ -50,13 +50,36 @@ export class AsmParser extends CstParser {
 
   // statement := (label ':')* (assignment | directive | instruction)?
   // assignment := (name | .name | '.') '=' expr
-  // directive := .name any*                     — arguments parsed apart by directiveArgs
+  // directive := .name directiveArgs
   // instruction := prefix* mnemonic (operand (',' operand)*)?
   // label := name | .name | digits              — `foo:`, `.Lx:`, `771:`, `0 :`
   // The parts are inlined (told apart by LABELs) because every rule invocation costs a CST node
-  // on the hot path. `.name = expr` is an assignment, never a directive with `=` arguments (as in
-  // GNU as): the first alternative wins, hence IGNORE_AMBIGUITIES.
+  // on the hot path. A directive whose arguments are not a plain list fails here and is parsed
+  // again with rawStatement (parse-line.ts).
   statement = this.RULE("statement", () => {
+    this.labels();
+    this.OPTION(() =>
+      this.OR2([
+        { ALT: () => this.assignmentBody() },
+        {
+          ALT: () => {
+            this.CONSUME2(T.DotName, { LABEL: "directive" });
+            this.SUBRULE(this.directiveArgs);
+          },
+        },
+        { ALT: () => this.instructionBody() },
+      ]),
+    );
+  });
+
+  // rawStatement := (label ':')* .name any*      — a directive with its own argument syntax
+  rawStatement = this.RULE("rawStatement", () => {
+    this.labels();
+    this.CONSUME2(T.DotName, { LABEL: "directive" });
+    this.MANY2(() => this.CONSUME(T.Any, { LABEL: "tail" }));
+  });
+
+  private labels(): void {
     this.MANY(() => {
       this.OR([
         { ALT: () => this.CONSUME1(T.Name, { LABEL: "labelName" }) },
@@ -65,19 +88,7 @@ export class AsmParser extends CstParser {
       ]);
       this.CONSUME(T.Colon);
     });
-    this.OPTION(() =>
-      this.OR2([
-        { ALT: () => this.assignmentBody(), IGNORE_AMBIGUITIES: true },
-        {
-          ALT: () => {
-            this.CONSUME2(T.DotName, { LABEL: "directive" });
-            this.MANY2(() => this.CONSUME(T.Any, { LABEL: "tail" }));
-          },
-        },
-        { ALT: () => this.instructionBody() },
-      ]),
-    );
-  });
+  }
 
   private assignmentBody(): void {
     this.OR3([

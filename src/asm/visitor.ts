@@ -24,8 +24,12 @@ export interface StatementContext {
   text: string;
   /** End of the statement's raw text (last token or skipped bad character), for `rest`. */
   restEnd: number;
-  /** Parse a directive's argument tokens (a second run of the parser); `nameEnd` ends its name. */
-  parseArgs(tokens: IToken[], nameEnd: number): { args: DirectiveArg[] } | { argsError: ParseError }; // prettier-ignore
+  /** Why a directive's arguments did not parse (set when the CST is a rawStatement). */
+  argsError?: ParseError;
+  /** A character the lexer skipped in this statement; only a directive's arguments absorb it. */
+  lexError?: ParseError;
+  /** Set by the visitor when the lexer error became a directive's argsError. */
+  lexErrorUsed?: boolean;
 }
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
@@ -89,7 +93,7 @@ function visitAssignment(node: CstNode): Statement {
   return { kind: "assign", name: name.image, expr, span: join(tokenSpan(name), expr.span) };
 }
 
-// directive := .name any*
+// directive := .name directiveArgs  |  .name any* (rawStatement)
 function visitDirective(node: CstNode, ctx: StatementContext): Statement {
   const nameToken = token(node, "directive")!;
   const nameSpan = tokenSpan(nameToken);
@@ -97,16 +101,35 @@ function visitDirective(node: CstNode, ctx: StatementContext): Statement {
   while (start < ctx.restEnd && isBlank(ctx.text.charCodeAt(start))) start++;
   const end = Math.max(start, trimEnd(ctx.text, ctx.restEnd));
   const restSpan = { start, end };
-  const tail = tokens(node, "tail");
-  const parsed = tail ? ctx.parseArgs(tail, nameSpan.end) : ctx.parseArgs([], nameSpan.end);
   return {
     kind: "directive",
     name: nameToken.image.toLowerCase(),
-    ...parsed,
+    ...directiveArgs(node, ctx, nameSpan.end, restSpan),
     rest: ctx.text.slice(start, end),
     restSpan,
     span: { start: nameSpan.start, end: Math.max(nameSpan.end, end) },
   };
+}
+
+function directiveArgs(
+  node: CstNode,
+  ctx: StatementContext,
+  nameEnd: number,
+  restSpan: Span,
+): { args: DirectiveArg[] } | { argsError: ParseError } {
+  if (ctx.lexError && ctx.lexError.span.start >= nameEnd) {
+    ctx.lexErrorUsed = true;
+    return { argsError: ctx.lexError };
+  }
+  if (ctx.argsError) return { argsError: ctx.argsError };
+  const argsNode = child(node, "directiveArgs");
+  if (!argsNode) return { args: [] };
+  try {
+    return { args: visitDirectiveArgs(argsNode, restSpan) };
+  } catch (e) {
+    if (!(e instanceof SyntaxFailure)) throw e;
+    return { argsError: e.error };
+  }
 }
 
 function isBlank(c: number): boolean {
@@ -151,6 +174,7 @@ export function visitDirectiveArgs(node: CstNode, restSpan: Span): DirectiveArg[
   const commas = tokens(node, "Comma") ?? [];
   const args = nodes(node, "arg") ?? [];
   const out: DirectiveArg[] = [];
+  if (commas.length === 0 && args.length === 0) return out; // `.text`: no arguments at all
   let next = 0;
   for (let slot = 0; slot <= commas.length; slot++) {
     const from = slot === 0 ? restSpan.start : tokenSpan(commas[slot - 1]!).end;
