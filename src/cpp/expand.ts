@@ -100,7 +100,7 @@ export class Expander {
       if (!m) out.push(tok);
       else if (tok.hide?.has(m.name)) out.push(painted(tok));
       else if (m.builtin) out.push(this.builtin(m, tok));
-      else if (!m.params) stream.unshift(this.subst(m, tok, [], withName(tok.hide, m.name)));
+      else if (!m.params) stream.unshift(this.subst(m, tok, [], withName(tok.hide, m)));
       else if (!stream.peekLParen()) out.push(tok);
       else {
         const call = this.collectArgs(stream, m, tok);
@@ -109,7 +109,7 @@ export class Expander {
           continue;
         }
         // Prosser: HS(name) ∩ HS(rparen) ∪ {name}.
-        const hs = withName(intersect(tok.hide, call.rparen.hide), m.name);
+        const hs = withName(intersect(tok.hide, call.rparen.hide), m);
         stream.unshift(this.subst(m, tok, call.args, hs, call.rparen));
       }
     }
@@ -306,10 +306,11 @@ export function isPunct(t: Token, text: string): boolean {
   return t.kind === "punct" && t.text === text;
 }
 
-function withName(hs: ReadonlySet<string> | undefined, name: string): ReadonlySet<string> {
-  if (hs?.has(name)) return hs;
+function withName(hs: ReadonlySet<string> | undefined, m: Macro): ReadonlySet<string> {
+  if (!hs || hs.size === 0) return (m.selfHide ??= new Set([m.name]));
+  if (hs.has(m.name)) return hs;
   const s = new Set(hs);
-  s.add(name);
+  s.add(m.name);
   return s;
 }
 

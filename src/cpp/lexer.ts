@@ -67,6 +67,13 @@ const PUNCTUATORS = [
   "<", ">", "^", "|", "?", ":", ";", "=", ",", "#",
 ]; // prettier-ignore
 
+/** Punctuators by their first character, longest first: one lookup instead of a scan. */
+const PUNCT_BY_FIRST: ReadonlyArray<readonly string[] | undefined> = (() => {
+  const t: string[][] = [];
+  for (const p of PUNCTUATORS) (t[p.charCodeAt(0)] ??= []).push(p);
+  return t;
+})();
+
 /** Every prefix of a multi-character punctuator: used to decide when printing needs a space. */
 export const PUNCT_PREFIXES: ReadonlySet<string> = new Set(
   PUNCTUATORS.flatMap((p) => [...p].map((_, i) => p.slice(0, i + 1))),
@@ -221,8 +228,8 @@ class LineLexer {
       const nl = t.indexOf("\n", i + 1);
       if (close >= 0 && (nl < 0 || close < nl)) return this.push("header", i, close + 1, ws);
     }
-    for (const p of PUNCTUATORS) {
-      if (t.startsWith(p, i)) return this.push("punct", i, i + p.length, ws);
+    for (const p of PUNCT_BY_FIRST[c] ?? []) {
+      if (p.length === 1 || t.startsWith(p, i)) return this.push("punct", i, i + p.length, ws);
     }
     const width = c >= 0xd800 && c < 0xdc00 ? 2 : 1;
     return this.push("other", i, i + width, ws);

@@ -16,6 +16,8 @@ export interface Macro {
   /** The macro name in its #define, for "previous definition" notes. */
   loc: Loc;
   builtin?: BuiltinKind;
+  /** The hide set {name}, made once: most expansions start from a token with no hide set. */
+  selfHide?: ReadonlySet<string>;
 }
 
 export const VA_ARGS = "__VA_ARGS__";
