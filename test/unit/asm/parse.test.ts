@@ -211,6 +211,11 @@ describe("directives", () => {
     expect(d.rest).toBe("a b,c");
     expect(parseLine(".ifc a b,c").errors).toEqual([]);
   });
+  it("keeps the labels before a directive whose arguments do not parse", () => {
+    const s = ok("foo: .loc 1 23 5");
+    expect(s.map((x) => x.kind)).toEqual(["label", "directive"]);
+    expect(s[1]).toMatchObject({ name: ".loc", rest: "1 23 5", argsError: { code: "E2010" } });
+  });
   it("keeps rest with characters the lexer does not know", () => {
     const d = directive(".ascii `x`");
     expect(d.args).toBeUndefined();
