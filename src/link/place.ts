@@ -98,43 +98,35 @@ export function globToRegExp(glob: string): RegExp {
 export function place(ctx: LinkContext, layout: LayoutSpec): Placement | undefined {
   const stmts = layout.statements;
   const matchers = stmts.map((s) => (s.kind === "output" ? s.patterns.map(globToRegExp) : []));
+  const names = stmts.map((s) => (s.kind === "output" ? s.name : ""));
+  const outputIndex = new Map(
+    stmts.flatMap((s, i) => (s.kind === "output" ? [[s.name, i] as const] : [])),
+  );
   const byStmt = new Map<number, PendingOutput>();
+  const joins = new Map<number, PendingOutput>();
   const orphans = new Map<string, PendingOutput>();
   ctx.objects.forEach((o, obj) =>
     o.sections.forEach((s, sec) => {
       if (!s.alloc && !KEEP_SECTIONS.has(s.name)) return;
       const i = matchers.findIndex((m) => m.some((re) => re.test(s.name)));
-      const target =
-        i >= 0
-          ? pending(byStmt, i, (stmts[i] as { name: string }).name)
-          : orphanOf(orphans, s.name, stmts, byStmt);
+      const joined = outputIndex.get(s.name);
+      let target: PendingOutput;
+      if (i >= 0) target = pending(byStmt, i, names[i]!);
+      // An orphan named like a layout output section joins it, at its end, as in ld.
+      else if (joined !== undefined) target = pending(joins, joined, s.name);
+      else target = pending(orphans, s.name, s.name);
       target.inputs.push({ obj, sec });
     }),
   );
+  for (const [i, p] of joins) pending(byStmt, i, names[i]!).inputs.push(...p.inputs);
   const after = placeOrphans(ctx, stmts, byStmt, orphans);
   return new Evaluator(ctx).run(stmts, byStmt, after);
 }
 
-function pending(
-  map: Map<number | string, PendingOutput>,
-  key: number | string,
-  name: string,
-): PendingOutput {
+function pending<K>(map: Map<K, PendingOutput>, key: K, name: string): PendingOutput {
   let p = map.get(key);
   if (!p) map.set(key, (p = { name, inputs: [] }));
   return p;
-}
-
-/** An orphan named like a layout output section joins it (at its end), as in ld. */
-function orphanOf(
-  orphans: Map<string, PendingOutput>,
-  name: string,
-  stmts: readonly LayoutStmt[],
-  byStmt: Map<number, PendingOutput>,
-): PendingOutput {
-  const i = stmts.findIndex((s) => s.kind === "output" && s.name === name);
-  if (i >= 0) return pending(byStmt as Map<number | string, PendingOutput>, i, name);
-  return pending(orphans as Map<number | string, PendingOutput>, name, name);
 }
 
 /** For each statement index, the orphan outputs that follow it (key -1: after everything). */

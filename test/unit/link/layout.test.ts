@@ -174,15 +174,13 @@ describe("orphan sections", () => {
     ]);
   });
 
-  it("merges an orphan into the layout's output section of the same name", () => {
+  it("merges an orphan into the end of the layout's output section of the same name", () => {
     const spec = layout(". = 0x200000\n.text : .text.*\n");
-    const a = obj(
-      "a.o",
-      [section(".text.x", { exec: true, size: 2 }), text(3)],
-      [sym("_start", { section: 1 })],
-    );
-    const { image } = linkAll([a], { layout: spec });
+    const a = obj("a.o", [text(3)], [sym("_start")]);
+    const b = obj("b.o", [section(".text.x", { exec: true, size: 2 })], []);
+    const { image } = linkAll([a, b], { layout: spec });
     expect(summary(image!)).toEqual([".text 200000 5 progbits"]);
+    // a.o's .text is the orphan: it follows b.o's .text.x.
     expect(image!.entry).toBe(0x200002n);
   });
 });
