@@ -62,14 +62,12 @@ export class LinkContext {
     else this.error(code, `${where}: ${message}`);
   }
 
-  /** Name a symbol definition for messages: `a.o (a.S:3:1)` or `a.o`. */
+  /** Name a symbol definition for messages: `a.o (a.S:3:1)`, or `a.o:(.text+0x4)` without lines. */
   describeDefinition(obj: number, symbol: number): string {
     const o = this.objects[obj]!;
     const sym = o.symbols[symbol]!;
     if (typeof sym.section !== "number") return o.name;
     const src = this.sourceLine(obj, sym.section, Number(sym.value));
-    return src
-      ? `${o.name} (${src.pos})`
-      : `${o.name} (${this.where(obj, sym.section, sym.value)})`;
+    return src ? `${o.name} (${src.pos})` : this.where(obj, sym.section, sym.value);
   }
 }

@@ -163,6 +163,14 @@ describe("symbol resolution", () => {
     );
   });
 
+  it("names the sections of two strong definitions without line tables", () => {
+    const a = obj("a.o", [text(4)], [sym("_start"), sym("dup", { value: 2n })]);
+    const b = obj("b.o", [text(4)], [sym("dup")]);
+    expect(linkAll([a, b]).messages).toEqual([
+      "E5002 multiple definition of 'dup': b.o:(.text+0x0) and a.o:(.text+0x2)",
+    ]);
+  });
+
   it("reports every undefined reference in one run", () => {
     const a = obj(
       "a.o",

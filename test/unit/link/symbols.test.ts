@@ -118,7 +118,7 @@ describe("layout symbols", () => {
     const a = obj("a.o", [text(8)], [sym("_start"), sym("_end", { value: 4n })]);
     const { messages } = linkAll([a]);
     expect(messages).toEqual([
-      "E5010 symbol '_end' is assigned by the layout and defined by a.o (a.o:(.text+0x4))",
+      "E5010 symbol '_end' is assigned by the layout and defined by a.o:(.text+0x4)",
     ]);
   });
 
