@@ -22,6 +22,8 @@ import type { CppOptions, Mode } from "./types.js";
 /** gcc's default limit on #include nesting. */
 export const DEFAULT_MAX_INCLUDE_DEPTH = 200;
 
+const HAS_INCLUDE = "__has_include";
+
 const CONDITIONALS = new Set([
   "if",
   "ifdef",
@@ -168,7 +170,7 @@ export abstract class DirectiveProcessor {
       reader.conds.push({ skipping: true, taken: true, loc, directive: `#${kind}` });
       return;
     }
-    const value = this.condition(kind, args, loc);
+    const value = this.condition(reader, kind, args, loc);
     reader.conds.push({ skipping: !value, taken: value, loc, directive: `#${kind}` });
   }
 
@@ -184,7 +186,7 @@ export abstract class DirectiveProcessor {
       top.skipping = true;
       return;
     }
-    const value = this.condition(kind.replace("el", ""), args, loc);
+    const value = this.condition(reader, kind.replace("el", ""), args, loc);
     top.skipping = !value;
     top.taken = value;
   }
@@ -202,22 +204,37 @@ export abstract class DirectiveProcessor {
     this.extraTokens(args, "#else");
   }
 
-  private condition(kind: string, args: Token[], loc: Loc): boolean {
+  private condition(reader: FileReader, kind: string, args: Token[], loc: Loc): boolean {
     if (kind === "if") {
-      const replaced = this.replaceDefined(args);
+      const replaced = this.replaceOperators(reader, args);
       return replaced ? evaluateIf(this.expander.expandList(replaced), loc, this.diags) : false;
     }
     const name = args[0];
     if (!checkMacroName(name, `#${kind}`, loc, this.diags)) return false;
     this.extraTokens(args.slice(1), `#${kind}`);
-    return this.macros.has(name.text) === (kind === "ifdef");
+    return this.isDefined(name.text) === (kind === "ifdef");
   }
 
-  /** `defined X` and `defined ( X )` become 1 or 0 before expansion (6.10.1p1). */
-  private replaceDefined(args: Token[]): Token[] | undefined {
+  /** `__has_include` counts as defined, as in gcc, so headers can test for it. */
+  private isDefined(name: string): boolean {
+    return this.macros.has(name) || name === HAS_INCLUDE;
+  }
+
+  /**
+   * `defined X`, `defined ( X )` (6.10.1p1) and `__has_include ( header-name )` (C23 6.10.1)
+   * become 1 or 0 before macro expansion. Undefined after an error (already reported).
+   */
+  private replaceOperators(reader: FileReader, args: Token[]): Token[] | undefined {
     const out: Token[] = [];
     for (let i = 0; i < args.length; i++) {
       const t = args[i]!;
+      if (t.kind === "ident" && t.text === HAS_INCLUDE) {
+        const r = this.hasInclude(reader, args, i);
+        if (!r) return undefined;
+        out.push(new Token("number", r.found ? "1" : "0", t.loc, t.ws));
+        i = r.last;
+        continue;
+      }
       if (t.kind !== "ident" || t.text !== "defined") {
         out.push(t);
         continue;
@@ -232,11 +249,27 @@ export abstract class DirectiveProcessor {
         this.diags.error("E1018", name.loc, `missing ')' after "defined"`);
         return undefined;
       }
-      const value = this.macros.has(name.text) ? "1" : "0";
+      const value = this.isDefined(name.text) ? "1" : "0";
       out.push(new Token("number", value, t.loc, t.ws));
       i += paren ? 3 : 1;
     }
     return out;
+  }
+
+  // __has_include ( "file" ) | __has_include ( <file> )
+  private hasInclude(reader: FileReader, args: Token[], at: number) {
+    const open = args[at + 1];
+    const close = args.findIndex((t, k) => k > at && isPunct(t, ")"));
+    const inner = args.slice(at + 2, close);
+    const ok = open && isPunct(open, "(") && close > at + 2;
+    const spec = ok ? this.headerName(inner, open.loc) : undefined;
+    if (!spec) {
+      const msg = `${HAS_INCLUDE} requires a header name in parentheses`;
+      this.diags.error("E1018", args[at]!.loc, msg);
+      return undefined;
+    }
+    const file = this.findInclude(spec.name, this.searchDirs(reader, spec.quoted));
+    return { found: file !== undefined, last: close };
   }
 
   private define(args: Token[], loc: Loc): void {
@@ -283,10 +316,7 @@ export abstract class DirectiveProcessor {
       this.diags.error("E1014", loc, `#include nested depth ${depth} exceeds maximum of ${max}`);
       return;
     }
-    const dirs = spec.quoted
-      ? [dirname(reader.file.name), ...this.opts.includePaths]
-      : this.opts.includePaths;
-    const file = this.findInclude(spec.name, dirs);
+    const file = this.findInclude(spec.name, this.searchDirs(reader, spec.quoted));
     if (!file) {
       this.diags.error("E1009", spec.loc, `${spec.name}: No such file or directory`);
       return;
@@ -298,6 +328,12 @@ export abstract class DirectiveProcessor {
     };
     const inner = new FileReader(file, this.mode, this.diags, chain, depth);
     this.processFile(inner);
+  }
+
+  /** "..." looks next to the including file first (6.10.2p3); <...> only in -I paths. */
+  private searchDirs(reader: FileReader, quoted: boolean): string[] {
+    const paths = this.opts.includePaths;
+    return quoted ? [dirname(reader.file.name), ...paths] : paths;
   }
 
   private headerName(

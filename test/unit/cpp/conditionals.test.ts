@@ -126,6 +126,19 @@ describe("cpp conditionals", () => {
     expect(r.nonBlank).toEqual(["X"]);
   });
 
+  it("evaluates __has_include for quoted and angle names, and counts it as defined", () => {
+    const files = { "here.h": "", "inc/sys/there.h": "" };
+    const src =
+      '#if defined(__has_include) && __has_include("here.h") && __has_include(<sys/there.h>)\n' +
+      "yes\n#endif\n" +
+      '#if __has_include("nope.h") || __has_include(<here.h>)\nno\n#endif\n#if __has_include\n#endif\n';
+    const r = run(src, { files, includePaths: ["inc"] });
+    expect(r.nonBlank).toEqual(["yes"]);
+    expect(diagList(r)).toEqual([
+      "E1018 main.S:7:5 __has_include requires a header name in parentheses",
+    ]);
+  });
+
   it("sees an #endif hidden in a comment as a comment", () => {
     const r = run("#if 0\n/*\n#endif\n*/\n#endif\nshown\n");
     expect(r.nonBlank).toEqual(["shown"]);
