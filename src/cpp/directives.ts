@@ -24,6 +24,12 @@ export const DEFAULT_MAX_INCLUDE_DEPTH = 200;
 
 const HAS_INCLUDE = "__has_include";
 
+/** The value of one `__has_include (...)` and the index of its `)`. */
+interface HasInclude {
+  found: boolean;
+  last: number;
+}
+
 const CONDITIONALS = new Set([
   "if",
   "ifdef",
@@ -257,7 +263,7 @@ export abstract class DirectiveProcessor {
   }
 
   // __has_include ( "file" ) | __has_include ( <file> )
-  private hasInclude(reader: FileReader, args: Token[], at: number) {
+  private hasInclude(reader: FileReader, args: Token[], at: number): HasInclude | undefined {
     const open = args[at + 1];
     const close = args.findIndex((t, k) => k > at && isPunct(t, ")"));
     const inner = args.slice(at + 2, close);

@@ -166,7 +166,13 @@ export class Expander {
   }
 
   /** Replace the parameters of m's body by the arguments (6.10.3.1-3) and mark the result. */
-  private subst(m: Macro, name: Token, args: Token[][], hs: ReadonlySet<string>, rparen?: Token) {
+  private subst(
+    m: Macro,
+    name: Token,
+    args: Token[][],
+    hs: ReadonlySet<string>,
+    rparen?: Token,
+  ): Token[] {
     const site = siteLoc(name, rparen);
     const bodyLoc = expansionLoc(m.name, site);
     const expanded: (Token[] | undefined)[] = [];

@@ -7,6 +7,11 @@ import type { Token } from "./types.js";
 
 const INTMAX_BITS = 64;
 const CHAR_BITS = 8;
+/** int is 32 bits on x86-64: multi-character constants have type int (6.4.4.4p10). */
+const INT_BITS = 32;
+const BYTE_MASK = 0xff;
+/** Code points above the BMP take two UTF-16 units. */
+const BMP_LAST = 0xffff;
 
 /** A value with its type: intmax_t or uintmax_t (6.10.1p4). */
 interface Value {
@@ -305,8 +310,8 @@ function charValue(t: Token): Value {
   if (units.length === 1) return norm(BigInt.asIntN(CHAR_BITS, BigInt(units[0]!)), false);
   // Multi-character constants: gcc shifts each char in, keeping an int.
   let v = 0n;
-  for (const u of units) v = (v << BigInt(CHAR_BITS)) | BigInt(u & 0xff);
-  return norm(BigInt.asIntN(32, v), false);
+  for (const u of units) v = (v << BigInt(CHAR_BITS)) | BigInt(u & BYTE_MASK);
+  return norm(BigInt.asIntN(INT_BITS, v), false);
 }
 
 function charUnits(body: string): number[] {
@@ -316,7 +321,7 @@ function charUnits(body: string): number[] {
     if (c !== "\\") {
       for (const b of new TextEncoder().encode(String.fromCodePoint(body.codePointAt(i)!)))
         out.push(b);
-      i += body.codePointAt(i)! > 0xffff ? 2 : 1;
+      i += body.codePointAt(i)! > BMP_LAST ? 2 : 1;
       continue;
     }
     const e = body[i + 1] ?? "";

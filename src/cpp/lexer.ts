@@ -25,6 +25,16 @@ export const CH_SLASH = 47;
 export const CH_LT = 60;
 export const CH_GT = 62;
 export const CH_BACKSLASH = 92;
+const CH_0 = 48;
+const CH_9 = 57;
+const CH_LOWER_E = 101;
+const CH_LOWER_P = 112;
+/** OR-ing this into an ASCII letter makes it lower case. */
+const ASCII_CASE_BIT = 0x20;
+const HIGH_SURROGATE_FIRST = 0xd800;
+const LOW_SURROGATE_FIRST = 0xdc00;
+/** The character-class table covers ASCII; everything above is "other". */
+export const ASCII_LIMIT = 128;
 
 /** Character classes for the ASCII range: bit flags, one table shared by lexer and fast path. */
 export const CC_IDENT_START = 1;
@@ -34,8 +44,8 @@ export const CC_SPACE = 8;
 export const CHAR_CLASS = buildCharClass();
 
 function buildCharClass(): Uint8Array {
-  const t = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) {
+  const t = new Uint8Array(ASCII_LIMIT);
+  for (let c = 0; c < ASCII_LIMIT; c++) {
     const s = String.fromCharCode(c);
     if (/[A-Za-z_]/.test(s)) t[c] = CC_IDENT_START | CC_IDENT;
     if (/[0-9]/.test(s)) t[c] = CC_DIGIT | CC_IDENT;
@@ -49,12 +59,14 @@ function buildCharClass(): Uint8Array {
  * assembler-with-cpp mode, where `$X` must still expand X inside an AT&T immediate.
  */
 export function isIdentChar(c: number, mode: Mode): boolean {
-  if (c < 128) return (CHAR_CLASS[c]! & CC_IDENT) !== 0 || (c === CH_DOLLAR && mode === "c");
+  if (c < ASCII_LIMIT)
+    return (CHAR_CLASS[c]! & CC_IDENT) !== 0 || (c === CH_DOLLAR && mode === "c");
   return false;
 }
 
 function isIdentStart(c: number, mode: Mode): boolean {
-  if (c < 128) return (CHAR_CLASS[c]! & CC_IDENT_START) !== 0 || (c === CH_DOLLAR && mode === "c");
+  if (c < ASCII_LIMIT)
+    return (CHAR_CLASS[c]! & CC_IDENT_START) !== 0 || (c === CH_DOLLAR && mode === "c");
   return false;
 }
 
@@ -134,7 +146,7 @@ class LineLexer {
         i++;
         break;
       }
-      if (c < 128 && CHAR_CLASS[c]! & CC_SPACE) {
+      if (c < ASCII_LIMIT && CHAR_CLASS[c]! & CC_SPACE) {
         if (c !== CH_CR) ws += this.text[i];
         i++;
         continue;
@@ -217,7 +229,7 @@ class LineLexer {
       return this.push("ident", i, end, ws);
     }
     if (
-      (c < 128 && CHAR_CLASS[c]! & CC_DIGIT) ||
+      (c < ASCII_LIMIT && CHAR_CLASS[c]! & CC_DIGIT) ||
       (c === CH_DOT && isDigitAt(t, this.splice(i + 1)))
     ) {
       return this.push("number", i, this.ppNumber(i), ws);
@@ -231,7 +243,7 @@ class LineLexer {
     for (const p of PUNCT_BY_FIRST[c] ?? []) {
       if (p.length === 1 || t.startsWith(p, i)) return this.push("punct", i, i + p.length, ws);
     }
-    const width = c >= 0xd800 && c < 0xdc00 ? 2 : 1;
+    const width = c >= HIGH_SURROGATE_FIRST && c < LOW_SURROGATE_FIRST ? 2 : 1;
     return this.push("other", i, i + width, ws);
   }
 
@@ -262,10 +274,13 @@ class LineLexer {
       if (k >= this.len) return j;
       const c = this.text.charCodeAt(k);
       if (isIdentChar(c, this.src.mode) || c === CH_DOT) {
-        const lower = c | 0x20;
+        const lower = c | ASCII_CASE_BIT;
         const n = this.splice(k + 1);
         const sign = this.text.charCodeAt(n);
-        if ((lower === 0x65 || lower === 0x70) && (sign === CH_PLUS || sign === CH_MINUS)) {
+        if (
+          (lower === CH_LOWER_E || lower === CH_LOWER_P) &&
+          (sign === CH_PLUS || sign === CH_MINUS)
+        ) {
           j = n + 1;
         } else j = k + 1;
       } else return j;
@@ -319,7 +334,7 @@ class LineLexer {
 
 function isDigitAt(t: string, i: number): boolean {
   const c = t.charCodeAt(i);
-  return c >= 48 && c <= 57;
+  return c >= CH_0 && c <= CH_9;
 }
 
 /** L, u, U and u8 prefix wide and UTF literals (C11 6.4.4.4, 6.4.5). */

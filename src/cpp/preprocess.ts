@@ -7,6 +7,7 @@ import type { SourceFile } from "../diag/index.js";
 import { DirectiveProcessor } from "./directives.js";
 import { isPunct, TokenStream } from "./expand.js";
 import {
+  ASCII_LIMIT,
   CC_DIGIT,
   CC_IDENT,
   CC_IDENT_START,
@@ -133,14 +134,15 @@ class Preprocessor extends DirectiveProcessor {
     const cMode = this.mode === "c";
     for (; i < end; i++) {
       const c = text.charCodeAt(i);
-      if (c >= 128) continue;
+      if (c >= ASCII_LIMIT) continue;
       const cls = CHAR_CLASS[c]!;
       if (cls & CC_IDENT_START || (c === CH_DOLLAR && dollar)) {
         let h = 0;
         let j = i;
         for (; j < end; j++) {
           const d = text.charCodeAt(j);
-          if (!((d < 128 && CHAR_CLASS[d]! & CC_IDENT) || (d === CH_DOLLAR && dollar))) break;
+          if (!((d < ASCII_LIMIT && CHAR_CLASS[d]! & CC_IDENT) || (d === CH_DOLLAR && dollar)))
+            break;
           h = hashStep(h, d);
         }
         if (macros.mayContain(h) && macros.has(text.slice(i, j))) return true;
@@ -150,7 +152,7 @@ class Preprocessor extends DirectiveProcessor {
         let j = i + 1;
         for (; j < end; j++) {
           const d = text.charCodeAt(j);
-          if (!((d < 128 && CHAR_CLASS[d]! & CC_IDENT) || d === CH_DOT)) break;
+          if (!((d < ASCII_LIMIT && CHAR_CLASS[d]! & CC_IDENT) || d === CH_DOT)) break;
         }
         i = j - 1;
       } else if (c === CH_SLASH) {
@@ -179,7 +181,7 @@ class Preprocessor extends DirectiveProcessor {
 function skipBlanks(text: string, i: number, end: number): number {
   while (i < end) {
     const c = text.charCodeAt(i);
-    if (c >= 128 || !(CHAR_CLASS[c]! & CC_SPACE)) break;
+    if (c >= ASCII_LIMIT || !(CHAR_CLASS[c]! & CC_SPACE)) break;
     i++;
   }
   return i;
