@@ -8,7 +8,7 @@ import type { Loc, SourceManager } from "./source.js";
 
 export function renderDiagnostic(d: Diagnostic, sources: SourceManager): string {
   const out: string[] = [];
-  const where = d.loc ? `${sources.format(d.loc)}: ` : "entrylab: ";
+  const where = d.loc && d.loc.file !== 0 ? `${sources.format(d.loc)}: ` : "entrylab: ";
   out.push(`${where}${d.severity}[${d.code}]: ${d.message}`);
   if (d.loc && d.loc.file !== 0) out.push(...snippet(d.loc, sources));
   for (let c = d.loc?.chain; c; c = c.parent) {

@@ -1,0 +1,61 @@
+// Turning the files a user names into a linked image: .S/.s are assembled, .o objects are read,
+// and everything is linked with the flat64 layout — or a single image is read as it is.
+import { DiagnosticBag, SourceManager } from "../diag/index.js";
+import { assemble } from "../asm/index.js";
+import { link } from "../link/index.js";
+import { readObject, type ObjectFile } from "../obj/index.js";
+import { nodeHost, readBytes } from "./node-host.js";
+import { finish, ioError, usageError } from "./report.js";
+
+export interface BuildOptions {
+  include: string[];
+  defines: Array<{ name: string; value?: string } | { undef: string }>;
+  entry?: string;
+}
+
+const SOURCE = /\.[sS]$/;
+
+/** Assemble or read each input; returns the objects (exits with status 1 on errors). */
+export function loadObjects(files: string[], opts: BuildOptions): ObjectFile[] {
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  const objects: ObjectFile[] = [];
+  for (const file of files) {
+    if (SOURCE.test(file)) {
+      if (nodeHost.readFile(file) === undefined) ioError("E0002", `cannot read '${file}'`);
+      const r = assemble(file, {
+        host: nodeHost,
+        sources,
+        diags,
+        includePaths: opts.include,
+        defines: opts.defines,
+      });
+      if (r.object) objects.push(r.object);
+      continue;
+    }
+    const bytes = readBytes(file);
+    if (!bytes) ioError("E0002", `cannot read '${file}'`);
+    const obj = readObject(bytes, file, diags);
+    if (obj) objects.push(obj);
+  }
+  finish(diags, sources);
+  return objects;
+}
+
+/** The image to run: one ET_EXEC file as it is, or everything linked for flat64. */
+export function buildImage(files: string[], opts: BuildOptions): ObjectFile {
+  if (files.length === 0) usageError("no input files");
+  const objects = loadObjects(files, opts);
+  if (objects.length === 1 && objects[0]!.kind === "exec") return objects[0]!;
+  if (objects.some((o) => o.kind === "exec"))
+    usageError("an image cannot be linked with other files; give it alone");
+  return linkObjects(objects, opts.entry);
+}
+
+export function linkObjects(objects: ObjectFile[], entry?: string): ObjectFile {
+  const diags = new DiagnosticBag();
+  const sources = new SourceManager();
+  const image = link(objects, { diags, entry });
+  finish(diags, sources);
+  return image!;
+}
