@@ -14,11 +14,12 @@ import {
   MEM_OPERAND_SIZE,
   OPCODE_FORM_MASK,
   OPCODE_PREFIX_SHIFT,
+  NOP1_BYTE,
 } from "./types.js";
 import { PREFIX_LOCK, REG_OPERAND_MAX } from "./types.js";
 import { CONTROL_REGISTERS, HIGH_BYTE_BASE, RSP, SEGMENT_REGISTERS, SEG_CS } from "./registers.js";
 import { OC_C, OC_E, OC_G, OC_I, OC_J, OC_M, OC_S, kindBits, operandClass } from "./layout.js";
-import { FORMS, formByName } from "./table.js";
+import { FORMS, formByName, NOP1_FORM } from "./table.js";
 
 const GPR_COUNT = 16;
 const SEG_OVERRIDE_MAX = SEGMENT_REGISTERS.length; // seg byte: 0 none, 1..6 = ES..GS
@@ -113,13 +114,22 @@ function readReg(num: number, byteReg: boolean): OperandValue | undefined {
   return REG_OPS[num];
 }
 
+const NOP1_INSN: DecodedInsn = Object.freeze({
+  form: NOP1_FORM,
+  prefix: 0,
+  length: 1,
+  operands: [],
+});
+
 /** Decode one instruction at b[at]; undefined when it is not valid bytecode (#UD). */
 export function decode(b: Uint8Array, at: number): DecodedInsn | undefined {
   const end = b.length;
-  if (at < 0 || at + 2 > end) return undefined;
+  if (at < 0 || at >= end) return undefined;
+  if (b[at] === NOP1_BYTE) return NOP1_INSN;
+  if (at + 2 > end) return undefined;
   const word = b[at]! | (b[at + 1]! << 8);
   const plan = PLANS[word & OPCODE_FORM_MASK];
-  if (plan === undefined) return undefined;
+  if (plan === undefined || plan.form === NOP1_FORM) return undefined; // nop is only the lone byte
   const prefix = word >>> OPCODE_PREFIX_SHIFT;
   const form = plan.form;
   if (prefix !== 0 && (form.prefixes & (1 << prefix)) === 0) return undefined;

@@ -4,7 +4,8 @@
 // of the wrong kind for the form is a programming error and throws; input validation (what the
 // user wrote) happens in ./match.ts before this is reached.
 import type { InsnForm, MemOperand, OperandValue } from "./types.js";
-import { MEM_MARKER, OPCODE_PREFIX_SHIFT } from "./types.js";
+import { MEM_MARKER, NOP1_BYTE, OPCODE_PREFIX_SHIFT } from "./types.js";
+import { isNop1 } from "./table.js";
 import {
   OC_C,
   OC_E,
@@ -94,6 +95,10 @@ export function encode(
 ): number {
   if (operands.length !== form.operands.length) {
     throw new Error(`isa.encode: ${form.name} takes ${form.operands.length} operands`);
+  }
+  if (isNop1(form) && prefix === 0) {
+    out[at] = NOP1_BYTE;
+    return 1;
   }
   const word = form.opcode | (prefix << OPCODE_PREFIX_SHIFT);
   out[at] = word & 0xff;

@@ -66,9 +66,12 @@ function immSigned(form: InsnForm, k: OperandKind): boolean {
   return form.size === 64 && k === "Id";
 }
 
+const NOP1_LAYOUT: Layout = Object.freeze({ length: 1, offsets: Object.freeze([]), fields: Object.freeze([]) }); // prettier-ignore
+
 function computeLayout(form: InsnForm, memMask: number): Layout {
   const offsets: number[] = [];
   const fields: EncodedField[] = [];
+  if (form.operands.length === 0 && form.mnemonic === "nop") return NOP1_LAYOUT; // NOP1_BYTE
   let at = OPCODE_WORD_SIZE;
   form.operands.forEach((k, i) => {
     const cls = operandClass(k);

@@ -8,7 +8,7 @@ import { CONTROL_ROWS } from "./table-control.js";
 import { DATA_ROWS } from "./table-data.js";
 import { FLAG_ROWS, STRING_ROWS } from "./table-string.js";
 import { SYSTEM_ROWS } from "./table-system.js";
-import { OPCODE_FORM_MASK } from "./types.js";
+import { NOP1_BYTE, OPCODE_FORM_MASK, type InsnForm } from "./types.js";
 
 /** First opcode of each category's block, and the block's size. Opcode 0 stays invalid. */
 const BLOCKS: readonly { category: Category; base: number; rows: readonly RowSpec[] }[] = [
@@ -46,14 +46,17 @@ function build(): readonly IsaForm[] {
   const forms: IsaForm[] = [];
   const names = new Set<string>();
   for (const block of BLOCKS) {
-    if (block.rows.length > BLOCK_SIZE) throw new Error(`isa: block ${block.category} overflows`);
-    block.rows.forEach((r, i) => {
+    if (block.rows.length >= BLOCK_SIZE) throw new Error(`isa: block ${block.category} overflows`);
+    let opcode = block.base;
+    block.rows.forEach((r) => {
+      // The low byte 0x90 is the one-byte NOP (types.ts NOP1_BYTE): never an opcode word's.
+      if ((opcode & 0xff) === NOP1_BYTE) opcode++;
       const name = formName(r);
       if (names.has(name)) throw new Error(`isa: duplicate form name ${name}`);
       names.add(name);
       const { name: _ignored, ...rest } = r;
       const eMustBeMem = hasStoreTwin(r, block.rows);
-      forms.push(Object.freeze({ ...rest, opcode: block.base + i, name, eMustBeMem }));
+      forms.push(Object.freeze({ ...rest, opcode: opcode++, name, eMustBeMem }));
     });
   }
   return Object.freeze(forms);
@@ -74,6 +77,14 @@ export function formByOpcode(opcode: number): IsaForm | undefined {
 /** The form with this Bochs-style name (`addEqGq`), or undefined. */
 export function formByName(name: string): IsaForm | undefined {
   return BY_NAME.get(name);
+}
+
+/** The one-byte NOP (encoded as the lone byte NOP1_BYTE, never as an opcode word). */
+export const NOP1_FORM: IsaForm = formByName("nop")!;
+
+/** True for the form encoded as the single byte NOP1_BYTE. */
+export function isNop1(form: InsnForm): boolean {
+  return form === NOP1_FORM;
 }
 
 /** The AT&T suffix letter of an operand size (8 → "b", 32 → "l"), "" for 0. */

@@ -4,7 +4,14 @@
 // The byte layouts are documented in docs/bytecode.md; change both together and bump the version.
 
 /** Bumped whenever an opcode number or an operand layout changes. Stored in ELF e_flags. */
-export const BYTECODE_VERSION = 1;
+export const BYTECODE_VERSION = 2;
+
+/**
+ * A lone 0x90 byte is the one-byte NOP, as on x86, so that code padded with the kernel's fill
+ * byte (alternatives' `.skip ..., 0x90`, `.p2align` in text) decodes and runs. No opcode word has
+ * 0x90 as its low byte, so the first byte of an instruction tells the two apart (version 2).
+ */
+export const NOP1_BYTE = 0x90;
 
 /** Operand size of a form in bits; 0 when the form has no operand size. */
 export type OpSize = 0 | 8 | 16 | 32 | 64;

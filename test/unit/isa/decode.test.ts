@@ -2,7 +2,7 @@
 // never reads past the end of its input.
 import { describe, expect, it } from "vitest";
 import type { InsnForm, OperandValue } from "../../../src/isa/index.js";
-import { FORMS, MEM_NONE, PREFIX_LOCK, PREFIX_REP, PREFIX_REPNE, decode, encode, formByName, layout } from "../../../src/isa/index.js"; // prettier-ignore
+import { FORMS, MEM_NONE, NOP1_BYTE, PREFIX_LOCK, PREFIX_REP, PREFIX_REPNE, decode, encode, formByName, layout } from "../../../src/isa/index.js"; // prettier-ignore
 import { memMasks, sampleOperands, SAMPLE_MEM } from "./samples.js";
 
 function bytesOf(form: InsnForm, ops: OperandValue[], prefix = 0): Uint8Array {
@@ -20,8 +20,19 @@ describe("decode rejects", () => {
     for (let op = 0; op < 0x4000; op++) {
       buf[0] = op & 0xff;
       buf[1] = op >> 8;
-      if (!assigned.has(op)) expect(decode(buf, 0)).toBeUndefined();
+      if ((op & 0xff) === NOP1_BYTE) expect(decode(buf, 0)?.length).toBe(1);
+      else if (!assigned.has(op)) expect(decode(buf, 0)).toBeUndefined();
     }
+  });
+
+  it("nop as an opcode word: its only encoding is the lone byte 0x90", () => {
+    const nop = formByName("nop")!;
+    expect(bytesOf(nop, [])).toEqual(new Uint8Array([NOP1_BYTE]));
+    expect(layout(nop, 0).length).toBe(1);
+    const word = new Uint8Array([nop.opcode & 0xff, nop.opcode >> 8]);
+    expect(decode(word, 0)).toBeUndefined();
+    expect(FORMS.some((f) => (f.opcode & 0xff) === NOP1_BYTE)).toBe(false);
+    expect(decode(new Uint8Array([NOP1_BYTE, NOP1_BYTE]), 1)?.form).toBe(nop);
   });
 
   it("every truncation of every valid instruction", () => {
