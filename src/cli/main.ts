@@ -8,6 +8,7 @@ import { registerObjdump } from "./commands/objdump.js";
 import { registerCodes } from "./commands/codes.js";
 import { registerLink } from "./commands/link.js";
 import { registerRun } from "./commands/run.js";
+import { registerDemo } from "./commands/demo.js";
 
 export function buildProgram(): Command {
   const program = new Command("entrylab")
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerLink(program);
   registerRun(program);
   registerCodes(program);
+  registerDemo(program);
   for (const sub of program.commands) sub.exitOverride().helpOption("-h, --help", "show help");
   return program;
 }

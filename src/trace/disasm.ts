@@ -3,7 +3,8 @@
 // includes and macro expansions). `entrylab objdump` prints it; the instruction trace reuses the
 // per-instruction formatter, as clox's disassembler doubles as its trace printer.
 import { decode, disassemble } from "../isa/index.js";
-import type { LineEntry, ObjectFile, Section } from "../obj/types.js";
+import type { LineEntry, ObjectFile, Reloc, Section } from "../obj/types.js";
+import { relocName } from "../obj/index.js";
 
 export interface ListingOptions {
   /** Source text by file name, for showing the source lines; undefined when unavailable. */
@@ -20,7 +21,7 @@ export function disassembleObject(obj: ObjectFile, opts: ListingOptions = {}): s
     return sourceLines.get(file)?.[line - 1];
   };
   obj.sections.forEach((section, index) => {
-    if (!section.exec || section.type === "nobits") return;
+    if (!section.exec || section.type === "nobits" || section.size === 0) return;
     out.push("", `Disassembly of section ${section.name}:`);
     listSection(obj, section, index, lineOf, out);
   });
@@ -35,6 +36,7 @@ function listSection(
   out: string[],
 ): void {
   const labels = labelsOf(obj, index);
+  const relocs = new RelocCursor(obj, section);
   const lines = new Map<number, LineEntry>();
   for (const l of obj.lines) if (l.section === index) lines.set(l.offset, l);
   const base = obj.kind === "exec" ? section.addr : 0n;
@@ -69,7 +71,45 @@ function listSection(
     const bytes = Array.from(section.data.subarray(at, at + insn.length), (b) => hex(BigInt(b), 2));
     const text = disassemble(insn, { address });
     out.push(`${hex(address, 8)}:  ${bytes.join(" ")}`.padEnd(BYTES_COLUMN) + " " + text);
+    for (let r = relocs.get(at, at + insn.length); r; r = relocs.next()) out.push(r);
     at += insn.length;
+  }
+}
+
+/** Walks a section's relocations in offset order, as objdump -dr shows them under each insn. */
+class RelocCursor {
+  private readonly sorted: Reloc[];
+  private pos = 0;
+  private end = 0;
+
+  constructor(
+    private readonly obj: ObjectFile,
+    section: Section,
+  ) {
+    this.sorted = [...section.relocs].sort((a, b) => a.offset - b.offset);
+  }
+
+  /** The first relocation in [from, to) as text, or undefined. */
+  get(from: number, to: number): string | undefined {
+    while (this.pos < this.sorted.length && this.sorted[this.pos]!.offset < from) this.pos++;
+    this.end = to;
+    return this.next();
+  }
+
+  next(): string | undefined {
+    const r = this.sorted[this.pos];
+    if (!r || r.offset >= this.end) return undefined;
+    this.pos++;
+    const sym = this.obj.symbols[r.symbol];
+    const name =
+      sym?.type === "section" ? this.obj.sections[sym.section as number]?.name : sym?.name;
+    const addend =
+      r.addend === 0n
+        ? ""
+        : r.addend < 0n
+          ? `-0x${(-r.addend).toString(16)}`
+          : `+0x${r.addend.toString(16)}`;
+    return `${" ".repeat(12)}${hex(BigInt(r.offset), 8)}: ${relocName(r.type)}\t${name ?? "?"}${addend}`;
   }
 }
 
