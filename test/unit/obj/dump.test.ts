@@ -1,3 +1,4 @@
+import { BYTECODE_VERSION } from "../../../src/isa/types.js";
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag } from "../../../src/diag/index.js";
 import { dumpObject, readObject, writeObject } from "../../../src/obj/index.js";
@@ -12,7 +13,9 @@ describe("dumpObject", () => {
     const out = lines(dumpObject(richObject()));
     expect(out[0]).toBe("entry.o: file format elf64-entrylab");
     expect(out).toContain("type:          ET_REL (relocatable object)");
-    expect(out).toContain("machine:       entrylab bytecode version 1 (e_machine 0x4c45)");
+    expect(out).toContain(
+      `machine:       entrylab bytecode version ${BYTECODE_VERSION} (e_machine 0x4c45)`,
+    );
     expect(out).toContain("relocations:   6");
     expect(out).toContain("line entries:  6");
   });
