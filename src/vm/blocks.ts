@@ -1,7 +1,9 @@
 // The decoded-instruction cache: straight-line blocks of prepared ops keyed by the PHYSICAL address
 // of their first byte. A block ends after a control-flow or mode-changing instruction, at a page
 // end, or after MAX_BLOCK ops. Each physical page holding decoded code is marked in PhysMem, so a
-// write there drops that page's blocks (self-modifying and freshly loaded code stays coherent).
+// write there drops that page's blocks (self-modifying and freshly loaded code stays coherent), and
+// the TLB sends writes to such pages down its slow path so compiled stores never skip that check.
+// A block that runs often gets a compiled function (./jit/compile.ts) dropped with it.
 import { decode } from "../isa/decode.js";
 import type { DecodedInsn, InsnForm } from "../isa/types.js";
 import type { Cpu } from "./cpu.js";
@@ -12,16 +14,28 @@ import { Op, prepareOp } from "./op.js";
 import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE } from "./mmu/phys.js";
 import type { PhysMem } from "./mmu/phys.js";
 import { ACC_FETCH } from "./mmu/walk.js";
+import type { BlockFn } from "./jit/compile.js";
 
 export const MAX_BLOCK = 64;
 /** Longest instruction: opcode word + 3 memory operands at most; 24 bytes is ample. */
 const MAX_INSN_BYTES = 24;
 
 export class Block {
+  /** The compiled function, once built. */
+  fn: BlockFn | undefined = undefined;
+  /** Interpreted runs so far (compiled at the machine's threshold). */
+  hits = 0;
   constructor(
     readonly pa: number,
     readonly ops: Op[],
   ) {}
+}
+
+/** Direct-mapped front of the block map (the Map lookup costs more than a block pass). */
+const FRONT_BITS = 12;
+const FRONT_MASK = (1 << FRONT_BITS) - 1;
+function frontIndex(pa: number): number {
+  return (pa ^ (pa >>> FRONT_BITS)) & FRONT_MASK;
 }
 
 const handlerCache = new Map<number, Handler>();
@@ -72,6 +86,7 @@ export function udOp(): Op {
 export class BlockCache {
   private readonly map = new Map<number, Block>();
   private readonly byPage = new Map<number, number[]>();
+  private readonly front = new Array<Block | undefined>(FRONT_MASK + 1).fill(undefined);
   private readonly scratch = new Uint8Array(MAX_INSN_BYTES);
   blocksBuilt = 0;
 
@@ -84,6 +99,16 @@ export class BlockCache {
 
   get(pa: number): Block | undefined {
     return this.map.get(pa);
+  }
+
+  /** The block at physical `pa`, decoded now if needed (the CPU's RIP must point at it). */
+  lookup(pa: number): Block {
+    const i = frontIndex(pa);
+    const hit = this.front[i];
+    if (hit !== undefined && hit.pa === pa) return hit;
+    const b = this.map.get(pa) ?? this.build(pa);
+    if (b.pa >= 0) this.front[i] = b;
+    return b;
   }
 
   /** Decode a block at the current RIP whose first byte is at physical `pa`. */
@@ -123,7 +148,10 @@ export class BlockCache {
     let list = this.byPage.get(page);
     if (list === undefined) this.byPage.set(page, (list = []));
     list.push(pa);
-    this.mem.codePage[page] = 1;
+    if (this.mem.codePage[page] === 0) {
+      this.mem.codePage[page] = 1;
+      this.cpu.tlb.codePageAdded(page);
+    }
     this.blocksBuilt++;
     return block;
   }
@@ -150,7 +178,13 @@ export class BlockCache {
 
   dropPage(page: number): void {
     const list = this.byPage.get(page);
-    if (list !== undefined) for (const pa of list) this.map.delete(pa);
+    if (list !== undefined) {
+      for (const pa of list) {
+        this.map.delete(pa);
+        const i = frontIndex(pa);
+        if (this.front[i]?.pa === pa) this.front[i] = undefined;
+      }
+    }
     this.byPage.delete(page);
     this.mem.codePage[page] = 0;
     this.cpu.attention |= ATTN_SMC;
@@ -160,5 +194,6 @@ export class BlockCache {
     for (const page of this.byPage.keys()) this.mem.codePage[page] = 0;
     this.map.clear();
     this.byPage.clear();
+    this.front.fill(undefined);
   }
 }

@@ -4,7 +4,18 @@
 // the signed, canonical 48-bit value exactly. Status flags are lazy: see ./flags.ts.
 import { FLAG_AC } from "../isa/types.js";
 import { FAULT, VEC_GP, VEC_PF, VEC_SS } from "./fault.js";
-import { FK_NONE } from "./flags.js";
+import {
+  LF_CARRY_IN,
+  LF_DST_HI,
+  LF_DST_LO,
+  LF_KIND,
+  LF_RES_HI,
+  LF_RES_LO,
+  LF_SIZE,
+  LF_SRC_HI,
+  LF_SRC_LO,
+  newFlagRecord,
+} from "./flags.js";
 import { PAGE_MASK } from "./mmu/phys.js";
 import type { PhysMem } from "./mmu/phys.js";
 import { PortBus } from "./devices/bus.js";
@@ -51,15 +62,63 @@ export class Cpu {
   rip = 0;
   /** Non-status bits always; status bits only while fKind === FK_NONE. */
   rflags = RFLAGS_FIXED;
-  fKind = FK_NONE;
-  fSize = 64;
-  fDstLo = 0;
-  fDstHi = 0;
-  fSrcLo = 0;
-  fSrcHi = 0;
-  fResLo = 0;
-  fResHi = 0;
-  fCarryIn = 0;
+  /**
+   * The lazy-flag record (./flags.ts), one int32 per field at the LF_* indices: compiled blocks
+   * write it directly; the accessors below keep the interpreter's spelling.
+   */
+  readonly lf = newFlagRecord();
+  get fKind(): number {
+    return this.lf[LF_KIND]!;
+  }
+  set fKind(v: number) {
+    this.lf[LF_KIND] = v;
+  }
+  get fSize(): number {
+    return this.lf[LF_SIZE]!;
+  }
+  set fSize(v: number) {
+    this.lf[LF_SIZE] = v;
+  }
+  get fDstLo(): number {
+    return this.lf[LF_DST_LO]!;
+  }
+  set fDstLo(v: number) {
+    this.lf[LF_DST_LO] = v;
+  }
+  get fDstHi(): number {
+    return this.lf[LF_DST_HI]!;
+  }
+  set fDstHi(v: number) {
+    this.lf[LF_DST_HI] = v;
+  }
+  get fSrcLo(): number {
+    return this.lf[LF_SRC_LO]!;
+  }
+  set fSrcLo(v: number) {
+    this.lf[LF_SRC_LO] = v;
+  }
+  get fSrcHi(): number {
+    return this.lf[LF_SRC_HI]!;
+  }
+  set fSrcHi(v: number) {
+    this.lf[LF_SRC_HI] = v;
+  }
+  get fResLo(): number {
+    return this.lf[LF_RES_LO]!;
+  }
+  set fResLo(v: number) {
+    this.lf[LF_RES_LO] = v;
+  }
+  get fResHi(): number {
+    return this.lf[LF_RES_HI]!;
+  }
+  set fResHi(v: number) {
+    this.lf[LF_RES_HI] = v;
+  }
+  get fCarryIn(): number {
+    return this.lf[LF_CARRY_IN]!;
+  }
+  set fCarryIn(v: number) { this.lf[LF_CARRY_IN] = v; } // prettier-ignore
 
   // ---- segments and descriptor tables -------------------------------------------------------
   readonly segSel = new Uint16Array(NSEG);
@@ -110,7 +169,7 @@ export class Cpu {
   excError = -1;
 
   // ---- memory management -------------------------------------------------------------------
-  readonly tlb = new Tlb();
+  readonly tlb: Tlb;
   readonly wres = new WalkResult();
   readonly controls: WalkControls = {
     pml4: 0,
@@ -123,15 +182,20 @@ export class Cpu {
   };
   pcid = 0;
   pagingOn = false;
-  /** Rights bit in the TLB allow byte for reads/writes/fetches in the current mode. */
-  readBit = 1 << (ALLOW_SUP + ACC_READ);
-  writeBit = 1 << (ALLOW_SUP + ACC_WRITE);
-  fetchBit = 1 << (ALLOW_SUP + ACC_FETCH);
+  /** The TLB's fast tags for reads/writes/fetches in the current mode (CPL, AC): see ./mmu/tlb.ts. */
+  rkey: Float64Array;
+  wkey: Float64Array;
+  xkey: Float64Array;
 
   /** The port I/O bus shared by every CPU. */
   io: PortBus = new PortBus();
 
-  constructor(readonly mem: PhysMem) {}
+  constructor(readonly mem: PhysMem) {
+    this.tlb = new Tlb(mem.size, mem.codePage);
+    this.rkey = this.tlb.fast[ALLOW_SUP + ACC_READ]!;
+    this.wkey = this.tlb.fast[ALLOW_SUP + ACC_WRITE]!;
+    this.xkey = this.tlb.fast[ALLOW_SUP + ACC_FETCH]!;
+  }
 
   // ---- register helpers -----------------------------------------------------------------------
   /** A register's 64-bit value as a double; exact for |value| < 2^53. */
@@ -173,9 +237,10 @@ export class Cpu {
   accessClassChanged(): void {
     this.controls.ac = (this.rflags & FLAG_AC) !== 0;
     const cls = this.cpl === 3 ? ALLOW_USER : this.controls.ac ? ALLOW_SUP_AC : ALLOW_SUP;
-    this.readBit = 1 << (cls + ACC_READ);
-    this.writeBit = 1 << (cls + ACC_WRITE);
-    this.fetchBit = 1 << ((this.cpl === 3 ? ALLOW_USER : ALLOW_SUP) + ACC_FETCH);
+    const fast = this.tlb.fast;
+    this.rkey = fast[cls + ACC_READ]!;
+    this.wkey = fast[cls + ACC_WRITE]!;
+    this.xkey = fast[(this.cpl === 3 ? ALLOW_USER : ALLOW_SUP) + ACC_FETCH]!; // AC: data only
   }
 
   // ---- faults ---------------------------------------------------------------------------------
@@ -197,10 +262,8 @@ export class Cpu {
   translate(lin: number, acc: AccessKind): number {
     const off = lin & PAGE_MASK;
     const i = (lin >>> 12) & TLB_INDEX_MASK;
-    const bit = acc === ACC_READ ? this.readBit : acc === ACC_WRITE ? this.writeBit : this.fetchBit;
-    const tlb = this.tlb;
-    if (tlb.key[i] === lin - off + this.pcid && (tlb.allow[i]! & bit) !== 0)
-      return tlb.frame[i]! + off;
+    const keys = acc === ACC_READ ? this.rkey : acc === ACC_WRITE ? this.wkey : this.xkey;
+    if (keys[i] === lin - off + this.pcid) return this.tlb.frame[i]! + off;
     return this.translateSlow(lin, acc, this.cpl === 3, false);
   }
 

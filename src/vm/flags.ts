@@ -1,7 +1,8 @@
 // Lazy status flags. Arithmetic records its kind, size, operands and result in the CPU; the six
 // status flags are computed only when something reads them (jcc, setcc, cmov, adc, pushf, a trace).
 // Values of 8/16/32-bit operations live in the low half, already masked to their size; 64-bit ones
-// use both halves. `FK_NONE` means RFLAGS itself holds the status flags.
+// use both halves (stored as int32 bit patterns). `FK_NONE` means RFLAGS itself holds the status
+// flags.
 import {
   FLAG_AF,
   FLAG_CF,
@@ -23,6 +24,27 @@ export const FK_LOGIC = 5;
 /** inc/dec: as add/sub of 1 but CF is kept (in fCarryIn). */
 export const FK_INC = 6;
 export const FK_DEC = 7;
+
+/** Field indices of the lazy-flag record (Cpu.lf, an Int32Array): kind, size, operands, result. */
+export const LF_KIND = 0;
+export const LF_SIZE = 1;
+export const LF_DST_LO = 2;
+export const LF_DST_HI = 3;
+export const LF_SRC_LO = 4;
+export const LF_SRC_HI = 5;
+export const LF_RES_LO = 6;
+export const LF_RES_HI = 7;
+/** ADC/SBB: the carry that went in; INC/DEC: the CF they keep. */
+export const LF_CARRY_IN = 8;
+const LF_FIELDS = 9;
+const INITIAL_SIZE = 64;
+
+export function newFlagRecord(): Int32Array {
+  const lf = new Int32Array(LF_FIELDS);
+  lf[LF_KIND] = FK_NONE;
+  lf[LF_SIZE] = INITIAL_SIZE;
+  return lf;
+}
 
 /** Parity of the low byte: PF=1 when the number of set bits is even (SDM vol. 1, 3.4.3.1). */
 export const PARITY = new Uint8Array(256);

@@ -1,12 +1,13 @@
 // The machine: one CPU, physical memory, the port bus with COM1 and isa-debug-exit, the decoded
 // block cache, and the run loop. The loop allocates nothing per instruction: it translates RIP
-// through the TLB, finds the block for the physical address, runs its ops and checks one attention
-// word after each. Guest faults arrive as the FAULT sentinel and are delivered through the IDT with
-// the double-fault rules (SDM 6.15); a triple fault ends the run with the chain of faults.
+// through the TLB, finds the block for the physical address and runs it — compiled (./jit/) once
+// it has run `jitThreshold` times and the budget allows a whole pass, else op by op through the
+// interpreter, the reference, checking one attention word after each. Guest faults arrive as the
+// FAULT sentinel and are delivered through the IDT with the double-fault rules (SDM 6.15); a
+// triple fault ends the run with the chain of faults.
 import { RSP } from "../isa/registers.js";
 import { Cpu, TWO32 } from "./cpu.js";
 import { BlockCache } from "./blocks.js";
-import type { Block } from "./blocks.js";
 import { PortBus } from "./devices/bus.js";
 import { DebugExit, DEBUG_EXIT_PORT } from "./devices/debug-exit.js";
 import { COM1_BASE, Uart, UART_PORTS } from "./devices/uart.js";
@@ -14,6 +15,9 @@ import { FAULT, hasErrorCode, isContributory, VEC_DF, VEC_PF, VECTOR_NAMES } fro
 import type { FaultRecord } from "./fault.js";
 import { DEFAULT_MEM_SIZE, PhysMem } from "./mmu/phys.js";
 import { ACC_FETCH } from "./mmu/walk.js";
+import { PAGE_MASK, PAGE_SHIFT } from "./mmu/phys.js";
+import { TLB_INDEX_MASK } from "./mmu/tlb.js";
+import { compileBlock } from "./jit/compile.js";
 import { deliver } from "./sys/idt.js";
 import { snapshot } from "./snapshot.js";
 import type { CpuSnapshot } from "./snapshot.js";
@@ -28,7 +32,13 @@ export interface MachineOptions {
   output?(bytes: Uint8Array): void;
   /** MAXPHYADDR (default 46). */
   maxPhysAddr?: number;
+  /** Compile hot blocks to JS functions (default true); false runs the interpreter only. */
+  jit?: boolean;
+  /** Interpreted runs of a block before it is compiled (default 8; 0: compile before its first run). */
+  jitThreshold?: number;
 }
+
+export const DEFAULT_JIT_THRESHOLD = 8;
 
 export type RunReason = "exit" | "halt" | "triple-fault" | "limit" | "deadlock";
 
@@ -51,6 +61,8 @@ export class Machine {
   readonly blocks: BlockCache;
   readonly uart: Uart;
   maxInsns: number;
+  /** Runs before a block is compiled; Infinity turns the compiler off. */
+  jitThreshold: number;
   private exitStatus: number | undefined;
   private chain: FaultRecord[] = [];
 
@@ -61,6 +73,8 @@ export class Machine {
     this.cpu.controls.maxPhysAddr = opts.maxPhysAddr ?? 46;
     this.blocks = new BlockCache(this.mem, this.cpu);
     this.maxInsns = opts.maxInsns ?? Number.MAX_SAFE_INTEGER;
+    this.jitThreshold =
+      opts.jit === false ? Infinity : (opts.jitThreshold ?? DEFAULT_JIT_THRESHOLD);
     this.uart = new Uart(COM1_BASE, opts.output ?? (() => {}));
     this.bus.attach(COM1_BASE, UART_PORTS, this.uart);
     this.bus.attach(DEBUG_EXIT_PORT, 1, new DebugExit((s) => this.requestExit(s)));
@@ -125,13 +139,25 @@ export class Machine {
   private runBlocks(budget: number): void {
     const c = this.cpu;
     const blocks = this.blocks;
-    let left = budget;
+    const frames = c.tlb.frame;
+    const limit = c.icount + budget;
     c.attention &= ATTN_EXIT | ATTN_TRIPLE;
-    while (left > 0) {
-      const pa = c.translate(c.rip, ACC_FETCH);
-      let block: Block | undefined = blocks.get(pa);
-      if (block === undefined) block = blocks.build(pa);
+    while (c.icount < limit) {
+      const rip = c.rip;
+      const off = rip & PAGE_MASK;
+      const x = (rip >>> PAGE_SHIFT) & TLB_INDEX_MASK;
+      // The fetch translation: the TLB fast tag inline, else the full path (which may fault).
+      const pa = c.xkey[x] === rip - off + c.pcid ? frames[x]! + off : c.translate(rip, ACC_FETCH);
+      const block = blocks.lookup(pa);
+      if (block.fn === undefined && ++block.hits > this.jitThreshold && block.pa >= 0)
+        block.fn = compileBlock(c, block.ops);
+      if (block.fn !== undefined && limit - c.icount >= block.ops.length) {
+        if (block.fn(limit) > 0) this.chain.length = 0; // a completed block: no fault in progress
+        if (c.attention !== 0) return;
+        continue;
+      }
       const ops = block.ops;
+      const left = limit - c.icount;
       const n = ops.length < left ? ops.length : left;
       for (let i = 0; i < n; i++) {
         const op = ops[i]!;
@@ -140,8 +166,7 @@ export class Machine {
         c.icount++;
         if (c.attention !== 0) return;
       }
-      this.chain.length = 0; // a completed block: no fault in progress
-      left -= n;
+      this.chain.length = 0;
     }
   }
 

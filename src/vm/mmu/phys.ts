@@ -1,6 +1,6 @@
 // Guest physical memory: one ArrayBuffer (the host zero-fills it lazily, so untouched memory costs
 // nothing), little-endian accessors, and the map of physical pages that hold decoded code so a
-// write there can drop stale decoded instructions (see ../decode-cache.ts).
+// write there can drop stale decoded instructions and compiled blocks (see ../blocks.ts).
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -15,6 +15,8 @@ export class PhysMem {
   readonly u8: Uint8Array;
   readonly i32: Int32Array;
   readonly u16: Uint16Array;
+  /** Little-endian access at any alignment (compiled blocks' fast paths). */
+  readonly dv: DataView;
   /** Nonzero for each physical page that holds decoded instructions. */
   readonly codePage: Uint8Array;
   /** Called with the physical page number when a write lands on a code page. */
@@ -26,6 +28,7 @@ export class PhysMem {
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
     this.u16 = new Uint16Array(buf);
+    this.dv = new DataView(buf);
     this.codePage = new Uint8Array(Math.ceil(size / PAGE_SIZE));
   }
 
