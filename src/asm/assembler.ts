@@ -44,6 +44,7 @@ export class Assembler implements ReaderSink {
   /** A lone `lock`/`rep` statement waiting for its instruction. */
   pendingPrefix: { name: string; loc: Loc } | undefined;
   private readonly cache = new Map<string, ParsedLine>();
+  private readonly warned = new Set<string>();
 
   constructor(
     readonly diags: DiagnosticBag,
@@ -100,7 +101,9 @@ export class Assembler implements ReaderSink {
     const sec = this.sec;
     const frag = sec.frag;
     const off = sec.size;
+    this.evaluator.warnSink = (code, message, span) => this.warnOnce(code, this.loc(ctx, span), message); // prettier-ignore
     for (const st of parsed.statements) this.statement(ctx, st);
+    this.evaluator.warnSink = undefined;
     if (this.listing) {
       const length = sec.frag === frag ? sec.size - off : sec.fragStart[frag + 1]! - off;
       this.listing.push({
@@ -111,9 +114,26 @@ export class Assembler implements ReaderSink {
   }
 
   directiveValue(line: SourceLine, start: number, end: number): bigint | undefined {
-    const text = line.text.slice(start, end);
-    const parsed = parseLine(text);
     const ctx: StmtCtx = { line, base: start };
+    this.evaluator.warnSink = (code, message, span) => this.warnOnce(code, this.loc(ctx, span), message); // prettier-ignore
+    const v = this.directiveValueOf(ctx, line.text.slice(start, end));
+    this.evaluator.warnSink = undefined;
+    return v;
+  }
+
+  /** A warning reported once per source position (expressions may be evaluated twice). */
+  warnOnce(code: string, loc: Loc, message: string): void {
+    const key = `${code}|${loc.file}|${loc.start}|${message}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.diags.warning(code, loc, message);
+  }
+
+  private directiveValueOf(ctx: StmtCtx, text: string): bigint | undefined {
+    const line = ctx.line;
+    const start = ctx.base;
+    const end = start + text.length;
+    const parsed = parseLine(text);
     const st = parsed.statements[0];
     if (parsed.errors.length > 0 || !st || st.kind !== "directive") {
       const e = parsed.errors[0];

@@ -13,6 +13,7 @@ import {
 } from "./section-directives.js";
 import type { SymbolType } from "../obj/index.js";
 import { Binder } from "./eval.js";
+import { assumedZero, lenientDataArgs } from "./data-args.js";
 
 export type Directive = Extract<Statement, { kind: "directive" }>;
 type Handler = (a: Assembler, ctx: StmtCtx, d: Directive) => void;
@@ -21,6 +22,9 @@ const DATA_WIDTH: Record<string, 1 | 2 | 4 | 8> = {
   ".byte": 1, ".short": 2, ".word": 2, ".hword": 2, ".2byte": 2, ".value": 2,
   ".long": 4, ".int": 4, ".4byte": 4, ".quad": 8, ".8byte": 8,
 }; // prettier-ignore
+
+/** gas limits the unit size of `.fill` to 8 bytes (and warns). */
+const MAX_FILL_SIZE = 8n;
 
 const IGNORED = new Set([
   ".file", ".loc", ".ident", ".att_syntax", ".code64", ".loc_mark_labels", ".addrsig",
@@ -94,7 +98,7 @@ function exprArg(
 // ---- data -----------------------------------------------------------------------------------
 
 function data(a: Assembler, ctx: StmtCtx, d: Directive, width: 1 | 2 | 4 | 8): void {
-  const list = args(a, ctx, d);
+  const list = d.args ?? lenientDataArgs(a, ctx, d, width);
   if (!list) return;
   const sec = a.sec;
   if (width === 1 && sec.exec) {
@@ -110,7 +114,7 @@ function data(a: Assembler, ctx: StmtCtx, d: Directive, width: 1 | 2 | 4 | 8): v
       emitString(a, ctx, arg.value, arg.span, false);
       continue;
     }
-    const e = exprArg(a, ctx, d, arg);
+    const e = exprArg(a, ctx, d, arg.kind === "empty" ? assumedZero(a, ctx, arg.span) : arg);
     if (e) value(a, ctx, e, width);
   }
 }
@@ -256,7 +260,14 @@ function fill(a: Assembler, ctx: StmtCtx, d: Directive): void {
     val = v;
   }
   if (size < 0n) size = 0n;
-  if (size > 8n) size = 8n; // gas: the size is limited to 8
+  if (size > MAX_FILL_SIZE) {
+    a.diags.warning(
+      ASM.CLAMPED,
+      a.loc(ctx, list[1]!.span),
+      `.fill size clamped to ${MAX_FILL_SIZE}`,
+    );
+    size = MAX_FILL_SIZE;
+  }
   // gas writes the value as 4 bytes at most, zero-extended to `size` bytes.
   const pattern = new Uint8Array(Number(size));
   const v32 = BigInt.asUintN(32, val);

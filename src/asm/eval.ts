@@ -95,6 +95,8 @@ export class Evaluator implements EvalContext {
   /** Undefined names met (for diagnostics). */
   undefinedName: string | undefined;
   private depth = 0;
+  /** Receives evaluator warnings while a statement is processed (unset during layout). */
+  warnSink: ((code: string, message: string, span: Span) => void) | undefined;
 
   constructor(
     private readonly symbols: SymbolTable,
@@ -130,6 +132,10 @@ export class Evaluator implements EvalContext {
       return "error" in v ? this.undef(name) : v;
     }
     return this.undef(name);
+  }
+
+  warn(code: string, message: string, span: Span): void {
+    this.warnSink?.(code, message, span);
   }
 
   localRef(label: string, dir: "b" | "f"): Value {

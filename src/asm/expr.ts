@@ -5,7 +5,8 @@
 // again as layout changes. Semantics checked against GNU as 2.40 on x86-64:
 //   - `>>` is a logical shift; a shift count outside 0..63 gives 0 and a warning;
 //   - comparisons give -1 (true) or 0, `&&` `||` and unary `!` give 1 or 0;
-//   - binary `!` is "or not" (a | ~b); `/` and `%` truncate toward zero, as in C;
+//   - binary `!` is "or not" (a | ~b); `/` and `%` truncate toward zero, as in C; dividing by
+//     zero warns and divides by 1;
 //   - literals and results wrap modulo 2^64 (gas truncates bignums to 8 bytes).
 import type { BinaryOp, EvalContext, EvalError, Expr, Span, Value, ValueBase } from "./ast.js";
 import { ASM_SYNTAX } from "../diag/codes/asm-syntax.js";
@@ -183,7 +184,11 @@ function arithmetic(
   switch (op) {
     case "*": return { addend: wrap(a * b) };
     case "/": case "%": // prettier-ignore
-      if (b === 0n) return err(ASM_SYNTAX.DIVISION_BY_ZERO, "division by zero", span);
+      if (b === 0n) {
+        // GNU as warns and divides by 1 instead: `5 / 0` is 5, `5 % 0` is 0.
+        ctx.warn?.(ASM_SYNTAX.DIVIDE_BY_ZERO, "division by zero", span);
+        b = 1n;
+      }
       return { addend: wrap(op === "/" ? a / b : a % b) };
     case "<<": case ">>": return { addend: shift(op, a, b, span, ctx) }; // prettier-ignore
     case "|": return { addend: a | b };

@@ -117,7 +117,8 @@ export function bindArgs(
     pos++;
   }
   for (const p of def.params) {
-    if (given.has(p.name) && (values.get(p.name) !== "" || !p.required)) continue;
+    // gas: an empty argument (`m 1,,3`, `b=`) takes the parameter's default.
+    if (given.has(p.name) && values.get(p.name) !== "") continue;
     if (p.required) {
       report(
         `missing value for required parameter '${p.name}' of macro '${def.name}'`,
@@ -154,6 +155,8 @@ export function substitute(
     if (c === AT) {
       replacement = String(counter);
       len = 2;
+      // x86 gas's scrubber drops blanks after `@` before the body is stored: `x\@ y` is `x<N>y`.
+      while (isSpace(text.charCodeAt(i + len))) len++;
     } else if (c === LPAREN && text.charCodeAt(i + 2) === RPAREN) {
       replacement = "";
       len = 3;

@@ -6,8 +6,8 @@ import type { DiagnosticBag, Host, Loc, SourceManager } from "../diag/index.js";
 import { dirname, joinPath } from "../diag/index.js";
 import { ASM } from "../diag/codes/asm.js";
 import { bindArgs, isBlank, parseMacroParams, substitute, type MacroDef } from "./macros.js";
-import { firstWord, splitStatements, splitTwoStrings } from "./scan.js";
-import { ExpandedLine, fileLines, pushChain, type SourceLine } from "./source-line.js";
+import { firstWord, splitMacroArgs, splitStatements, splitTwoStrings } from "./scan.js";
+import { ExpandedLine, SliceLine, fileLines, pushChain, type SourceLine } from "./source-line.js";
 
 /** What the reader needs from the statement processor. */
 export interface ReaderSink {
@@ -81,7 +81,8 @@ export class Reader {
   }
 
   /** Process a list of lines; `inMacro` is set inside a macro expansion (for .exitm). */
-  private process(lines: readonly SourceLine[], inMacro: string | undefined): Flow {
+  private process(input: readonly SourceLine[], inMacro: string | undefined): Flow {
+    const lines = splitBlockLines(input);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       if (!this.active) {
@@ -150,7 +151,7 @@ export class Reader {
       const flow = this.special(line, lw, head.wordStart, head.wordEnd, end, inMacro);
       if (flow !== "next") return flow;
     }
-    this.flush(line, pending, text.length);
+    this.flush(line, pending, ranges[ranges.length - 1]!);
     return "next";
   }
 
@@ -195,10 +196,11 @@ export class Reader {
     switch (w) {
       case ".endm":
       case ".endr":
-        this.error(
-          ASM.END_MISMATCH,
+        // gas only warns about a stray closer and goes on.
+        this.opts.diags.warning(
+          ASM.STRAY_END,
           loc,
-          `${w} without ${w === ".endm" ? ".macro" : ".rept/.irp"}`,
+          `${w} encountered without preceding ${w === ".endm" ? ".macro" : ".rept, .irp, or .irpc"}`,
         );
         return "next";
       case ".macro":
@@ -210,7 +212,11 @@ export class Reader {
         return "next";
       case ".exitm":
         if (inMacro === undefined) {
-          this.error(ASM.EXITM_OUTSIDE, loc, ".exitm outside a macro");
+          this.opts.diags.warning(
+            ASM.STRAY_END,
+            loc,
+            "ignoring macro exit outside a macro definition",
+          );
           return "next";
         }
         return "exitm";
@@ -462,10 +468,13 @@ export class Reader {
     let items: string[];
     if (perChar) items = [...text.slice(i, end).trim()];
     else {
-      const raw = text.slice(i, end);
-      items = raw.trim() === "" ? [""] : splitIrpItems(raw);
+      // Items split as macro arguments do; a trailing comma adds no empty item (gas).
+      items = splitMacroArgs(text, i, end).map((a) =>
+        a.keyword !== undefined ? text.slice(a.start, a.end) : a.text,
+      );
+      if (items.length > 1 && items[items.length - 1] === "") items.pop();
     }
-    if (perChar && items.length === 0) items = [""];
+    if (items.length === 0) items = [""];
     if (!this.enter(loc)) return;
     const chain = pushChain("irp", perChar ? ".irpc" : ".irp", loc);
     for (const item of items) {
@@ -539,17 +548,27 @@ function isAssignment(text: string, from: number, end: number): boolean {
   return text[i] === "=" && text[i + 1] !== "=";
 }
 
-/** `.irp` items: comma- or blank-separated, quotes stripped. */
-function splitIrpItems(raw: string): string[] {
-  const out: string[] = [];
-  const re = /\s*("(?:[^"\\]|\\.)*"|[^,\s]+)\s*,?/g;
-  let m: RegExpExecArray | null;
-  let sawComma = false;
-  while ((m = re.exec(raw)) !== null && m[0].length > 0) {
-    const t = m[1]!;
-    out.push(t.startsWith('"') ? t.slice(1, -1) : t);
-    sawComma = m[0].trimEnd().endsWith(",");
+/** Block directives that gas recognises after a `;` as well as at the start of a line. */
+const BLOCK_WORD = /\.(?:rept|irpc?|macro|endr|endm)\b/i;
+
+/**
+ * Lines holding a block directive in a `;`-separated statement (`.rept 2; .byte 1; .endr`) split
+ * into one line per statement, so that blocks open and close at statement boundaries as in gas.
+ * Returns `lines` itself when no line needs it (the common case).
+ */
+function splitBlockLines(lines: readonly SourceLine[]): readonly SourceLine[] {
+  let out: SourceLine[] | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const t = line.text;
+    const ranges = t.indexOf(";") >= 0 && BLOCK_WORD.test(t) ? splitStatements(t) : undefined;
+    if (!ranges || ranges.length <= 2) {
+      out?.push(line);
+      continue;
+    }
+    out ??= lines.slice(0, i);
+    for (let r = 0; r < ranges.length; r += 2)
+      out.push(new SliceLine(line, ranges[r]!, ranges[r + 1]!));
   }
-  if (sawComma) out.push("");
-  return out;
+  return out ?? lines;
 }

@@ -4,6 +4,7 @@
 
 const SEMI = 59, HASH = 35, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92, SLASH = 47, STAR = 42; // prettier-ignore
 const COLON = 58, COMMA = 44, LPAREN = 40, RPAREN = 41, EQUALS = 61; // prettier-ignore
+const PERCENT = 37, MINUS = 45, LBRACKET = 91, LBRACE = 123, RBRACE = 125; // prettier-ignore
 
 export function isIdentChar(c: number): boolean {
   return (
@@ -41,13 +42,17 @@ function skipChar(text: string, i: number): number {
 
 /**
  * Statement ranges of a line: [start, end) pairs split at `;`, stopping at a `#` comment. Strings,
- * character constants and `/* *\/` comments are skipped. Returns a flat array [s0, e0, s1, e1...].
+ * character constants and `/* *\/` comments are skipped; a line whose first non-blank is `/`
+ * (not `/*`) is a comment, as x86 gas's line comment character. Returns a flat array [s0, e0, s1, e1...].
  */
 export function splitStatements(text: string): number[] {
   const out: number[] = [];
   let start = 0;
   let i = 0;
   const n = text.length;
+  while (i < n && isSpace(text.charCodeAt(i))) i++;
+  // x86 gas: `/` first on a line (after blanks) starts a comment, unless it opens `/*`.
+  if (text.charCodeAt(i) === SLASH && text.charCodeAt(i + 1) !== STAR) return [0, i];
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === DQUOTE) i = skipString(text, i);
@@ -157,8 +162,13 @@ function readArg(text: string, start: number, end: number): { arg: MacroArg; nex
     else if (c === SQUOTE) i = skipChar(text, i);
     else if (c === LPAREN) (depth++, i++);
     else if (c === RPAREN) ((depth = Math.max(0, depth - 1)), i++);
-    else if (depth === 0 && (c === COMMA || isSpace(c))) break;
-    else i++;
+    else if (depth === 0 && c === COMMA) break;
+    else if (depth === 0 && isSpace(c)) {
+      let j = i + 1;
+      while (j < end && isSpace(text.charCodeAt(j))) j++;
+      if (j >= end || !joinsAcrossBlank(text.charCodeAt(i - 1), text.charCodeAt(j))) break;
+      i = j;
+    } else i++;
   }
   i = Math.min(i, end);
   return {
@@ -171,6 +181,25 @@ function readArg(text: string, start: number, end: number): { arg: MacroArg; nex
     },
     next: i,
   };
+}
+
+/**
+ * x86 gas's scrubber keeps blanks only between two "symbol" characters (identifier characters
+ * and x86's extra `*%-([{}`, plus quotes and `\\`), so only such a blank separates arguments:
+ * `m 1 - 1` is three arguments, `m 1 + 2` one. True when the blank between `before` and
+ * `after` does not separate.
+ */
+function joinsAcrossBlank(before: number, after: number): boolean {
+  if (after === COMMA) return false;
+  return !isScrubSymbol(before) || !isScrubSymbol(after);
+}
+
+function isScrubSymbol(c: number): boolean {
+  return (
+    isIdentChar(c) ||
+    c === STAR || c === PERCENT || c === MINUS || c === LPAREN || c === LBRACKET ||
+    c === LBRACE || c === RBRACE || c === DQUOTE || c === SQUOTE || c === BACKSLASH
+  ); // prettier-ignore
 }
 
 /** Split `.ifc a, b` operands: two strings separated by a comma, quotes stripped. */

@@ -82,6 +82,24 @@ export class ExpandedLine implements SourceLine {
   }
 }
 
+/** The statement [start, end) of another line, as a line of its own (`a; .rept 2; b`). */
+export class SliceLine implements SourceLine {
+  readonly text: string;
+  constructor(
+    private readonly line: SourceLine,
+    private readonly start: number,
+    end: number,
+  ) {
+    this.text = line.text.slice(start, end);
+  }
+  locAt(col: number): Loc {
+    return this.line.locAt(this.start + col);
+  }
+  spanLoc(start: number, end: number): Loc {
+    return this.line.spanLoc(this.start + start, this.start + end);
+  }
+}
+
 /** Split a file's text into FileLines (for `.s` files and `.include`d files). */
 export function fileLines(file: SourceFile, chain?: ExpansionChain): SourceLine[] {
   const out: SourceLine[] = [];

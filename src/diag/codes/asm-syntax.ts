@@ -24,6 +24,8 @@ export const ASM_SYNTAX = {
   INVALID_OPERANDS: "E2102",
   REGISTER_IN_EXPR: "E2103",
   SHIFT_RANGE: "W2101",
+  DIVIDE_BY_ZERO: "W2102",
+  BIGNUM_TRUNCATED: "W2103",
 } as const;
 
 export const ASM_SYNTAX_CODES: Readonly<Record<string, string>> = {
@@ -49,4 +51,6 @@ export const ASM_SYNTAX_CODES: Readonly<Record<string, string>> = {
   E2102: "invalid operands for an expression operator",
   E2103: "register used in arithmetic",
   W2101: "shift count out of range",
+  W2102: "division by zero: the result is 0",
+  W2103: "number wider than 64 bits truncated to 8 bytes",
 };

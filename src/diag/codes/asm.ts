@@ -47,6 +47,11 @@ export const ASM = {
   SHORTENED: "W3004",
   INSN_WARNING: "W3005",
   PRINT: "W3006",
+  STRAY_END: "W3007",
+  MISSING_EXPR: "W3008",
+  CLAMPED: "W3009",
+  SECTION_ATTRS: "W3010",
+  EXPANSION_LIMIT: "E3041",
 } as const;
 
 export const ASM_CODES: Readonly<Record<string, string>> = {
@@ -96,4 +101,9 @@ export const ASM_CODES: Readonly<Record<string, string>> = {
   W3004: "immediate shortened to the operand size",
   W3005: "instruction warning",
   W3006: ".print directive",
+  W3007: ".endm/.endr/.exitm outside a block: ignored",
+  W3008: "missing expression or operand: zero assumed",
+  W3009: "argument clamped to its limit",
+  W3010: "changed section attributes ignored",
+  E3041: "macro/.rept expansion too large",
 };

@@ -22,8 +22,6 @@ const CASES: [string, string, string, string][] = [
   [".endif", "E3006", "1:1", ".endif without .if"],
   [".else", "E3006", "1:1", ".else without .if"],
   [".if 1\n.else\n.else\n.endif", "E3006", "3:1", ".else after .else"],
-  [".endm", "E3007", "1:1", ".endm without .macro"],
-  [".endr", "E3007", "1:1", ".endr without .rept/.irp"],
   ['.error "custom failure"', "E3008", "1:1", "custom failure"],
   [".err", "E3034", "1:1", ".err encountered"],
   [
@@ -56,7 +54,6 @@ const CASES: [string, string, string, string][] = [
   [".macro r\nr\n.endm\nr", "E3002", "2:1", "recursive macro without end"],
   [".foo 1", "E3001", "1:1", "unknown directive '.foo'"],
   [".purgem nothere", "E3032", "1:1", "macro 'nothere' is not defined"],
-  [".exitm", "E3035", "1:1", ".exitm outside a macro"],
   [".p2align 40", "E3036", "1:10", "alignment 2**40 too large"],
   [".align 3", "E3036", "1:8", "alignment 3 is not a power of 2"],
   [".type f, @banana", "E3037", "1:7", "bad .type"],
