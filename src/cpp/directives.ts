@@ -160,7 +160,11 @@ export abstract class DirectiveProcessor {
   private otherDirective(reader: FileReader, toks: Token[], loc: Loc, next: number): boolean {
     const second = toks[1];
     if (!second) return true; // the null directive (6.10.7)
-    if (second.kind === "number" && this.lineMarker(reader, toks.slice(1), loc, next)) return true;
+    // gcc -x assembler-with-cpp passes `# N "file"` through as a gas comment without renumbering
+    // (only #line renumbers); markers count in C and in already-preprocessed (.i) input.
+    const marker = this.mode !== "asm" || reader.file.name.endsWith(".i");
+    if (second.kind === "number" && marker && this.lineMarker(reader, toks.slice(1), loc, next))
+      return true;
     if (this.mode === "asm") return false;
     if (second.kind === "number") {
       this.diags.error("E1022", second.loc, `invalid line marker`);

@@ -50,8 +50,13 @@ describe("cpp in asm mode", () => {
     expect(r.nonBlank).toEqual(["# 32 bit mode", "2"]);
   });
 
-  it("accepts line markers and updates __LINE__ and __FILE__", () => {
+  it("passes line markers through as comments without renumbering, as gcc does", () => {
     const r = run('# 12 "entry.S"\n__LINE__ __FILE__\n# 40\n__LINE__ __FILE__\n');
+    expect(r.nonBlank).toEqual(['# 12 "entry.S"', '2 "main.S"', "# 40", '4 "main.S"']);
+  });
+
+  it("accepts line markers in preprocessed (.i) input", () => {
+    const r = run('# 12 "entry.S"\n__LINE__ __FILE__\n# 40\n__LINE__ __FILE__\n', { name: "m.i" });
     expect(r.nonBlank).toEqual(['12 "entry.S"', '40 "entry.S"']);
   });
 

@@ -74,7 +74,7 @@ describe("cpp origins", () => {
   });
 
   it("maps text after #line and line markers to the presumed file and line", () => {
-    const r = run('a\n#line 100 "gen.S"\nbad op\n# 7 "orig.S"\nx\n');
+    const r = run('a\n#line 100 "gen.S"\nbad op\n# 7 "orig.S"\nx\n', { name: "main.i" });
     const bad = lineWith(r, "bad");
     expect(where(r, bad.locAt(4))).toBe("gen.S:100:5");
     expect(r.sources.get(bad.origin.file).lineText(100)).toBe("bad op");
@@ -82,7 +82,7 @@ describe("cpp origins", () => {
   });
 
   it("rebuilds the include chain from line markers with flags 1 and 2", () => {
-    const r = run('# 1 "top.S"\n# 1 "h.h" 1\nin_h\n# 2 "top.S" 2\nback\n');
+    const r = run('# 1 "top.S"\n# 1 "h.h" 1\nin_h\n# 2 "top.S" 2\nback\n', { name: "main.i" });
     const inH = lineWith(r, "in_h");
     expect(where(r, inH.origin)).toBe("h.h:1:1");
     expect(chainOf(r, inH.origin)).toEqual(["include h.h @ top.S:1:1"]);
