@@ -63,6 +63,8 @@ export class Machine {
   maxInsns: number;
   /** Runs before a block is compiled; Infinity turns the compiler off. */
   jitThreshold: number;
+  /** Blocks compiled so far. */
+  blocksCompiled = 0;
   private exitStatus: number | undefined;
   private chain: FaultRecord[] = [];
 
@@ -149,8 +151,10 @@ export class Machine {
       // The fetch translation: the TLB fast tag inline, else the full path (which may fault).
       const pa = c.xkey[x] === rip - off + c.pcid ? frames[x]! + off : c.translate(rip, ACC_FETCH);
       const block = blocks.lookup(pa);
-      if (block.fn === undefined && ++block.hits > this.jitThreshold && block.pa >= 0)
+      if (block.fn === undefined && ++block.hits > this.jitThreshold && block.pa >= 0) {
         block.fn = compileBlock(c, block.ops);
+        this.blocksCompiled++;
+      }
       if (block.fn !== undefined && limit - c.icount >= block.ops.length) {
         if (block.fn(limit) > 0) this.chain.length = 0; // a completed block: no fault in progress
         if (c.attention !== 0) return;

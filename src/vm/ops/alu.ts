@@ -12,10 +12,10 @@ import {
   FK_SBB,
   FK_SUB,
   getCF,
+  readFlags,
   setStatus,
-  szp,
 } from "../flags.js";
-import { FLAG_CF, FLAG_OF } from "../../isa/types.js";
+import { FLAG_AF, FLAG_CF, FLAG_OF } from "../../isa/types.js";
 import type { Exec, Op } from "../op.js";
 import { linOf, maskOf, probeDest, readOp, readReg, writeOp, writeReg } from "./operands.js";
 import { DIVIDEND, MUL_HI, negWords, PROD, QUOT, REM, udiv128, umul32, umul64 } from "./wide.js";
@@ -154,9 +154,13 @@ function sext(v: number, size: number): number {
   return size === 32 ? v | 0 : (v << (32 - size)) >> (32 - size);
 }
 
-/** Flags after MUL/IMUL: CF=OF=overflow; SF ZF PF from the low result, AF cleared (host behaviour). */
-function mulFlags(c: Cpu, overflow: boolean, size: number, lo: number, hi: number): void {
-  setStatus(c, szp(size, lo, hi) | (overflow ? FLAG_CF | FLAG_OF : 0));
+/**
+ * Flags after MUL/IMUL: CF=OF=overflow; SF ZF AF PF are undefined (SDM vol. 2 MUL) and this host
+ * leaves them unchanged (docs/machine.md, "Undefined flags").
+ */
+function mulFlags(c: Cpu, overflow: boolean): void {
+  const kept = readFlags(c) & ~(FLAG_CF | FLAG_OF);
+  setStatus(c, kept | (overflow ? FLAG_CF | FLAG_OF : 0));
 }
 
 /** MUL / one-operand IMUL: the accumulator times the operand into (E/R)DX:(E/R)AX or AX. */
@@ -176,7 +180,7 @@ export function mulExec(signed: boolean): Exec {
       if (size === 8) writeReg(c, RAX, 16, p & 0xffff, 0);
       else (writeReg(c, RAX, 16, low, 0), writeReg(c, RDX, 16, high, 0));
       const ovf = signed ? p !== sext(low, size) : high !== 0;
-      mulFlags(c, ovf, size, low, 0);
+      mulFlags(c, ovf);
       return;
     }
     if (size === 32) {
@@ -189,7 +193,7 @@ export function mulExec(signed: boolean): Exec {
       writeReg(c, RAX, 32, lo, 0);
       writeReg(c, RDX, 32, hi, 0);
       const ovf = signed ? (hi | 0) !== (lo | 0) >> 31 : hi !== 0;
-      mulFlags(c, ovf, 32, lo, 0);
+      mulFlags(c, ovf);
       lo = 0;
       return;
     }
@@ -199,7 +203,7 @@ export function mulExec(signed: boolean): Exec {
     const ovf = signed
       ? !isSignExtension(PROD[1]!, PROD[2]!, PROD[3]!)
       : PROD[2] !== 0 || PROD[3] !== 0;
-    mulFlags(c, ovf, 64, PROD[0]! | 0, PROD[1]! | 0);
+    mulFlags(c, ovf);
   };
 }
 
@@ -251,7 +255,7 @@ export function imulNExec(c: Cpu, op: Op): void {
     ovf = !isSignExtension(PROD[1]!, PROD[2]!, PROD[3]!);
   }
   writeOp(c, op, dst, lin, size, lo, hi);
-  mulFlags(c, ovf, size, lo, hi);
+  mulFlags(c, ovf);
 }
 
 /** DIV/IDIV: (E/R)DX:(E/R)AX or AX divided by the operand; #DE on zero or overflow (SDM vol. 2 DIV). */
@@ -283,7 +287,9 @@ export function divExec(signed: boolean): Exec {
     if (qNeg) negWords(QUOT, 4);
     if (signed && dividendNeg) negWords(REM, 2);
     storeDivResult(c, size);
-    setStatus(c, 0); // all six undefined; this host leaves… see docs/machine.md
+    // All six status flags are undefined (SDM vol. 2 DIV); this host keeps OF and CF, clears SF ZF
+    // PF and sets AF (docs/machine.md, "Undefined flags").
+    setStatus(c, (readFlags(c) & (FLAG_OF | FLAG_CF)) | FLAG_AF);
   };
 }
 

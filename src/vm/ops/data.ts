@@ -17,7 +17,7 @@ import type { Cpu } from "../cpu.js";
 import { RFLAGS_FIXED, SEGREF_STACK, TWO32 } from "../cpu.js";
 import { FK_NONE, readFlags, testCond } from "../flags.js";
 import type { Exec, Op } from "../op.js";
-import { OK_MEM } from "../op.js";
+import { BASE_RIP, OK_MEM } from "../op.js";
 import { ALU_ADD, ALU_CMP, alu } from "./alu.js";
 import { ea, linOf, probeDest, readOp, readReg, writeOp, writeReg } from "./operands.js";
 
@@ -43,38 +43,28 @@ export function extendExec(signed: boolean): Exec {
   };
 }
 
+/**
+ * LEA (SDM vol. 2): the effective address modulo 2^64 without segment base or canonical check,
+ * formed in 32-bit halves (a double cannot hold a non-canonical 64-bit sum exactly).
+ */
 export function leaExec(c: Cpu, op: Op): void {
-  // LEA computes the address without a canonical check or segment base: use the raw sum.
-  const lin = rawEa(c, op);
-  writeOp(c, op, 1, 0, op.size, lin >>> 0, Math.floor(lin / TWO32) | 0);
-}
-
-/** Effective address modulo 2^64 as lo + hi*2^32 without the canonical check (LEA). */
-function rawEa(c: Cpu, op: Op): number {
-  const savedSeg = op.mSeg;
-  op.mSeg = -1;
-  try {
-    return ea(c, op);
-  } catch (e) {
-    // Non-canonical sums are fine for LEA: recompute exactly.
-    c.excVector = -1;
-    void e;
-    return leaSlow(c, op);
-  } finally {
-    op.mSeg = savedSeg;
+  if (op.mBase === BASE_RIP) {
+    const lin = c.rip + op.len + op.mDisp;
+    writeOp(c, op, 1, 0, op.size, lin >>> 0, Math.floor(lin / TWO32) | 0);
+    return;
   }
-}
-
-function leaSlow(c: Cpu, op: Op): number {
   const d = op.mDisp;
   let s = d >>> 0;
   let h = d < 0 ? -1 : 0;
-  if (op.mBase >= 0 && op.mBase < 16) ((s += c.rlo[op.mBase]! >>> 0), (h += c.rhi[op.mBase]!));
-  if (op.mIndex >= 0)
-    ((s += (c.rlo[op.mIndex]! >>> 0) * (1 << op.mScaleLog2)),
-      (h += c.rhi[op.mIndex]! << op.mScaleLog2));
-  const hi = (h + Math.floor(s / TWO32)) | 0;
-  return hi * TWO32 + (s >>> 0);
+  if (op.mBase >= 0) {
+    s += c.rlo[op.mBase]! >>> 0;
+    h += c.rhi[op.mBase]!;
+  }
+  if (op.mIndex >= 0) {
+    s += (c.rlo[op.mIndex]! >>> 0) * (1 << op.mScaleLog2);
+    h += c.rhi[op.mIndex]! << op.mScaleLog2;
+  }
+  writeOp(c, op, 1, 0, op.size, s >>> 0, (h + Math.floor(s / TWO32)) | 0);
 }
 
 export function xchgExec(c: Cpu, op: Op): void {
