@@ -79,6 +79,11 @@ export class Assembler implements ReaderSink {
   }
 
   switchTo(s: AsmSection): void {
+  /** The section named `name` if it exists. */
+  existingSection(name: string): AsmSection | undefined {
+    return this.byName.get(name);
+  }
+
     if (s !== this.sec) this.prev = this.sec;
     this.sec = s;
   }

@@ -13,6 +13,7 @@ import {
 } from "./section-directives.js";
 import type { SymbolType } from "../obj/index.js";
 import { Binder } from "./eval.js";
+import { NOP1_BYTE } from "../isa/index.js";
 import { assumedZero, lenientDataArgs } from "./data-args.js";
 
 export type Directive = Extract<Statement, { kind: "directive" }>;
@@ -303,7 +304,10 @@ function align(a: Assembler, ctx: StmtCtx, d: Directive, unit: "bytes" | "pow2")
       return badAlign(a, ctx, d, `alignment ${n} is not a power of 2`);
     alignment = Math.max(1, Number(n));
   }
-  const fillByte = nums[1] === undefined ? 0 : Number(BigInt.asUintN(8, nums[1]));
+  // Like gas filling code with NOPs, padding in an executable section without an explicit fill
+  // is the bytecode's one-byte NOP, so execution may run through it.
+  const fillByte =
+    nums[1] !== undefined ? Number(BigInt.asUintN(8, nums[1])) : a.sec.exec ? NOP1_BYTE : 0;
   const maxSkip = nums[2] === undefined ? Infinity : Number(nums[2]);
   alignTo(a, alignment, fillByte, maxSkip, a.loc(ctx, d.span));
 }

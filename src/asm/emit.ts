@@ -132,6 +132,7 @@ function objectReloc(
 ): Reloc {
   let symbol: number;
   if (r.target.kind === "section") symbol = sectionSym[r.target.index]!;
+  else if (r.target.kind === "abs") symbol = absoluteSymbol(index, symbols);
   else {
     const name = r.target.name;
     let i = index.get(name);
@@ -153,6 +154,19 @@ function objectReloc(
     symbol = i;
   }
   return { offset: s.addr(r.frag, r.off), type: r.type, symbol, addend: r.addend };
+}
+
+/** Key of the nameless absolute symbol in `index` (no real name can be empty). */
+const ABS_KEY = "";
+
+/** A nameless local absolute symbol of value 0: the `*ABS*` that gas relocates against. */
+function absoluteSymbol(index: Map<string, number>, symbols: Symbol[]): number {
+  let i = index.get(ABS_KEY);
+  if (i !== undefined) return i;
+  i = symbols.length;
+  index.set(ABS_KEY, i);
+  symbols.push({ name: "", section: "abs", value: 0n, size: 0n, binding: "local", type: "notype", visibility: "default" }); // prettier-ignore
+  return i;
 }
 
 function lineTable(a: Assembler, sources: SourceManager): LineEntry[] {

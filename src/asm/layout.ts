@@ -24,8 +24,12 @@ import {
 /** Sizes rarely need more than a few passes; past this the layout oscillates. */
 const MAX_PASSES = 100;
 
-/** What a relocation is against, before the symbol table is numbered. */
-export type RelocTarget = { kind: "section"; index: number } | { kind: "symbol"; name: string };
+/**
+ * What a relocation is against, before the symbol table is numbered; "abs" is gas's `*ABS*`
+ * (a branch to an absolute address).
+ */
+export type RelocTarget =
+  { kind: "section"; index: number } | { kind: "symbol"; name: string } | { kind: "abs" };
 
 export interface PendingReloc {
   off: number;
@@ -139,8 +143,14 @@ function resolve(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc[]):
     const v = a.evaluator.run(f.expr, true);
     if ("error" in v) return a.evalError(v, f.loc);
     if (undefinedLocal(a, v, f)) return;
-    if (v.sub || !v.add)
-      return cannot(a, f, v.sub ? "a difference of symbols" : "an absolute address");
+    if (v.sub) return cannot(a, f, "a difference of symbols");
+    if (!v.add) {
+      // `16(%rip)`: a constant displacement from the next instruction, as written.
+      if (f.role !== "rel") return write(a, s, f, v.addend);
+      // `jmp 0x1000`: gas emits R_X86_64_PC32 against *ABS* (the linker resolves it).
+      relocs.push({ off: f.off, frag: f.frag, type: R_PC32, target: { kind: "abs" }, addend: v.addend - (end - P) }); // prettier-ignore
+      return;
+    }
     if (v.add.kind === "section" && v.add.section === s.index)
       return write(a, s, f, v.addend - end);
     relocs.push({

@@ -5,6 +5,7 @@ import { ASM } from "../diag/codes/asm.js";
 import type { SectionType } from "../obj/index.js";
 import type { Assembler, StmtCtx } from "./assembler.js";
 import type { Directive } from "./directives.js";
+import type { Loc } from "../diag/index.js";
 
 interface SectionAttrs {
   type: SectionType;
@@ -91,9 +92,45 @@ export function sectionDirective(a: Assembler, ctx: StmtCtx, d: Directive, push:
     }
     attrs.type = t;
   }
+  const old = a.existingSection(name);
+  if (parts[1] !== undefined && !attributesAgree(a, loc, name, old, attrs, parts[2] !== undefined))
+    return;
   const sec = a.section(name, attrs.type, attrs);
   if (push) a.stack.push({ sec: a.sec, prev: a.prev });
   a.switchTo(sec);
+}
+
+/** Names gas knows the attributes of: other attributes for them are ignored (with a warning). */
+const SPECIAL = new Set([".text", ".data", ".bss", ".rodata"]);
+
+/**
+ * gas on flags given for a section seen before: the same attributes are fine; for a special
+ * section different ones are ignored with a warning; otherwise they are an error. Returns false
+ * after an error (the directive does nothing).
+ */
+function attributesAgree(
+  a: Assembler,
+  loc: Loc,
+  name: string,
+  old: { type: SectionType; alloc: boolean; write: boolean; exec: boolean } | undefined,
+  attrs: SectionAttrs,
+  typeGiven: boolean,
+): boolean {
+  const ref = old ?? (SPECIAL.has(name) ? defaults(name) : undefined);
+  if (!ref) return true;
+  const sameFlags = ref.alloc === attrs.alloc && ref.write === attrs.write && ref.exec === attrs.exec; // prettier-ignore
+  const sameType = !typeGiven || ref.type === attrs.type;
+  if (sameFlags && sameType) return true;
+  if (SPECIAL.has(name)) {
+    const what = sameType ? "section attributes" : "section type";
+    const verb = old ? "ignoring changed" : "setting incorrect";
+    a.diags.warning(ASM.SECTION_ATTRS, loc, `${verb} ${what} for ${name}`);
+    if (old) Object.assign(attrs, { type: old.type, alloc: old.alloc, write: old.write, exec: old.exec }); // prettier-ignore
+    return true;
+  }
+  if (!sameType) a.diags.error(ASM.BAD_SECTION, loc, `changed section type for ${name}`);
+  else a.diags.error(ASM.BAD_SECTION, loc, `changed section attributes for ${name}`);
+  return false;
 }
 
 export function popSection(a: Assembler, ctx: StmtCtx, d: Directive): void {

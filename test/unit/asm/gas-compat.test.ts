@@ -3,6 +3,8 @@
 // `.irp` items, and the cases where gas only warns and assumes a value.
 import { describe, expect, it } from "vitest";
 import { asm, bytes } from "./helpers.js";
+import { NOP1_BYTE } from "../../../src/isa/index.js";
+import { R_PC32 } from "../../../src/obj/index.js";
 
 /** The .data bytes and the warning codes/messages of a source that must assemble. */
 function data(src: string): { bytes: number[]; warnings: string[] } {
@@ -108,5 +110,43 @@ describe("warnings where gas assumes a value", () => {
     const r = data(".data\n.fill 1, 9, 1\n");
     expect(r.bytes).toEqual([1, 0, 0, 0, 0, 0, 0, 0]);
     expect(r.warnings).toEqual(["W3009 .fill size clamped to 8"]);
+  });
+});
+
+describe("code and sections as gas treats them", () => {
+  it("pads alignment in executable sections with the one-byte NOP unless a fill is given", () => {
+    const r = asm(".text\nret\n.p2align 2\n.balign 8, 0\n.data\n.byte 1\n.p2align 2\n");
+    expect(r.object, r.rendered).toBeDefined();
+    const text = bytes(r.object!, ".text");
+    const retLength = bytes(asm(".text\nret\n").object!, ".text").length;
+    const nops = text.slice(retLength, (retLength + 3) & ~3);
+    expect(nops.every((b) => b === NOP1_BYTE)).toBe(true);
+    expect(text.slice((retLength + 3) & ~3).every((b) => b === 0)).toBe(true);
+    expect(bytes(r.object!, ".data")).toEqual([1, 0, 0, 0]);
+  });
+  it("relocates a branch to an absolute address against *ABS*, as gas does", () => {
+    const r = asm(".text\njmp 0x1000\n");
+    expect(r.object, r.rendered).toBeDefined();
+    const [rel] = r.object!.sections[0]!.relocs;
+    const target = r.object!.symbols[rel!.symbol]!;
+    expect(target).toMatchObject({ name: "", section: "abs", value: 0n });
+    const end = bytes(r.object!, ".text").length;
+    expect(rel).toMatchObject({ type: R_PC32, addend: 0x1000n - BigInt(end - rel!.offset) });
+  });
+  it("takes a constant %rip displacement as written", () => {
+    const r = asm(".text\nleaq 16(%rip), %rax\n");
+    expect(r.object, r.rendered).toBeDefined();
+    expect(r.object!.sections[0]!.relocs).toEqual([]);
+  });
+  it("warns when special sections get other attributes and rejects changes elsewhere", () => {
+    const warned = asm('.section .data, "ax"\n.byte 1\n');
+    expect(warned.diags.items.map((d) => `${d.code} ${d.message}`)).toEqual([
+      "W3010 ignoring changed section attributes for .data",
+    ]);
+    expect(warned.object!.sections.find((s) => s.name === ".data")!.exec).toBe(false);
+    const bad = asm('.section .foo, "a"\n.section .foo, "aw"\n');
+    expect(bad.object).toBeUndefined();
+    expect(bad.rendered).toContain("t.s:2:10: error[E3022]: changed section attributes for .foo");
+    expect(asm('.section .foo, "a"\n.section .foo\n.pushsection .foo, "a"\n.popsection').diags.items).toEqual([]); // prettier-ignore
   });
 });
