@@ -12,8 +12,10 @@ import { ASM_DIR, hostVendor, nativeUnavailable, runNative, runOnVm } from "./bu
 /** The CPU the expected files and the VM's undefined-flag choices come from (docs/machine.md). */
 const REFERENCE_VENDOR = "AuthenticAMD";
 const EXPECTED_DIR = join(ASM_DIR, "expected");
+/** ASM_ONLY=name[,name] runs only those files (while writing a test). */
+const only = process.env.ASM_ONLY?.split(",");
 const files = readdirSync(ASM_DIR)
-  .filter((f) => f.endsWith(".S"))
+  .filter((f) => f.endsWith(".S") && (!only || only.includes(f.replace(/\.S$/, ""))))
   .sort();
 const whyNoNative = nativeUnavailable();
 const work = mkdtempSync(join(tmpdir(), "entrylab-asm-"));
