@@ -7,6 +7,7 @@ import { ASM } from "../diag/codes/asm.js";
 import type { EvalError, Expr, ParsedLine, Span, Statement } from "./ast.js";
 import { CODES } from "../diag/index.js";
 import { parseLine } from "./parse-line.js";
+import { parseLineFast } from "./line-template.js";
 import { AsmSection, type Fixup, type ListingEntry } from "./sections.js";
 import { SymbolTable, displayName } from "./symbols.js";
 import { Binder, Evaluator, type Place } from "./eval.js";
@@ -98,7 +99,7 @@ export class Assembler implements ReaderSink {
     const text = start === 0 && end === line.text.length ? line.text : line.text.slice(start, end);
     let parsed = this.cache.get(text);
     if (!parsed) {
-      parsed = parseLine(text);
+      parsed = parseLineFast(text);
       this.cache.set(text, parsed);
     }
     const ctx: StmtCtx = { line, base: start };

@@ -59,19 +59,56 @@ export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
 }
 
 /**
- * Matching depends only on the statement (cached by line text), its prefixes and the immediate
- * values, so identical lines are matched once.
+ * Matching depends only on the mnemonic, the prefixes and the operand shapes, and of an
+ * immediate only on which range it falls in (the bounds the matcher compares against), so lines
+ * of one shape are matched once. A result that carries an error or a warning may quote the
+ * value, so it is recomputed with the exact value.
  */
-const matchCache = new WeakMap<Insn, Map<string, MatchResult>>();
+const matchCache = new Map<string, MatchResult>();
+/** Immediates in (-IMM_EXACT, IMM_EXACT) are keyed exactly (`int $3`, imm8 bounds). */
+const IMM_EXACT = 256n;
+/**
+ * Where the matcher's immediate checks (ISA match-operands.ts) change their answer beyond the
+ * exact range, ascending: the 64-bit range, the b/w/l "shortened" limits (`v <= -limit` splits
+ * at 1 - limit) and the sign-extended imm32 range.
+ */
+const IMM_BOUNDS: readonly bigint[] = [
+  -(1n << 63n), 1n - (1n << 32n), -(1n << 31n), 1n - (1n << 16n),
+  1n << 16n, 1n << 31n, 1n << 32n, (1n << 64n) - (1n << 31n), 1n << 64n,
+]; // prettier-ignore
+
+function immKey(v: bigint | undefined): string {
+  if (v === undefined) return "?";
+  if (v > -IMM_EXACT && v < IMM_EXACT) return String(v);
+  let k = 0;
+  while (k < IMM_BOUNDS.length && v >= IMM_BOUNDS[k]!) k++;
+  return `#${k}`;
+}
+
+function shapeKey(sh: OperandShape): string {
+  switch (sh.kind) {
+    case "reg":
+      return `r${sh.reg.name}`;
+    case "indirect-reg":
+      return `*${sh.reg.name}`;
+    case "imm":
+      return `$${immKey(sh.value)}`;
+    case "mem":
+      return `m${+sh.hasBase}${+sh.hasIndex}${+sh.isRip}${sh.seg?.name ?? ""}/${sh.base?.name ?? ""}/${sh.index?.name ?? ""}`; // prettier-ignore
+    case "indirect-mem":
+      return `*m${JSON.stringify(sh)}`;
+  }
+}
 
 function cachedMatch(st: Insn, prefixes: string[], shapes: OperandShape[]): MatchResult {
-  let key = prefixes.join(" ");
-  for (const sh of shapes) if (sh.kind === "imm") key += `|${sh.value ?? "?"}`;
-  let byKey = matchCache.get(st);
-  if (!byKey) matchCache.set(st, (byKey = new Map()));
-  let m = byKey.get(key);
-  if (!m) byKey.set(key, (m = matchInstruction(st.mnemonic, prefixes, shapes)));
-  return m;
+  let key = st.mnemonic;
+  for (const p of prefixes) key += ` ${p}`;
+  for (const sh of shapes) key += `,${shapeKey(sh)}`;
+  const m = matchCache.get(key);
+  if (m && !("error" in m) && m.warnings.length === 0) return m;
+  const exact = matchInstruction(st.mnemonic, prefixes, shapes);
+  if (!m) matchCache.set(key, exact);
+  return exact;
 }
 
 function matchError(a: Assembler, ctx: StmtCtx, st: Insn, m: MatchError): void {

@@ -1,0 +1,264 @@
+// Shared parses for lines of the same shape. Compiler output and entry code repeat a few hundred
+// statement shapes with different names, numbers and registers (`movq 176(%rsi), %rax` and
+// `movl -8(%rbp), %ecx` are both "name number ( reg64 ) , reg"), so the Chevrotain lexer and
+// parser run once per shape, not once per distinct line:
+//
+//   1. scan the line with a small scanner that mirrors ./lexer.ts's token rules for the common
+//      characters (names, numbers, registers, operators, blanks, `#` comments); anything else
+//      (strings, char constants, `/`, `\`, bad characters) falls back to parseLine;
+//   2. the token classes form the key of a template: a canonical line ("s 0 ( %rax ) , %rax")
+//      that the real lexer and parser handle once, giving one CST per statement;
+//   3. each line of that shape is built by pointing the template's tokens at the line's own
+//      token images and offsets and running the CST visitor (./visitor.ts) on it, so every
+//      value, span and visitor check comes from the line itself.
+//
+// The parser's decisions depend only on token types and on which words are instruction
+// prefixes, which the key keeps; the visitor reads images and offsets. A line whose template
+// does not parse cleanly, or that the visitor rejects, is parsed by parseLine for its exact
+// diagnostics. parseLineFast(text) therefore equals parseLine(text) for every text (tested).
+import type { CstNode, IToken, TokenType } from "chevrotain";
+import type { ParsedLine } from "./ast.js";
+import * as T from "./lexer.js";
+import { asmParser } from "./parser.js";
+import { parseLine } from "./parse-line.js";
+import { SyntaxFailure, visitStatement, type StatementContext } from "./visitor.js";
+import { CONTROL_REGISTERS, GPR16, GPR32, GPR64, GPR8, GPR8_HIGH, SEGMENT_REGISTERS } from "../isa/registers.js"; // prettier-ignore
+
+/** One key character per token class, the canonical image the template uses, the token type. */
+interface ClassInfo {
+  key: string;
+  image: string;
+  type: TokenType;
+}
+
+const CLASSES: ClassInfo[] = [
+  { key: "n", image: "s", type: T.Name },
+  { key: "p", image: "lock", type: T.Name }, // an instruction prefix word (the parser's gate)
+  { key: "d", image: ".s", type: T.DotName },
+  { key: ".", image: ".", type: T.Dot },
+  { key: "0", image: "0", type: T.NumberLit },
+  { key: "t", image: "@s", type: T.TypeName },
+  { key: "w", image: "%s", type: T.PercentName },
+  { key: "Q", image: "%rax", type: T.RegGpr64 },
+  { key: "L", image: "%eax", type: T.RegGpr32 },
+  { key: "W", image: "%ax", type: T.RegGpr16 },
+  { key: "B", image: "%al", type: T.RegGpr8 },
+  { key: "S", image: "%es", type: T.RegSegment },
+  { key: "C", image: "%cr0", type: T.RegControl },
+  { key: "R", image: "%rip", type: T.RegRip },
+  { key: "o", image: "||", type: T.OrOr },
+  { key: "a", image: "&&", type: T.AndAnd },
+  { key: "l", image: "<<", type: T.ShiftLeft },
+  { key: "r", image: ">>", type: T.ShiftRight },
+  { key: "{", image: "<=", type: T.LessEq },
+  { key: "}", image: ">=", type: T.GreaterEq },
+  { key: "e", image: "==", type: T.EqEq },
+  { key: "x", image: "!=", type: T.NotEq },
+  { key: "g", image: "<>", type: T.LessGreater },
+  { key: "|", image: "|", type: T.Pipe },
+  { key: "&", image: "&", type: T.Amp },
+  { key: "^", image: "^", type: T.Caret },
+  { key: "!", image: "!", type: T.Bang },
+  { key: "+", image: "+", type: T.Plus },
+  { key: "-", image: "-", type: T.Minus },
+  { key: "*", image: "*", type: T.Star },
+  { key: "%", image: "%", type: T.Percent },
+  { key: "<", image: "<", type: T.Less },
+  { key: ">", image: ">", type: T.Greater },
+  { key: "~", image: "~", type: T.Tilde },
+  { key: "=", image: "=", type: T.Equals },
+  { key: "(", image: "(", type: T.LParen },
+  { key: ")", image: ")", type: T.RParen },
+  { key: ",", image: ",", type: T.Comma },
+  { key: ":", image: ":", type: T.Colon },
+  { key: ";", image: ";", type: T.Semicolon },
+  { key: "$", image: "$", type: T.Dollar },
+];
+const CLASS_BY_KEY = new Map(CLASSES.map((c) => [c.key.charCodeAt(0), c]));
+
+/** Register names (lower case) → key character, in the lexer's token order (first wins). */
+const REGISTER_KEYS = new Map<string, string>();
+for (const [key, names] of [
+  ["Q", GPR64], ["L", GPR32], ["W", GPR16], ["B", [...GPR8, ...GPR8_HIGH]],
+  ["S", SEGMENT_REGISTERS], ["C", CONTROL_REGISTERS.map((n) => `cr${n}`)], ["R", ["rip"]],
+] as const) for (const n of names) if (!REGISTER_KEYS.has(n)) REGISTER_KEYS.set(n, key); // prettier-ignore
+
+const PREFIX_WORDS: ReadonlySet<string> = new Set(["lock", "rep", "repe", "repz", "repne", "repnz"]); // prettier-ignore
+
+// Character codes the scanner dispatches on.
+const C_TAB = 9, C_LF = 10, C_VT = 11, C_FF = 12, C_CR = 13, C_SPACE = 32, C_BANG = 33, C_HASH = 35; // prettier-ignore
+const C_DOLLAR = 36, C_PERCENT = 37, C_AMP = 38, C_DOT = 46, C_0 = 48, C_9 = 57, C_LT = 60; // prettier-ignore
+const C_EQ = 61, C_GT = 62, C_AT = 64, C_UNDERSCORE = 95, C_PIPE = 124; // prettier-ignore
+
+function isLetter(c: number): boolean {
+  const l = c | 0x20;
+  return l >= 97 && l <= 122;
+}
+function isDigit(c: number): boolean {
+  return c >= C_0 && c <= C_9;
+}
+/** [A-Za-z0-9_.$]: the lexer's NAME_CONTINUE. */
+function isNameChar(c: number): boolean {
+  return isLetter(c) || isDigit(c) || c === C_UNDERSCORE || c === C_DOT || c === C_DOLLAR;
+}
+function isBlank(c: number): boolean {
+  return c === C_SPACE || c === C_TAB || c === C_CR || c === C_LF || c === C_FF || c === C_VT;
+}
+/** Single-character operators and punctuation the scanner accepts ("/" is not: comments). */
+const SINGLE = new Set("|&^!+-*%<>~=(),:;$".split("").map((ch) => ch.charCodeAt(0)));
+/** Two-character operators → key character. */
+const DOUBLE = new Map<string, string>([
+  ["||", "o"], ["&&", "a"], ["<<", "l"], [">>", "r"], ["<=", "{"], [">=", "}"], ["==", "e"], ["!=", "x"], ["<>", "g"],
+]); // prettier-ignore
+
+/** The scanned line: token boundaries in the line and the template key. */
+interface Scan {
+  starts: number[];
+  ends: number[];
+  key: string;
+}
+
+/** Token boundaries and classes of a line, or undefined where only the real lexer will do. */
+function scan(text: string): Scan | undefined {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let key = "";
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isBlank(c)) {
+      i++;
+      continue;
+    }
+    if (c === C_HASH) break; // a comment to the end of the line
+    const start = i;
+    let k: string;
+    if (isDigit(c)) {
+      i++;
+      while (i < n && (isLetter(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === C_UNDERSCORE)) i++; // prettier-ignore
+      k = "0";
+    } else if (c === C_DOT) {
+      i++;
+      while (i < n && isNameChar(text.charCodeAt(i))) i++;
+      k = i - start > 1 ? "d" : ".";
+    } else if (isLetter(c) || c === C_UNDERSCORE) {
+      i++;
+      while (i < n && isNameChar(text.charCodeAt(i))) i++;
+      const word = i - start <= 6 ? text.slice(start, i).toLowerCase() : "";
+      k = PREFIX_WORDS.has(word) ? "p" : "n";
+    } else if (c === C_PERCENT && i + 1 < n && isWordStart(text.charCodeAt(i + 1))) {
+      i += 2;
+      while (i < n && isNameChar(text.charCodeAt(i))) i++;
+      k = REGISTER_KEYS.get(text.slice(start + 1, i).toLowerCase()) ?? "w";
+    } else if (c === C_AT) {
+      if (i + 1 >= n || !(isLetter(text.charCodeAt(i + 1)) || text.charCodeAt(i + 1) === C_UNDERSCORE)) return undefined; // prettier-ignore
+      i += 2;
+      while (i < n && isNameChar(text.charCodeAt(i))) i++;
+      k = "t";
+    } else if (isOperatorStart(c)) {
+      const two = i + 1 < n ? DOUBLE.get(text.slice(i, i + 2)) : undefined;
+      if (two !== undefined) {
+        i += 2;
+        k = two;
+      } else if (SINGLE.has(c)) {
+        i++;
+        k = text[start]!;
+      } else return undefined;
+    } else return undefined; // quotes, `/`, `\`, anything unusual: the real lexer decides
+    starts.push(start);
+    ends.push(i);
+    key += k;
+  }
+  return { starts, ends, key };
+}
+
+function isWordStart(c: number): boolean {
+  return isLetter(c) || c === C_UNDERSCORE || c === C_DOT || c === C_DOLLAR;
+}
+function isOperatorStart(c: number): boolean {
+  return SINGLE.has(c) || c === C_BANG || c === C_AMP || c === C_PIPE || c === C_LT || c === C_GT || c === C_EQ; // prettier-ignore
+}
+
+/** A parsed template: its tokens (re-pointed at each line's images) and one CST per statement. */
+interface Template {
+  tokens: IToken[];
+  /** Per statement: [first token, end token) and its CST. */
+  statements: { first: number; end: number; cst: CstNode }[];
+}
+
+/** Templates by key; `null` marks a key whose template does not parse cleanly. */
+const templates = new Map<string, Template | null>();
+/** Shapes are few; past this many something is generating them, so stop remembering. */
+const MAX_TEMPLATES = 50_000;
+
+function buildTemplate(key: string): Template | null {
+  let text = "";
+  for (let i = 0; i < key.length; i++) {
+    text += (i > 0 ? " " : "") + CLASS_BY_KEY.get(key.charCodeAt(i))!.image;
+  }
+  const lexed = T.asmLexer.tokenize(text);
+  const tokens = lexed.tokens;
+  if (lexed.errors.length > 0 || tokens.length !== key.length) return null;
+  for (let i = 0; i < key.length; i++) {
+    if (tokens[i]!.tokenType !== CLASS_BY_KEY.get(key.charCodeAt(i))!.type) return null;
+  }
+  const statements: Template["statements"] = [];
+  const parser = asmParser();
+  let first = 0;
+  for (let i = 0; i <= tokens.length; i++) {
+    if (i < tokens.length && tokens[i]!.tokenType !== T.Semicolon) continue;
+    if (i > first) {
+      parser.input = tokens.slice(first, i);
+      const cst = parser.statement();
+      if (parser.errors.length > 0) return null;
+      statements.push({ first, end: i, cst });
+    }
+    first = i + 1;
+  }
+  return { tokens, statements };
+}
+
+function template(key: string): Template | null {
+  let t = templates.get(key);
+  if (t === undefined) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0; // as parseLine: Chevrotain's recognition errors need no stack
+    try {
+      t = buildTemplate(key);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    if (templates.size < MAX_TEMPLATES) templates.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * Parse one logical line, sharing the lexer and parser work between lines of the same shape.
+ * Returns exactly what parseLine(text) returns (see the file comment).
+ */
+export function parseLineFast(text: string): ParsedLine {
+  const s = scan(text);
+  if (!s || s.key.length === 0) return parseLine(text);
+  const t = template(s.key);
+  if (!t) return parseLine(text);
+  const toks = t.tokens;
+  for (let i = 0; i < toks.length; i++) {
+    const tok = toks[i]!;
+    tok.image = text.slice(s.starts[i]!, s.ends[i]!);
+    tok.startOffset = s.starts[i]!;
+    tok.endOffset = s.ends[i]! - 1;
+  }
+  const line: ParsedLine = { statements: [], errors: [] };
+  try {
+    for (const st of t.statements) {
+      const ctx: StatementContext = { text, restEnd: s.ends[st.end - 1]! };
+      visitStatement(st.cst, ctx, line.statements);
+    }
+  } catch (e) {
+    if (!(e instanceof SyntaxFailure)) throw e;
+    return parseLine(text); // the line's own error, worded and placed by the full path
+  }
+  return line;
+}
