@@ -36,7 +36,7 @@ export const LF_RES_LO = 6;
 export const LF_RES_HI = 7;
 /** ADC/SBB: the carry that went in; INC/DEC: the CF they keep. */
 export const LF_CARRY_IN = 8;
-const LF_FIELDS = 9;
+export const LF_FIELDS = 9;
 const INITIAL_SIZE = 64;
 
 export function newFlagRecord(): Int32Array {

@@ -3,8 +3,9 @@
 // every other one calls its interpreter handler, so the interpreter stays the reference.
 //
 // Exactness, the contract with the interpreter (test/unit/vm/jit-diff.test.ts checks it):
-// - Guest registers the block uses are JS locals: loaded on entry, stored back on every exit, in
-//   the catch clause and around each interpreter-handler call (which reloads them after).
+// - Guest registers the block uses and the lazy-flag record are JS locals: loaded on entry, stored
+//   back on every exit, in the catch clause and around each interpreter-handler call (which
+//   reloads them after).
 // - Before each instruction that can fault the function sets `k` to its index; the catch clause
 //   stores the registers and restores RIP of that instruction and the instruction count, and inline
 //   code does every check that can fault before its first architectural write. Interpreter
@@ -13,8 +14,8 @@
 // - A store whose slow path may hit decoded code, and every handler call, is followed by a check
 //   of the attention word; the block is left right after that instruction, as the interpreter
 //   does. The end of each pass checks the word once.
-// - Lazy-flag records nobody can observe are dropped: a record is kept when a later instruction of
-//   the block reads the flags, may fault or may leave the block before it is overwritten.
+// - The lazy-flag record is kept in locals like the registers, so a record nobody can observe
+//   (overwritten before any exit, fault or read) is dropped by the JS compiler.
 // - A block whose last branch targets its own start loops inside the function while the budget
 //   allows a whole pass, the attention word is clear and the fetch translation of its page still
 //   hits the same frame — exactly when the run loop would pick this block again.
@@ -25,8 +26,7 @@ import { TLB_INDEX_MASK } from "../mmu/tlb.js";
 import { OK_REL } from "../op.js";
 import type { Op } from "../op.js";
 import { BlockEmitter, FLUSH, RELOAD } from "./emit.js";
-import { FLAGS_READ, FLAGS_READ_WRITE, FLAGS_WRITE, inlineFor } from "./emit-ops.js";
-import type { InlineOp } from "./emit-ops.js";
+import { inlineFor } from "./emit-ops.js";
 import { jitProbe, jitRead, jitWrite } from "./runtime.js";
 
 /**
@@ -63,47 +63,12 @@ export function compileBlock(c: Cpu, ops: readonly Op[]): BlockFn {
   return make(c, ops, jitRead, jitWrite, jitProbe, testCond, getCF, PARITY);
 }
 
-/**
- * For each op: must its lazy-flag record be written? Walking backwards, the flags are live where
- * the block may end (its end, after a store whose slow path can leave it, at a handler call) or
- * where an instruction reads them or may fault; a full record kills them.
- */
-function liveRecords(
-  inl: readonly (InlineOp | undefined)[],
-  stores: readonly boolean[],
-): boolean[] {
-  const need = new Array<boolean>(inl.length).fill(false);
-  let live = true; // the block's end: everything is observable
-  for (let j = inl.length - 1; j >= 0; j--) {
-    const info = inl[j];
-    if (info === undefined) {
-      live = true; // a handler may read flags, fault or leave the block
-      continue;
-    }
-    if (stores[j]) live = true;
-    need[j] = live;
-    if (info.flags === FLAGS_WRITE || info.flags === FLAGS_READ_WRITE) live = false;
-    if (info.flags === FLAGS_READ || info.flags === FLAGS_READ_WRITE || info.faults) live = true;
-  }
-  return need;
-}
-
 export function blockSource(ops: readonly Op[]): string {
   const n = ops.length;
   const offsets: number[] = [0];
   for (const op of ops) offsets.push(offsets[offsets.length - 1]! + op.len);
   const inl = ops.map(inlineFor);
   const e = new BlockEmitter(ops, offsets);
-  // First pass: find which ops store (their attention checks are exits), then emit for real.
-  const stores = ops.map((_, j) => {
-    const info = inl[j];
-    if (info === undefined) return false;
-    const probe = new BlockEmitter(ops, offsets);
-    probe.idx = j;
-    info.emit(probe, true);
-    return probe.stored;
-  });
-  const need = liveRecords(inl, stores);
   const fallbacks: string[] = [];
   let selfLoop = false;
   for (let j = 0; j < n; j++) {
@@ -114,7 +79,7 @@ export function blockSource(ops: readonly Op[]): string {
     e.stored = false;
     if (info !== undefined) {
       if (info.faults) e.emit(`k = ${j};`);
-      info.emit(e, need[j]!);
+      info.emit(e);
       if (!last && e.stored) e.emit(`if (c.attention !== 0) ${e.exitAfter()}`);
       if (last && info.flow) selfLoop = isSelfLoop(op, offsets[j]!);
       if (last && !info.flow) e.emit(`const nx = ${e.nextRipExpr()};`);
@@ -134,7 +99,7 @@ export function blockSource(ops: readonly Op[]): string {
     e.emit(`RK = c.rkey; WK = c.wkey;`); // STAC/CLAC change the access class
   }
   const body = e.code();
-  const flush = e.storeRegs();
+  const flush = e.storeState();
   return [
     `"use strict";`,
     `const OFF = [${offsets.join(", ")}];`,
@@ -144,7 +109,7 @@ export function blockSource(ops: readonly Op[]): string {
     `const rip0 = c.rip, pcid = c.pcid;`,
     `let RK = c.rkey, WK = c.wkey;`,
     `let ic = c.icount, k = -1, done = 0;`,
-    e.loadRegs(true),
+    e.loadState(true),
     selfLoop ? fetchTag() : "",
     `try {`,
     `for (;;) {`,

@@ -37,11 +37,10 @@ import {
   ALU_TEST,
   ALU_XOR,
 } from "../ops/alu.js";
-import { carryExpr, condExpr } from "./cond.js";
 import type { BlockEmitter, FlagWriter, Val } from "./emit.js";
 import { maskLit, TWO32_LIT } from "./emit.js";
 
-/** How an inline op uses the status flags (for dropping records nobody can observe). */
+/** How an inline op uses the status flags. */
 export const FLAGS_NONE = 0;
 /** Writes the whole lazy record. */
 export const FLAGS_WRITE = 1;
@@ -55,8 +54,7 @@ export interface InlineOp {
   faults: boolean;
   /** Ends the block and binds `nx`, the next RIP. */
   flow: boolean;
-  /** Emit the code; `record` says whether the lazy-flag record must be written. */
-  emit(e: BlockEmitter, record: boolean): void;
+  emit(e: BlockEmitter): void;
 }
 
 /** Canonical addresses lie in [−2^47, 2^47) as signed doubles (SDM 3.3.7.1). */
@@ -65,7 +63,7 @@ const CANON_LIMIT = 2 ** 47;
 const inline = (
   flags: number,
   faults: boolean,
-  emit: (e: BlockEmitter, record: boolean) => void,
+  emit: (e: BlockEmitter) => void,
   flow = false,
 ): InlineOp => ({ flags, faults, flow, emit });
 
@@ -81,7 +79,7 @@ export function inlineFor(op: Op): InlineOp | undefined {
   if (m in ALU_BY_MNEMONIC) {
     const kind = ALU_BY_MNEMONIC[m]!;
     const rw = kind === ALU_ADC || kind === ALU_SBB;
-    return inline(rw ? FLAGS_READ_WRITE : FLAGS_WRITE, mem, (e, rec) => emitAlu(e, kind, rec));
+    return inline(rw ? FLAGS_READ_WRITE : FLAGS_WRITE, mem, (e) => emitAlu(e, kind));
   }
   if (f.flow === "jcc") return inline(FLAGS_READ, false, emitJcc, true);
   if (m.startsWith("cmov")) return inline(FLAGS_READ, mem, emitCmov);
@@ -89,9 +87,9 @@ export function inlineFor(op: Op): InlineOp | undefined {
   if (NOPS.has(m)) return inline(FLAGS_NONE, false, () => {});
   if (CONVERTS.has(m)) return inline(FLAGS_NONE, false, (e) => emitConvert(e, m));
   switch (m) {
-    case "not": return inline(FLAGS_NONE, mem, (e) => emitUnary(e, m, false));
-    case "neg": return inline(FLAGS_WRITE, mem, (e, rec) => emitUnary(e, m, rec));
-    case "inc": case "dec": return inline(FLAGS_READ_WRITE, mem, (e, rec) => emitUnary(e, m, rec));
+    case "not": return inline(FLAGS_NONE, mem, (e) => emitUnary(e, m));
+    case "neg": return inline(FLAGS_WRITE, mem, (e) => emitUnary(e, m));
+    case "inc": case "dec": return inline(FLAGS_READ_WRITE, mem, (e) => emitUnary(e, m));
     case "mov":
       return isData(op.kind[0]!) && isData(op.kind[1]!) ? inline(FLAGS_NONE, mem, emitMov) : undefined;
     case "movabs": return inline(FLAGS_NONE, false, emitMov);
@@ -117,16 +115,18 @@ function isData(kind: number): boolean {
 /** Write the lazy-flag record (only the fields ../flags.ts reads for this kind and size). */
 function record(e: BlockEmitter, w: FlagWriter): void {
   const wide = w.size === 64;
-  const parts = [`F[${LF_KIND}] = ${w.kind};`, `F[${LF_SIZE}] = ${w.size};`];
+  const f = (field: number, v: string): string => `${e.flag(field)} = ${v};`;
+  const parts = [f(LF_KIND, String(w.kind)), f(LF_SIZE, String(w.size))];
   if (w.kind !== FK_LOGIC) {
-    parts.push(`F[${LF_DST_LO}] = ${w.d.lo};`, `F[${LF_SRC_LO}] = ${w.s.lo};`);
-    if (wide) parts.push(`F[${LF_DST_HI}] = ${w.d.hi};`, `F[${LF_SRC_HI}] = ${w.s.hi};`);
+    parts.push(f(LF_DST_LO, w.d.lo), f(LF_SRC_LO, w.s.lo));
+    if (wide) parts.push(f(LF_DST_HI, w.d.hi), f(LF_SRC_HI, w.s.hi));
   }
-  parts.push(`F[${LF_RES_LO}] = ${w.r.lo};`);
-  if (wide) parts.push(`F[${LF_RES_HI}] = ${w.r.hi};`);
+  parts.push(f(LF_RES_LO, w.r.lo));
+  if (wide) parts.push(f(LF_RES_HI, w.r.hi));
   if (w.kind === FK_ADC || w.kind === FK_SBB || w.kind === FK_INC || w.kind === FK_DEC)
-    parts.push(`F[${LF_CARRY_IN}] = ${w.cin};`);
+    parts.push(f(LF_CARRY_IN, w.cin));
   e.emit(parts.join(" "));
+  e.writer = w;
 }
 
 /** d OP s at `size` (+/- carry `cin`), as ../ops/alu.ts `alu` computes it. */
@@ -163,7 +163,7 @@ function fkOf(kind: number): number {
 }
 
 /** ../ops/alu.ts aluExec: probe a memory destination, read source then destination, record, write. */
-function emitAlu(e: BlockEmitter, kind: number, rec: boolean): void {
+function emitAlu(e: BlockEmitter, kind: number): void {
   const op = e.op;
   const size = op.size;
   const dst = op.nops - 1;
@@ -182,18 +182,17 @@ function emitAlu(e: BlockEmitter, kind: number, rec: boolean): void {
     s = e.read(0, size, lin);
     d = e.read(dst, size, lin);
   }
-  const cin = kind === ALU_ADC || kind === ALU_SBB ? e.bind(carryExpr(e.writer), "cin") : "0";
+  const cin = kind === ALU_ADC || kind === ALU_SBB ? e.bind(e.carry(), "cin") : "0";
   const r = compute(e, kind, size, d, s, cin);
   const w: FlagWriter = { kind: fkOf(kind), size, d, s, r, cin };
-  if (rec) record(e, w);
-  e.writer = w;
+  record(e, w);
   if (!writes) return;
   if (pa !== "") e.rmwEnd(lin, size, pa, r);
   else e.write(dst, size, lin, r);
 }
 
 /** ../ops/alu.ts unaryExec: NOT (no flags), NEG (= 0 − x), INC/DEC (keep CF). */
-function emitUnary(e: BlockEmitter, m: string, rec: boolean): void {
+function emitUnary(e: BlockEmitter, m: string): void {
   const op = e.op;
   const size = op.size;
   const isMem = op.kind[0] === OK_MEM;
@@ -212,16 +211,14 @@ function emitUnary(e: BlockEmitter, m: string, rec: boolean): void {
     const zero = { lo: "0", hi: "0" };
     res = compute(e, ALU_SUB, size, zero, x, "0");
     const w: FlagWriter = { kind: FK_SUB, size, d: zero, s: x, r: res, cin: "0" };
-    if (rec) record(e, w);
-    e.writer = w;
+    record(e, w);
   } else {
-    const cf = e.bind(carryExpr(e.writer), "cin");
+    const cf = e.bind(e.carry(), "cin");
     const one = { lo: "1", hi: "0" };
     const inc = m === "inc";
     res = compute(e, inc ? ALU_ADD : ALU_SUB, size, x, one, "0");
     const w: FlagWriter = { kind: inc ? FK_INC : FK_DEC, size, d: x, s: one, r: res, cin: cf };
-    if (rec) record(e, w);
-    e.writer = w;
+    record(e, w);
   }
   if (isMem) e.rmwEnd(lin, size, pa, res);
   else e.write(0, size, lin, res);
@@ -310,7 +307,7 @@ function emitCmov(e: BlockEmitter): void {
   const lin = op.memIdx >= 0 ? e.lin() : "";
   const v = e.read(0, size, lin); // the source is read (and may fault) either way
   const r = op.reg[1]!;
-  e.emit(`if (${condExpr(e.writer, op.form.cond)}) {`);
+  e.emit(`if (${e.cond(op.form.cond)}) {`);
   e.writeReg(r, size, v);
   // SDM vol. 2 CMOVcc: the 32-bit form zero-extends even when the condition is false.
   e.emit(size === 32 ? `} else ${e.setHi(r)} = 0;` : "}");
@@ -319,7 +316,7 @@ function emitCmov(e: BlockEmitter): void {
 function emitSetcc(e: BlockEmitter): void {
   const op = e.op;
   const lin = op.memIdx >= 0 ? e.lin() : "";
-  const v = e.bind(`${condExpr(e.writer, op.form.cond)} ? 1 : 0`);
+  const v = e.bind(`${e.cond(op.form.cond)} ? 1 : 0`);
   e.write(0, 8, lin, { lo: v, hi: "0" });
 }
 
@@ -363,7 +360,7 @@ function relTarget(e: BlockEmitter): string {
 }
 
 function emitJcc(e: BlockEmitter): void {
-  const cond = condExpr(e.writer, e.op.form.cond);
+  const cond = e.cond(e.op.form.cond);
   e.emit(`const nx = ${cond} ? ${relTarget(e)} : ${e.nextRipExpr()};`);
 }
 

@@ -10,12 +10,15 @@
 // Names the generated code can rely on (see ./compile.ts): c (the Cpu), rlo/rhi (registers), F (the
 // lazy-flag record), FR (TLB frames), dv (guest RAM), RK/WK (fast tags for reads/writes in the
 // current mode), pcid, rip0 (RIP of the block's first instruction), ic (instruction count at the
-// start of this pass over the block), k (the op being executed, for fault recovery), done.
+// start of this pass over the block), k (the op being executed, for fault recovery), done; and
+// the locals r<n>l/r<n>h (guest registers) and f<field> (the flag record) this emitter declares.
 import { SEGREF_DATA, SEGREF_STACK } from "../cpu.js";
 import { BASE_RIP, OK_IMM, OK_MEM, OK_REG, OK_REGH } from "../op.js";
 import type { Op } from "../op.js";
 import { PAGE_MASK, PAGE_SIZE } from "../mmu/phys.js";
 import { TLB_INDEX_MASK } from "../mmu/tlb.js";
+import { LF_FIELDS } from "../flags.js";
+import { carryExpr, condExpr } from "./cond.js";
 
 /** A value in generated code: names (or literals) of its low and high int32 halves. */
 export interface Val {
@@ -38,6 +41,7 @@ export interface FlagWriter {
 export const TWO32_LIT = "4294967296";
 /** Placeholders for the register write-back and reload (known only once the block is emitted). */
 export const FLUSH = "/*@flush*/";
+export const FLUSH_FLAGS = "/*@flushflags*/";
 export const RELOAD = "/*@reload*/";
 const PAGE_SHIFT_LIT = "12";
 
@@ -89,12 +93,13 @@ export class BlockEmitter {
     this.emit(`const ${n} = ${expr};`);
     return n;
   }
-  /** The body; FLUSH / RELOAD marks become the register write-back / reload statements. */
+  /** The body; the FLUSH / RELOAD marks become the write-back / reload statements. */
   code(): string {
     return this.lines
       .join("\n")
-      .replaceAll(FLUSH, this.storeRegs())
-      .replaceAll(RELOAD, this.loadRegs(false));
+      .replaceAll(FLUSH, this.storeState())
+      .replaceAll(FLUSH_FLAGS, this.storeFlags())
+      .replaceAll(RELOAD, this.loadState(false));
   }
 
   /** Leave the block after the current op completed (something set the attention word). */
@@ -125,19 +130,47 @@ export class BlockEmitter {
     this.written.add(r);
     return this.hi(r);
   }
-  /** Statements loading the used registers into their locals (declared with `let`). */
-  loadRegs(declare: boolean): string {
+  /**
+   * The lazy-flag record lives in locals f<field> too, so records that are overwritten before
+   * anything can observe them cost nothing (the JS compiler drops the dead assignments).
+   */
+  private flagsUsed = false;
+  flag(field: number): string {
+    this.flagsUsed = true;
+    return `f${field}`;
+  }
+
+  /** Statements loading the used registers and flag fields into their locals. */
+  loadState(declare: boolean): string {
     const regs = [...this.used].sort((a, b) => a - b);
-    if (regs.length === 0) return "";
     const parts = regs.map((r) => `r${r}l = rlo[${r}], r${r}h = rhi[${r}]`);
+    if (this.flagsUsed) for (let f = 0; f < LF_FIELDS; f++) parts.push(`f${f} = F[${f}]`);
+    if (parts.length === 0) return "";
     return declare ? `let ${parts.join(", ")};` : `${parts.join(", ")};`;
   }
-  /** Statements storing the written registers back to the CPU. */
-  storeRegs(): string {
-    return [...this.written]
+  /** Statements storing the written registers and the flag record back to the CPU. */
+  storeState(): string {
+    const regs = [...this.written]
       .sort((a, b) => a - b)
-      .map((r) => `rlo[${r}] = r${r}l; rhi[${r}] = r${r}h;`)
-      .join(" ");
+      .map((r) => `rlo[${r}] = r${r}l; rhi[${r}] = r${r}h;`);
+    return [...regs, this.storeFlags()].join(" ");
+  }
+  private storeFlags(): string {
+    if (!this.flagsUsed) return "";
+    const parts: string[] = [];
+    for (let f = 0; f < LF_FIELDS; f++) parts.push(`F[${f}] = f${f};`);
+    return parts.join(" ");
+  }
+
+  /** Condition `cc` (0–15) as an expression; reading the CPU's record needs it up to date. */
+  cond(cc: number): string {
+    if (this.writer === undefined) this.emit(FLUSH_FLAGS);
+    return condExpr(this.writer, cc);
+  }
+  /** CF as 0/1. */
+  carry(): string {
+    if (this.writer === undefined) this.emit(FLUSH_FLAGS);
+    return carryExpr(this.writer);
   }
 
   readReg(r: number, size: number): Val {
