@@ -2,10 +2,10 @@
 // "BTR", "BTC") and bit scans ("BSF", "BSR"). Flags are computed eagerly here. The count is masked to
 // 5 bits (6 for 64-bit operands); a masked count of 0 changes no flags. Where the SDM leaves a flag
 // undefined the choice matches this host CPU (docs/machine.md, "Undefined flags").
-import { FLAG_AF, FLAG_CF, FLAG_OF, FLAG_ZF } from "../../isa/types.js";
+import { FLAG_AF, FLAG_CF, FLAG_OF, FLAG_PF, FLAG_ZF } from "../../isa/types.js";
 import type { Cpu } from "../cpu.js";
 import { TWO32 } from "../cpu.js";
-import { readFlags, setStatus, szp } from "../flags.js";
+import { PARITY, readFlags, setStatus, szp } from "../flags.js";
 import type { Exec, Op } from "../op.js";
 import { OK_IMM, OK_MEM } from "../op.js";
 import { linOf, maskOf, probeDest, readOp, writeOp } from "./operands.js";
@@ -51,7 +51,12 @@ export function shiftExec(kind: number): Exec {
     probeDest(c, op, dst, lin, size);
     const lo = readOp(c, op, dst, lin, size);
     const hi = c.hiOut;
-    if (count === 0) return; // SDM: a masked count of 0 affects neither the operand nor the flags
+    if (count === 0) {
+      // SDM: a masked count of 0 changes no flag. The operand is still written: a 32-bit register
+      // destination is zero-extended to 64 bits (as this host does, SDM vol. 1, 3.4.1.1).
+      if (size === 32) writeOp(c, op, dst, lin, size, lo, hi);
+      return;
+    }
     if (size === 64) shift64(c, kind, lo, hi, count);
     else shift32(c, kind, size, lo >>> 0, count);
     writeOp(c, op, dst, lin, size, outLo, outHi);
@@ -73,7 +78,8 @@ function shift32(c: Cpu, kind: number, size: number, v: number, n: number): void
     case SHR:
       r = n >= 32 ? 0 : v >>> n;
       cf = n > 32 ? 0 : (v >>> (n - 1)) & 1;
-      of = (v >>> top) & 1;
+      of = n === 1 ? (v >>> top) & 1 : 0; // undefined for n > 1: this host gives 0
+
       break;
     case SAR: {
       const s = (v << (32 - size)) >> (32 - size);
@@ -98,7 +104,7 @@ function shift32(c: Cpu, kind: number, size: number, v: number, n: number): void
   }
   outLo = r >>> 0;
   outHi = 0;
-  setStatus(c, szp(size, outLo, 0) | (cf ? FLAG_CF : 0) | (of ? FLAG_OF : 0));
+  setStatus(c, szp(size, outLo, 0) | FLAG_AF | (cf ? FLAG_CF : 0) | (of ? FLAG_OF : 0));
 }
 
 function shift64(c: Cpu, kind: number, lo: number, hi: number, n: number): void {
@@ -113,7 +119,7 @@ function shift64(c: Cpu, kind: number, lo: number, hi: number, n: number): void 
     case SHR:
       shr64(lo, hi, n, false);
       cf = bit64(lo, hi, n - 1);
-      of = hi >>> 31;
+      of = n === 1 ? hi >>> 31 : 0; // undefined for n > 1: this host gives 0
       break;
     case SAR:
       shr64(lo, hi, n, true);
@@ -138,7 +144,7 @@ function shift64(c: Cpu, kind: number, lo: number, hi: number, n: number): void 
       return;
     }
   }
-  setStatus(c, szp(64, outLo, outHi) | (cf ? FLAG_CF : 0) | (of ? FLAG_OF : 0));
+  setStatus(c, szp(64, outLo, outHi) | FLAG_AF | (cf ? FLAG_CF : 0) | (of ? FLAG_OF : 0));
 }
 
 /** ROL: CF = LSB, OF = MSB ^ CF; ROR: CF = MSB, OF = MSB ^ MSB-1. Other flags unchanged. */
@@ -199,22 +205,24 @@ export function btExec(kind: number): Exec {
   };
 }
 
-/** BSF/BSR: ZF=1 and the destination unchanged when the source is 0 (as this host does). */
+/**
+ * BSF/BSR: ZF=1 and the destination unchanged when the source is 0. CF OF SF AF PF are undefined
+ * (SDM vol. 2 BSF); this host clears CF OF SF AF and sets PF from the index (PF=1 for a zero source).
+ */
 export function bitScanExec(reverse: boolean): Exec {
   return (c: Cpu, op: Op): void => {
     const size = op.size;
     const lin = linOf(c, op);
     const lo = readOp(c, op, 0, lin, size) >>> 0;
     const hi = size === 64 ? c.hiOut >>> 0 : 0;
-    const f = readFlags(c) & ~(FLAG_ZF | FLAG_CF | FLAG_OF | FLAG_AF);
     if (lo === 0 && hi === 0) {
-      setStatus(c, f | FLAG_ZF);
+      setStatus(c, FLAG_ZF | FLAG_PF);
       return;
     }
     let idx: number;
     if (reverse) idx = hi !== 0 ? 63 - Math.clz32(hi) : 31 - Math.clz32(lo);
     else idx = lo !== 0 ? 31 - Math.clz32(lo & -lo) : 63 - Math.clz32(hi & -hi);
     writeOp(c, op, 1, lin, size, idx, 0);
-    setStatus(c, f);
+    setStatus(c, PARITY[idx]!);
   };
 }
