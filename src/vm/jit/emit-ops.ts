@@ -40,16 +40,7 @@ import {
 import type { BlockEmitter, FlagWriter, Val } from "./emit.js";
 import { maskLit, TWO32_LIT } from "./emit.js";
 
-/** How an inline op uses the status flags. */
-export const FLAGS_NONE = 0;
-/** Writes the whole lazy record. */
-export const FLAGS_WRITE = 1;
-/** Reads CF, then writes the whole record (ADC, SBB, INC, DEC). */
-export const FLAGS_READ_WRITE = 2;
-export const FLAGS_READ = 3;
-
 export interface InlineOp {
-  flags: number;
   /** May raise an exception (memory access, canonical check). */
   faults: boolean;
   /** Ends the block and binds `nx`, the next RIP. */
@@ -60,12 +51,11 @@ export interface InlineOp {
 /** Canonical addresses lie in [−2^47, 2^47) as signed doubles (SDM 3.3.7.1). */
 const CANON_LIMIT = 2 ** 47;
 
-const inline = (
-  flags: number,
-  faults: boolean,
-  emit: (e: BlockEmitter) => void,
-  flow = false,
-): InlineOp => ({ flags, faults, flow, emit });
+const inline = (faults: boolean, emit: (e: BlockEmitter) => void, flow = false): InlineOp => ({
+  faults,
+  flow,
+  emit,
+});
 
 const CONVERTS = new Set(["cbtw", "cwtl", "cltq", "cwtd", "cltd", "cqto"]);
 const NOPS = new Set(["nop", "pause", "lfence", "mfence", "sfence"]);
@@ -78,31 +68,30 @@ export function inlineFor(op: Op): InlineOp | undefined {
   const mem = op.memIdx >= 0;
   if (m in ALU_BY_MNEMONIC) {
     const kind = ALU_BY_MNEMONIC[m]!;
-    const rw = kind === ALU_ADC || kind === ALU_SBB;
-    return inline(rw ? FLAGS_READ_WRITE : FLAGS_WRITE, mem, (e) => emitAlu(e, kind));
+    return inline(mem, (e) => emitAlu(e, kind));
   }
-  if (f.flow === "jcc") return inline(FLAGS_READ, false, emitJcc, true);
-  if (m.startsWith("cmov")) return inline(FLAGS_READ, mem, emitCmov);
-  if (m.startsWith("set") && f.cond >= 0) return inline(FLAGS_READ, mem, emitSetcc);
-  if (NOPS.has(m)) return inline(FLAGS_NONE, false, () => {});
-  if (CONVERTS.has(m)) return inline(FLAGS_NONE, false, (e) => emitConvert(e, m));
+  if (f.flow === "jcc") return inline(false, emitJcc, true);
+  if (m.startsWith("cmov")) return inline(mem, emitCmov);
+  if (m.startsWith("set") && f.cond >= 0) return inline(mem, emitSetcc);
+  if (NOPS.has(m)) return inline(false, () => {});
+  if (CONVERTS.has(m)) return inline(false, (e) => emitConvert(e, m));
   switch (m) {
-    case "not": return inline(FLAGS_NONE, mem, (e) => emitUnary(e, m));
-    case "neg": return inline(FLAGS_WRITE, mem, (e) => emitUnary(e, m));
-    case "inc": case "dec": return inline(FLAGS_READ_WRITE, mem, (e) => emitUnary(e, m));
+    case "not": return inline(mem, (e) => emitUnary(e, m));
+    case "neg": return inline(mem, (e) => emitUnary(e, m));
+    case "inc": case "dec": return inline(mem, (e) => emitUnary(e, m));
     case "mov":
-      return isData(op.kind[0]!) && isData(op.kind[1]!) ? inline(FLAGS_NONE, mem, emitMov) : undefined;
-    case "movabs": return inline(FLAGS_NONE, false, emitMov);
-    case "movzb": case "movzw": return inline(FLAGS_NONE, mem, (e) => emitExtend(e, false));
+      return isData(op.kind[0]!) && isData(op.kind[1]!) ? inline(mem, emitMov) : undefined;
+    case "movabs": return inline(false, emitMov);
+    case "movzb": case "movzw": return inline(mem, (e) => emitExtend(e, false));
     case "movsb": case "movsw": case "movsl":
-      return op.nops === 2 ? inline(FLAGS_NONE, mem, (e) => emitExtend(e, true)) : undefined;
-    case "lea": return inline(FLAGS_NONE, false, emitLea);
-    case "xchg": return mem ? undefined : inline(FLAGS_NONE, false, emitXchg);
-    case "push": return inline(FLAGS_NONE, true, emitPush);
-    case "pop": return mem ? undefined : inline(FLAGS_NONE, true, emitPop);
-    case "jmp": return op.kind[0] === OK_REL ? inline(FLAGS_NONE, true, emitJmp, true) : undefined;
-    case "call": return op.kind[0] === OK_REL ? inline(FLAGS_NONE, true, emitCall, true) : undefined;
-    case "ret": return inline(FLAGS_NONE, true, emitRet, true);
+      return op.nops === 2 ? inline(mem, (e) => emitExtend(e, true)) : undefined;
+    case "lea": return inline(false, emitLea);
+    case "xchg": return mem ? undefined : inline(false, emitXchg);
+    case "push": return inline(true, emitPush);
+    case "pop": return mem ? undefined : inline(true, emitPop);
+    case "jmp": return op.kind[0] === OK_REL ? inline(true, emitJmp, true) : undefined;
+    case "call": return op.kind[0] === OK_REL ? inline(true, emitCall, true) : undefined;
+    case "ret": return inline(true, emitRet, true);
   } // prettier-ignore
   return undefined;
 }

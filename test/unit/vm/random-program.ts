@@ -3,7 +3,8 @@
 // instructions (built with src/isa's encoder) ITER times, counting with R14, and halts. The body
 // uses most user-level forms of the table, forward jcc over a few instructions (so bodies hold
 // several blocks), memory operands based on R15 (valid), on other registers (usually faulting:
-// non-canonical or unmapped) and with an index, and pushes/pops around the initial stack.
+// non-canonical or unmapped) and with an index, pushes/pops around the initial stack, and calls to
+// a random subroutine placed after the final HLT.
 import { decode, encode, FORMS } from "../../../src/isa/index.js";
 import type { InsnForm, OperandKind, OperandValue } from "../../../src/isa/index.js";
 import { FLAT64_IMAGE_BASE } from "../../../src/vm/index.js";
@@ -37,13 +38,14 @@ const MEM_NONE = 0x1f;
 const EXCLUDED = new Set([
   "hlt", "int", "int3", "ud2", "syscall", "sysret", "iret", "lret", "rdmsr", "wrmsr", "invlpg",
   "invpcid", "lgdt", "lidt", "sgdt", "sidt", "ltr", "in", "out", "movs", "stos", "popf", "cli",
-  "sti", "ret", "call", "leave", "rdfsbase", "rdgsbase", "wrfsbase", "wrgsbase", "jmp",
+  "sti", "ret", "call", "leave", "rdfsbase", "rdgsbase", "wrfsbase", "wrgsbase",
 ]); // prettier-ignore
 /** Forms that fault or stop often: picked rarely. */
 const RARE = new Set(["div", "idiv", "bt", "bts", "btr", "btc"]);
 
 function usable(form: InsnForm): boolean {
   if (EXCLUDED.has(form.mnemonic) || form.privileged) return false;
+  if (form.mnemonic === "jmp" && form.operands[0] !== "Jd") return false; // indirect: wild target
   if (form.operands.some((k) => k === "C" || k === "S")) return false;
   // String moves/stores (no operands) are excluded; movsb/movsw/movsl with operands are extends.
   if (/^(movs|stos)[bwlq]?$/.test(form.mnemonic) && form.operands.length === 0) return false;
@@ -78,10 +80,14 @@ export function randomProgram(seed: number, bodyLen: number, iters: number): Ran
       prog.push({ label: l.name });
       return false;
     });
+    if (rnd() < 0.04) {
+      prog.push(["callJd", to("sub")]);
+      continue;
+    }
     const form = rnd() < 0.03 ? pick(rare) : pick(common);
     const ops = operandsFor(form, rnd, u32, pick);
     if (ops === undefined) continue;
-    if (form.flow === "jcc") {
+    if (form.flow === "jcc" || form.flow === "jump") {
       const name = `L${n}`;
       const at = Math.min(bodyLen, n + 1 + Math.floor(rnd() * 4));
       pendingLabels.push({ at, name });
@@ -95,6 +101,14 @@ export function randomProgram(seed: number, bodyLen: number, iters: number): Ran
   prog.push(["jneJd", to("loop")]);
   prog.push(["cli"]);
   prog.push(["hlt"]);
+  prog.push({ label: "sub" });
+  const straight = common.filter((x) => x.flow === "none");
+  for (let n = Math.floor(rnd() * 6); n > 0; n--) {
+    const form = pick(straight);
+    const ops = operandsFor(form, rnd, u32, pick);
+    if (ops !== undefined) prog.push([form.name, ...ops]);
+  }
+  prog.push(["ret"]);
   const data = new Uint8Array(DATA_BYTES);
   for (let k = 0; k < DATA_BYTES; k++) data[k] = rnd() < 0.3 ? 0 : Math.floor(rnd() * 256);
   return { prog, data };
