@@ -7,7 +7,7 @@
  *   - natively with `gcc -nostdlib -static -DNATIVE`: output buffered and written with write(2),
  *     exit with exit(2).
  * Both builds must print the same text (test/asm/asm.test.ts compares them). Every macro
- * preserves all general registers (except when printing %rsp itself) and RFLAGS.
+ * preserves all general registers and RFLAGS.
  *
  * Flags print as seven characters in the order O D S Z A P C: a defined flag as its capital
  * letter when set and '.' when clear; a flag the SDM leaves undefined for the instruction just
@@ -51,16 +51,19 @@
 #define H_BUF_SIZE 65536
 #endif
 
+        /* The operand is read before the stack moves, so %rsp-relative operands (and %rsp) print
+         * what the test sees; %rdi is saved just below the stack first (the red zone natively). */
         .macro h_print src:req, name:req
-        pushfq
-        push    %rdi
-        push    %rsi
+        mov     %rdi, -8(%rsp)
         mov     \src, %rdi
+        lea     -8(%rsp), %rsp
+        pushfq
+        push    %rsi
         lea     .Lh_name\@(%rip), %rsi
         call    h_print_hex
         pop     %rsi
-        pop     %rdi
         popfq
+        pop     %rdi
         .pushsection .rodata
 .Lh_name\@:
         .asciz  "\name"
