@@ -126,12 +126,13 @@ function compute(e: BlockEmitter, kind: number, size: number, d: Val, s: Val, ci
   if (add || sub) {
     const sign = add ? "+" : "-";
     if (size === 64) {
-      const t = e.bind(`(${d.lo} >>> 0) ${sign} (${s.lo} >>> 0)${c}`, "t");
-      const carry = add ? `(${t} > 4294967295 ? 1 : 0)` : `(${t} < 0 ? 1 : 0)`;
-      return {
-        lo: e.bind(`${t} | 0`),
-        hi: e.bind(`(${d.hi} ${sign} ${s.hi} ${sign} ${carry}) | 0`),
-      };
+      // The low halves wrap in int32 and the carry (borrow) out of them is an unsigned compare:
+      // no intermediate leaves int32 (a sum past 2^31 would also undo the JIT's small-int guess).
+      const lo = e.bind(`(${d.lo} ${sign} ${s.lo}${c}) | 0`);
+      const carry = add
+        ? carryOut(`(${lo} >>> 0)`, `(${d.lo} >>> 0)`, cin)
+        : carryOut(`(${d.lo} >>> 0)`, `(${s.lo} >>> 0)`, cin);
+      return { lo, hi: e.bind(`(${d.hi} ${sign} ${s.hi} ${sign} ${carry}) | 0`) };
     }
     const cut = size === 32 ? "| 0" : `& ${maskLit(size)}`;
     return { lo: e.bind(`(${d.lo} ${sign} ${s.lo}${c}) ${cut}`), hi: "0" };
@@ -139,6 +140,16 @@ function compute(e: BlockEmitter, kind: number, size: number, d: Val, s: Val, ci
   const o = kind === ALU_OR ? "|" : kind === ALU_XOR ? "^" : "&";
   const lo = e.bind(`${d.lo} ${o} ${s.lo}`);
   return { lo, hi: size === 64 ? e.bind(`${d.hi} ${o} ${s.hi}`) : "0" };
+}
+
+/**
+ * Carry out of the low halves as 0/1: for an add, the wrapped sum is below the first operand (or
+ * equal to it with a carry in); for a sub, the first operand is below the second (or equal with a
+ * borrow in).
+ */
+function carryOut(a: string, b: string, cin: string): string {
+  if (cin === "0") return `(${a} < ${b} ? 1 : 0)`;
+  return `((${cin} !== 0 ? ${a} <= ${b} : ${a} < ${b}) ? 1 : 0)`;
 }
 
 function fkOf(kind: number): number {
