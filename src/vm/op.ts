@@ -1,6 +1,6 @@
 // A decoded instruction prepared for execution: the isa decoder's DecodedInsn flattened into plain
 // numeric fields (one hidden class for every instruction, no per-execution allocation) plus the
-// handler chosen for its form. Ops live in blocks cached by physical address (./block-cache.ts).
+// handler chosen for its form. Ops live in blocks cached by physical address (./blocks.ts).
 import type { DecodedInsn, InsnForm, OperandKind } from "../isa/types.js";
 import { MEM_BASE_RIP, MEM_NONE } from "../isa/types.js";
 import { HIGH_BYTE_BASE, RAX, RCX, RDX, RSP, RBP } from "../isa/registers.js";
