@@ -44,6 +44,7 @@ export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
     prefixes.unshift(a.pendingPrefix.name);
     a.pendingPrefix = undefined;
   }
+  if (PORT_MNEMONICS.has(st.mnemonic)) st = withPortRegister(st);
   const shapes: OperandShape[] = [];
   const pending: Pending[] = [];
   for (const op of st.operands) {
@@ -160,6 +161,21 @@ function shape(
   }
 }
 
+/** in/out, whose port operand gas also takes as `(%dx)` (objdump's spelling). */
+const PORT_MNEMONICS = new Set(["in", "inb", "inw", "inl", "out", "outb", "outw", "outl"]);
+
+/** The statement with a `(%dx)` operand read as the register %dx. */
+function withPortRegister(st: Insn): Insn {
+  const i = st.operands.findIndex(
+    (op) => op.kind === "mem" && op.base?.name === "dx" && !op.index && !op.disp && !op.seg,
+  );
+  if (i < 0) return st;
+  const op = st.operands[i] as MemoryOperand;
+  const operands = st.operands.slice();
+  operands[i] = { kind: "reg", reg: op.base!, span: op.span };
+  return { ...st, operands };
+}
+
 /** Only 64-bit base and index registers (and %rip as a base) address memory here. */
 function checkAddressing(a: Assembler, ctx: StmtCtx, m: MemoryOperand): boolean {
   for (const r of [m.base, m.index]) {
@@ -226,6 +242,11 @@ function emit(
   const lay = layout(form, memMask);
   const sec = a.sec;
   a.lineEntry(a.loc(ctx, st.span));
+  // `.` in a branch target is the address of the instruction itself (gas): bind it before
+  // reserving the instruction's bytes.
+  const relAt = form.operands.indexOf("Jd");
+  const relTarget = relAt < 0 ? undefined : jumpTarget(ops[relAt]);
+  const relBound = !relTarget || relTarget.kind === "num" ? relTarget : a.bind(ctx, relTarget);
   const at = sec.reserve(lay.length);
   encode(form, prefix, values, sec.data, at);
   for (const f of lay.fields) {
@@ -233,11 +254,8 @@ function emit(
     const p = pend[i];
     const op = ops[i];
     if (f.role === "rel") {
-      const target = jumpTarget(op);
-      if (!target) continue;
-      const bound = target.kind === "num" ? target : a.bind(ctx, target);
-      if (!bound) continue;
-      a.addFixup({ frag: sec.frag, off: at + f.offset, width: 4, role: "rel", signed: true, expr: bound, end: at + lay.length, pcrel: true, loc: a.loc(ctx, target.span) }); // prettier-ignore
+      if (!relTarget || !relBound) continue;
+      a.addFixup({ frag: sec.frag, off: at + f.offset, width: 4, role: "rel", signed: true, expr: relBound, end: at + lay.length, pcrel: true, loc: a.loc(ctx, relTarget.span) }); // prettier-ignore
       continue;
     }
     const mem =

@@ -272,10 +272,14 @@ function visitMemory(node: CstNode, seg: Register | undefined): MemoryOperand {
   return mem;
 }
 
-/** A base must be a general register or %rip (SDM vol. 1, 3.7.5: base, index, scale). */
+/**
+ * A base must be a general register or %rip (SDM vol. 1, 3.7.5: base, index, scale). `(%dx)` is
+ * also let through: it is the in/out port as objdump prints it (the driver accepts it only there).
+ */
 function checkBase(t: IToken): Register {
   const reg = register(t);
   if (reg.cls === "rip" || (reg.cls === "gpr" && reg.size >= 32)) return reg;
+  if (reg.cls === "gpr" && reg.name === "dx") return reg;
   return fail(ASM_SYNTAX.BAD_BASE_INDEX, `'%${reg.name}' cannot be a base register`, tokenSpan(t));
 }
 

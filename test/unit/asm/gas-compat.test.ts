@@ -150,3 +150,22 @@ describe("code and sections as gas treats them", () => {
     expect(asm('.section .foo, "a"\n.section .foo\n.pushsection .foo, "a"\n.popsection').diags.items).toEqual([]); // prettier-ignore
   });
 });
+
+describe("instruction operands as gas reads them", () => {
+  it("takes `.` in a branch target as the address of the branch itself", () => {
+    const r = asm(".text\nnop\njmp .\njmp .+2\n");
+    expect(r.object, r.rendered).toBeDefined();
+    const text = bytes(r.object!, ".text");
+    const jmpLength = (text.length - 1) / 2;
+    const rel = (at: number) => new DataView(Uint8Array.from(text).buffer).getInt32(at, true);
+    expect(rel(1 + jmpLength - 4)).toBe(-jmpLength);
+    expect(rel(1 + 2 * jmpLength - 4)).toBe(2 - jmpLength);
+  });
+  it("accepts the in/out port as (%dx), as objdump prints it, and nowhere else", () => {
+    const port = asm(".text\ninb (%dx), %al\noutb %al, (%dx)\n");
+    const plain = asm(".text\ninb %dx, %al\noutb %al, %dx\n");
+    expect(port.object, port.rendered).toBeDefined();
+    expect(bytes(port.object!, ".text")).toEqual(bytes(plain.object!, ".text"));
+    expect(asm(".text\nmovl (%dx), %eax\n").rendered).toContain("only 64-bit addressing");
+  });
+});
