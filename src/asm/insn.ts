@@ -27,22 +27,75 @@ const PREFIX_NAMES = new Set(["lock", "rep", "repe", "repz", "repne", "repnz"]);
 /** Largest instruction: opcode word plus three memory-sized operands, with room to spare. */
 const SCALE_LOG2: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3 };
 
+/** Shared by the (usual) instructions without prefixes; never modified. */
+const NO_PREFIXES: string[] = [];
+
 /** What an operand's value will be once known: a constant now, or an expression to fix up. */
 interface Pending {
   value: bigint | undefined;
   expr: Expr | undefined;
 }
 
+/**
+ * The bytes of instructions whose encoding depends only on their text: no symbol, `.` or local
+ * label in any operand, no prefix carried over from the previous statement, and no fixup or
+ * diagnostic when first encoded. A repeated line (the statement object is cached by text) is
+ * then copied instead of shaped, matched and encoded again.
+ */
+const pureBytes = new WeakMap<Insn, Uint8Array>();
+
 export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
+  if (a.pendingPrefix === undefined) {
+    const bytes = pureBytes.get(st);
+    if (bytes !== undefined) {
+      a.lineEntry(a.loc(ctx, st.span));
+      const sec = a.sec;
+      const at = sec.reserve(bytes.length); // may replace sec.data
+      sec.data.set(bytes, at);
+      return;
+    }
+    const sec = a.sec;
+    const frag = sec.frag;
+    const at = sec.size;
+    const fixups = sec.fixups.length;
+    const diags = a.diags.items.length;
+    encodeInstruction(a, ctx, st);
+    if (
+      a.sec === sec &&
+      sec.frag === frag &&
+      sec.size > at &&
+      sec.fixups.length === fixups &&
+      a.diags.items.length === diags &&
+      a.pendingPrefix === undefined &&
+      st.operands.every(isPureOperand)
+    ) {
+      pureBytes.set(st, sec.data.slice(at, sec.size));
+    }
+    return;
+  }
+  encodeInstruction(a, ctx, st);
+}
+
+function isPureOperand(op: Operand): boolean {
+  const m = op.kind === "indirect" ? op.target : op;
+  if (m.kind === "reg") return true;
+  if (m.kind === "imm") return Binder.isPure(m.expr);
+  return m.disp === undefined || Binder.isPure(m.disp);
+}
+
+function encodeInstruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
   // `lock; incq (%rax)` or a prefix alone on its line: keep it for the next instruction.
   if (st.operands.length === 0 && PREFIX_NAMES.has(st.mnemonic) && st.prefixes.length === 0) {
     a.pendingPrefix = { name: st.mnemonic, loc: a.loc(ctx, st.mnemonicSpan) };
     return;
   }
-  const prefixes = st.prefixes.map((p) => p.name);
-  if (a.pendingPrefix) {
-    prefixes.unshift(a.pendingPrefix.name);
-    a.pendingPrefix = undefined;
+  let prefixes = NO_PREFIXES;
+  if (st.prefixes.length > 0 || a.pendingPrefix) {
+    prefixes = st.prefixes.map((p) => p.name);
+    if (a.pendingPrefix) {
+      prefixes.unshift(a.pendingPrefix.name);
+      a.pendingPrefix = undefined;
+    }
   }
   if (PORT_MNEMONICS.has(st.mnemonic)) st = withPortRegister(st);
   const shapes: OperandShape[] = [];
@@ -59,13 +112,6 @@ export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
   emit(a, ctx, st, m.form, m.prefix, m.args, pending);
 }
 
-/**
- * Matching depends only on the mnemonic, the prefixes and the operand shapes, and of an
- * immediate only on which range it falls in (the bounds the matcher compares against), so lines
- * of one shape are matched once. A result that carries an error or a warning may quote the
- * value, so it is recomputed with the exact value.
- */
-const matchCache = new Map<string, MatchResult>();
 /** Immediates in (-IMM_EXACT, IMM_EXACT) are keyed exactly (`int $3`, imm8 bounds). */
 const IMM_EXACT = 256n;
 /**
@@ -78,37 +124,66 @@ const IMM_BOUNDS: readonly bigint[] = [
   1n << 16n, 1n << 31n, 1n << 32n, (1n << 64n) - (1n << 31n), 1n << 64n,
 ]; // prettier-ignore
 
-function immKey(v: bigint | undefined): string {
-  if (v === undefined) return "?";
-  if (v > -IMM_EXACT && v < IMM_EXACT) return String(v);
-  let k = 0;
-  while (k < IMM_BOUNDS.length && v >= IMM_BOUNDS[k]!) k++;
-  return `#${k}`;
-}
+/** Numeric trie keys: immediates by value or range, memory shapes by their flags and segment. */
+const KEY_IMM = 10_000, KEY_IMM_SYMBOLIC = 20_000, KEY_IMM_RANGE = 30_000, KEY_MEM = 40_000; // prettier-ignore
 
-function shapeKey(sh: OperandShape): string {
+/**
+ * An operand's key in the match trie: the Register object itself, a number, or (for the rare
+ * shapes) a string. Identity and small-integer keys hash without building strings.
+ */
+function shapeKey(sh: OperandShape): unknown {
   switch (sh.kind) {
     case "reg":
-      return `r${sh.reg.name}`;
+      return sh.reg;
+    case "imm": {
+      const v = sh.value;
+      if (v === undefined) return KEY_IMM_SYMBOLIC;
+      if (v > -IMM_EXACT && v < IMM_EXACT) return KEY_IMM + Number(v);
+      let k = 0;
+      while (k < IMM_BOUNDS.length && v >= IMM_BOUNDS[k]!) k++;
+      return KEY_IMM_RANGE + k;
+    }
+    case "mem":
+      if (sh.base === undefined && sh.index === undefined) {
+        const seg = sh.seg ? (sh.seg.num + 1) << 3 : 0;
+        return KEY_MEM + (+sh.hasBase | (+sh.hasIndex << 1) | (+sh.isRip << 2) | seg);
+      }
+      return `m${JSON.stringify(sh)}`;
     case "indirect-reg":
       return `*${sh.reg.name}`;
-    case "imm":
-      return `$${immKey(sh.value)}`;
-    case "mem":
-      return `m${+sh.hasBase}${+sh.hasIndex}${+sh.isRip}${sh.seg?.name ?? ""}/${sh.base?.name ?? ""}/${sh.index?.name ?? ""}`; // prettier-ignore
     case "indirect-mem":
       return `*m${JSON.stringify(sh)}`;
   }
 }
 
+interface MatchNode {
+  next: Map<unknown, MatchNode>;
+  result?: MatchResult;
+}
+/**
+ * Matching depends only on the mnemonic, the prefixes and the operand shapes, and of an
+ * immediate only on which range it falls in (the bounds the matcher compares against), so lines
+ * of one shape are matched once. A result that carries an error or a warning may quote the
+ * value, so it is recomputed with the exact value.
+ *
+ * The trie: mnemonic (with prefixes, as one string) → operand keys → the match.
+ */
+const matchTrie = new Map<string, MatchNode>();
+
+function child(map: Map<unknown, MatchNode>, key: unknown): MatchNode {
+  let n = map.get(key);
+  if (!n) map.set(key, (n = { next: new Map() }));
+  return n;
+}
+
 function cachedMatch(st: Insn, prefixes: string[], shapes: OperandShape[]): MatchResult {
-  let key = st.mnemonic;
-  for (const p of prefixes) key += ` ${p}`;
-  for (const sh of shapes) key += `,${shapeKey(sh)}`;
-  const m = matchCache.get(key);
+  const head = prefixes.length === 0 ? st.mnemonic : `${st.mnemonic} ${prefixes.join(" ")}`;
+  let node = child(matchTrie as Map<unknown, MatchNode>, head);
+  for (const sh of shapes) node = child(node.next, shapeKey(sh));
+  const m = node.result;
   if (m && !("error" in m) && m.warnings.length === 0) return m;
   const exact = matchInstruction(st.mnemonic, prefixes, shapes);
-  if (!m) matchCache.set(key, exact);
+  node.result ??= exact;
   return exact;
 }
 
@@ -126,12 +201,15 @@ function matchError(a: Assembler, ctx: StmtCtx, st: Insn, m: MatchError): void {
   a.diags.error(code, a.loc(ctx, onMnemonic ? st.mnemonicSpan : (opSpan ?? st.span)), m.error);
 }
 
+/** The pending value of a register operand (shared; never modified). */
+const NO_VALUE: Pending = { value: undefined, expr: undefined };
+
 function shape(
   a: Assembler,
   ctx: StmtCtx,
   op: Operand,
 ): { shape: OperandShape; pending: Pending } | undefined {
-  const none: Pending = { value: undefined, expr: undefined };
+  const none = NO_VALUE;
   switch (op.kind) {
     case "reg":
       return { shape: { kind: "reg", reg: op.reg }, pending: none };

@@ -37,12 +37,23 @@ const SITE_KINDS: readonly LineSite["kind"][] = [
 
 /** Entries sorted by (section, offset), stably: the order the line table is stored and searched in. */
 export function sortLines(lines: readonly LineEntry[]): LineEntry[] {
+  // The assembler emits them in order already: check in one pass before paying for a sort.
+  if (isSorted(lines)) return lines.slice();
   return lines
     .map((entry, i) => ({ entry, i }))
     .sort(
       (a, b) => a.entry.section - b.entry.section || a.entry.offset - b.entry.offset || a.i - b.i,
     )
     .map((x) => x.entry);
+}
+
+function isSorted(lines: readonly LineEntry[]): boolean {
+  for (let i = 1; i < lines.length; i++) {
+    const a = lines[i - 1]!;
+    const b = lines[i]!;
+    if (a.section > b.section || (a.section === b.section && a.offset > b.offset)) return false;
+  }
+  return true;
 }
 
 /**
