@@ -8,7 +8,7 @@ import type { EvalError, Expr, ParsedLine, Span, Statement } from "./ast.js";
 import { CODES } from "../diag/index.js";
 import { parseLine } from "./parse-line.js";
 import { parseLineFast } from "./line-template.js";
-import { AsmSection, type Fixup, type ListingEntry } from "./sections.js";
+import { AsmSection, MAX_SECTION_SIZE, type Fixup, type ListingEntry } from "./sections.js";
 import { SymbolTable, displayName } from "./symbols.js";
 import { Binder, Evaluator, type Place } from "./eval.js";
 import type { ReaderSink } from "./reader.js";
@@ -232,10 +232,19 @@ export class Assembler implements ReaderSink {
         this.diags.error(ASM.DOT_BACKWARDS, loc, `attempt to move .org backwards (by ${-n} bytes)`);
         return;
       }
-      sec.fill(n, new Uint8Array([fill]));
+      if (!sec.fill(n, new Uint8Array([fill]))) this.tooLarge(loc);
       return;
     }
     sec.closeFrag({ kind: "org", target: bound, fill, size: 0, loc });
+  }
+
+  /** Report that the current section would outgrow MAX_SECTION_SIZE. */
+  tooLarge(loc: Loc, sec: AsmSection = this.sec): void {
+    this.diags.error(
+      ASM.SECTION_TOO_LARGE,
+      loc,
+      `section '${sec.name}' would exceed ${MAX_SECTION_SIZE} bytes, entrylab's limit`,
+    );
   }
 
   /** Bind an expression at the current location; undefined after reporting a bad `Nb`. */

@@ -13,6 +13,7 @@ import {
 } from "./section-directives.js";
 import type { SymbolType } from "../obj/index.js";
 import { Binder } from "./eval.js";
+import { MAX_SECTION_SIZE } from "./sections.js";
 import { NOP1_BYTE } from "../isa/index.js";
 import { assumedZero, lenientDataArgs } from "./data-args.js";
 
@@ -235,7 +236,8 @@ function repeat(a: Assembler, ctx: StmtCtx, d: Directive, count: Expr, pattern: 
       a.diags.warning(ASM.BAD_ARGS, loc, `${d.name} with negative count ${v.addend}: ignored`);
       return;
     }
-    sec.fill(Number(v.addend) * pattern.length, pattern);
+    if (v.addend * BigInt(pattern.length) > BigInt(MAX_SECTION_SIZE)) return a.tooLarge(loc);
+    if (!sec.fill(Number(v.addend) * pattern.length, pattern)) a.tooLarge(loc);
     return;
   }
   sec.closeFrag({ kind: "skip", count: bound, unit: pattern.length, pattern, size: 0, loc });
@@ -331,7 +333,7 @@ export function alignTo(
   }
   const pad = (alignment - (sec.dot % alignment)) % alignment;
   if (pad > maxSkip) return;
-  sec.fill(pad, new Uint8Array([fillByte]));
+  if (!sec.fill(pad, new Uint8Array([fillByte]))) a.tooLarge(loc);
 }
 
 function org(a: Assembler, ctx: StmtCtx, d: Directive): void {

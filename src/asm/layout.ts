@@ -6,7 +6,7 @@
 import { ASM } from "../diag/codes/asm.js";
 import type { Value } from "./ast.js";
 import type { Assembler } from "./assembler.js";
-import type { AsmSection, Fixup, VarPart } from "./sections.js";
+import { MAX_SECTION_SIZE, type AsmSection, type Fixup, type VarPart } from "./sections.js";
 import { displayName, isLocalName } from "./symbols.js";
 import {
   R_16,
@@ -67,7 +67,11 @@ function relaxSection(a: Assembler, s: AsmSection, report: boolean): boolean {
     if (k === n) break;
     addr += s.fragStart[k + 1]! - s.fragStart[k]!;
     const part = s.vars[k]!;
-    const size = partSize(a, s, part, addr, report);
+    let size = partSize(a, s, part, addr, report);
+    if (addr + size > MAX_SECTION_SIZE) {
+      if (report) a.tooLarge(part.loc, s);
+      size = 0;
+    }
     if (size !== part.size) {
       part.size = size;
       changed = true;

@@ -31,6 +31,13 @@ export interface ReaderOptions {
 const DEFAULT_MAX_DEPTH = 100;
 /** Refuse repeat counts that could only be a mistake (and would hang the run). */
 const MAX_REPEAT = 1 << 20;
+/**
+ * What all expansions (macros, .rept, .irp, .include) of one run may produce, in lines (an empty
+ * repetition counts as one) and characters: recursion that fans out (a macro invoking itself
+ * twice) or nested repeats stop with a diagnostic instead of running for ever.
+ */
+const MAX_EXPANDED_LINES = 1 << 21;
+const MAX_EXPANDED_CHARS = 1 << 24;
 
 interface Cond {
   /** Lines are being assembled. */
@@ -59,6 +66,9 @@ export class Reader {
   private counter = 0;
   private depth = 0;
   private readonly maxDepth: number;
+  private expandedLines = 0;
+  private expandedChars = 0;
+  private exhausted = false;
 
   constructor(
     private readonly sink: ReaderSink,
@@ -276,6 +286,7 @@ export class Reader {
         this.error(ASM.MACRO_DEPTH, loc, `.include nested too deeply (limit ${this.maxDepth})`);
         return "next";
       }
+      if (!this.spend(1, text.length, loc)) return "next";
       const file = this.opts.sources.add(path, text);
       const chain = { site: { kind: "include" as const, name: path, loc }, parent: loc.chain };
       this.depth++;
@@ -446,7 +457,10 @@ export class Reader {
     if (!this.enter(loc)) return;
     const chain = pushChain("rept", ".rept", loc);
     const expanded = body.map((b) => new ExpandedLine(b.text, b, b.text.length, chain));
-    for (let k = 0n; k < count; k++) if (this.process(expanded, undefined) === "end") break;
+    for (let k = 0n; k < count; k++) {
+      if (!this.spend(body.length, 0, loc)) break;
+      if (this.process(expanded, undefined) === "end") break;
+    }
     this.depth--;
   }
 
@@ -479,7 +493,9 @@ export class Reader {
     const chain = pushChain("irp", perChar ? ".irpc" : ".irp", loc);
     for (const item of items) {
       const values = new Map([[param, item]]);
-      if (this.process(this.expand(body, values, chain), undefined) === "end") break;
+      const lines = this.expand(body, values, chain);
+      if (!this.spend(lines.length, textLength(lines), loc)) break;
+      if (this.process(lines, undefined) === "end") break;
     }
     this.depth--;
   }
@@ -495,6 +511,10 @@ export class Reader {
     if (!this.enter(loc)) return "next";
     const chain = pushChain("gas-macro", def.name, loc);
     const expanded = this.expand(def.body, values, chain);
+    if (!this.spend(expanded.length, textLength(expanded), loc)) {
+      this.depth--;
+      return "next";
+    }
     this.counter++;
     const depthConds = this.conds.length;
     const flow = this.process(expanded, def.name);
@@ -518,8 +538,28 @@ export class Reader {
     });
   }
 
+  /** Charge an expansion to the run's budget; false (after one diagnostic) once it is spent. */
+  private spend(lines: number, chars: number, loc: Loc): boolean {
+    if (this.exhausted) return false;
+    this.expandedLines += Math.max(1, lines);
+    this.expandedChars += chars;
+    if (this.expandedLines <= MAX_EXPANDED_LINES && this.expandedChars <= MAX_EXPANDED_CHARS)
+      return true;
+    this.exhausted = true;
+    this.error(
+      ASM.EXPANSION_LIMIT,
+      loc,
+      `expansions exceed ${MAX_EXPANDED_LINES} lines or ${MAX_EXPANDED_CHARS} characters: runaway macro or repeat?`,
+    );
+    return false;
+  }
+
   private enter(loc: Loc): boolean {
+    if (this.exhausted) return false;
     if (this.depth >= this.maxDepth) {
+      // One report, then no more expansion: a fanning-out recursion would hit the limit again
+      // at every leaf.
+      this.exhausted = true;
       this.error(
         ASM.MACRO_DEPTH,
         loc,
@@ -571,4 +611,10 @@ function splitBlockLines(lines: readonly SourceLine[]): readonly SourceLine[] {
       out.push(new SliceLine(line, ranges[r]!, ranges[r + 1]!));
   }
   return out ?? lines;
+}
+
+function textLength(lines: readonly SourceLine[]): number {
+  let n = 0;
+  for (const l of lines) n += l.text.length;
+  return n;
 }

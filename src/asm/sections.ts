@@ -40,6 +40,11 @@ export interface ListingEntry {
 }
 
 const INITIAL_CAPACITY = 64;
+/**
+ * The largest section entrylab builds: far beyond any entry code, and it keeps `.skip 0x7fffffff`
+ * or `.balign 1 << 31` in bad input from exhausting memory (fill() refuses, the caller reports).
+ */
+export const MAX_SECTION_SIZE = 1 << 26;
 
 export class AsmSection {
   type: SectionType;
@@ -98,15 +103,17 @@ export class AsmSection {
     return at;
   }
 
-  /** Append `n` copies of a byte pattern. */
-  fill(n: number, pattern: Uint8Array): void {
-    if (n <= 0) return;
+  /** Append `n` copies of a byte pattern; false (nothing written) past MAX_SECTION_SIZE. */
+  fill(n: number, pattern: Uint8Array): boolean {
+    if (n <= 0) return true;
+    if (this.totalSize + n > MAX_SECTION_SIZE) return false;
     const at = this.reserve(n);
     if (pattern.length === 1) {
       if (pattern[0] !== 0) this.data.fill(pattern[0]!, at, at + n);
-      return;
+      return true;
     }
     for (let i = 0; i < n; i++) this.data[at + i] = pattern[i % pattern.length]!;
+    return true;
   }
 
   /** Write a little-endian value of `width` bytes at buffer offset `at`. */

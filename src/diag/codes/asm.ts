@@ -52,6 +52,7 @@ export const ASM = {
   CLAMPED: "W3009",
   SECTION_ATTRS: "W3010",
   EXPANSION_LIMIT: "E3041",
+  SECTION_TOO_LARGE: "E3042",
 } as const;
 
 export const ASM_CODES: Readonly<Record<string, string>> = {
@@ -106,4 +107,5 @@ export const ASM_CODES: Readonly<Record<string, string>> = {
   W3009: "argument clamped to its limit",
   W3010: "changed section attributes ignored",
   E3041: "macro/.rept expansion too large",
+  E3042: "section larger than entrylab's limit",
 };

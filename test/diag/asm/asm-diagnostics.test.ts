@@ -59,8 +59,44 @@ const CASES: [string, string, string, string][] = [
   [".type f, @banana", "E3037", "1:7", "bad .type"],
   [".bss\n.long 5", "E3038", "2:7", "attempt to store non-zero value in section '.bss'"],
   ["addq %eax, %rbx", "E3028", "1:", ""],
+  [".macro m\nm\nm\n.endm\nm", "E3002", "2:1", "macros nested too deeply"],
+  [".rept 1048576\n.rept 1048576\n.endr\n.endr", "E3041", "2:1", "expansions exceed"],
+  [".macro g a\ng \\a\\a\\a\\a\n.endm\ng xxxxxxxx", "E3041", "2:1", "expansions exceed"],
+  [".data\n.skip 0x7fffffff", "E3042", "2:1", "section '.data' would exceed"],
+  [".text\nret\n.balign 1 << 31", "E3042", "3:1", "section '.text' would exceed"],
+  [".data\n. = 0x10000000", "E3042", "2:1", "would exceed"],
+  [".data\n.skip n\nn = 0x10000000", "E3042", "2:1", "would exceed"],
+  ['.section .f, "a"\n.section .f, "aw"', "E3022", "2:10", "changed section attributes for .f"],
   ["mov %al, %rbx", "E3028", "1:", ""],
 ];
+
+/** Warnings where gas goes on: [source, code, "line:col", message fragment]; no error. */
+const WARNINGS: [string, string, string, string][] = [
+  [".endr", "W3007", "1:1", ".endr encountered without preceding .rept"],
+  [".endm", "W3007", "1:1", ".endm encountered without preceding .macro"],
+  [".exitm", "W3007", "1:1", "ignoring macro exit outside a macro definition"],
+  [".data\n.long 5 / 0", "W2102", "2:7", "division by zero"],
+  [".data\n.long 1 +", "W3008", "2:7", "missing operand; zero assumed"],
+  [".data\n.byte 1,,2", "W3008", "2:9", "zero assumed for missing expression"],
+  [".data\n.quad 0x10000000000000000", "W2103", "2:7", "bignum truncated to 8 bytes"],
+  [".data\n.fill 1, 9, 0", "W3009", "2:10", ".fill size clamped to 8"],
+  [".data\n.quad 1 << 64", "W2101", "2:7", "shift count out of range"],
+  ['.section .text, "a"', "W3010", "1:10", "ignoring changed section attributes for .text"],
+  [".text\n.byte 0x90", "W3001", "2:1", "data in code"],
+];
+
+describe("assembler warnings", () => {
+  it.each(WARNINGS)("%j → %s at %s", (src, code, lineCol, message) => {
+    const r = asm(src);
+    const hit = r.diags.items.find((d) => d.code === code);
+    expect(hit, r.rendered).toBeDefined();
+    expect(hit!.severity).toBe("warning");
+    expect(r.diags.hasErrors, r.rendered).toBe(false);
+    expect(r.object).toBeDefined();
+    expect(r.sources.format(hit!.loc!)).toContain(`t.s:${lineCol}`);
+    expect(hit!.message).toContain(message);
+  });
+});
 
 describe("assembler diagnostics", () => {
   it.each(CASES)("%j → %s at %s", (src, code, lineCol, message) => {

@@ -1,0 +1,64 @@
+// The long assembler fuzz run: `npm run fuzz [-- cases [first-seed]]` (default 100000 cases
+// from seed 1). Bundles the fuzzer core (test/unit/asm/fuzz-core.ts, shared with the CI test)
+// and the src it imports with esbuild into dist/, then runs the cases: mutated valid sources
+// must give diagnostics only. Prints progress, the slowest case, and every failure with the seed
+// that reproduces it (the mutated text of the first few goes to dist/fuzz-failure-<seed>.s).
+// Exit status: 0 when every case passed, 1 otherwise, 2 on bad usage.
+import { build } from "esbuild";
+import { writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { performance } from "node:perf_hooks";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const DEFAULT_CASES = 100000;
+const PROGRESS_EVERY = 5000;
+const SAVED_FAILURES = 5;
+
+const [casesArg, seedArg] = process.argv.slice(2);
+const cases = casesArg === undefined ? DEFAULT_CASES : Number(casesArg);
+const firstSeed = seedArg === undefined ? 1 : Number(seedArg);
+if (!Number.isInteger(cases) || cases <= 0 || !Number.isInteger(firstSeed)) {
+  console.error("usage: node bench/fuzz.mjs [cases (default 100000)] [first-seed (default 1)]");
+  process.exit(2);
+}
+
+const out = join(ROOT, "dist/fuzz-core.mjs");
+await build({
+  entryPoints: [join(ROOT, "test/unit/asm/fuzz-core.ts")],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  outfile: out,
+  logLevel: "warning",
+});
+const { fuzz, fuzzSources } = await import(pathToFileURL(out).href);
+
+const sources = fuzzSources(ROOT);
+console.log(
+  `fuzzing the assembler: ${cases} cases from seed ${firstSeed}, ${sources.length} sources`,
+);
+const t0 = performance.now();
+const stats = fuzz(
+  sources,
+  firstSeed,
+  cases,
+  () => performance.now(),
+  (done, s) => {
+    const rate = Math.round(done / ((performance.now() - t0) / 1000));
+    console.log(`  ${done} cases, ${s.failures.length} failures, ${rate} cases/s`);
+  },
+  PROGRESS_EVERY,
+);
+const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+console.log(
+  `${stats.cases} cases in ${seconds} s; slowest ${stats.slowest.ms.toFixed(0)} ms ` +
+    `(${stats.slowest.source}, seed ${stats.slowest.seed})`,
+);
+for (const [i, f] of stats.failures.entries()) {
+  console.log(`FAIL ${f.source} seed ${f.seed}: ${f.error.split("\n")[0]}`);
+  if (i < SAVED_FAILURES) writeFileSync(join(ROOT, `dist/fuzz-failure-${f.seed}.s`), f.text);
+}
+process.exit(stats.failures.length === 0 ? 0 : 1);
