@@ -12,6 +12,7 @@ import { ASM_CODES } from "./asm.js";
 import { OBJ_CODES } from "./obj.js";
 import { LINK_CODES } from "./link.js";
 import { VM_CODES } from "./vm.js";
+import { CC_CODES } from "./cc.js";
 
 export const CODES: Readonly<Record<string, string>> = {
   ...CLI_CODES,
@@ -21,4 +22,5 @@ export const CODES: Readonly<Record<string, string>> = {
   ...OBJ_CODES,
   ...LINK_CODES,
   ...VM_CODES,
+  ...CC_CODES,
 };
