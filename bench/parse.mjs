@@ -1,6 +1,8 @@
-// Measures the assembler front end (src/asm/parse-line.ts: lex + parse + visit) on distinct,
-// realistic entry-code lines, as the driver calls it (once per distinct line text). Bundles the
-// TypeScript with esbuild into a temp file first. Usage: node bench/parse.mjs [lines]
+// Measures the assembler front end on distinct, realistic entry-code lines, as the driver calls
+// it (once per distinct line text): parseLine (src/asm/parse-line.ts: Chevrotain lex + parse +
+// visit) and parseLineFast (src/asm/line-template.ts: one Chevrotain parse per line shape, then
+// the visitor per line), which the assembler uses. Bundles the TypeScript with esbuild into a
+// temp file first. Usage: node bench/parse.mjs [lines]
 import { build } from "esbuild";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,14 +13,20 @@ const COUNT = Number(process.argv[2] ?? 100_000);
 const dir = mkdtempSync(join(tmpdir(), "entrylab-parse-"));
 const out = join(dir, "parse.mjs");
 await build({
-  entryPoints: [new URL("../src/asm/parse-line.ts", import.meta.url).pathname],
+  stdin: {
+    contents:
+      'export { parseLine } from "./src/asm/parse-line.ts";' +
+      'export { parseLineFast } from "./src/asm/line-template.ts";',
+    resolveDir: new URL("..", import.meta.url).pathname,
+    loader: "ts",
+  },
   bundle: true,
   platform: "node",
   format: "esm",
   outfile: out,
   logLevel: "warning",
 });
-const { parseLine } = await import(pathToFileURL(out).href);
+const { parseLine, parseLineFast } = await import(pathToFileURL(out).href);
 rmSync(dir, { recursive: true });
 
 /** Deterministic line generator (entry_64.S flavour); every line text is distinct. */
@@ -66,17 +74,22 @@ const lines = Array.from({ length: COUNT }, (_, i) => line(i));
 // Several passes, best one reported, in CPU time (the machine is shared; wall time would count
 // other processes); the first passes warm the JIT.
 const PASSES = 6;
-let best = Infinity;
-let errors = 0;
-for (let pass = 0; pass < PASSES; pass++) {
-  errors = 0;
-  const t0 = process.cpuUsage();
-  for (const l of lines) errors += parseLine(l).errors.length;
-  const used = process.cpuUsage(t0);
-  best = Math.min(best, (used.user + used.system) / 1000);
+for (const [name, parse] of [
+  ["parseLine", parseLine],
+  ["parseLineFast", parseLineFast],
+]) {
+  let best = Infinity;
+  let errors = 0;
+  for (let pass = 0; pass < PASSES; pass++) {
+    errors = 0;
+    const t0 = process.cpuUsage();
+    for (const l of lines) errors += parse(l).errors.length;
+    const used = process.cpuUsage(t0);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  console.log(
+    `${name}: ${COUNT} distinct lines, best of ${PASSES} passes ${best.toFixed(1)} ms = ` +
+      `${Math.round(COUNT / (best / 1000)).toLocaleString("en")} lines/s ` +
+      `(${((best * 1000) / COUNT).toFixed(2)} µs/line), ${errors} errors`,
+  );
 }
-console.log(
-  `parseLine: ${COUNT} distinct lines, best of ${PASSES} passes ${best.toFixed(1)} ms = ` +
-    `${Math.round(COUNT / (best / 1000)).toLocaleString("en")} lines/s ` +
-    `(${((best * 1000) / COUNT).toFixed(2)} µs/line), ${errors} errors`,
-);

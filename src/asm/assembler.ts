@@ -4,10 +4,10 @@
 // last line, ./layout.ts sizes variable parts and resolves fixups and ./emit.ts builds the object.
 import type { DiagnosticBag, Loc } from "../diag/index.js";
 import { ASM } from "../diag/codes/asm.js";
-import type { EvalError, Expr, ParsedLine, Span, Statement } from "./ast.js";
+import type { EvalError, Expr, Span, Statement } from "./ast.js";
 import { CODES } from "../diag/index.js";
 import { parseLine } from "./parse-line.js";
-import { parseLineFast } from "./line-template.js";
+import { LineParseCache } from "./line-template.js";
 import { AsmSection, MAX_SECTION_SIZE, type Fixup, type ListingEntry } from "./sections.js";
 import { SymbolTable, displayName } from "./symbols.js";
 import { Binder, Evaluator, type Place } from "./eval.js";
@@ -44,7 +44,7 @@ export class Assembler implements ReaderSink {
   readonly listing: { sec: AsmSection; entry: ListingEntry }[] | undefined;
   /** A lone `lock`/`rep` statement waiting for its instruction. */
   pendingPrefix: { name: string; loc: Loc } | undefined;
-  private readonly cache = new Map<string, ParsedLine>();
+  private readonly parses = new LineParseCache();
   private readonly warned = new Set<string>();
 
   constructor(
@@ -79,12 +79,12 @@ export class Assembler implements ReaderSink {
     return s;
   }
 
-  switchTo(s: AsmSection): void {
   /** The section named `name` if it exists. */
   existingSection(name: string): AsmSection | undefined {
     return this.byName.get(name);
   }
 
+  switchTo(s: AsmSection): void {
     if (s !== this.sec) this.prev = this.sec;
     this.sec = s;
   }
@@ -97,11 +97,7 @@ export class Assembler implements ReaderSink {
 
   statements(line: SourceLine, start: number, end: number): void {
     const text = start === 0 && end === line.text.length ? line.text : line.text.slice(start, end);
-    let parsed = this.cache.get(text);
-    if (!parsed) {
-      parsed = parseLineFast(text);
-      this.cache.set(text, parsed);
-    }
+    const parsed = this.parses.parse(text);
     const ctx: StmtCtx = { line, base: start };
     for (const e of parsed.errors) this.diags.error(e.code, this.loc(ctx, e.span), e.message);
     const sec = this.sec;

@@ -262,3 +262,23 @@ export function parseLineFast(text: string): ParsedLine {
   }
   return line;
 }
+
+/**
+ * The statement processor's parse cache, by line text. A parse is kept from a text's second
+ * occurrence on: about half of the lines of real code are one-offs (their own label, offset or
+ * symbol), and keeping every parse would hold most of the heap and make each young-generation
+ * GC copy it. A text seen once costs one map entry; a repeated one is parsed twice at most, and
+ * its statement objects then stay the same, which lets ./insn.ts reuse their encodings.
+ */
+export class LineParseCache {
+  /** null: seen once, parse not kept. */
+  private readonly parses = new Map<string, ParsedLine | null>();
+
+  parse(text: string): ParsedLine {
+    const kept = this.parses.get(text);
+    if (kept) return kept;
+    const parsed = parseLineFast(text);
+    this.parses.set(text, kept === null ? parsed : null);
+    return parsed;
+  }
+}

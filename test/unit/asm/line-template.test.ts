@@ -3,7 +3,7 @@
 // index), for lines its scanner leaves to the real lexer, and for thousands of seeded mutants.
 import { describe, expect, it } from "vitest";
 import { parseLine } from "../../../src/asm/parse-line.js";
-import { parseLineFast } from "../../../src/asm/line-template.js";
+import { LineParseCache, parseLineFast } from "../../../src/asm/line-template.js";
 
 /** mulberry32: a small, well-mixed 32-bit PRNG (seeded, so every run sees the same lines). */
 function prng(seed: number): () => number {
@@ -146,5 +146,17 @@ describe("parseLineFast", () => {
     }
     expect(first).toEqual([]);
     expect(differ).toBe(0);
+  });
+
+  it("the parse cache keeps a text's parse from its second occurrence on", () => {
+    const cache = new LineParseCache();
+    const text = "\tmovq\t176(%rsi), %rax";
+    const first = cache.parse(text);
+    const second = cache.parse(text);
+    const third = cache.parse(text);
+    expect(shape(first)).toBe(shape(parseLine(text)));
+    expect(second).not.toBe(first); // a one-off line's parse is not kept
+    expect(third).toBe(second); // a repeated line's statements stay the same objects
+    expect(shape(cache.parse("jne 1b"))).toBe(shape(parseLine("jne 1b")));
   });
 });
