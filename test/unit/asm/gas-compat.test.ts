@@ -169,3 +169,18 @@ describe("instruction operands as gas reads them", () => {
     expect(asm(".text\nmovl (%dx), %eax\n").rendered).toContain("only 64-bit addressing");
   });
 });
+
+describe("expressions with GNU as precedence", () => {
+  it("binds comparisons looser than + and -, & tighter, and shifts >> logically", () => {
+    const r = data(
+      ".data\n.byte 2 == 1 + 1\n.byte 1 - 1 < 1\n.byte 6 & 3 + 1\n.byte 2 | 1 + 1\n.byte -16 >> 60\n.byte 1 ! 0\n",
+    );
+    // Values checked against GNU as 2.40.
+    expect(r).toEqual({ bytes: [0xff, 0xff, 3, 4, 0x0f, 0xff], warnings: [] });
+  });
+  it("reads an absolute segment-relative operand without a relocation", () => {
+    const r = asm(".text\nmovq %gs:0x10, %rax\n");
+    expect(r.object, r.rendered).toBeDefined();
+    expect(r.object!.sections[0]!.relocs).toEqual([]);
+  });
+});
