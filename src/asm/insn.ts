@@ -6,6 +6,7 @@ import { ASM } from "../diag/codes/asm.js";
 import type { Expr, MemoryOperand, Operand, Statement } from "./ast.js";
 import type { Assembler, StmtCtx } from "./assembler.js";
 import { Binder } from "./eval.js";
+import { isRepeatedStatement } from "./line-template.js";
 import {
   encode,
   layout,
@@ -39,10 +40,27 @@ interface Pending {
 /**
  * The bytes of instructions whose encoding depends only on their text: no symbol, `.` or local
  * label in any operand, no prefix carried over from the previous statement, and no fixup or
- * diagnostic when first encoded. A repeated line (the statement object is cached by text) is
- * then copied instead of shaped, matched and encoded again.
+ * diagnostic when first encoded. A repeated line (whose statement objects the parse cache keeps
+ * from its second occurrence on: ./line-template.ts) is then copied instead of shaped, matched
+ * and encoded again.
  */
 const pureBytes = new WeakMap<Insn, Uint8Array>();
+/** Kept encodings live in shared chunks: one small ArrayBuffer each would cost far more. */
+const ARENA_CHUNK = 1 << 16;
+let arena = new Uint8Array(ARENA_CHUNK);
+let arenaUsed = 0;
+
+function keepBytes(src: Uint8Array, from: number, to: number): Uint8Array {
+  const n = to - from;
+  if (arenaUsed + n > arena.length) {
+    arena = new Uint8Array(Math.max(ARENA_CHUNK, n));
+    arenaUsed = 0;
+  }
+  const out = arena.subarray(arenaUsed, arenaUsed + n);
+  for (let i = 0; i < n; i++) out[i] = src[from + i]!;
+  arenaUsed += n;
+  return out;
+}
 
 export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
   if (a.pendingPrefix === undefined) {
@@ -67,9 +85,10 @@ export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
       sec.fixups.length === fixups &&
       a.diags.items.length === diags &&
       a.pendingPrefix === undefined &&
+      isRepeatedStatement(st) &&
       st.operands.every(isPureOperand)
     ) {
-      pureBytes.set(st, sec.data.slice(at, sec.size));
+      pureBytes.set(st, keepBytes(sec.data, at, sec.size));
     }
     return;
   }

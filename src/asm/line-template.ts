@@ -17,7 +17,7 @@
 // does not parse cleanly, or that the visitor rejects, is parsed by parseLine for its exact
 // diagnostics. parseLineFast(text) therefore equals parseLine(text) for every text (tested).
 import type { CstNode, IToken, TokenType } from "chevrotain";
-import type { ParsedLine } from "./ast.js";
+import type { ParsedLine, Statement } from "./ast.js";
 import * as T from "./lexer.js";
 import { asmParser } from "./parser.js";
 import { parseLine } from "./parse-line.js";
@@ -267,18 +267,66 @@ export function parseLineFast(text: string): ParsedLine {
  * The statement processor's parse cache, by line text. A parse is kept from a text's second
  * occurrence on: about half of the lines of real code are one-offs (their own label, offset or
  * symbol), and keeping every parse would hold most of the heap and make each young-generation
- * GC copy it. A text seen once costs one map entry; a repeated one is parsed twice at most, and
- * its statement objects then stay the same, which lets ./insn.ts reuse their encodings.
+ * GC copy it. A text seen once costs a 32-bit hash in a table (no map entry, no string kept); a
+ * repeated one is parsed twice at most, and its statement objects then stay the same, which
+ * lets ./insn.ts reuse their encodings.
  */
 export class LineParseCache {
-  /** null: seen once, parse not kept. */
-  private readonly parses = new Map<string, ParsedLine | null>();
+  private readonly kept = new Map<string, ParsedLine>();
+  /** Hashes of the texts seen, in an open-addressed table (0 = empty slot). */
+  private seen = new Int32Array(INITIAL_SEEN);
+  private seenCount = 0;
 
   parse(text: string): ParsedLine {
-    const kept = this.parses.get(text);
-    if (kept) return kept;
-    const parsed = parseLineFast(text);
-    this.parses.set(text, kept === null ? parsed : null);
+    const h = hashText(text);
+    if (this.addSeen(h)) return parseLineFast(text); // first occurrence: keep nothing
+    // Seen before (or a hash collision, which only costs keeping a parse).
+    let parsed = this.kept.get(text);
+    if (parsed) return parsed;
+    parsed = parseLineFast(text);
+    this.kept.set(text, parsed);
+    for (const st of parsed.statements) repeated.add(st);
     return parsed;
   }
+
+  /** Record hash `h`; true if it was new. */
+  private addSeen(h: number): boolean {
+    const table = this.seen;
+    const mask = table.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = table[i]!;
+      if (v === h) return false;
+      if (v === 0) {
+        table[i] = h;
+        if (++this.seenCount * 2 > table.length) this.growSeen();
+        return true;
+      }
+    }
+  }
+
+  private growSeen(): void {
+    const old = this.seen;
+    this.seen = new Int32Array(old.length * 2);
+    this.seenCount = 0;
+    for (const h of old) if (h !== 0) this.addSeen(h);
+  }
+}
+
+const INITIAL_SEEN = 1 << 12;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a of the text's UTF-16 units, never 0 (the empty slot). */
+function hashText(text: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h | 1;
+}
+
+/** Statements of kept parses: the ones worth remembering more about (see ./insn.ts). */
+const repeated = new WeakSet<Statement>();
+
+/** Whether `st` comes from a kept parse, so the same object will be seen again. */
+export function isRepeatedStatement(st: Statement): boolean {
+  return repeated.has(st);
 }
