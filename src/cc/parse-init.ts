@@ -8,7 +8,7 @@ import { Node, type Obj, type Relocation } from "./ast.js";
 import { normalize } from "./eval.js";
 import { ParserExpr } from "./parse-expr.js";
 import { findMember } from "./parse-expr.js";
-import { arrayOf, isInteger, type Member, type Type, typeName } from "./types.js";
+import { arrayOf, isInteger, type Member, type Type, typeName, unqual } from "./types.js";
 
 export class Initializer {
   expr: Node | undefined;
@@ -57,6 +57,7 @@ export abstract class ParserInit extends ParserExpr {
       this.skip("}");
     } // prettier-ignore
     else if (t.kind === "array") this.is("{") ? this.arrayInit1(init) : this.arrayInit2(init, 0);
+    else if ((t.kind === "struct" || t.kind === "union") && !this.is("{") && this.wholeObject(init)) return this.leave(); // prettier-ignore
     else if (t.kind === "struct") this.is("{") ? this.structInit1(init) : this.structInit2(init, 0); // prettier-ignore
     else if (t.kind === "union") this.unionInit(init);
     else if (this.consume("{")) {
@@ -66,6 +67,21 @@ export abstract class ParserInit extends ParserExpr {
       this.skip("}");
     } else init.expr = this.assign();
     this.leave();
+  }
+
+  /**
+   * 6.7.9p13: a structure may be initialised by an expression of its own type; otherwise the
+   * tokens are re-read as the first member's initialiser (brace elision).
+   */
+  private wholeObject(init: Initializer): boolean {
+    const start = this.pos;
+    const e = this.assign();
+    if (unqual(e.type!) === unqual(init.type)) {
+      init.expr = e;
+      return true;
+    }
+    this.pos = start;
+    return false;
   }
 
   // string-initializer = string-literal
@@ -84,9 +100,10 @@ export abstract class ParserInit extends ParserExpr {
     while (!this.endOfList(first)) {
       first = false;
       if (this.is("[")) {
-        i = this.arrayDesignator(init);
-        this.designation(init.element(i));
-        i++;
+        const [lo, hi] = this.arrayDesignator(init);
+        this.designation(init.element(lo));
+        this.repeat(init, lo, hi);
+        i = hi + 1;
         continue;
       }
       const child = init.element(i);
@@ -185,17 +202,31 @@ export abstract class ParserInit extends ParserExpr {
     this.initializer2(dummy);
   }
 
-  // "[" const-expr "]"
-  private arrayDesignator(init: Initializer): number {
+  // "[" const-expr ("..." const-expr)? "]"   (the range form is GNU's)
+  private arrayDesignator(init: Initializer): [number, number] {
     const open = this.skip("[");
-    const i = Number(BigInt.asIntN(64, this.constExpr()));
+    const lo = this.designatorIndex(init, open.loc);
+    const hi = this.consume("...") ? this.designatorIndex(init, open.loc) : lo;
     this.skip("]");
+    if (hi < lo) this.error(CC.BAD_INITIALIZER, open.loc, "empty index range in initializer");
+    return [lo, Math.max(lo, hi)];
+  }
+
+  private designatorIndex(init: Initializer, loc: Loc): number {
+    const i = Number(BigInt.asIntN(64, this.constExpr()));
     const limit = init.flexible ? MAX_FLEXIBLE_ELEMENTS : init.type.len;
-    if (i < 0 || i >= limit) {
-      this.error(CC.BAD_INITIALIZER, open.loc, `array index ${i} in initializer exceeds array bounds`); // prettier-ignore
-      return init.flexible ? 0 : Math.max(0, limit - 1);
+    if (i >= 0 && i < limit) return i;
+    this.error(CC.BAD_INITIALIZER, loc, `array index ${i} in initializer exceeds array bounds`);
+    return init.flexible ? 0 : Math.max(0, limit - 1);
+  }
+
+  /** `[lo ... hi] = x`: every element of the range gets element lo's initialiser. */
+  private repeat(init: Initializer, lo: number, hi: number): void {
+    const first = init.element(lo);
+    for (let i = lo + 1; i <= hi && first; i++) {
+      const target = init.element(i);
+      if (target) copyInit(first, target);
     }
-    return i;
   }
 
   // "." ident — the member path (through anonymous members)
@@ -223,9 +254,10 @@ export abstract class ParserInit extends ParserExpr {
     if (!init) return this.syntax("bad designator");
     if (this.is("[")) {
       if (init.type.kind !== "array") this.syntax("array index in non-array initializer");
-      const i = this.arrayDesignator(init);
-      this.designation(init.element(i));
-      if (init.type.kind === "array") this.arrayInit2(init, i + 1);
+      const [lo, hi] = this.arrayDesignator(init);
+      this.designation(init.element(lo));
+      this.repeat(init, lo, hi);
+      this.arrayInit2(init, hi + 1);
       return;
     }
     if (this.is(".")) {
@@ -318,6 +350,15 @@ export abstract class ParserInit extends ParserExpr {
     }
     writeInt(buf, offset, normalize(v.val, t), t.size);
   }
+}
+
+function copyInit(from: Initializer, to: Initializer): void {
+  to.expr = from.expr;
+  to.member = from.member;
+  from.children.forEach((c, i) => {
+    const t = to.children[i];
+    if (t) copyInit(c, t);
+  });
 }
 
 function isCharLike(t: Type): boolean {
