@@ -2,7 +2,7 @@
 // (cached by text), and acts on labels, assignments, directives (./directives.ts) and
 // instructions (./insn.ts), writing bytes and fixups into sections (./sections.ts). After the
 // last line, ./layout.ts sizes variable parts and resolves fixups and ./emit.ts builds the object.
-import type { DiagnosticBag, Loc } from "../diag/index.js";
+import type { DiagnosticBag, ExpansionChain, Loc } from "../diag/index.js";
 import { ASM } from "../diag/codes/asm.js";
 import type { EvalError, Expr, Span, Statement } from "./ast.js";
 import { CODES } from "../diag/index.js";
@@ -23,11 +23,25 @@ export interface StmtCtx {
   base: number;
 }
 
-/** A line-table entry before layout: a buffer position and a source Loc. */
-export interface PendingLine {
-  frag: number;
-  off: number;
-  loc: Loc;
+/**
+ * Line-table entries of one section before layout: per entry a buffer position (fragment,
+ * offset) and where its source starts (file, offset), packed four numbers each, and its
+ * expansion chain. Packed because every instruction and data directive has one: a pair of
+ * objects each would be most of what survives a young-generation GC.
+ */
+export class PendingLines {
+  /** frag, off, file, start per entry. */
+  readonly nums: number[] = [];
+  readonly chains: (ExpansionChain | undefined)[] = [];
+
+  get length(): number {
+    return this.chains.length;
+  }
+
+  push(frag: number, off: number, loc: Loc): void {
+    this.nums.push(frag, off, loc.file, loc.start);
+    this.chains.push(loc.chain);
+  }
 }
 
 export class Assembler implements ReaderSink {
@@ -40,7 +54,7 @@ export class Assembler implements ReaderSink {
   /** `.previous` target. */
   prev: AsmSection | undefined;
   readonly stack: { sec: AsmSection; prev: AsmSection | undefined }[] = [];
-  readonly lines = new Map<AsmSection, PendingLine[]>();
+  readonly lines = new Map<AsmSection, PendingLines>();
   readonly listing: { sec: AsmSection; entry: ListingEntry }[] | undefined;
   /** A lone `lock`/`rep` statement waiting for its instruction. */
   pendingPrefix: { name: string; loc: Loc } | undefined;
@@ -74,7 +88,7 @@ export class Assembler implements ReaderSink {
       s.alloc = flags.alloc ?? true;
       this.sections.push(s);
       this.byName.set(name, s);
-      this.lines.set(s, []);
+      this.lines.set(s, new PendingLines());
     }
     return s;
   }
@@ -299,6 +313,6 @@ export class Assembler implements ReaderSink {
 
   /** Record a line-table entry for the instruction or data at the current location. */
   lineEntry(loc: Loc): void {
-    this.lines.get(this.sec)!.push({ frag: this.sec.frag, off: this.sec.size, loc });
+    this.lines.get(this.sec)!.push(this.sec.frag, this.sec.size, loc);
   }
 }

@@ -173,13 +173,19 @@ function lineTable(a: Assembler, sources: SourceManager): LineEntry[] {
   const out: LineEntry[] = [];
   const chains = new Map<ExpansionChain, LineSite[]>();
   for (const s of a.sections) {
-    for (const p of a.lines.get(s)!) {
-      const where = position(p.loc, sources);
+    const pending = a.lines.get(s)!;
+    const n = pending.nums;
+    for (let i = 0; i < pending.length; i++) {
+      const k = i * 4;
+      const f = sources.get(n[k + 2]!);
+      const { line, col } = f.lineCol(n[k + 3]!);
       out.push({
         section: s.index,
-        offset: s.addr(p.frag, p.off),
-        ...where,
-        chain: chainSites(p.loc.chain, sources, chains),
+        offset: s.addr(n[k]!, n[k + 1]!),
+        file: f.name,
+        line,
+        col,
+        chain: chainSites(pending.chains[i], sources, chains),
       });
     }
   }

@@ -177,7 +177,9 @@ function shapeKey(sh: OperandShape): unknown {
 
 interface MatchNode {
   next: Map<unknown, MatchNode>;
+  /** The first match of this shape; reused when `shared` (no error, no warning). */
   result?: MatchResult;
+  shared: boolean;
 }
 /**
  * Matching depends only on the mnemonic, the prefixes and the operand shapes, and of an
@@ -191,7 +193,7 @@ const matchTrie = new Map<string, MatchNode>();
 
 function child(map: Map<unknown, MatchNode>, key: unknown): MatchNode {
   let n = map.get(key);
-  if (!n) map.set(key, (n = { next: new Map() }));
+  if (!n) map.set(key, (n = { next: new Map(), result: undefined, shared: false }));
   return n;
 }
 
@@ -199,10 +201,12 @@ function cachedMatch(st: Insn, prefixes: string[], shapes: OperandShape[]): Matc
   const head = prefixes.length === 0 ? st.mnemonic : `${st.mnemonic} ${prefixes.join(" ")}`;
   let node = child(matchTrie as Map<unknown, MatchNode>, head);
   for (const sh of shapes) node = child(node.next, shapeKey(sh));
-  const m = node.result;
-  if (m && !("error" in m) && m.warnings.length === 0) return m;
+  if (node.shared) return node.result!;
   const exact = matchInstruction(st.mnemonic, prefixes, shapes);
-  node.result ??= exact;
+  if (node.result === undefined) {
+    node.result = exact;
+    node.shared = !("error" in exact) && exact.warnings.length === 0;
+  }
   return exact;
 }
 

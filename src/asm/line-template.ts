@@ -111,17 +111,31 @@ const DOUBLE = new Map<string, string>([
   ["||", "o"], ["&&", "a"], ["<<", "l"], [">>", "r"], ["<=", "{"], [">=", "}"], ["==", "e"], ["!=", "x"], ["<>", "g"],
 ]); // prettier-ignore
 
-/** The scanned line: token boundaries in the line and the template key. */
-interface Scan {
-  starts: number[];
-  ends: number[];
-  key: string;
+/**
+ * Token boundaries of the line being scanned, in buffers reused for every line (a line has a
+ * few dozen tokens at most; they grow if one has more).
+ */
+let starts = new Int32Array(64);
+let ends = new Int32Array(64);
+
+function pushToken(at: number, start: number, end: number): void {
+  if (at === starts.length) {
+    const s = new Int32Array(at * 2);
+    const e = new Int32Array(at * 2);
+    s.set(starts);
+    e.set(ends);
+    starts = s;
+    ends = e;
+  }
+  starts[at] = start;
+  ends[at] = end;
 }
 
-/** Token boundaries and classes of a line, or undefined where only the real lexer will do. */
-function scan(text: string): Scan | undefined {
-  const starts: number[] = [];
-  const ends: number[] = [];
+/**
+ * The template key of a line (one character per token; boundaries left in `starts`/`ends`), or
+ * undefined where only the real lexer will do.
+ */
+function scan(text: string): string | undefined {
   let key = "";
   const n = text.length;
   let i = 0;
@@ -166,11 +180,10 @@ function scan(text: string): Scan | undefined {
         k = text[start]!;
       } else return undefined;
     } else return undefined; // quotes, `/`, `\`, anything unusual: the real lexer decides
-    starts.push(start);
-    ends.push(i);
+    pushToken(key.length, start, i);
     key += k;
   }
-  return { starts, ends, key };
+  return key;
 }
 
 function isWordStart(c: number): boolean {
@@ -239,21 +252,23 @@ function template(key: string): Template | null {
  * Returns exactly what parseLine(text) returns (see the file comment).
  */
 export function parseLineFast(text: string): ParsedLine {
-  const s = scan(text);
-  if (!s || s.key.length === 0) return parseLine(text);
-  const t = template(s.key);
+  const key = scan(text);
+  if (!key) return parseLine(text);
+  const t = template(key);
   if (!t) return parseLine(text);
   const toks = t.tokens;
   for (let i = 0; i < toks.length; i++) {
     const tok = toks[i]!;
-    tok.image = text.slice(s.starts[i]!, s.ends[i]!);
-    tok.startOffset = s.starts[i]!;
-    tok.endOffset = s.ends[i]! - 1;
+    const start = starts[i]!;
+    const end = ends[i]!;
+    tok.image = text.slice(start, end);
+    tok.startOffset = start;
+    tok.endOffset = end - 1;
   }
   const line: ParsedLine = { statements: [], errors: [] };
   try {
     for (const st of t.statements) {
-      const ctx: StatementContext = { text, restEnd: s.ends[st.end - 1]! };
+      const ctx: StatementContext = { text, restEnd: ends[st.end - 1]! };
       visitStatement(st.cst, ctx, line.statements);
     }
   } catch (e) {
