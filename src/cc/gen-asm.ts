@@ -94,7 +94,10 @@ export abstract class AsmGen extends ExprGen {
       p.kind = "mem";
       const e = op.expr;
       if (e.kind === "var" && e.obj!.isLocal) p.mem = `${e.obj!.offset}(%rbp)`;
-      else if (e.kind === "var") p.mem = `${e.obj!.asmName}(%rip)`;
+      // A static object is addressed absolutely, as GCC does for kernel code (-mcmodel=kernel:
+      // every symbol is within the sign-extended 32-bit range), so `%%gs:%0` is the template
+      // copy's address relative to this CPU's GS base.
+      else if (e.kind === "var") p.mem = e.obj!.asmName;
     }
     return p;
   }
