@@ -10,7 +10,7 @@ import { CodeGen } from "./codegen.js";
 import { ParserStmt } from "./parse-stmt.js";
 import { tokenize } from "./tokenize.js";
 
-export { asmOffsetsText, type AsmOffsetsResult } from "./asm-offsets.js";
+export { asmOffsetsText, KBUILD_H, type AsmOffsetsResult } from "./asm-offsets.js";
 export type { Type } from "./types.js";
 
 export interface CompileOptions {
