@@ -69,7 +69,8 @@ export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
       a.lineEntry(a.loc(ctx, st.span));
       const sec = a.sec;
       const at = sec.reserve(bytes.length); // may replace sec.data
-      sec.data.set(bytes, at);
+      const data = sec.data;
+      for (let i = 0; i < bytes.length; i++) data[at + i] = bytes[i]!; // a few bytes: no .set()
       return;
     }
     const sec = a.sec;
