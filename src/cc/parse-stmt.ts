@@ -486,6 +486,12 @@ export abstract class ParserStmt extends ParserInit {
       }
       this.globalDeclaration(spec);
     }
+    // 6.9.2p3: a tentative definition's type must be complete by the end of the unit.
+    for (const g of this.globals) {
+      const t = g.type;
+      if (!g.isFunction && g.isDefinition && (t.incomplete || (t.kind === "array" && t.base!.incomplete))) // prettier-ignore
+        this.error(CC.INCOMPLETE_TYPE, g.loc, `storage size of '${g.name}' isn't known (incomplete type '${typeName(t)}')`); // prettier-ignore
+    }
   }
 
   // "_Static_assert" "(" const-expr ("," string)? ")" ";"
