@@ -9,6 +9,7 @@ import { Assembler } from "./assembler.js";
 import { Reader } from "./reader.js";
 import { CppSourceLine, fileLines, type SourceLine } from "./source-line.js";
 import { relax, resolveFixups } from "./layout.js";
+import { hasLocDirectives, locLines } from "./loc.js";
 import { buildObject } from "./emit.js";
 import { renderListing } from "./listing.js";
 import { formatPreprocessed, preprocess, type CppOptions } from "../cpp/index.js";
@@ -60,7 +61,7 @@ export function assembleText(name: string, text: string, opts: AssembleOptions):
     const r = preprocess(file, cppOptions(opts));
     lines = r.lines.map((l) => new CppSourceLine(l));
     preprocessed = formatPreprocessed(r, opts.sources);
-  } else lines = fileLines(file);
+  } else lines = hasLocDirectives(text) ? locLines(file, opts) : fileLines(file);
   return finish(file, lines, opts, preprocessed);
 }
 

@@ -92,6 +92,13 @@ export class SourceManager {
     return file;
   }
 
+  /** The most recently added file of that name, if any. */
+  find(name: string): SourceFile | undefined {
+    for (let i = this.files.length - 1; i > 0; i--)
+      if (this.files[i]!.name === name) return this.files[i];
+    return undefined;
+  }
+
   /** Render a location as `file:line:col`. */
   format(loc: Loc): string {
     const file = this.get(loc.file);
