@@ -19,9 +19,31 @@ import {
 import { PAGE_MASK } from "./mmu/phys.js";
 import type { PhysMem } from "./mmu/phys.js";
 import { PortBus } from "./devices/bus.js";
-import { ALLOW_SUP, ALLOW_SUP_AC, ALLOW_USER, Tlb, TLB_INDEX_MASK } from "./mmu/tlb.js";
-import { ACC_FETCH, ACC_READ, ACC_WRITE, PTE_A, PTE_D, walk, WalkResult } from "./mmu/walk.js";
+import {
+  ALLOW_SUP,
+  ALLOW_SUP_AC,
+  ALLOW_USER,
+  rawDenies,
+  RAW_DIRTY,
+  Tlb,
+  TLB_INDEX_MASK,
+} from "./mmu/tlb.js";
+import type { TlbOptions } from "./mmu/tlb.js";
+import type { TlbEntry } from "./mmu/tlb-store.js";
+import {
+  ACC_FETCH,
+  ACC_READ,
+  ACC_WRITE,
+  PFEC_P,
+  pfErrorCode,
+  PTE_A,
+  PTE_D,
+  walk,
+  WalkResult,
+} from "./mmu/walk.js";
 import type { AccessKind, WalkControls } from "./mmu/walk.js";
+import { defaultFeatures } from "./sys/features.js";
+import type { Features, Vendor } from "./sys/features.js";
 
 export const TWO32 = 4294967296;
 
@@ -31,8 +53,17 @@ export const CR0_MP = 1 << 1;
 export const CR0_ET = 1 << 4;
 export const CR0_NE = 1 << 5;
 export const CR0_WP = 1 << 16;
+export const CR0_NW = 1 << 29;
+export const CR0_CD = 1 << 30;
 export const CR0_PG = 1 << 31;
+export const CR4_TSD = 1 << 2;
+export const CR4_DE = 1 << 3;
+export const CR4_PSE = 1 << 4;
 export const CR4_PAE = 1 << 5;
+export const CR4_MCE = 1 << 6;
+export const CR4_PCE = 1 << 8;
+export const CR4_OSFXSR = 1 << 9;
+export const CR4_OSXMMEXCPT = 1 << 10;
 export const CR4_PGE = 1 << 7;
 export const CR4_FSGSBASE = 1 << 16;
 export const CR4_PCIDE = 1 << 17;
@@ -179,6 +210,7 @@ export class Cpu {
     nxe: false,
     ac: false,
     maxPhysAddr: 46,
+    gbPages: true,
   };
   pcid = 0;
   pagingOn = false;
@@ -189,9 +221,15 @@ export class Cpu {
 
   /** The port I/O bus shared by every CPU. */
   io: PortBus = new PortBus();
+  /** CPUID feature set and vendor (./sys/features.ts): machine options. */
+  features: Features = defaultFeatures();
+  vendor: Vendor = "intel";
 
-  constructor(readonly mem: PhysMem) {
-    this.tlb = new Tlb(mem.size, mem.codePage);
+  constructor(
+    readonly mem: PhysMem,
+    tlbOptions: TlbOptions = {},
+  ) {
+    this.tlb = new Tlb(mem.size, mem.codePage, tlbOptions);
     this.rkey = this.tlb.fast[ALLOW_SUP + ACC_READ]!;
     this.wkey = this.tlb.fast[ALLOW_SUP + ACC_WRITE]!;
     this.xkey = this.tlb.fast[ALLOW_SUP + ACC_FETCH]!;
@@ -227,7 +265,8 @@ export class Cpu {
     c.pml4 = this.cr3 - (this.cr3 % 0x1000);
     const wasOn = this.pagingOn;
     this.pagingOn = (this.cr0 & CR0_PG) !== 0;
-    if (wasOn !== this.pagingOn) this.tlb.flushAll();
+    // SDM 4.10.4.1: MOV to CR0 that changes PG invalidates every TLB entry.
+    if (wasOn !== this.pagingOn) this.tlb.flushAll("cr0");
     const sig = (c.wp ? 1 : 0) | (c.smep ? 2 : 0) | (c.smap ? 4 : 0) | (c.nxe ? 8 : 0);
     if (sig !== oldSig) this.tlb.recomputeAllow(c);
     this.accessClassChanged();
@@ -267,30 +306,59 @@ export class Cpu {
     return this.translateSlow(lin, acc, this.cpl === 3, false);
   }
 
-  /** Implicit supervisor access (GDT, IDT, TSS, exception frames): SDM 4.6 "implicit". */
+  /**
+   * Implicit supervisor access (GDT, IDT, TSS, exception frames), SDM 4.6: supervisor rights
+   * whatever the CPL; made at CPL 3, SMAP ignores RFLAGS.AC.
+   */
   translateImplicit(lin: number, acc: AccessKind): number {
-    return this.translateSlow(lin, acc, false, true);
+    return this.translateSlow(lin, acc, false, this.cpl === 3);
   }
 
-  /** The walk, A/D updates and TLB fill; on a fault sets CR2 and raises #PF (SDM 4.7). */
+  /**
+   * The slow path: the TLB store, else the walk with A/D updates and a fill. Faults set CR2 and
+   * raise #PF (SDM 4.7) after invalidating the page's translations (SDM 4.10.4.2).
+   */
   translateSlow(lin: number, acc: AccessKind, user: boolean, implicit: boolean): number {
     const off = lin & PAGE_MASK;
+    // SDM 3.3.7.1: a non-canonical address → #GP(0) (callers raise #SS for stack references first).
+    if (lin >= 0x800000000000 || lin < -0x800000000000) this.raise(VEC_GP, 0);
     if (!this.pagingOn) {
       this.tlb.fillIdentity(lin);
       return lin;
     }
+    const c = this.controls;
+    const e = this.tlb.lookup(lin, this.pcid);
+    if (e !== undefined) return this.useEntry(e, lin, acc, user, implicit) + off;
     this.tlb.misses++;
-    const w = walk(this.mem, this.controls, lin, acc, user, implicit, this.wres);
-    if (!w.ok) {
-      this.tlb.flushPage(lin); // SDM 4.10.4.2: a #PF invalidates the faulting page's translations
-      this.cr2 = lin;
-      this.raise(VEC_PF, w.errorCode);
-    }
+    const w = walk(this.mem, c, lin, acc, user, implicit, this.wres);
+    if (!w.ok) this.pageFault(lin, w.errorCode);
     this.setAccessedDirty(w, acc === ACC_WRITE);
     if (acc === ACC_WRITE) w.dirty = true;
-    const largeBase = lin - (((lin % w.pageSize) + w.pageSize) % w.pageSize);
-    this.tlb.fill(lin, this.pcid, w.frame, w, largeBase, w.pageSize, this.controls);
+    const ne = this.tlb.insert(lin, this.pcid, w, (this.cr4 & CR4_PGE) !== 0);
+    this.tlb.toFront(ne, this.pcid, c);
     return w.frame + off;
+  }
+
+  /**
+   * A stored translation: its cached rights decide (a stale, less permissive entry faults: SDM
+   * 4.10.4.3); the first write through an entry cached by a read sets D in the PTE (SDM 4.8).
+   */
+  private useEntry(e: TlbEntry, lin: number, acc: AccessKind, user: boolean, implicit: boolean): number {
+    const c = this.controls;
+    if (rawDenies(e.raw, c, acc, user, implicit)) this.pageFault(lin, pfErrorCode(PFEC_P, acc, user, c));
+    if (acc === ACC_WRITE && (e.raw & RAW_DIRTY) === 0) {
+      this.mem.write32(e.leaf, this.mem.read32(e.leaf) | PTE_A | PTE_D);
+      this.tlb.markDirty(e, c);
+    }
+    this.tlb.toFront(e, this.pcid, c);
+    return e.frame;
+  } // prettier-ignore
+
+  /** SDM 4.7 / 4.10.4.2: CR2 ← the linear address; the page's translations go; #PF(error code). */
+  private pageFault(lin: number, errorCode: number): never {
+    this.tlb.flushAddress("pf", lin, this.pcid, true);
+    this.cr2 = lin;
+    return this.raise(VEC_PF, errorCode);
   }
 
   /** SDM 4.8: set A in every entry used, and D in the leaf on a write. */

@@ -143,7 +143,7 @@ export function loadFlat64Image(c: Cpu, mem: PhysMem, image: ObjectFile): void {
   c.idtrBase = 0;
   c.idtrLimit = 0;
   c.modeChanged();
-  c.tlb.flushAll();
+  c.tlb.flushAll("load");
   c.cpl = 0;
   setSegment(c, SEG_CS, KERNEL_CS, readDescriptor(c, KERNEL_CS));
   for (const seg of [SEG_DS, SEG_ES, SEG_SS])

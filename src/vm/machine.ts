@@ -22,6 +22,8 @@ import { deliver } from "./sys/idt.js";
 import { snapshot } from "./snapshot.js";
 import type { CpuSnapshot } from "./snapshot.js";
 import { FLAG_IF } from "../isa/types.js";
+import type { TlbPolicy } from "./mmu/tlb-store.js";
+import type { Features, Vendor } from "./sys/features.js";
 
 export interface MachineOptions {
   /** Guest physical memory in bytes (default 64 MiB). */
@@ -36,6 +38,14 @@ export interface MachineOptions {
   jit?: boolean;
   /** Interpreted runs of a block before it is compiled (default 8; 0: compile before its first run). */
   jitThreshold?: number;
+  /** TLB policy (default strict) and the finite geometry. */
+  tlb?: TlbPolicy;
+  tlbSets?: number;
+  tlbWays?: number;
+  /** CPU features reported by CPUID and enforced (default: all on). */
+  features?: Features;
+  /** Vendor behaviour where Intel and AMD differ (SYSRET with a non-canonical RCX). */
+  vendor?: Vendor;
 }
 
 export const DEFAULT_JIT_THRESHOLD = 8;
@@ -70,9 +80,12 @@ export class Machine {
 
   constructor(opts: MachineOptions = {}) {
     this.mem = new PhysMem(opts.memSize ?? DEFAULT_MEM_SIZE);
-    this.cpu = new Cpu(this.mem);
+    this.cpu = new Cpu(this.mem, { policy: opts.tlb, sets: opts.tlbSets, ways: opts.tlbWays });
     this.cpu.io = this.bus;
     this.cpu.controls.maxPhysAddr = opts.maxPhysAddr ?? 46;
+    if (opts.features) this.cpu.features = { ...opts.features };
+    this.cpu.vendor = opts.vendor ?? "intel";
+    this.cpu.controls.gbPages = this.cpu.features.gbpages;
     this.blocks = new BlockCache(this.mem, this.cpu);
     this.maxInsns = opts.maxInsns ?? Number.MAX_SAFE_INTEGER;
     this.jitThreshold =

@@ -1,17 +1,32 @@
-// The per-CPU TLB (SDM 4.10): direct-mapped, one entry per 4 KiB linear page (a large page fills
-// 4 KiB pieces), tagged with the page's linear base plus the PCID in the low 12 bits. Each entry
-// keeps the raw combined rights and a precomputed "allow" byte: one bit per access class for the
-// current CR0.WP/CR4.SMEP/SMAP/EFER.NXE, recomputed when those change. Write classes are allowed
-// only once D is set, so the first write through a translation cached by a read takes the slow path
-// and sets D (SDM 4.8).
+// The per-CPU TLB (SDM 4.10): the architectural store of translations (./tlb-store.ts, one of the
+// policies strict / finite / off) behind a direct-mapped FAST FRONT that makes a hit one mask and
+// one compare. The front has one slot per 4 KiB linear page index, tagged with the page's linear
+// base plus the current PCID in the low 12 bits; it caches entries of the strict store only (under
+// `finite` and `off` every access reaches the store or the walk, so counts are exact). Each front
+// slot keeps the raw combined rights and a precomputed "allow" byte: one bit per access class for
+// the current CR0.WP/CR4.SMEP/SMAP/EFER.NXE, recomputed when those change. Write classes are
+// allowed only once D is set, so the first write through a translation cached by a read takes the
+// slow path, which sets D in the PTE (SDM 4.8).
 //
 // The hit test used by the interpreter and by compiled blocks is ONE compare: `fast[bit][i]` holds
-// the entry's tag only when access class `bit` may use it without the slow path, else NaN (never
+// the slot's tag only when access class `bit` may use it without the slow path, else NaN (never
 // equal). Besides the rights, a fast tag needs the frame inside guest RAM, and for writes a frame
 // that holds no decoded code, so a store that could make cached code stale always reaches PhysMem's
-// code-page check. Live entries are listed so that flushes cost the number of entries in use.
+// code-page check. Live slots are listed so that flushes cost the number of slots in use.
+//
+// Counters: `hits` are translations served by the store after a front miss (front hits are not
+// counted: that would cost the hot path); `misses` are page walks; `fills` entries inserted;
+// `flushes` invalidation operations by cause; `invalidated` entries they removed.
+import {
+  FiniteStore,
+  StrictStore,
+  TlbEntry,
+  DEFAULT_TLB_SETS,
+  DEFAULT_TLB_WAYS,
+} from "./tlb-store.js";
+import type { TlbPolicy, TlbStore } from "./tlb-store.js";
 import { ACC_FETCH, ACC_READ, ACC_WRITE, checkRights } from "./walk.js";
-import type { AccessKind, WalkControls } from "./walk.js";
+import type { AccessKind, WalkControls, WalkResult } from "./walk.js";
 
 export const TLB_BITS = 12;
 export const TLB_SIZE = 1 << TLB_BITS;
@@ -26,31 +41,53 @@ export const ALLOW_USER = 3;
 export const ALLOW_SUP_AC = 6;
 /** Number of allow bits (class + access kind); also the number of fast-tag arrays. */
 export const ALLOW_BITS = 9;
-const RAW_RW = 1;
-const RAW_US = 2;
-const RAW_XD = 4;
-const RAW_DIRTY = 8;
-const RAW_GLOBAL = 16;
+export const RAW_RW = 1;
+export const RAW_US = 2;
+export const RAW_XD = 4;
+export const RAW_DIRTY = 8;
+export const RAW_GLOBAL = 16;
 /** `allow` of an identity entry (paging off): every class may do everything. */
 const ALLOW_ALL = 0xff | (1 << (ALLOW_BITS - 1));
+/** A PCID argument meaning "every PCID". */
+export const ANY_PCID = -1;
+
+export type FlushCause = "cr0" | "cr3" | "cr4" | "invlpg" | "invpcid" | "pf" | "load";
+export const FLUSH_CAUSES: readonly FlushCause[] = ["cr0", "cr3", "cr4", "invlpg", "invpcid", "pf", "load"]; // prettier-ignore
+
+export interface TlbOptions {
+  policy?: TlbPolicy;
+  /** `finite` geometry (default 128 sets × 12 ways). */
+  sets?: number;
+  ways?: number;
+}
 
 export class Tlb {
+  readonly policy: TlbPolicy;
+  /** The architectural store (undefined under `off`). */
+  readonly store: TlbStore | undefined;
+  private readonly useFront: boolean;
+  // ---- the fast front ----
   readonly key = new Float64Array(TLB_SIZE).fill(NaN);
   readonly frame = new Float64Array(TLB_SIZE);
   readonly allow = new Uint16Array(TLB_SIZE);
   readonly raw = new Uint8Array(TLB_SIZE);
-  /** Base of the large page an entry came from (for INVLPG of a large page), else the 4K base. */
+  private readonly fpcid = new Int16Array(TLB_SIZE);
+  private readonly fentry: (TlbEntry | undefined)[] = new Array<TlbEntry | undefined>(TLB_SIZE);
+  /** Base and size of the page a slot came from (INVLPG of a large page drops every piece). */
   readonly largeBase = new Float64Array(TLB_SIZE);
-  /** Size of the page the entry came from: 4 KiB, 2 MiB or 1 GiB. */
   readonly span = new Float64Array(TLB_SIZE);
   /** Fast tags per allow bit (see the file comment). */
   readonly fast: Float64Array[] = [];
-  /** Indices of the entries in use (`liveCount` of them) and a membership map. */
   private readonly live = new Int32Array(TLB_SIZE);
   private readonly isLive = new Uint8Array(TLB_SIZE);
   private liveCount = 0;
+  // ---- counters ----
+  hits = 0;
   misses = 0;
-  flushes = 0;
+  fills = 0;
+  evictions = 0;
+  invalidated = 0;
+  readonly flushes: Record<FlushCause, number> = { cr0: 0, cr3: 0, cr4: 0, invlpg: 0, invpcid: 0, pf: 0, load: 0 }; // prettier-ignore
 
   /**
    * `memSize`: frames at or beyond it never get a fast tag (their reads see all-ones).
@@ -59,29 +96,66 @@ export class Tlb {
   constructor(
     private readonly memSize = Infinity,
     private readonly codePage: Uint8Array = new Uint8Array(0),
+    opts: TlbOptions = {},
   ) {
     for (let b = 0; b < ALLOW_BITS; b++) this.fast.push(new Float64Array(TLB_SIZE).fill(NaN));
+    this.policy = opts.policy ?? "strict";
+    this.store =
+      this.policy === "strict"
+        ? new StrictStore()
+        : this.policy === "finite"
+          ? new FiniteStore(opts.sets ?? DEFAULT_TLB_SETS, opts.ways ?? DEFAULT_TLB_WAYS)
+          : undefined;
+    this.useFront = this.policy === "strict";
   }
 
-  fill(
-    lin: number,
-    pcid: number,
-    frame: number,
-    rights: { writable: boolean; user: boolean; nx: boolean; global: boolean; dirty: boolean },
-    largeBase: number,
-    span: number,
-    c: WalkControls,
-  ): void {
-    const i = (lin >>> PAGE_SHIFT) & TLB_INDEX_MASK;
+  // ---- lookup and fill (the slow path in ../cpu.ts) -------------------------------------------
+  /** The stored translation of `lin`'s page usable under `pcid`, if any (counts a hit). */
+  lookup(lin: number, pcid: number): TlbEntry | undefined {
+    if (this.store === undefined) return undefined;
+    const e = this.store.find(lin - (lin & PAGE_OFFSET_MASK), pcid);
+    if (e !== undefined) this.hits++;
+    return e;
+  }
+
+  /** Cache a successful walk: a store entry for the 4 KiB piece of `lin`. */
+  insert(lin: number, pcid: number, w: WalkResult, globalOk: boolean): TlbEntry {
     let raw = 0;
-    if (rights.writable) raw |= RAW_RW;
-    if (rights.user) raw |= RAW_US;
-    if (rights.nx) raw |= RAW_XD;
-    if (rights.dirty) raw |= RAW_DIRTY;
-    if (rights.global) raw |= RAW_GLOBAL;
-    this.set(i, lin - (lin & PAGE_OFFSET_MASK) + pcid, frame, raw, allowBits(raw, c));
-    this.largeBase[i] = largeBase;
-    this.span[i] = span;
+    if (w.writable) raw |= RAW_RW;
+    if (w.user) raw |= RAW_US;
+    if (w.nx) raw |= RAW_XD;
+    if (w.dirty) raw |= RAW_DIRTY;
+    const global = w.global && globalOk; // SDM 4.10.2.4: G counts only with CR4.PGE
+    if (global) raw |= RAW_GLOBAL;
+    const largeBase = lin - (((lin % w.pageSize) + w.pageSize) % w.pageSize);
+    const leaf = w.entryAddr[w.levels - 1]!;
+    const page = lin - (lin & PAGE_OFFSET_MASK);
+    const e = new TlbEntry(page, pcid, global, w.frame, raw, largeBase, w.pageSize, leaf);
+    this.fills++;
+    if (this.store !== undefined && this.store.insert(e) !== undefined) this.evictions++;
+    return e;
+  }
+
+  /** Put an entry into the fast front for the current PCID (strict policy only). */
+  toFront(e: TlbEntry, pcid: number, c: WalkControls): void {
+    if (!this.useFront) return;
+    const i = (e.page >>> PAGE_SHIFT) & TLB_INDEX_MASK;
+    this.set(i, e.page + pcid, e.frame, e.raw, allowBits(e.raw, c));
+    this.fpcid[i] = pcid;
+    this.fentry[i] = e;
+    this.largeBase[i] = e.largeBase;
+    this.span[i] = e.span;
+  }
+
+  /** The first write through an entry cached by a read: D is now set in the PTE (SDM 4.8). */
+  markDirty(e: TlbEntry, c: WalkControls): void {
+    e.raw |= RAW_DIRTY;
+    const i = (e.page >>> PAGE_SHIFT) & TLB_INDEX_MASK;
+    if (this.fentry[i] === e) {
+      this.raw[i] = e.raw;
+      this.allow[i] = allowBits(e.raw, c);
+      this.setFast(i);
+    }
   }
 
   /** Identity entry for paging off: every access allowed. */
@@ -89,6 +163,8 @@ export class Tlb {
     const base = lin - (lin & PAGE_OFFSET_MASK);
     const i = (lin >>> PAGE_SHIFT) & TLB_INDEX_MASK;
     this.set(i, base, base, RAW_RW | RAW_US | RAW_DIRTY, ALLOW_ALL);
+    this.fpcid[i] = 0;
+    this.fentry[i] = undefined;
     this.largeBase[i] = base;
     this.span[i] = PAGE_BYTES;
   }
@@ -105,7 +181,7 @@ export class Tlb {
     this.setFast(i);
   }
 
-  /** Recompute entry i's fast tags from its key, rights, frame and the code-page map. */
+  /** Recompute slot i's fast tags from its key, rights, frame and the code-page map. */
   private setFast(i: number): void {
     const key = this.key[i]!;
     const frame = this.frame[i]!;
@@ -121,11 +197,12 @@ export class Tlb {
 
   private kill(i: number): void {
     this.key[i] = NaN;
+    this.fentry[i] = undefined;
     for (let b = 0; b < ALLOW_BITS; b++) this.fast[b]![i] = NaN;
   }
 
-  /** Drop the entries for which `drop(i)` is true from the live list (and the TLB). */
-  private sweep(drop: (i: number) => boolean): void {
+  /** Drop the front slots for which `drop(i)` is true. */
+  private sweepFront(drop: (i: number) => boolean): void {
     let n = 0;
     for (let k = 0; k < this.liveCount; k++) {
       const i = this.live[k]!;
@@ -137,25 +214,47 @@ export class Tlb {
     this.liveCount = n;
   }
 
-  /** MOV CR3 with PCIDE=0 (SDM 4.10.4.1): every non-global entry. */
-  flushNonGlobal(): void {
-    this.flushes++;
-    this.sweep((i) => (this.raw[i]! & RAW_GLOBAL) === 0);
+  // ---- invalidation (SDM 4.10.4) ----------------------------------------------------------------
+  /** Everything, global entries included. */
+  flushAll(cause: FlushCause): void {
+    this.flushes[cause]++;
+    this.sweepFront(() => true);
+    if (this.store !== undefined) this.invalidated += this.store.remove(() => true);
   }
 
-  flushAll(): void {
-    this.flushes++;
-    this.sweep(() => true);
+  /** The non-global entries of `pcid` (ANY_PCID: of every PCID). */
+  flushNonGlobal(cause: FlushCause, pcid: number): void {
+    this.flushes[cause]++;
+    const any = pcid === ANY_PCID;
+    this.sweepFront(
+      (i) => this.fentry[i] === undefined || ((this.raw[i]! & RAW_GLOBAL) === 0 && (any || this.fpcid[i] === pcid)),
+    ); // prettier-ignore
+    if (this.store !== undefined)
+      this.invalidated += this.store.remove((e) => !e.global && (any || e.pcid === pcid));
   }
 
-  /** INVLPG (SDM 4.10.4.1): the page's entries for any PCID here, global ones included. */
-  flushPage(lin: number): void {
-    this.flushes++;
-    const base = lin - (lin & PAGE_OFFSET_MASK);
-    this.sweep((i) => {
+  /**
+   * The translations of the page containing `lin`: those of `pcid` (ANY_PCID: every PCID), and
+   * when `globals` the global ones. A large page's pieces all go.
+   */
+  flushAddress(cause: FlushCause, lin: number, pcid: number, globals: boolean): void {
+    this.flushes[cause]++;
+    const any = pcid === ANY_PCID;
+    this.sweepFront((i) => {
       const lb = this.largeBase[i]!;
-      return lb <= base && base < lb + this.span[i]!;
+      if (!(lb <= lin && lin < lb + this.span[i]!)) return false;
+      if (this.fentry[i] === undefined) return true;
+      return (this.raw[i]! & RAW_GLOBAL) !== 0 ? globals : any || this.fpcid[i] === pcid;
     });
+    if (this.store !== undefined)
+      this.invalidated += this.store.remove(
+        (e) => e.covers(lin) && (e.global ? globals : any || e.pcid === pcid),
+      );
+  }
+
+  /** Every entry held (for `entrylab pt` and tests), front-only identity slots excluded. */
+  entries(): TlbEntry[] {
+    return this.store?.entries() ?? [];
   }
 
   /** CR0.WP, CR4.SMEP/SMAP or EFER.NXE changed: recompute the cached rights checks. */
@@ -176,21 +275,23 @@ export class Tlb {
   }
 }
 
+/** Whether `raw` rights allow the access in the given mode (the slow path's check of a stored entry). */
+export function rawDenies(raw: number, c: WalkControls, acc: AccessKind, user: boolean, implicitUser: boolean): boolean {
+  return checkRights(c, acc, user, implicitUser, (raw & RAW_RW) !== 0, (raw & RAW_US) !== 0, (raw & RAW_XD) !== 0);
+} // prettier-ignore
+
 function allowBits(raw: number, c: WalkControls): number {
-  const rw = (raw & RAW_RW) !== 0;
-  const us = (raw & RAW_US) !== 0;
-  const xd = (raw & RAW_XD) !== 0;
   const dirty = (raw & RAW_DIRTY) !== 0;
+  const sup = { ...c, ac: false };
+  const supAc = { ...c, ac: true };
   let bits = 0;
   const kinds: AccessKind[] = [ACC_READ, ACC_WRITE, ACC_FETCH];
   for (const acc of kinds) {
     if (acc === ACC_WRITE && !dirty) continue;
-    const sup = { ...c, ac: false };
-    if (!checkRights(sup, acc, false, false, rw, us, xd)) bits |= 1 << (ALLOW_SUP + acc);
-    if (!checkRights(c, acc, true, false, rw, us, xd)) bits |= 1 << (ALLOW_USER + acc);
-    if (acc !== ACC_FETCH && !checkRights({ ...c, ac: true }, acc, false, false, rw, us, xd)) {
+    if (!rawDenies(raw, sup, acc, false, false)) bits |= 1 << (ALLOW_SUP + acc);
+    if (!rawDenies(raw, c, acc, true, false)) bits |= 1 << (ALLOW_USER + acc);
+    if (acc !== ACC_FETCH && !rawDenies(raw, supAc, acc, false, false))
       bits |= 1 << (ALLOW_SUP_AC + acc);
-    }
   }
   return bits;
 }

@@ -53,6 +53,8 @@ export interface WalkControls {
   ac: boolean;
   /** MAXPHYADDR, 32–52. */
   maxPhysAddr: number;
+  /** 1-GByte pages supported (CPUID.80000001H:EDX.Page1GB). */
+  gbPages: boolean;
 }
 
 /** The walk's answer. `ok` false → `errorCode` is the #PF error code. */
@@ -82,8 +84,9 @@ function reservedHiMask(maxPhysAddr: number): number {
 
 /**
  * Walk the 4-level tables for `lin` (a canonical address as a signed double).
- * `user` is a user-mode access (CPL 3, not an implicit supervisor access); `implicit` marks
- * implicit supervisor accesses (GDT/IDT/TSS reads, exception frames), for which SMAP always applies.
+ * `user` is a user-mode access (CPL 3, not an implicit supervisor access); `implicit` marks an
+ * implicit supervisor access (GDT/IDT/TSS reads, exception frames) made at CPL 3, for which SMAP
+ * applies whatever RFLAGS.AC says (SDM 4.6.1; at CPL < 3 implicit accesses honour AC).
  */
 export function walk(
   mem: PhysMem,
@@ -123,6 +126,7 @@ export function walk(
     // SDM 4.5.4: reserved bits set → #PF with RSVD=1 (and P=1).
     let rsvd = (hi & rsvdHi) !== 0;
     if (level === 0 && ps) rsvd = true; // PS is reserved in a PML4E
+    if (level === 1 && ps && !c.gbPages) rsvd = true; // SDM 4.5.4: PDPTE.PS without Page1GB
     if (level === 1 && ps && (lo & 0x3fffe000) !== 0) rsvd = true; // 1 GiB: bits 29:13
     if (level === 2 && ps && (lo & 0x001fe000) !== 0) rsvd = true; // 2 MiB: bits 20:13
     if (rsvd) return fault(out, PFEC_P | PFEC_RSVD, acc, user, c);
@@ -173,12 +177,21 @@ export function checkRights(
   }
   if (us) {
     if (acc === ACC_FETCH) return c.smep; // SDM 4.6.1: SMEP, supervisor fetch from a user page
-    if (c.smap && (implicit || !c.ac)) return true; // SDM 4.6.1: SMAP
+    // SDM 4.6.1: SMAP, supervisor data access to a user page unless AC=1 at CPL < 3.
+    if (c.smap && (implicit || !c.ac)) return true;
   }
   return acc === ACC_WRITE && !rw && c.wp; // SDM 4.6.1: CR0.WP, supervisor write to read-only
 }
 
-/** Fill the error code: W/R, U/S and I/D (the last when NXE or SMEP is on) — SDM 4.7. */
+/** The #PF error code: `bits` (P, RSVD) plus W/R, U/S and I/D (the last when NXE or SMEP is on) — SDM 4.7. */
+export function pfErrorCode(bits: number, acc: AccessKind, user: boolean, c: WalkControls): number {
+  let ec = bits;
+  if (acc === ACC_WRITE) ec |= PFEC_W;
+  if (user) ec |= PFEC_U;
+  if (acc === ACC_FETCH && (c.nxe || c.smep)) ec |= PFEC_I;
+  return ec;
+}
+
 function fault(
   out: WalkResult,
   bits: number,
@@ -186,11 +199,7 @@ function fault(
   user: boolean,
   c: WalkControls,
 ): WalkResult {
-  let ec = bits;
-  if (acc === ACC_WRITE) ec |= PFEC_W;
-  if (user) ec |= PFEC_U;
-  if (acc === ACC_FETCH && (c.nxe || c.smep)) ec |= PFEC_I;
   out.ok = false;
-  out.errorCode = ec;
+  out.errorCode = pfErrorCode(bits, acc, user, c);
   return out;
 }

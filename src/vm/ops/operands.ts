@@ -8,7 +8,8 @@ import { BASE_RIP, OK_IMM, OK_MEM, OK_REG, OK_REGH } from "../op.js";
 import type { Op } from "../op.js";
 
 /** The linear address of op's memory operand; raises #GP(0)/#SS(0) when non-canonical. */
-export function ea(c: Cpu, op: Op): number {
+/** The operand's linear address; `check` false skips the canonical check (INVLPG). */
+export function ea(c: Cpu, op: Op, check = true): number {
   if (op.mBase === BASE_RIP) {
     const lin = c.rip + op.len + op.mDisp;
     c.checkCanonical(lin, SEGREF_DATA);
@@ -35,7 +36,8 @@ export function ea(c: Cpu, op: Op): number {
   }
   const hi = (h + Math.floor(s / TWO32)) | 0;
   // SDM 3.3.7.1: bits 63:47 must all equal → #GP(0), #SS(0) for stack references.
-  if (hi >> 15 !== hi >> 31) c.checkCanonical(Infinity, op.mStack ? SEGREF_STACK : SEGREF_DATA);
+  if (check && hi >> 15 !== hi >> 31)
+    c.checkCanonical(Infinity, op.mStack ? SEGREF_STACK : SEGREF_DATA);
   return hi * TWO32 + (s >>> 0);
 }
 

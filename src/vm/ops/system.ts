@@ -14,10 +14,24 @@ import {
 } from "../../isa/types.js";
 import type { Cpu } from "../cpu.js";
 import {
+  CR0_CD,
+  CR0_NW,
+  CR0_PE,
   CR0_PG,
+  CR3_PCID_MASK,
+  CR4_DE,
   CR4_FSGSBASE,
+  CR4_MCE,
+  CR4_OSFXSR,
+  CR4_OSXMMEXCPT,
+  CR4_PAE,
+  CR4_PCE,
   CR4_PCIDE,
   CR4_PGE,
+  CR4_PSE,
+  CR4_SMAP,
+  CR4_SMEP,
+  CR4_TSD,
   EFER_LMA,
   EFER_SCE,
   RFLAGS_FIXED,
@@ -44,6 +58,7 @@ import { cpuid } from "../sys/cpuid.js";
 import { readMsr, writeMsr } from "../sys/msr.js";
 import { ea, linOf, readOp, readReg, writeOp, writeReg } from "./operands.js";
 import { ATTN_STOP } from "./control.js";
+import { ANY_PCID } from "../mmu/tlb.js";
 
 const CR3_NOFLUSH = 0x80000000; // bit 63 of CR3 in the high half (SDM 4.10.4.1)
 
@@ -59,39 +74,70 @@ export function movToCrExec(c: Cpu, op: Op): void {
   const lo = readReg(c, op.reg[0]!, 64) >>> 0;
   const hi = c.hiOut;
   switch (n) {
-    case 0:
-      // SDM 2.5 / vol. 2 MOV CR: clearing PG in IA-32e mode, or setting upper bits → #GP(0).
-      if (hi !== 0 || ((c.efer & EFER_LMA) !== 0 && (lo & CR0_PG) === 0)) c.raise(VEC_GP, 0);
-      c.cr0 = lo | 0;
-      break;
-    case 2:
-      c.cr2 = (hi | 0) * TWO32 + lo;
-      break;
-    case 3: {
-      const noflush = (c.cr4 & CR4_PCIDE) !== 0 && (hi & CR3_NOFLUSH) !== 0;
-      c.cr3 = (hi & 0x7fffffff) * TWO32 + lo; // bit 63 is not stored
-      c.modeChanged();
-      // SDM 4.10.4.1: MOV CR3 invalidates the non-global entries (unless bit 63 with PCIDE).
-      if (!noflush) c.tlb.flushNonGlobal();
-      break;
-    }
-    case 4: {
-      const old = c.cr4;
-      c.cr4 = lo | 0;
-      // SDM 4.10.4.1: changing PGE or clearing PCIDE flushes everything, global entries included.
-      if (((old ^ lo) & CR4_PGE) !== 0 || ((old & CR4_PCIDE) !== 0 && (lo & CR4_PCIDE) === 0))
-        c.tlb.flushAll();
-      break;
-    }
+    case 0: movToCr0(c, lo, hi); break;
+    case 2: c.cr2 = (hi | 0) * TWO32 + lo; break;
+    case 3: movToCr3(c, lo, hi); break;
+    case 4: movToCr4(c, lo, hi); break;
     case 8:
-      c.cr8 = lo & 0xf;
+      if (hi !== 0 || (lo & ~0xf) !== 0) c.raise(VEC_GP, 0); // SDM 10.8.6.1: CR8 bits 63:4 reserved
+      c.cr8 = lo;
       break;
-    default:
-      c.raise(VEC_UD);
-  }
+    default: c.raise(VEC_UD);
+  } // prettier-ignore
   c.modeChanged();
   c.rip += op.len;
   c.attention |= ATTN_STOP; // a new mode: leave the current block
+}
+
+function movToCr0(c: Cpu, lo: number, hi: number): void {
+  // SDM vol. 2 MOV CR: bits 63:32 set → #GP(0); PG without PE → #GP(0); NW without CD → #GP(0).
+  if (hi !== 0 || ((lo & CR0_PG) !== 0 && (lo & CR0_PE) === 0)) c.raise(VEC_GP, 0);
+  if ((lo & CR0_NW) !== 0 && (lo & CR0_CD) === 0) c.raise(VEC_GP, 0);
+  // SDM 9.8.5.4: clearing PG while IA-32e mode is active → #GP(0).
+  if ((c.efer & EFER_LMA) !== 0 && (lo & CR0_PG) === 0) c.raise(VEC_GP, 0);
+  c.cr0 = lo | 0; // a PG change flushes the TLB in modeChanged (SDM 4.10.4.1)
+}
+
+/** MOV to CR3 (SDM 4.10.4.1): what is invalidated depends on CR4.PCIDE and bit 63. */
+function movToCr3(c: Cpu, lo: number, hi: number): void {
+  const pcide = (c.cr4 & CR4_PCIDE) !== 0;
+  const noflush = pcide && (hi & CR3_NOFLUSH) !== 0;
+  // SDM 4.5 table 4-12/4-13: bits above MAXPHYADDR are reserved (bit 63 too without PCIDE) → #GP(0).
+  const hiBits = pcide ? hi & ~CR3_NOFLUSH : hi;
+  if ((hiBits & ~((1 << (c.controls.maxPhysAddr - 32)) - 1)) !== 0) c.raise(VEC_GP, 0);
+  c.cr3 = hiBits * TWO32 + lo; // bit 63 is not stored
+  c.modeChanged();
+  if (noflush) return; // bit 63 set: nothing is invalidated
+  // PCIDE=0: every non-global entry (all are PCID 000H); PCIDE=1: the new PCID's non-global ones.
+  c.tlb.flushNonGlobal("cr3", pcide ? c.pcid : 0);
+}
+
+const CR4_KNOWN = CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT; // prettier-ignore
+
+/** The CR4 bits this CPU has: the rest are reserved (SDM 2.5: setting one → #GP(0)). */
+function cr4Allowed(c: Cpu): number {
+  const f = c.features;
+  return (CR4_KNOWN & ~(f.pge ? 0 : CR4_PGE)) | (f.fsgsbase ? CR4_FSGSBASE : 0) |
+    (f.pcid ? CR4_PCIDE : 0) | (f.smep ? CR4_SMEP : 0) | (f.smap ? CR4_SMAP : 0); // prettier-ignore
+}
+
+function movToCr4(c: Cpu, lo: number, hi: number): void {
+  const old = c.cr4;
+  // SDM vol. 2 MOV CR: a reserved CR4 bit (or a feature's bit when the CPU lacks it) → #GP(0).
+  if (hi !== 0 || (lo & ~cr4Allowed(c)) !== 0) c.raise(VEC_GP, 0);
+  // SDM 4.1.2: clearing PAE while IA-32e paging is active → #GP(0).
+  if ((c.efer & EFER_LMA) !== 0 && (lo & CR4_PAE) === 0) c.raise(VEC_GP, 0);
+  // SDM 4.10.1: setting PCIDE needs IA-32e mode and CR3[11:0] = 0 → #GP(0).
+  if ((old & CR4_PCIDE) === 0 && (lo & CR4_PCIDE) !== 0) {
+    if ((c.efer & EFER_LMA) === 0 || c.cr3 % 0x1000 !== 0) c.raise(VEC_GP, 0);
+  }
+  c.cr4 = lo | 0;
+  const changed = old ^ lo;
+  // SDM 4.10.4.1: changing PGE, or clearing PCIDE, invalidates everything, global entries included.
+  if ((changed & CR4_PGE) !== 0 || (old & CR4_PCIDE & changed) !== 0) c.tlb.flushAll("cr4");
+  // SDM 4.10.4.1: changing PAE, or setting SMEP, invalidates the current PCID's entries.
+  else if ((changed & CR4_PAE) !== 0 || (changed & lo & CR4_SMEP) !== 0)
+    c.tlb.flushNonGlobal("cr4", (c.cr3 % 0x1000) & ((old & CR4_PCIDE) !== 0 ? CR3_PCID_MASK : 0));
 }
 
 export function movFromSegExec(c: Cpu, op: Op): void {
@@ -151,20 +197,45 @@ export function ltrExec(c: Cpu, op: Op): void {
   c.trLimit = d.limit;
 }
 
+/** INVLPG (SDM vol. 2; 4.10.4.1): the page's entries for the current PCID and its global entries. */
 export function invlpgExec(c: Cpu, op: Op): void {
-  const lin = linOf(c, op);
-  c.tlb.flushPage(lin); // SDM vol. 2 INVLPG: the page's translations, global ones included
+  const lin = ea(c, op, false);
+  // SDM vol. 2 INVLPG: a non-canonical address makes it a no-op.
+  if (lin < 0x800000000000 && lin >= -0x800000000000)
+    c.tlb.flushAddress("invlpg", lin, c.pcid, true);
   c.rip += op.len;
   c.attention |= ATTN_STOP;
 }
 
+export const INVPCID_ADDRESS = 0;
+export const INVPCID_SINGLE = 1;
+export const INVPCID_ALL_GLOBAL = 2;
+export const INVPCID_ALL_NON_GLOBAL = 3;
+
+/** INVPCID (SDM vol. 2): a 16-byte descriptor {PCID in bits 11:0, linear address at +8}. */
 export function invpcidExec(c: Cpu, op: Op): void {
-  // The full PCID model is a later issue: every type flushes conservatively for now.
+  if (!c.features.invpcid) c.raise(VEC_UD); // SDM vol. 2 INVPCID: CPUID.07H:EBX.INVPCID=0 → #UD
   const type = readReg(c, op.reg[1]!, 64);
-  if (c.hiOut !== 0 || type > 3) c.raise(VEC_GP, 0);
-  linOf(c, op);
-  if (type === 2) c.tlb.flushAll();
-  else c.tlb.flushNonGlobal();
+  const typeHi = c.hiOut;
+  const lin = ea(c, op);
+  const d0 = c.read32(lin);
+  const d1 = c.read32(lin + 4);
+  const addrLo = c.read32(lin + 8) >>> 0;
+  const addrHi = c.read32(lin + 12);
+  // SDM vol. 2 INVPCID: type > 3 → #GP(0); descriptor bits 63:12 not zero → #GP(0).
+  if (typeHi !== 0 || type >>> 0 > INVPCID_ALL_NON_GLOBAL) c.raise(VEC_GP, 0);
+  if ((d0 & ~CR3_PCID_MASK) !== 0 || d1 !== 0) c.raise(VEC_GP, 0);
+  const pcid = d0 & CR3_PCID_MASK;
+  const addr = addrHi * TWO32 + addrLo;
+  // SDM vol. 2 INVPCID: types 0/1 with PCIDE=0 need PCID 0; type 0 needs a canonical address.
+  if (type <= INVPCID_SINGLE && (c.cr4 & CR4_PCIDE) === 0 && pcid !== 0) c.raise(VEC_GP, 0);
+  if (type === INVPCID_ADDRESS && addrHi >> 15 !== addrHi >> 31) c.raise(VEC_GP, 0);
+  switch (type) {
+    case INVPCID_ADDRESS: c.tlb.flushAddress("invpcid", addr, pcid, false); break; // never globals
+    case INVPCID_SINGLE: c.tlb.flushNonGlobal("invpcid", pcid); break;
+    case INVPCID_ALL_GLOBAL: c.tlb.flushAll("invpcid"); break;
+    default: c.tlb.flushNonGlobal("invpcid", ANY_PCID);
+  } // prettier-ignore
   c.rip += op.len;
   c.attention |= ATTN_STOP;
 }
@@ -179,6 +250,8 @@ export function wrmsrExec(c: Cpu, op: Op): void {
 }
 
 export function rdtscExec(c: Cpu, op: Op): void {
+  // SDM vol. 2 RDTSCP: CPUID.80000001H:EDX.RDTSCP = 0 → #UD.
+  if (op.form.mnemonic === "rdtscp" && !c.features.rdtscp) c.raise(VEC_UD);
   const t = c.icount + c.tscOffset;
   writeReg(c, RAX, 32, t >>> 0, 0);
   writeReg(c, RDX, 32, Math.floor(t / TWO32) >>> 0, 0);

@@ -34,7 +34,7 @@ export function readMsr(c: Cpu, msr: number): void {
     case MSR_FS_BASE: [lo, hi] = split(c.segBase[SEG_FS]!); break;
     case MSR_GS_BASE: [lo, hi] = split(c.segBase[SEG_GS]!); break;
     case MSR_KERNEL_GS_BASE: [lo, hi] = split(c.kernelGsBase); break;
-    case MSR_TSC_AUX: lo = c.tscAux; break;
+    case MSR_TSC_AUX: if (!c.features.rdtscp) c.raise(VEC_GP, 0); lo = c.tscAux; break;
     default: c.raise(VEC_GP, 0);
   } // prettier-ignore
   c.rlo[RAX] = lo;
@@ -54,7 +54,9 @@ export function writeMsr(c: Cpu, msr: number, lo: number, hi: number): void {
   switch (msr) {
     case MSR_TSC: c.tscOffset = hi * TWO32 + lo - c.icount; break;
     case MSR_EFER:
+      // SDM vol. 4 IA32_EFER: reserved bits, or NXE/SCE on a CPU without NX/SYSCALL → #GP(0).
       if ((lo & ~(EFER_WRITABLE | EFER_LMA)) !== 0 || hi !== 0) c.raise(VEC_GP, 0);
+      if (((lo & EFER_NXE) !== 0 && !c.features.nx) || ((lo & EFER_SCE) !== 0 && !c.features.syscall)) c.raise(VEC_GP, 0);
       c.efer = (lo & EFER_WRITABLE) | (c.efer & EFER_LMA);
       c.modeChanged();
       break;

@@ -133,6 +133,7 @@ describe("page walk", () => {
     nxe: true,
     ac: false,
     maxPhysAddr: 46,
+    gbPages: true,
     ...o,
   });
   function tables(leafLo: number, leafHi = 0): PhysMem {

@@ -1,0 +1,36 @@
+// The bare-metal system tests: each test/system/*.S program sets up its own GDT, IDT, TSS, page
+// tables and MSRs (sys.h), checks in the guest what the SDM says happens (CHECK prints "ok name"
+// or "FAIL name got=.. want=.."), and exits through isa-debug-exit. A run passes when it exits
+// with status 1 and COM1's output equals test/system/expected/NAME.txt — so every check ran and
+// none failed. UPDATE_GOLDEN=1 rewrites an expected file (only from a run without FAIL lines).
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { MachineOptions } from "../../src/vm/index.js";
+import { runSystem, SYSTEM_DIR } from "./run.js";
+
+interface Case {
+  name: string;
+  file: string;
+  opts?: MachineOptions;
+  defines?: string[];
+  /** Expected-output file name when it differs from `name`. */
+  expected?: string;
+}
+
+const CASES: Case[] = [
+  { name: "tlb", file: "tlb.S" },
+  { name: "tlb-off", file: "tlb.S", opts: { tlb: "off" }, defines: ["TLB_OFF"] },
+  { name: "tlb-finite", file: "tlb.S", opts: { tlb: "finite" }, expected: "tlb" },
+];
+
+describe.each(CASES)("$name", (c) => {
+  it("prints the expected checks and exits", () => {
+    const { output, result } = runSystem(c.file, c.opts ?? {}, c.defines ?? []);
+    const file = `${SYSTEM_DIR}expected/${c.expected ?? c.name}.txt`;
+    if (process.env.UPDATE_GOLDEN && !/^FAIL/m.test(output)) writeFileSync(file, output);
+    expect(output.split("\n").filter((l) => l.startsWith("FAIL"))).toEqual([]);
+    expect(output).toBe(readFileSync(file, "latin1"));
+    expect(result.reason).toBe("exit");
+    expect(result.exitStatus).toBe(1);
+  });
+});
