@@ -1,7 +1,9 @@
 // Turning the files a user names into a linked image: .S/.s are assembled, .o objects are read,
 // and everything is linked with the flat64 layout — or a single image is read as it is.
 import { DiagnosticBag, SourceManager } from "../diag/index.js";
-import { assemble } from "../asm/index.js";
+import { assemble, assembleText } from "../asm/index.js";
+import { compile } from "../cc/index.js";
+import { buildCrt } from "../kernel-rt/crt/index.js";
 import { link } from "../link/index.js";
 import { readObject, type ObjectFile } from "../obj/index.js";
 import { nodeHost, readBytes } from "./node-host.js";
@@ -21,6 +23,15 @@ export function loadObjects(files: string[], opts: BuildOptions): ObjectFile[] {
   const diags = new DiagnosticBag();
   const objects: ObjectFile[] = [];
   for (const file of files) {
+    if (file.endsWith(".c")) {
+      // A .c input is compiled and assembled; the C runtime is linked in (below) once.
+      if (nodeHost.readFile(file) === undefined) ioError("E0002", `cannot read '${file}'`);
+      const copts = { host: nodeHost, sources, diags, includePaths: opts.include, defines: opts.defines }; // prettier-ignore
+      const asm = compile(file, copts).asm;
+      const r = asm === undefined ? {} : assembleText(file.replace(/\.c$/, ".s"), asm, copts);
+      if (r.object) objects.push(r.object);
+      continue;
+    }
     if (SOURCE.test(file)) {
       if (nodeHost.readFile(file) === undefined) ioError("E0002", `cannot read '${file}'`);
       const r = assemble(file, {
@@ -38,6 +49,7 @@ export function loadObjects(files: string[], opts: BuildOptions): ObjectFile[] {
     const obj = readObject(bytes, file, diags);
     if (obj) objects.push(obj);
   }
+  if (files.some((f) => f.endsWith(".c"))) objects.push(...buildCrt(sources, diags));
   finish(diags, sources);
   return objects;
 }
