@@ -36,6 +36,10 @@ export { PhysMem, DEFAULT_MEM_SIZE, MAX_MEM_SIZE } from "./mmu/phys.js";
 export { Cpu } from "./cpu.js";
 export * from "./loader.js";
 export { VECTOR_NAMES } from "./fault.js";
+export { FEATURE_NAMES, VENDORS, defaultFeatures, parseFeatures } from "./sys/features.js";
+export type { Features, FeatureName, Vendor } from "./sys/features.js";
+export { TLB_POLICIES } from "./mmu/tlb-store.js";
+export type { TlbPolicy } from "./mmu/tlb-store.js";
 
 /** A machine with the flat64 loader attached. */
 export class Machine extends MachineCore {

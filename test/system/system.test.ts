@@ -5,7 +5,8 @@
 // none failed. UPDATE_GOLDEN=1 rewrites an expected file (only from a run without FAIL lines).
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { MachineOptions } from "../../src/vm/index.js";
+import { parseFeatures } from "../../src/vm/index.js";
+import type { Features, MachineOptions } from "../../src/vm/index.js";
 import { runSystem, SYSTEM_DIR } from "./run.js";
 
 interface Case {
@@ -17,10 +18,16 @@ interface Case {
   expected?: string;
 }
 
+function without(name: string): Features {
+  return parseFeatures(`-${name}`) as Features;
+}
+
 const CASES: Case[] = [
   { name: "tlb", file: "tlb.S" },
   { name: "tlb-off", file: "tlb.S", opts: { tlb: "off" }, defines: ["TLB_OFF"] },
   { name: "tlb-finite", file: "tlb.S", opts: { tlb: "finite" }, expected: "tlb" },
+  { name: "paging", file: "paging.S" },
+  { name: "paging-no-gbpages", file: "paging.S", opts: { features: without("gbpages") }, defines: ["NO_GBPAGES"] }, // prettier-ignore
 ];
 
 describe.each(CASES)("$name", (c) => {

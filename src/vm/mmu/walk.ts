@@ -103,7 +103,7 @@ export function walk(
   const hi32 = Math.floor(lin / TWO32) | 0;
   // Index bits: PML4 47..39, PDPT 38..30, PD 29..21, PT 20..12.
   const idx = [
-    ((hi32 & 0xff) << 1) | (lo32 >>> 31),
+    (hi32 >>> 7) & 0x1ff, // bits 47:39 are bits 15:7 of the high half
     (lo32 >>> 30) & 0x1ff,
     (lo32 >>> 21) & 0x1ff,
     (lo32 >>> 12) & 0x1ff,
