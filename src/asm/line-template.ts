@@ -287,43 +287,58 @@ export function parseLineFast(text: string): ParsedLine {
  * lets ./insn.ts reuse their encodings.
  */
 export class LineParseCache {
-  private readonly kept = new Map<string, ParsedLine>();
   /** Hashes of the texts seen, in an open-addressed table (0 = empty slot). */
-  private seen = new Int32Array(INITIAL_SEEN);
-  private seenCount = 0;
+  private hashes = new Int32Array(INITIAL_SEEN);
+  /** Per slot: 0 = seen once (nothing kept), k > 0 = kept entry k - 1. */
+  private slots = new Int32Array(INITIAL_SEEN);
+  private used = 0;
+  private readonly keptTexts: string[] = [];
+  private readonly keptParses: ParsedLine[] = [];
 
   parse(text: string): ParsedLine {
     const h = hashText(text);
-    if (this.addSeen(h)) return parseLineFast(text); // first occurrence: keep nothing
-    // Seen before (or a hash collision, which only costs keeping a parse).
-    let parsed = this.kept.get(text);
-    if (parsed) return parsed;
-    parsed = parseLineFast(text);
-    this.kept.set(text, parsed);
-    for (const st of parsed.statements) repeated.add(st);
-    return parsed;
-  }
-
-  /** Record hash `h`; true if it was new. */
-  private addSeen(h: number): boolean {
-    const table = this.seen;
-    const mask = table.length - 1;
+    const hashes = this.hashes;
+    const mask = hashes.length - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const v = table[i]!;
-      if (v === h) return false;
+      const v = hashes[i]!;
       if (v === 0) {
-        table[i] = h;
-        if (++this.seenCount * 2 > table.length) this.growSeen();
-        return true;
+        // First occurrence: remember the hash only.
+        hashes[i] = h;
+        if (++this.used * 2 > hashes.length) this.grow();
+        return parseLineFast(text);
       }
+      if (v !== h) continue;
+      const k = this.slots[i]!;
+      if (k === 0) {
+        // Second occurrence (or another text with the same hash: it merely gets kept early).
+        const parsed = parseLineFast(text);
+        this.keptTexts.push(text);
+        this.keptParses.push(parsed);
+        this.slots[i] = this.keptTexts.length;
+        for (const st of parsed.statements) repeated.add(st);
+        return parsed;
+      }
+      if (this.keptTexts[k - 1] === text) return this.keptParses[k - 1]!;
+      // A different kept text with the same hash: keep probing.
     }
   }
 
-  private growSeen(): void {
-    const old = this.seen;
-    this.seen = new Int32Array(old.length * 2);
-    this.seenCount = 0;
-    for (const h of old) if (h !== 0) this.addSeen(h);
+  private grow(): void {
+    const oldHashes = this.hashes;
+    const oldSlots = this.slots;
+    const hashes = new Int32Array(oldHashes.length * 2);
+    const slots = new Int32Array(oldHashes.length * 2);
+    const mask = hashes.length - 1;
+    for (let j = 0; j < oldHashes.length; j++) {
+      const h = oldHashes[j]!;
+      if (h === 0) continue;
+      let i = h & mask;
+      while (hashes[i] !== 0) i = (i + 1) & mask;
+      hashes[i] = h;
+      slots[i] = oldSlots[j]!;
+    }
+    this.hashes = hashes;
+    this.slots = slots;
   }
 }
 
