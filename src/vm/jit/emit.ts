@@ -238,8 +238,10 @@ export class BlockEmitter {
     const op = this.op;
     const d = op.mDisp | 0;
     const seg = op.mSeg >= 0 ? `c.segBase[${op.mSeg}]` : "";
-    if (op.mBase === BASE_RIP)
-      return this.bind(`rip0 + ${this.offsets[this.idx]! + op.len + d}`, "L");
+    if (op.mBase === BASE_RIP) {
+      const rel = `rip0 + ${this.offsets[this.idx]! + op.len + d}`;
+      return this.bind(seg === "" ? rel : `${rel} + ${seg}`, "L"); // SDM vol. 1, 3.7.5.1
+    }
     if (op.mIndex < 0) {
       const terms: string[] = [];
       if (op.mBase >= 0)

@@ -11,7 +11,8 @@ import type { Op } from "../op.js";
 /** The operand's linear address; `check` false skips the canonical check (INVLPG). */
 export function ea(c: Cpu, op: Op, check = true): number {
   if (op.mBase === BASE_RIP) {
-    const lin = c.rip + op.len + op.mDisp;
+    // SDM vol. 1, 3.7.5.1: an FS/GS override adds its base to a RIP-relative address too.
+    const lin = c.rip + op.len + op.mDisp + (op.mSeg >= 0 ? c.segBase[op.mSeg]! : 0);
     c.checkCanonical(lin, SEGREF_DATA);
     return lin;
   }
