@@ -58,7 +58,9 @@ export class Assembler implements ReaderSink {
   readonly listing: { sec: AsmSection; entry: ListingEntry }[] | undefined;
   /** A lone `lock`/`rep` statement waiting for its instruction. */
   pendingPrefix: { name: string; loc: Loc } | undefined;
-  private readonly parses = new LineParseCache();
+  readonly parses = new LineParseCache();
+  /** Bytes of repeated symbol-free instructions, by statement (see ./insn.ts). */
+  readonly insnBytes = new Map<Statement, Uint8Array>();
   private readonly warned = new Set<string>();
 
   constructor(

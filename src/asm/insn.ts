@@ -6,7 +6,6 @@ import { ASM } from "../diag/codes/asm.js";
 import type { Expr, MemoryOperand, Operand, Statement } from "./ast.js";
 import type { Assembler, StmtCtx } from "./assembler.js";
 import { Binder } from "./eval.js";
-import { isRepeatedStatement } from "./line-template.js";
 import {
   encode,
   layout,
@@ -37,14 +36,6 @@ interface Pending {
   expr: Expr | undefined;
 }
 
-/**
- * The bytes of instructions whose encoding depends only on their text: no symbol, `.` or local
- * label in any operand, no prefix carried over from the previous statement, and no fixup or
- * diagnostic when first encoded. A repeated line (whose statement objects the parse cache keeps
- * from its second occurrence on: ./line-template.ts) is then copied instead of shaped, matched
- * and encoded again.
- */
-const pureBytes = new WeakMap<Insn, Uint8Array>();
 /** Kept encodings live in shared chunks: one small ArrayBuffer each would cost far more. */
 const ARENA_CHUNK = 1 << 16;
 let arena = new Uint8Array(ARENA_CHUNK);
@@ -62,9 +53,17 @@ function keepBytes(src: Uint8Array, from: number, to: number): Uint8Array {
   return out;
 }
 
+/**
+ * Encode one instruction statement. Instructions whose encoding depends only on their text (no
+ * symbol, `.` or local label in any operand, no prefix carried over from the previous
+ * statement, no fixup or diagnostic when first encoded) keep their bytes in `a.insnBytes` once
+ * their statement is a repeated one (the parse cache keeps a line's statement objects from its
+ * second occurrence on: ./line-template.ts); later occurrences copy them instead of being
+ * shaped, matched and encoded again.
+ */
 export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
   if (a.pendingPrefix === undefined) {
-    const bytes = pureBytes.get(st);
+    const bytes = a.insnBytes.get(st);
     if (bytes !== undefined) {
       a.lineEntry(a.loc(ctx, st.span));
       const sec = a.sec;
@@ -86,10 +85,10 @@ export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
       sec.fixups.length === fixups &&
       a.diags.items.length === diags &&
       a.pendingPrefix === undefined &&
-      isRepeatedStatement(st) &&
+      a.parses.isRepeated(st) &&
       st.operands.every(isPureOperand)
     ) {
-      pureBytes.set(st, keepBytes(sec.data, at, sec.size));
+      a.insnBytes.set(st, keepBytes(sec.data, at, sec.size));
     }
     return;
   }

@@ -294,6 +294,13 @@ export class LineParseCache {
   private used = 0;
   private readonly keptTexts: string[] = [];
   private readonly keptParses: ParsedLine[] = [];
+  /** Statements of kept parses: the ones worth remembering more about (see ./insn.ts). */
+  private readonly repeated = new Set<Statement>();
+
+  /** Whether `st` comes from a kept parse, so the same object will be seen again. */
+  isRepeated(st: Statement): boolean {
+    return this.repeated.has(st);
+  }
 
   parse(text: string): ParsedLine {
     const h = hashText(text);
@@ -315,7 +322,7 @@ export class LineParseCache {
         this.keptTexts.push(text);
         this.keptParses.push(parsed);
         this.slots[i] = this.keptTexts.length;
-        for (const st of parsed.statements) repeated.add(st);
+        for (const st of parsed.statements) this.repeated.add(st);
         return parsed;
       }
       if (this.keptTexts[k - 1] === text) return this.keptParses[k - 1]!;
@@ -351,12 +358,4 @@ function hashText(text: string): number {
   let h = FNV_OFFSET;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
   return h | 1;
-}
-
-/** Statements of kept parses: the ones worth remembering more about (see ./insn.ts). */
-const repeated = new WeakSet<Statement>();
-
-/** Whether `st` comes from a kept parse, so the same object will be seen again. */
-export function isRepeatedStatement(st: Statement): boolean {
-  return repeated.has(st);
 }
