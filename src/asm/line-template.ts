@@ -75,6 +75,9 @@ const CLASSES: ClassInfo[] = [
   { key: "$", image: "$", type: T.Dollar },
 ];
 const CLASS_BY_KEY = new Map(CLASSES.map((c) => [c.key.charCodeAt(0), c]));
+/** 1 for the key characters of classes whose tokens have their own spelling (names, numbers, registers). */
+const OWN_IMAGE = new Uint8Array(128);
+for (const k of "npd0twQLWBSCR") OWN_IMAGE[k.charCodeAt(0)] = 1;
 
 /** Register names (lower case) → key character, in the lexer's token order (first wins). */
 const REGISTER_KEYS = new Map<string, string>();
@@ -261,7 +264,8 @@ export function parseLineFast(text: string): ParsedLine {
     const tok = toks[i]!;
     const start = starts[i]!;
     const end = ends[i]!;
-    tok.image = text.slice(start, end);
+    // Operators and punctuation are spelled exactly as in the template: keep its image.
+    if (OWN_IMAGE[key.charCodeAt(i)] === 1) tok.image = text.slice(start, end);
     tok.startOffset = start;
     tok.endOffset = end - 1;
   }
