@@ -59,6 +59,7 @@ export function assembleText(name: string, text: string, opts: AssembleOptions):
   let preprocessed: string | undefined;
   if (usesCpp) {
     const r = preprocess(file, cppOptions(opts));
+    if (r.fatal) return {}; // a missing #include: gcc never runs the assembler
     lines = r.lines.map((l) => new CppSourceLine(l));
     preprocessed = formatPreprocessed(r, opts.sources);
   } else lines = hasLocDirectives(text) ? locLines(file, opts) : fileLines(file);

@@ -66,6 +66,7 @@ export function compileText(name: string, text: string, opts: CompileOptions): C
 /** Preprocess and parse one file; undefined when it could not be parsed at all. */
 export function parseUnit(file: SourceFile, opts: CompileOptions): TranslationUnit | undefined {
   const cpp = preprocess(file, cppOptions(opts));
+  if (cpp.fatal) return undefined; // a missing #include: gcc stops here too
   const toks = tokenize(cpp.lines, opts.diags);
   const parser = new Parser(toks, opts.diags);
   const ok = guard(opts.diags, () => {

@@ -85,6 +85,8 @@ export abstract class DirectiveProcessor {
   }
 
   protected abstract processFile(reader: FileReader): void;
+  /** Set by a fatal error: every open file stops being read. */
+  protected stopped = false;
 
   protected setMainFile(file: SourceFile): void {
     this.baseFile = file.name;
@@ -329,6 +331,7 @@ export abstract class DirectiveProcessor {
     const file = this.findInclude(spec.name, this.searchDirs(reader, spec.quoted));
     if (!file) {
       this.diags.error("E1009", spec.loc, `${spec.name}: No such file or directory`);
+      this.stopped = true; // fatal, as in gcc: what follows would only cascade
       return;
     }
     if (this.onceFiles.has(file.id)) return;

@@ -49,7 +49,7 @@ class Preprocessor extends DirectiveProcessor {
     if (commandLine) this.runPseudoFile("<command-line>", commandLine);
     this.setMainFile(main);
     this.processFile(new FileReader(main, this.mode, this.diags, undefined, 0));
-    return { lines: this.lines, files: this.files };
+    return { lines: this.lines, files: this.files, fatal: this.stopped };
   }
 
   /** Predefines and -D/-U run as #define/#undef lines of a pseudo-file, as gcc does. */
@@ -65,7 +65,7 @@ class Preprocessor extends DirectiveProcessor {
     this.readers.push(reader);
     const text = reader.text;
     const len = text.length;
-    while (reader.pos < len) {
+    while (reader.pos < len && !this.stopped) {
       if (reader.pos >= reader.mapEnd) reader.extendPresumed(this.sources);
       const start = reader.pos;
       const nl = text.indexOf("\n", start);

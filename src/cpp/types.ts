@@ -20,6 +20,11 @@ export interface CppResult {
   lines: CppLine[];
   /** Files read (the main file first), for dependency output. */
   files: string[];
+  /**
+   * Preprocessing stopped at a fatal error — a missing #include, which gcc also treats as fatal
+   * ("compilation terminated") — so `lines` is incomplete and must not be compiled.
+   */
+  fatal: boolean;
 }
 
 export type CppDefine = { name: string; value?: string } | { undef: string };

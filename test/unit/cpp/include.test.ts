@@ -25,6 +25,14 @@ describe("cpp #include", () => {
     expect(diagList(r)).toEqual(["E1009 main.S:1:10 a.h: No such file or directory"]);
   });
 
+  it("stops at a missing include, as gcc does (fatal: the rest would only cascade)", () => {
+    const r = run('#include "missing.h"\nafter\n#error not reached\n', { files: {} });
+    expect(diagList(r)).toEqual(["E1009 main.S:1:10 missing.h: No such file or directory"]);
+    expect(r.result.fatal).toBe(true);
+    expect(r.nonBlank).not.toContain("after");
+    expect(run("ok\n", {}).result.fatal).toBe(false);
+  });
+
   it("accepts a macro-expanded header name", () => {
     const r = run('#define H "a.h"\n#define S <b.h>\n#include H\n#include S\n', {
       files: { "a.h": "A", "inc/b.h": "B" },
