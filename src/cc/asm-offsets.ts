@@ -26,9 +26,28 @@ export const KBUILD_H = `\
 const MARKER = /^\s*\.ascii\s+"->(.*)"\s*$/;
 const DEFINE_LINE = /^([A-Za-z_][A-Za-z0-9_]*)\s+\$?(-?[0-9]+)\s*(.*)$/;
 
+/**
+ * A built-in include directory searched last, holding <linux/kbuild.h> (also as "kbuild.h"), so an
+ * asm-offsets source needs nothing but its own headers, as in the kernel tree.
+ */
+export const BUILTIN_INCLUDE = "<entrylab-builtin>";
+const BUILTIN_HEADERS: Record<string, string> = {
+  [`${BUILTIN_INCLUDE}/linux/kbuild.h`]: KBUILD_H,
+  [`${BUILTIN_INCLUDE}/kbuild.h`]: KBUILD_H,
+};
+
+function withBuiltins(opts: CompileOptions): CompileOptions {
+  const host = opts.host;
+  return {
+    ...opts,
+    includePaths: [...(opts.includePaths ?? []), BUILTIN_INCLUDE],
+    host: { readFile: (path) => host.readFile(path) ?? BUILTIN_HEADERS[path] },
+  };
+}
+
 /** Compile `text` (an asm-offsets.c) and return the generated header. */
 export function asmOffsetsText(name: string, text: string, opts: CompileOptions): AsmOffsetsResult {
-  const r = compileText(name, text, opts);
+  const r = compileText(name, text, withBuiltins(opts));
   if (r.asm === undefined) return {};
   const guard = "__ASM_OFFSETS_H__";
   const out = [

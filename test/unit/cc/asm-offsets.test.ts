@@ -12,12 +12,22 @@ const read = (f: string): string => readFileSync(`${DIR}${f}`, "latin1");
 
 function generate(): { header?: string; diags: DiagnosticBag } {
   const diags = new DiagnosticBag();
-  const host = memoryHost({ "kbuild.h": KBUILD_H, "regs.h": read("regs.h") });
+  // kbuild.h is built in: the host only has the source's own header.
+  const host = memoryHost({ "regs.h": read("regs.h") });
   const r = asmOffsetsText("asm-offsets.c", read("asm-offsets.c"), { host, sources: new SourceManager(), diags, includePaths: ["."] }); // prettier-ignore
   return { header: r.header, diags };
 }
 
 describe("asm-offsets", () => {
+  it("prefers a kbuild.h the user supplies over the built-in one", () => {
+    const diags = new DiagnosticBag();
+    const mine = KBUILD_H.replace('" %0 "', '" %0 " "/*mine*/ "');
+    const host = memoryHost({ "kbuild.h": mine, "regs.h": read("regs.h") });
+    const r = asmOffsetsText("asm-offsets.c", read("asm-offsets.c"), { host, sources: new SourceManager(), diags, includePaths: ["."] }); // prettier-ignore
+    expect(diags.items).toEqual([]);
+    expect(r.header).toContain("/*mine*/");
+  });
+
   const { header, diags } = generate();
 
   it("writes the kernel-style header", () => {
