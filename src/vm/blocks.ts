@@ -39,12 +39,14 @@ function frontIndex(pa: number): number {
 }
 
 const handlerCache = new Map<number, Handler>();
+/** Privileged forms whose handler checks CPL itself, after an earlier #UD check (SDM vol. 2). */
+const CHECKS_OWN_CPL = new Set(["sysret", "stac", "clac"]);
 
 function handlerOf(form: InsnForm): Handler {
   let h = handlerCache.get(form.opcode);
   if (h === undefined) {
     h = handlerFor(form) ?? { exec: udExec, selfRip: true };
-    if (form.privileged) h = privileged(h);
+    if (form.privileged && !CHECKS_OWN_CPL.has(form.mnemonic)) h = privileged(h);
     handlerCache.set(form.opcode, h);
   }
   return h;
@@ -89,12 +91,15 @@ export class BlockCache {
   private readonly front = new Array<Block | undefined>(FRONT_MASK + 1).fill(undefined);
   private readonly scratch = new Uint8Array(MAX_INSN_BYTES);
   blocksBuilt = 0;
+  /** Called when a physical page first holds decoded code (the machine tells every CPU's TLB). */
+  onCodePage: (page: number) => void;
 
   constructor(
     private readonly mem: PhysMem,
     private readonly cpu: Cpu,
   ) {
     mem.onCodeWrite = (page) => this.dropPage(page);
+    this.onCodePage = (page) => cpu.tlb.codePageAdded(page);
   }
 
   get(pa: number): Block | undefined {
@@ -150,7 +155,7 @@ export class BlockCache {
     list.push(pa);
     if (this.mem.codePage[page] === 0) {
       this.mem.codePage[page] = 1;
-      this.cpu.tlb.codePageAdded(page);
+      this.onCodePage(page);
     }
     this.blocksBuilt++;
     return block;

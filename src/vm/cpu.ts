@@ -43,6 +43,7 @@ import {
 } from "./mmu/walk.js";
 import type { AccessKind, WalkControls } from "./mmu/walk.js";
 import { defaultFeatures } from "./sys/features.js";
+import { Apic } from "./sys/apic.js";
 import type { Features, Vendor } from "./sys/features.js";
 
 export const TWO32 = 4294967296;
@@ -85,6 +86,10 @@ export const NSEG = 6;
 /** What an access is for, to choose the canonical fault: #SS(0) for stack references. */
 export const SEGREF_DATA = 0;
 export const SEGREF_STACK = 1;
+
+export const SHADOW_NONE = 0;
+export const SHADOW_STI = 1;
+export const SHADOW_MOV_SS = 2;
 
 export class Cpu {
   // ---- general registers, RIP, RFLAGS --------------------------------------------------------
@@ -189,7 +194,7 @@ export class Cpu {
   icount = 0;
   /** Nonzero stops the current block: ATTN_* bits. */
   attention = 0;
-  /** One-instruction interrupt shadow after STI / MOV SS (SDM 6.8.3). */
+  /** One-instruction interrupt shadow (SDM 6.8.3): SHADOW_STI blocks interrupts, SHADOW_MOV_SS also NMIs. */
   shadow = 0;
 
   // ---- scratch outputs (no allocation per access) -------------------------------------------
@@ -221,6 +226,9 @@ export class Cpu {
 
   /** The port I/O bus shared by every CPU. */
   io: PortBus = new PortBus();
+  /** The local APIC (x2APIC mode) and the NMI state (SDM 6.7.1: blocked until the next IRETQ). */
+  apic: Apic;
+  nmiBlocked = false;
   /** CPUID feature set and vendor (./sys/features.ts): machine options. */
   features: Features = defaultFeatures();
   vendor: Vendor = "intel";
@@ -228,7 +236,9 @@ export class Cpu {
   constructor(
     readonly mem: PhysMem,
     tlbOptions: TlbOptions = {},
+    readonly id = 0,
   ) {
+    this.apic = new Apic(id, this);
     this.tlb = new Tlb(mem.size, mem.codePage, tlbOptions);
     this.rkey = this.tlb.fast[ALLOW_SUP + ACC_READ]!;
     this.wkey = this.tlb.fast[ALLOW_SUP + ACC_WRITE]!;

@@ -7,7 +7,8 @@ import { checkFlat64, loadFlat64Image } from "./loader.js";
 import { Machine as MachineCore } from "./machine.js";
 import type { MachineOptions } from "./machine.js";
 
-export type { MachineOptions, RunReason, RunResult } from "./machine.js";
+export type { Injection, MachineOptions, RunReason, RunResult } from "./machine.js";
+export { DEFAULT_QUANTUM, MAX_CPUS } from "./machine.js";
 export type { CpuSnapshot } from "./snapshot.js";
 export type { FaultRecord } from "./fault.js";
 export { snapshot } from "./snapshot.js";
@@ -47,8 +48,8 @@ export class Machine extends MachineCore {
   loadFlat64(image: ObjectFile): Diagnostic[] {
     const problems = checkFlat64(image, this.mem.size);
     if (problems.length > 0) return problems;
-    this.blocks.clear();
-    loadFlat64Image(this.cpu, this.mem, image);
+    for (const b of this.caches) b.clear();
+    for (const c of this.cpus) loadFlat64Image(c, this.mem, image);
     return [];
   }
 }

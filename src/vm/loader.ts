@@ -32,6 +32,8 @@ export const FLAT64_PML4 = 0x1000;
 export const FLAT64_PDPT = 0x2000;
 export const FLAT64_PD = 0x3000;
 export const FLAT64_STACK_TOP = 0x80000;
+/** CPU n starts with RSP = FLAT64_STACK_TOP - n * FLAT64_CPU_STACK_SIZE (every CPU starts at the entry). */
+export const FLAT64_CPU_STACK_SIZE = 0x2000;
 /** Boot structures and the stack live in [0, FLAT64_RESERVED_END): image segments must not. */
 export const FLAT64_RESERVED_END = 0x80000;
 export const FLAT64_IMAGE_BASE = 0x100000;
@@ -153,7 +155,7 @@ export function loadFlat64Image(c: Cpu, mem: PhysMem, image: ObjectFile): void {
   c.accessClassChanged();
   c.rlo.fill(0);
   c.rhi.fill(0);
-  c.setRegFromNumber(RSP, FLAT64_STACK_TOP);
+  c.setRegFromNumber(RSP, FLAT64_STACK_TOP - c.id * FLAT64_CPU_STACK_SIZE);
   c.rip = Number(image.entry);
   c.halted = false;
 }

@@ -1,17 +1,32 @@
-// The machine: one CPU, physical memory, the port bus with COM1 and isa-debug-exit, the decoded
-// block cache, and the run loop. The loop allocates nothing per instruction: it translates RIP
-// through the TLB, finds the block for the physical address and runs it — compiled (./jit/) once
-// it has run `jitThreshold` times and the budget allows a whole pass, else op by op through the
-// interpreter, the reference, checking one attention word after each. Guest faults arrive as the
-// FAULT sentinel and are delivered through the IDT with the double-fault rules (SDM 6.15); a
-// triple fault ends the run with the chain of faults.
+// The machine: N CPUs sharing physical memory and the port bus (COM1, isa-debug-exit), each with
+// its own registers, TLB, local APIC and decoded-block cache, and the run loop. CPUs interleave
+// deterministically by instruction count: each runs `quantum` instructions in turn (SDM-free
+// scheduling; the same inputs give the same interleaving). Between slices and whenever an
+// instruction raises the attention word, pending events are serviced at an instruction boundary:
+// NMIs (unless blocked, SDM 6.7.1), then the APIC's highest deliverable interrupt when RFLAGS.IF=1
+// and no STI/MOV SS shadow is active (SDM 6.8.3). A slice never runs past the CPU's next scheduled
+// event (APIC timer expiry, injected event), so events land at exact instruction counts.
+//
+// The per-CPU hot loop allocates nothing per instruction: it translates RIP through the TLB, finds
+// the block for the physical address and runs it — compiled (./jit/) once it has run
+// `jitThreshold` times and the budget allows a whole pass, else op by op through the interpreter,
+// checking one attention word after each. Guest faults arrive as the FAULT sentinel and are
+// delivered through the IDT with the double-fault rules (SDM 6.15); a triple fault ends the run.
 import { RSP } from "../isa/registers.js";
-import { Cpu, TWO32 } from "./cpu.js";
+import { Cpu, SHADOW_MOV_SS, SHADOW_NONE, TWO32 } from "./cpu.js";
 import { BlockCache } from "./blocks.js";
 import { PortBus } from "./devices/bus.js";
 import { DebugExit, DEBUG_EXIT_PORT } from "./devices/debug-exit.js";
 import { COM1_BASE, Uart, UART_PORTS } from "./devices/uart.js";
-import { FAULT, hasErrorCode, isContributory, VEC_DF, VEC_PF, VECTOR_NAMES } from "./fault.js";
+import {
+  FAULT,
+  hasErrorCode,
+  isContributory,
+  VEC_DF,
+  VEC_NMI,
+  VEC_PF,
+  VECTOR_NAMES,
+} from "./fault.js";
 import type { FaultRecord } from "./fault.js";
 import { DEFAULT_MEM_SIZE, PhysMem } from "./mmu/phys.js";
 import { ACC_FETCH } from "./mmu/walk.js";
@@ -19,16 +34,33 @@ import { PAGE_MASK, PAGE_SHIFT } from "./mmu/phys.js";
 import { TLB_INDEX_MASK } from "./mmu/tlb.js";
 import { compileBlock } from "./jit/compile.js";
 import { deliver } from "./sys/idt.js";
+import {
+  ICR_MODE_NMI,
+  ICR_SHORT_ALL,
+  ICR_SHORT_NONE,
+  ICR_SHORT_OTHERS,
+  ICR_SHORT_SELF,
+} from "./sys/apic.js";
 import { snapshot } from "./snapshot.js";
 import type { CpuSnapshot } from "./snapshot.js";
 import { FLAG_IF } from "../isa/types.js";
 import type { TlbPolicy } from "./mmu/tlb-store.js";
 import type { Features, Vendor } from "./sys/features.js";
 
+/** An event injected from outside at an instruction count of one CPU. */
+export interface Injection {
+  kind: "nmi" | "irq";
+  /** The interrupt vector (irq only). */
+  vector?: number;
+  cpu: number;
+  /** Delivered at the first instruction boundary at or after this count of that CPU. */
+  at: number;
+}
+
 export interface MachineOptions {
   /** Guest physical memory in bytes (default 64 MiB). */
   memSize?: number;
-  /** Stop after this many instructions (default: no limit). */
+  /** Stop when a CPU has retired this many instructions (default: no limit). */
   maxInsns?: number;
   /** UART output. */
   output?(bytes: Uint8Array): void;
@@ -46,9 +78,16 @@ export interface MachineOptions {
   features?: Features;
   /** Vendor behaviour where Intel and AMD differ (SYSRET with a non-canonical RCX). */
   vendor?: Vendor;
+  /** Number of CPUs (default 1) and the instructions each runs per turn (default 1000). */
+  cpus?: number;
+  quantum?: number;
+  /** Events injected at instruction counts. */
+  inject?: Injection[];
 }
 
 export const DEFAULT_JIT_THRESHOLD = 8;
+export const DEFAULT_QUANTUM = 1000;
+export const MAX_CPUS = 32;
 
 export type RunReason = "exit" | "halt" | "triple-fault" | "limit" | "deadlock";
 
@@ -56,107 +95,250 @@ export interface RunResult {
   reason: RunReason;
   /** The isa-debug-exit status ((v<<1)|1) for "exit", else undefined. */
   exitStatus: number | undefined;
+  /** Instructions retired by CPU 0 (all CPUs: `cpus[i].insns`). */
   insns: number;
   faultChain?: FaultRecord[];
+  /** The CPU whose triple fault ended the run. */
+  faultCpu?: number;
+  /** CPU 0's state, and every CPU's. */
   cpu: CpuSnapshot;
+  cpus: CpuSnapshot[];
 }
 
 const ATTN_EXIT = 8;
 const ATTN_TRIPLE = 16;
+const STICKY = ATTN_EXIT | ATTN_TRIPLE;
 
 export class Machine {
   readonly mem: PhysMem;
-  readonly cpu: Cpu;
+  readonly cpus: Cpu[];
   readonly bus = new PortBus();
-  readonly blocks: BlockCache;
+  readonly caches: BlockCache[];
   readonly uart: Uart;
   maxInsns: number;
+  readonly quantum: number;
   /** Runs before a block is compiled; Infinity turns the compiler off. */
   jitThreshold: number;
   /** Blocks compiled so far. */
   blocksCompiled = 0;
   private exitStatus: number | undefined;
-  private chain: FaultRecord[] = [];
+  private readonly chains: FaultRecord[][];
+  private faultCpu = -1;
+  /** Pending injections, sorted by count. */
+  private readonly injections: Injection[];
 
   constructor(opts: MachineOptions = {}) {
     this.mem = new PhysMem(opts.memSize ?? DEFAULT_MEM_SIZE);
-    this.cpu = new Cpu(this.mem, { policy: opts.tlb, sets: opts.tlbSets, ways: opts.tlbWays });
-    this.cpu.io = this.bus;
-    this.cpu.controls.maxPhysAddr = opts.maxPhysAddr ?? 46;
-    if (opts.features) this.cpu.features = { ...opts.features };
-    this.cpu.vendor = opts.vendor ?? "intel";
-    this.cpu.controls.gbPages = this.cpu.features.gbpages;
-    this.blocks = new BlockCache(this.mem, this.cpu);
+    const n = Math.max(1, Math.min(MAX_CPUS, opts.cpus ?? 1));
+    this.cpus = [];
+    this.caches = [];
+    for (let id = 0; id < n; id++) this.cpus.push(this.makeCpu(id, opts));
+    this.chains = this.cpus.map(() => []);
+    // A page that becomes code anywhere must leave every CPU's fast write path (blocks.ts).
+    this.mem.onCodeWrite = (page) => this.caches.forEach((b) => b.dropPage(page));
+    for (const b of this.caches) b.onCodePage = (page) => this.cpus.forEach((c) => c.tlb.codePageAdded(page)); // prettier-ignore
     this.maxInsns = opts.maxInsns ?? Number.MAX_SAFE_INTEGER;
+    // One CPU needs no turns: its slice is the whole run (the calibration loop's speed).
+    this.quantum = n === 1 ? Number.MAX_SAFE_INTEGER : Math.max(1, opts.quantum ?? DEFAULT_QUANTUM);
     this.jitThreshold =
       opts.jit === false ? Infinity : (opts.jitThreshold ?? DEFAULT_JIT_THRESHOLD);
+    this.injections = [...(opts.inject ?? [])].filter((e) => e.cpu < n).sort((a, b) => a.at - b.at);
     this.uart = new Uart(COM1_BASE, opts.output ?? (() => {}));
     this.bus.attach(COM1_BASE, UART_PORTS, this.uart);
     this.bus.attach(DEBUG_EXIT_PORT, 1, new DebugExit((s) => this.requestExit(s)));
   }
 
-  private requestExit(status: number): void {
-    this.exitStatus = status;
-    this.cpu.attention |= ATTN_EXIT;
+  private makeCpu(id: number, opts: MachineOptions): Cpu {
+    const c = new Cpu(this.mem, { policy: opts.tlb, sets: opts.tlbSets, ways: opts.tlbWays }, id);
+    c.io = this.bus;
+    c.controls.maxPhysAddr = opts.maxPhysAddr ?? 46;
+    if (opts.features) c.features = { ...opts.features };
+    c.vendor = opts.vendor ?? "intel";
+    c.controls.gbPages = c.features.gbpages;
+    c.apic.ipiSink = (from, sh, dest, mode, vector) => this.sendIpi(from, sh, dest, mode, vector);
+    this.caches.push(new BlockCache(this.mem, c));
+    return c;
   }
 
-  /** Run until exit, halt, triple fault or the instruction limit. */
+  /** CPU 0 (the bootstrap processor). */
+  get cpu(): Cpu {
+    return this.cpus[0]!;
+  }
+  get blocks(): BlockCache {
+    return this.caches[0]!;
+  }
+
+  private requestExit(status: number): void {
+    this.exitStatus = status;
+    for (const c of this.cpus) c.attention |= ATTN_EXIT;
+  }
+
+  /** SDM 10.6.1: route an ICR write: fixed vectors to IRR, NMIs to the NMI line. */
+  private sendIpi(
+    from: number,
+    shorthand: number,
+    dest: number,
+    mode: number,
+    vector: number,
+  ): void {
+    for (const t of this.cpus) {
+      const hit =
+        shorthand === ICR_SHORT_NONE ? t.id === dest || dest === 0xffffffff :
+        shorthand === ICR_SHORT_SELF ? t.id === from :
+        shorthand === ICR_SHORT_ALL ? true : shorthand === ICR_SHORT_OTHERS && t.id !== from; // prettier-ignore
+      if (!hit) continue;
+      if (mode === ICR_MODE_NMI) t.apic.nmiPending = true;
+      else t.apic.request(vector); // taken at the target's next boundary (its own slice)
+    }
+  }
+
+  /** Run until exit, halt, triple fault, deadlock or the instruction limit. */
   run(): RunResult {
-    const c = this.cpu;
     for (;;) {
       const stop = this.stopReason();
       if (stop !== undefined) return this.finish(stop);
-      const budget = this.maxInsns - c.icount;
-      try {
-        this.runBlocks(budget);
-      } catch (e) {
-        if (e !== FAULT) throw e;
-        this.handleFault();
+      let progressed = false;
+      for (let k = 0; k < this.cpus.length; k++) {
+        if (this.slice(k, this.quantum)) progressed = true;
+        if (this.sticky() !== 0) break;
       }
+      if (!progressed && this.stopReason() === undefined) return this.finish(this.idleReason());
     }
   }
 
-  /** Execute exactly one instruction (or deliver the fault it raises). */
+  /** Execute exactly one instruction of CPU 0 (or deliver an event or the fault it raises). */
   step(): RunResult | undefined {
     const stop = this.stopReason();
     if (stop !== undefined) return this.finish(stop);
-    try {
-      this.runBlocks(1);
-    } catch (e) {
-      if (e !== FAULT) throw e;
-      this.handleFault();
-    }
+    this.slice(0, 1);
     return undefined;
   }
 
+  private sticky(): number {
+    let a = 0;
+    for (const c of this.cpus) a |= c.attention & STICKY;
+    return a;
+  }
+
+  /**
+   * Run CPU k for up to `n` instructions, servicing events at boundaries. Returns whether it
+   * did anything (retired an instruction, took an event or advanced its clock to a timer).
+   */
+  private slice(k: number, n: number): boolean {
+    const c = this.cpus[k]!;
+    const end = Math.min(c.icount + n, this.maxInsns);
+    let did = false;
+    while (c.icount < end && (c.attention & STICKY) === 0) {
+      this.fireDue(c);
+      if (this.service(c)) did = true;
+      if (c.halted) {
+        // HLT: the CPU's clock jumps to its next own event (timer, injection), if any.
+        const next = this.nextEvent(c);
+        if (next === Infinity) return did;
+        c.icount = Math.max(c.icount, Math.min(next, this.maxInsns));
+        did = true;
+        continue;
+      }
+      // The STI/MOV SS shadow covers exactly one instruction (SDM 6.8.3).
+      const budget = c.shadow !== SHADOW_NONE ? 1 : Math.min(end, this.nextEvent(c)) - c.icount;
+      const before = c.icount;
+      try {
+        this.runBlocks(k, Math.max(1, budget));
+      } catch (e) {
+        if (e !== FAULT) throw e;
+        this.handleFault(k, c.excVector, c.excError);
+      }
+      if (c.icount !== before) c.shadow = SHADOW_NONE;
+      did = true;
+    }
+    return did;
+  }
+
+  /** The CPU's next scheduled event: APIC timer expiry or an injection. */
+  private nextEvent(c: Cpu): number {
+    let t = c.apic.timerDeadline;
+    for (const e of this.injections) if (e.cpu === c.id && e.at < t) t = e.at;
+    return t;
+  }
+
+  /** Post the timer interrupt and the injections that are due at the CPU's count. */
+  private fireDue(c: Cpu): void {
+    c.apic.tick(c.icount);
+    for (let i = 0; i < this.injections.length; i++) {
+      const e = this.injections[i]!;
+      if (e.cpu !== c.id || e.at > c.icount) continue;
+      if (e.kind === "nmi") c.apic.nmiPending = true;
+      else c.apic.request(e.vector ?? 0);
+      this.injections.splice(i--, 1);
+    }
+  }
+
+  /** Deliver a pending NMI or interrupt if the CPU may take it now; true when one was delivered. */
+  private service(c: Cpu): boolean {
+    const a = c.apic;
+    // SDM 6.7.1: an NMI waits while NMIs are blocked (from an NMI's delivery to the next IRET).
+    if (a.nmiPending && !c.nmiBlocked && c.shadow !== SHADOW_MOV_SS) {
+      a.nmiPending = false;
+      c.nmiBlocked = true;
+      this.deliverEvent(c, VEC_NMI);
+      return true;
+    }
+    // SDM 6.8.1: maskable interrupts need IF=1 and no interrupt shadow.
+    if ((c.rflags & FLAG_IF) === 0 || c.shadow !== SHADOW_NONE) return false;
+    const v = a.deliverable();
+    if (v < 0) return false;
+    a.accept(v);
+    this.deliverEvent(c, v);
+    return true;
+  }
+
+  /** Deliver an NMI or interrupt (which wakes a halted CPU); a fault on the way escalates. */
+  private deliverEvent(c: Cpu, vector: number): void {
+    try {
+      deliver(c, vector, -1, false, c.rip);
+    } catch (e) {
+      if (e !== FAULT) throw e;
+      this.handleFault(c.id, c.excVector, c.excError, vector);
+    }
+  }
+
   private stopReason(): RunReason | undefined {
-    const c = this.cpu;
-    if ((c.attention & ATTN_TRIPLE) !== 0) return "triple-fault";
-    if ((c.attention & ATTN_EXIT) !== 0) return "exit";
-    if (c.halted) return (c.rflags & FLAG_IF) === 0 ? "halt" : "deadlock";
-    if (c.icount >= this.maxInsns) return "limit";
+    const a = this.sticky();
+    if ((a & ATTN_TRIPLE) !== 0) return "triple-fault";
+    if ((a & ATTN_EXIT) !== 0) return "exit";
+    if (this.cpus.some((c) => c.icount >= this.maxInsns)) return "limit";
     return undefined;
+  }
+
+  /** Nothing can run: every CPU is halted with nothing pending or scheduled. */
+  private idleReason(): RunReason {
+    return this.cpus.every((c) => (c.rflags & FLAG_IF) === 0) ? "halt" : "deadlock";
   }
 
   private finish(reason: RunReason): RunResult {
     this.uart.flush();
+    const cpus = this.cpus.map((c) => snapshot(c));
     const r: RunResult = {
       reason,
       exitStatus: reason === "exit" ? this.exitStatus : undefined,
       insns: this.cpu.icount,
-      cpu: snapshot(this.cpu),
+      cpu: cpus[0]!,
+      cpus,
     };
-    if (this.chain.length > 0) r.faultChain = this.chain.slice();
+    const k = this.faultCpu >= 0 ? this.faultCpu : 0;
+    if (this.chains[k]!.length > 0) r.faultChain = this.chains[k]!.slice();
+    if (this.faultCpu >= 0) r.faultCpu = this.faultCpu;
     return r;
   }
 
   /** The hot loop: blocks by physical address; stops on attention or after `budget` instructions. */
-  private runBlocks(budget: number): void {
-    const c = this.cpu;
-    const blocks = this.blocks;
+  private runBlocks(k: number, budget: number): void {
+    const c = this.cpus[k]!;
+    const blocks = this.caches[k]!;
     const frames = c.tlb.frame;
     const limit = c.icount + budget;
-    c.attention &= ATTN_EXIT | ATTN_TRIPLE;
+    const chain = this.chains[k]!;
+    c.attention &= STICKY;
     while (c.icount < limit) {
       const rip = c.rip;
       const off = rip & PAGE_MASK;
@@ -169,7 +351,7 @@ export class Machine {
         this.blocksCompiled++;
       }
       if (block.fn !== undefined && limit - c.icount >= block.ops.length) {
-        if (block.fn(limit) > 0) this.chain.length = 0; // a completed block: no fault in progress
+        if (block.fn(limit) > 0) chain.length = 0; // a completed block: no fault in progress
         if (c.attention !== 0) return;
         continue;
       }
@@ -183,18 +365,22 @@ export class Machine {
         c.icount++;
         if (c.attention !== 0) return;
       }
-      this.chain.length = 0;
+      chain.length = 0;
     }
   }
 
-  /** SDM 6.15: deliver the pending exception; escalate to #DF, then to a triple fault. */
-  private handleFault(): void {
-    const c = this.cpu;
-    let vector = c.excVector;
-    let error = c.excError;
-    this.chain = [];
+  /**
+   * SDM 6.15: deliver exception `vector`; escalate to #DF, then to a triple fault. `during` is the
+   * event whose delivery raised it (an NMI or interrupt), which starts the chain.
+   */
+  private handleFault(k: number, first: number, firstError: number, during?: number): void {
+    const c = this.cpus[k]!;
+    let vector = first;
+    let error = firstError;
+    const chain: FaultRecord[] = (this.chains[k] = []);
+    if (during !== undefined) chain.push(this.record(c, during, -1));
     for (;;) {
-      this.chain.push(this.record(vector, error));
+      chain.push(this.record(c, vector, error));
       try {
         deliver(c, vector, hasErrorCode(vector) ? Math.max(error, 0) : -1, false, c.rip);
         return;
@@ -202,8 +388,9 @@ export class Machine {
         if (e !== FAULT) throw e;
         const second = c.excVector;
         if (vector === VEC_DF) {
-          this.chain.push(this.record(second, c.excError));
+          chain.push(this.record(c, second, c.excError));
           c.attention |= ATTN_TRIPLE; // SDM 6.15 interrupt 8: a fault during #DF delivery → shutdown
+          this.faultCpu = k;
           return;
         }
         const escalate =
@@ -220,17 +407,15 @@ export class Machine {
     }
   }
 
-  private record(vector: number, error: number): FaultRecord {
-    const c = this.cpu;
-    const hex = (v: number): string => hex64(v);
+  private record(c: Cpu, vector: number, error: number): FaultRecord {
     return {
       vector,
       name: VECTOR_NAMES[vector] ?? `vector ${vector}`,
       errorCode: hasErrorCode(vector) ? Math.max(error, 0) : undefined,
-      rip: hex(c.rip),
-      rsp: hex(c.regAsNumber(RSP)),
-      cr2: hex(c.cr2),
-      cr3: hex(c.cr3),
+      rip: hex64(c.rip),
+      rsp: hex64(c.regAsNumber(RSP)),
+      cr2: hex64(c.cr2),
+      cr3: hex64(c.cr3),
     };
   }
 }

@@ -89,7 +89,10 @@ export function hltExec(c: Cpu, op: Op): void {
 
 /** Set or clear one flag: clc stc cmc cld std stac clac. cli/sti live with the system ops. */
 export function flagExec(mnemonic: string): (c: Cpu) => void {
+  const smapInsn = mnemonic === "stac" || mnemonic === "clac";
   return (c: Cpu): void => {
+    // SDM vol. 2 STAC/CLAC: #UD without SMAP support, and #UD (not #GP) at CPL > 0.
+    if (smapInsn && (!c.features.smap || c.cpl !== 0)) c.raise(VEC_UD);
     const f = readFlags(c);
     switch (mnemonic) {
       case "clc": setStatus(c, f & ~FLAG_CF); break;

@@ -20,6 +20,7 @@ import type { Exec, Op } from "../op.js";
 import { BASE_RIP, OK_MEM } from "../op.js";
 import { ALU_ADD, ALU_CMP, alu } from "./alu.js";
 import { ea, linOf, probeDest, readOp, readReg, writeOp, writeReg } from "./operands.js";
+import { ATTN_STOP } from "./control.js";
 
 export function movExec(c: Cpu, op: Op): void {
   const size = op.size;
@@ -141,10 +142,12 @@ export function popfExec(c: Cpu, op: Op): void {
   let mask = POPF_MASK_CPL0;
   if (c.cpl > 0) mask &= ~FLAG_IOPL; // SDM vol. 2 POPF: IOPL changes only at CPL 0
   if (c.cpl > iopl) mask &= ~FLAG_IF; // IF changes only when CPL ≤ IOPL
+  const wasIf = c.rflags & FLAG_IF;
   c.rflags = ((c.rflags & ~mask & ~FLAG_RF) | (v & mask) | RFLAGS_FIXED) >>> 0;
   c.fKind = FK_NONE;
   c.accessClassChanged();
   c.rip += op.len;
+  if ((c.rflags & FLAG_IF & ~wasIf) !== 0) c.attention |= ATTN_STOP; // a pending interrupt may now be taken
 }
 
 export function cmovExec(c: Cpu, op: Op): void {

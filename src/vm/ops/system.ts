@@ -35,6 +35,8 @@ import {
   EFER_LMA,
   EFER_SCE,
   RFLAGS_FIXED,
+  SHADOW_MOV_SS,
+  SHADOW_STI,
   TWO32,
 } from "../cpu.js";
 import { VEC_GP, VEC_UD } from "../fault.js";
@@ -156,8 +158,11 @@ export function movToSegExec(c: Cpu, op: Op): void {
   // In 64-bit mode loading FS/GS with a selector loads the base from the descriptor (32 bits).
   if (seg !== SEG_FS) c.segBase[SEG_FS] = fsBase;
   if (seg !== SEG_GS) c.segBase[SEG_GS] = gsBase;
-  if (seg === SEG_SS) c.shadow = 1;
   c.rip += op.len;
+  if (seg === SEG_SS) {
+    c.shadow = SHADOW_MOV_SS; // SDM 6.8.3: no interrupt, NMI or debug trap after MOV SS
+    c.attention |= ATTN_STOP;
+  }
 }
 
 /** LGDT/LIDT/SGDT/SIDT: a 10-byte pseudo-descriptor (limit16, base64). */
@@ -284,10 +289,19 @@ export function syscallExec(c: Cpu, op: Op): void {
   c.attention |= ATTN_STOP;
 }
 
-/** SYSRETQ (SDM vol. 2, Intel): #GP(0) for a non-canonical RCX at CPL 0; CS = STAR[63:48]+16 | 3. */
+/**
+ * SYSRETQ (SDM vol. 2): #UD unless EFER.SCE, then #GP(0) unless CPL 0; CS = STAR[63:48]+16 | 3,
+ * SS = STAR[63:48]+8 | 3. A non-canonical RCX: Intel raises #GP(0) here, still at CPL 0 (on the
+ * stack the kernel has already switched back to the user's); AMD returns and the fetch at CPL 3
+ * faults (#GP(0) delivered through RSP0).
+ */
 export function sysretExec(c: Cpu): void {
-  const rip = c.regAsNumber(RCX);
-  c.checkCanonical(c.rhi[RCX]! >> 15 !== c.rhi[RCX]! >> 31 ? Infinity : rip, 0);
+  if ((c.efer & EFER_SCE) === 0) c.raise(VEC_UD);
+  if (c.cpl !== 0) c.raise(VEC_GP, 0);
+  const rcxHi = c.rhi[RCX]!;
+  const canonical = rcxHi >> 15 === rcxHi >> 31;
+  if (!canonical && c.vendor === "intel") c.raise(VEC_GP, 0);
+  const rip = canonical ? c.regAsNumber(RCX) : (rcxHi >>> 0) * TWO32 + (c.rlo[RCX]! >>> 0);
   const base = (c.starHi >>> 16) & 0xffff;
   c.rflags = ((c.rlo[11]! & ~FLAG_RF & 0x3c7fd7) | RFLAGS_FIXED) >>> 0;
   c.fKind = FK_NONE;
@@ -327,6 +341,7 @@ export function iretExec(c: Cpu): void {
   setSegment(c, SEG_SS, ss, ssDesc);
   c.rflags = ((c.rflags & ~mask) | (flags & mask) | RFLAGS_FIXED) >>> 0;
   c.fKind = FK_NONE;
+  c.nmiBlocked = false; // SDM 6.7.1: IRET ends NMI blocking
   c.rlo[RSP] = rsp;
   c.rhi[RSP] = rspHi;
   c.rip = target;
@@ -393,7 +408,7 @@ export function cliExec(c: Cpu, op: Op): void {
 }
 export function stiExec(c: Cpu, op: Op): void {
   checkIopl(c);
-  if ((c.rflags & FLAG_IF) === 0) c.shadow = 1; // SDM 6.8.3: one-instruction interrupt shadow
+  if ((c.rflags & FLAG_IF) === 0) c.shadow = SHADOW_STI; // SDM 6.8.3: one-instruction interrupt shadow
   c.rflags |= FLAG_IF;
   c.rip += op.len;
   c.attention |= ATTN_STOP;

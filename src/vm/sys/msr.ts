@@ -4,6 +4,14 @@ import { RAX, RDX, SEG_FS, SEG_GS } from "../../isa/registers.js";
 import type { Cpu } from "../cpu.js";
 import { EFER_LMA, EFER_LME, EFER_NXE, EFER_SCE, TWO32 } from "../cpu.js";
 import { VEC_GP } from "../fault.js";
+import { MSR_APIC_BASE, X2APIC_MSR_FIRST, X2APIC_MSR_LAST } from "./apic.js";
+
+/** SDM 10.12.1.2: x2APIC registers are MSRs 0x800–0x8FF; without x2APIC they do not exist (#GP). */
+function isApicMsr(c: Cpu, msr: number): boolean {
+  if (msr !== MSR_APIC_BASE && (msr < X2APIC_MSR_FIRST || msr > X2APIC_MSR_LAST)) return false;
+  if (!c.features.x2apic) c.raise(VEC_GP, 0);
+  return true;
+}
 
 export const MSR_TSC = 0x10;
 export const MSR_EFER = 0xc0000080;
@@ -24,7 +32,8 @@ function split(v: number): [number, number] {
 export function readMsr(c: Cpu, msr: number): void {
   let lo: number;
   let hi = 0;
-  switch (msr) {
+  if (isApicMsr(c, msr)) [lo, hi] = msr === MSR_APIC_BASE ? c.apic.baseMsr() : c.apic.read(msr);
+  else switch (msr) {
     case MSR_TSC: [lo, hi] = split(c.icount + c.tscOffset); break;
     case MSR_EFER: lo = c.efer; break;
     case MSR_STAR: lo = c.starLo; hi = c.starHi; break;
@@ -51,6 +60,10 @@ function canonical(c: Cpu, lo: number, hi: number): number {
 }
 
 export function writeMsr(c: Cpu, msr: number, lo: number, hi: number): void {
+  if (isApicMsr(c, msr)) {
+    if (msr !== MSR_APIC_BASE) c.apic.write(msr, lo, hi); // the base MSR's writes are ignored
+    return;
+  }
   switch (msr) {
     case MSR_TSC: c.tscOffset = hi * TWO32 + lo - c.icount; break;
     case MSR_EFER:
