@@ -136,12 +136,16 @@ export const ALL_TOKENS: TokenType[] = [
   Any, BinaryOp, UnaryOp, Register,
 ]; // prettier-ignore
 
-/** The one lexer: built (and its patterns analysed) once per process. */
-export const asmLexer = new Lexer(ALL_TOKENS, {
+/**
+ * The one lexer: built (and its patterns analysed) once per process. Pattern validation is
+ * skipped here (it is half the construction cost, paid by every CLI start) and done by
+ * test/unit/asm/line-template.test.ts, which builds the same lexer with validations on.
+ */
+export const LEXER_CONFIG = {
   positionTracking: "onlyOffset",
   ensureOptimizations: true,
-  skipValidations: false,
-});
+} as const;
+export const asmLexer = new Lexer(ALL_TOKENS, { ...LEXER_CONFIG, skipValidations: true });
 
 // --- literal values ------------------------------------------------------------------------------
 // Decoding is lexical, so it lives with the tokens; the visitor calls these on token images.

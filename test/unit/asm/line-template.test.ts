@@ -2,6 +2,8 @@
 // valid lines of every shape, for lines the visitor rejects (bad scale, bad number, `%esp` as an
 // index), for lines its scanner leaves to the real lexer, and for thousands of seeded mutants.
 import { describe, expect, it } from "vitest";
+import { Lexer } from "chevrotain";
+import { ALL_TOKENS, LEXER_CONFIG } from "../../../src/asm/lexer.js";
 import { parseLine } from "../../../src/asm/parse-line.js";
 import { LineParseCache, parseLineFast } from "../../../src/asm/line-template.js";
 
@@ -158,5 +160,11 @@ describe("parseLineFast", () => {
     expect(second).not.toBe(first); // a one-off line's parse is not kept
     expect(third).toBe(second); // a repeated line's statements stay the same objects
     expect(shape(cache.parse("jne 1b"))).toBe(shape(parseLine("jne 1b")));
+  });
+
+  it("the lexer's token patterns pass Chevrotain's validations (skipped at run time)", () => {
+    const lexer = new Lexer(ALL_TOKENS, { ...LEXER_CONFIG, skipValidations: false });
+    expect(lexer.lexerDefinitionErrors).toEqual([]);
+    expect(lexer.tokenize("movq 8(%rax), %rbx").tokens).toHaveLength(7);
   });
 });
