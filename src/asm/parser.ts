@@ -39,9 +39,15 @@ const ERROR_MESSAGES: IParserErrorMessageProvider = {
 };
 
 export class AsmParser extends CstParser {
-  constructor() {
+  /**
+   * `validate` runs Chevrotain's grammar checks (ambiguities, left recursion...) in
+   * performSelfAnalysis: nearly half its cost, paid by every CLI start, so the one parser skips
+   * them and test/unit/asm/line-template.test.ts builds a validated one.
+   */
+  constructor(validate = false) {
     super(T.ALL_TOKENS, {
       recoveryEnabled: false,
+      skipValidations: !validate,
       maxLookahead: 2,
       errorMessageProvider: ERROR_MESSAGES,
     });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { Lexer } from "chevrotain";
 import { ALL_TOKENS, LEXER_CONFIG } from "../../../src/asm/lexer.js";
+import { AsmParser } from "../../../src/asm/parser.js";
 import { parseLine } from "../../../src/asm/parse-line.js";
 import { LineParseCache, parseLineFast } from "../../../src/asm/line-template.js";
 
@@ -166,5 +167,12 @@ describe("parseLineFast", () => {
     const lexer = new Lexer(ALL_TOKENS, { ...LEXER_CONFIG, skipValidations: false });
     expect(lexer.lexerDefinitionErrors).toEqual([]);
     expect(lexer.tokenize("movq 8(%rax), %rbx").tokens).toHaveLength(7);
+  });
+
+  it("the grammar passes Chevrotain's validations (skipped at run time)", () => {
+    const parser = new AsmParser(true);
+    parser.input = new Lexer(ALL_TOKENS, LEXER_CONFIG).tokenize("1: movq 8(%rax), %rbx").tokens;
+    parser.statement();
+    expect(parser.errors).toEqual([]);
   });
 });
