@@ -242,13 +242,14 @@ export class Machine {
       // The STI/MOV SS shadow covers exactly one instruction (SDM 6.8.3).
       const budget = c.shadow !== SHADOW_NONE ? 1 : Math.min(end, this.nextEvent(c)) - c.icount;
       const before = c.icount;
+      const shadowed = c.shadow !== SHADOW_NONE;
       try {
         this.runBlocks(k, Math.max(1, budget));
       } catch (e) {
         if (e !== FAULT) throw e;
         this.handleFault(k, c.excVector, c.excError);
       }
-      if (c.icount !== before) c.shadow = SHADOW_NONE;
+      if (shadowed && c.icount !== before) c.shadow = SHADOW_NONE; // the shadowed instruction ran
       did = true;
     }
     return did;

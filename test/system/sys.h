@@ -119,6 +119,23 @@
         movq    $EXC_JUMP, exc_action(%rip)
         .endm
 
+/* x2APIC MSRs (SDM 10.12.1.2). */
+#define X2_ID 0x802
+#define X2_TPR 0x808
+#define X2_EOI 0x80b
+#define X2_ICR 0x830
+#define X2_LVT_TIMER 0x832
+#define X2_INIT_COUNT 0x838
+#define X2_CUR_COUNT 0x839
+#define X2_DIVIDE 0x83e
+#define ICR_NMI 0x400
+#define ICR_SELF 0x40000
+#define LVT_MASKED 0x10000
+#define LVT_PERIODIC 0x20000
+/* WRMSR msr ← imm (64-bit value lo/hi), preserving RAX RCX RDX. */
+#define WRMSR(msr, lo, hi) push %rax; push %rcx; push %rdx; mov $(msr), %ecx; mov $(lo), %eax; mov $(hi), %edx; wrmsr; pop %rdx; pop %rcx; pop %rax
+#define EOI WRMSR(X2_EOI, 0, 0)
+
 #define STUB_VECTORS 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,32,33,34,35,0x40,0x41,0x80,0xf0
 /* Vectors that push an error code (SDM 6.13 table 6-1). */
 #define ERR_VECTORS 8,10,11,12,13,14,17
@@ -293,7 +310,10 @@ stub_\v:
         .endr
 
 h_common:
+        mov     %rsp, exc_frame(%rip)           /* the frame's lowest slot (the error code if any) */
         mov     %rax, exc_rax(%rip)
+        pushfq
+        popq    exc_hflags(%rip)
         mov     %rcx, exc_rcx(%rip)
         movq    $-1, exc_err(%rip)
         mov     exc_vec(%rip), %rax
@@ -304,8 +324,7 @@ h_common:
         jmp     2f
 1:      pop     %rcx
         mov     %rcx, exc_err(%rip)
-2:      mov     %rsp, exc_frame(%rip)
-        mov     (%rsp), %rcx
+2:      mov     (%rsp), %rcx
         mov     %rcx, exc_rip(%rip)
         mov     8(%rsp), %rcx
         mov     %rcx, exc_cs(%rip)
@@ -355,6 +374,25 @@ h_common:
 5:      mov     exc_rax(%rip), %rax
         mov     exc_rcx(%rip), %rcx
         iretq
+
+/* Gate %rdi ← a present DPL-0 interrupt gate to %rsi (IST 0). */
+set_gate:
+        push    %rdi
+        push    %rsi
+        shl     $4, %rdi
+        lea     idt(%rip), %rax
+        add     %rax, %rdi
+        mov     %si, (%rdi)
+        movw    $KERNEL_CS, 2(%rdi)
+        movb    $0, 4(%rdi)
+        movb    $GATE_INT, 5(%rdi)
+        shr     $16, %rsi
+        mov     %si, 6(%rdi)
+        shr     $16, %rsi
+        mov     %esi, 8(%rdi)
+        pop     %rsi
+        pop     %rdi
+        ret
 
 /* iretq to CPL 3 at %rdi with RSP %rsi and RFLAGS %rdx. */
 to_user:
@@ -411,6 +449,7 @@ exc_resume:     .quad 0
 exc_saved_rsp:  .quad 0
 exc_rax:        .quad 0
 exc_rcx:        .quad 0
+exc_hflags:     .quad 0
 exc_log:        .fill 64, 1, 0
 
         .bss

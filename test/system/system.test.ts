@@ -28,6 +28,9 @@ const CASES: Case[] = [
   { name: "tlb-finite", file: "tlb.S", opts: { tlb: "finite" }, expected: "tlb" },
   { name: "paging", file: "paging.S" },
   { name: "paging-no-gbpages", file: "paging.S", opts: { features: without("gbpages") }, defines: ["NO_GBPAGES"] }, // prettier-ignore
+  { name: "delivery", file: "delivery.S" },
+  { name: "syscall", file: "syscall.S" },
+  { name: "syscall-amd", file: "syscall.S", opts: { vendor: "amd" }, defines: ["AMD"] },
 ];
 
 describe.each(CASES)("$name", (c) => {
@@ -39,5 +42,19 @@ describe.each(CASES)("$name", (c) => {
     expect(output).toBe(readFileSync(file, "latin1"));
     expect(result.reason).toBe("exit");
     expect(result.exitStatus).toBe(1);
+  });
+});
+
+describe("triple fault", () => {
+  it("ends the run with the chain #UD #PF #DF #NP and each fault's CR2", () => {
+    const { result } = runSystem("triple.S");
+    expect(result.reason).toBe("triple-fault");
+    const chain = result.faultChain!;
+    expect(chain.map((f) => f.name)).toEqual(["#UD", "#PF", "#DF", "#NP"]);
+    const RSP0 = 0x40000000 + 20 * 0x1000; // WIN_VA(20): not mapped
+    expect(chain[1]!.errorCode).toBe(2); // a supervisor write (the frame push), not present
+    expect(parseInt(chain[1]!.cr2, 16)).toBe(RSP0 - 8);
+    expect(chain[2]!.errorCode).toBe(0);
+    expect(chain[3]!.errorCode).toBe(8 * 8 + 2 + 1); // the #DF gate, IDT bit, EXT
   });
 });
