@@ -43,6 +43,8 @@ export const USER_DS = 0x2b;
 export const USER_CS = 0x33;
 const TWO_MIB = 0x200000;
 const PD_ENTRIES = 512;
+/** The boot identity map covers [0, 1 GiB): the only addresses RIP can reach at the first fetch. */
+export const FLAT64_IDENTITY_END = PD_ENTRIES * TWO_MIB;
 
 /**
  * GDT descriptors as [low dword, high dword], laid out like Linux's (arch/x86 GDT_ENTRY_*):
@@ -78,7 +80,7 @@ export function checkFlat64(image: ObjectFile, memSize: number): Diagnostic[] {
       out.push(
         diag(
           "E7002",
-          `${image.name}: segment at 0x${sp.start.toString(16)} (0x${(sp.end - sp.start).toString(16)} bytes) does not fit in ${memSize} bytes of guest memory`,
+          `${image.name}: segment at 0x${sp.start.toString(16)}–0x${sp.end.toString(16)} does not fit in guest memory (0x${memSize.toString(16)} bytes; see --mem)`,
         ),
       );
     } else if (sp.start < FLAT64_RESERVED_END && sp.end > 0) {
@@ -101,17 +103,35 @@ export function checkFlat64(image: ObjectFile, memSize: number): Diagnostic[] {
       );
   }
   const entry = Number(image.entry);
-  if (
-    !image.segments.some((s) => entry >= Number(s.vaddr) && entry < Number(s.vaddr + s.memSize))
-  ) {
+  const home = image.segments.find(
+    (s) => entry >= Number(s.vaddr) && entry < Number(s.vaddr + s.memSize),
+  );
+  if (!home) {
     out.push(
       diag(
         "E7004",
         `${image.name}: entry point 0x${entry.toString(16)} is outside every loadable segment`,
       ),
     );
+  } else {
+    const unreachable = entryUnreachable(home.vaddr, home.paddr, entry);
+    if (unreachable) out.push(diag("E7007", `${image.name}: entry point 0x${entry.toString(16)} ${unreachable}`)); // prettier-ignore
   }
   return out;
+}
+
+/**
+ * Why the first fetch at e_entry would not reach the entry's bytes, if it would not. The boot page
+ * tables identity-map [0, 1 GiB) (linear = physical, SDM 4.5), and the segment is copied to
+ * p_paddr, so the entry must lie below 1 GiB in a segment with p_vaddr = p_paddr; elsewhere the
+ * fetch is a #PF (no IDT: triple fault) or runs whatever bytes sit at that physical address.
+ */
+function entryUnreachable(vaddr: bigint, paddr: bigint, entry: number): string | undefined {
+  if (entry >= FLAT64_IDENTITY_END)
+    return `is above the flat64 identity map (0–0x${FLAT64_IDENTITY_END.toString(16)}): the first instruction fetch would fault`;
+  if (vaddr !== paddr)
+    return `is in a segment linked at 0x${vaddr.toString(16)} but loaded at 0x${paddr.toString(16)}: flat64 starts with an identity map, so the entry's segment needs p_vaddr = p_paddr`;
+  return undefined;
 }
 
 /** Write the GDT and the identity-map page tables. */

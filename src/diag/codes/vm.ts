@@ -6,4 +6,5 @@ export const VM_CODES: Readonly<Record<string, string>> = {
   E7004: "image entry point is outside every loadable segment",
   E7005: "image segment overlaps the flat64 boot structures",
   E7006: "invalid machine option",
+  E7007: "image entry point is not reachable through the flat64 identity map",
 };
