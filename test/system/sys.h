@@ -140,8 +140,11 @@
 /* Vectors that push an error code (SDM 6.13 table 6-1). */
 #define ERR_VECTORS 8,10,11,12,13,14,17
 
+/* Every CPU starts at _start (flat64): each gets its own 8 KiB of kstack by APIC ID; CPU 0 builds
+ * the shared GDT/IDT/TSS/page tables, the others wait for it and load them (no TSS on them). */
 #define SYS_BEGIN \
-        .text; .globl _start; _start: lea kstack_top(%rip), %rsp; call sys_init; jmp test_main; \
+        .text; .globl _start; _start: mov $0x802, %ecx; rdmsr; shl $13, %eax; lea kstack_top(%rip), %rsp; \
+        sub %rax, %rsp; call sys_init; jmp test_main; \
         test_main:
 #define SYS_END jmp sys_done
 
@@ -226,6 +229,19 @@ sys_done:
 
 /* ---- set-up ------------------------------------------------------------------------------ */
 sys_init:
+        mov     $0x802, %ecx
+        rdmsr
+        test    %eax, %eax
+        jz      sys_init_bsp
+1:      pause
+        cmpq    $0, sys_ready(%rip)
+        je      1b
+        lgdt    gdtr(%rip)
+        lidt    idtr(%rip)
+        lea     pml4(%rip), %rax
+        mov     %rax, %cr3
+        ret
+sys_init_bsp:
         lgdt    gdtr(%rip)
         /* The TSS descriptor (SDM 7.2.3): limit 0x67, type 9 (available 64-bit TSS), P. */
         lea     tss(%rip), %rax
@@ -300,6 +316,7 @@ sys_init:
         mov     %rax, pd_win(%rip)
         lea     pml4(%rip), %rax
         mov     %rax, %cr3
+        movq    $1, sys_ready(%rip)
         ret
 
 /* ---- exception stubs ------------------------------------------------------------------- */
@@ -450,6 +467,7 @@ exc_saved_rsp:  .quad 0
 exc_rax:        .quad 0
 exc_rcx:        .quad 0
 exc_hflags:     .quad 0
+sys_ready:      .quad 0
 exc_log:        .fill 64, 1, 0
 
         .bss
@@ -460,7 +478,7 @@ pd:     .skip   4096
 pd_win: .skip   4096
 pt_win: .skip   4096
 idt:    .skip   4096
-        .skip   16384
+        .skip   32768                   /* 8 KiB per CPU, CPU n at kstack_top - n * 8 KiB */
 kstack_top:
         .skip   8192
 rsp0_top:

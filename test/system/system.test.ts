@@ -31,6 +31,9 @@ const CASES: Case[] = [
   { name: "delivery", file: "delivery.S" },
   { name: "syscall", file: "syscall.S" },
   { name: "syscall-amd", file: "syscall.S", opts: { vendor: "amd" }, defines: ["AMD"] },
+  { name: "smp", file: "smp.S", opts: { cpus: 2, quantum: 50 } },
+  { name: "smp-quantum-1", file: "smp.S", opts: { cpus: 2, quantum: 1 }, expected: "smp" },
+  { name: "smp-quantum-default", file: "smp.S", opts: { cpus: 2 }, expected: "smp" },
 ];
 
 describe.each(CASES)("$name", (c) => {
@@ -56,5 +59,22 @@ describe("triple fault", () => {
     expect(parseInt(chain[1]!.cr2, 16)).toBe(RSP0 - 8);
     expect(chain[2]!.errorCode).toBe(0);
     expect(chain[3]!.errorCode).toBe(8 * 8 + 2 + 1); // the #DF gate, IDT bit, EXT
+  });
+});
+
+describe("several CPUs", () => {
+  it("interleave deterministically: the same run twice gives the same state", () => {
+    const a = runSystem("smp.S", { cpus: 2, quantum: 7 });
+    const b = runSystem("smp.S", { cpus: 2, quantum: 7 });
+    expect(a.result.cpus).toHaveLength(2);
+    expect(JSON.stringify(b.result)).toBe(JSON.stringify(a.result));
+    expect(b.output).toBe(a.output);
+  });
+  it("end as a deadlock when every CPU halts with nothing pending", () => {
+    for (const cpus of [1, 3]) {
+      const { result } = runSystem("deadlock.S", { cpus });
+      expect(result.reason).toBe("deadlock");
+      expect(result.cpus.every((c) => c.halted)).toBe(true);
+    }
   });
 });
