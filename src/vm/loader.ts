@@ -102,10 +102,9 @@ export function checkFlat64(image: ObjectFile, memSize: number): Diagnostic[] {
         ),
       );
   }
-  const entry = Number(image.entry);
-  const home = image.segments.find(
-    (s) => entry >= Number(s.vaddr) && entry < Number(s.vaddr + s.memSize),
-  );
+  // In bigint: a high-half address loses its low bits as a double.
+  const entry = image.entry;
+  const home = image.segments.find((s) => entry >= s.vaddr && entry < s.vaddr + s.memSize);
   if (!home) {
     out.push(
       diag(
@@ -126,8 +125,8 @@ export function checkFlat64(image: ObjectFile, memSize: number): Diagnostic[] {
  * p_paddr, so the entry must lie below 1 GiB in a segment with p_vaddr = p_paddr; elsewhere the
  * fetch is a #PF (no IDT: triple fault) or runs whatever bytes sit at that physical address.
  */
-function entryUnreachable(vaddr: bigint, paddr: bigint, entry: number): string | undefined {
-  if (entry >= FLAT64_IDENTITY_END)
+function entryUnreachable(vaddr: bigint, paddr: bigint, entry: bigint): string | undefined {
+  if (entry >= BigInt(FLAT64_IDENTITY_END))
     return `is above the flat64 identity map (0–0x${FLAT64_IDENTITY_END.toString(16)}): the first instruction fetch would fault`;
   if (vaddr !== paddr)
     return `is in a segment linked at 0x${vaddr.toString(16)} but loaded at 0x${paddr.toString(16)}: flat64 starts with an identity map, so the entry's segment needs p_vaddr = p_paddr`;
