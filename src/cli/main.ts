@@ -9,6 +9,7 @@ import { registerCodes } from "./commands/codes.js";
 import { registerLink } from "./commands/link.js";
 import { registerRun } from "./commands/run.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerPt } from "./commands/pt.js";
 import { registerCc } from "./commands/cc.js";
 
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerCodes(program);
   registerDemo(program);
+  registerPt(program);
   registerCc(program);
   for (const sub of program.commands) sub.exitOverride().helpOption("-h, --help", "show help");
   return program;
