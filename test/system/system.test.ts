@@ -31,6 +31,9 @@ const CASES: Case[] = [
   { name: "delivery", file: "delivery.S" },
   { name: "syscall", file: "syscall.S" },
   { name: "syscall-amd", file: "syscall.S", opts: { vendor: "amd" }, defines: ["AMD"] },
+  { name: "features-off", file: "features.S", opts: { features: parseFeatures("-pcid,-invpcid,-smep,-smap,-fsgsbase,-rdtscp,-nx,-pge,-syscall") as Features } }, // prettier-ignore
+  { name: "features-on", file: "features.S", defines: ["ALL_ON"] },
+  { name: "inject", file: "inject.S", opts: { inject: [{ kind: "nmi", cpu: 0, at: 20000 }, { kind: "irq", vector: 0x41, cpu: 0, at: 40000 }] } }, // prettier-ignore
   { name: "smp", file: "smp.S", opts: { cpus: 2, quantum: 50 } },
   { name: "smp-quantum-1", file: "smp.S", opts: { cpus: 2, quantum: 1 }, expected: "smp" },
   { name: "smp-quantum-default", file: "smp.S", opts: { cpus: 2 }, expected: "smp" },
