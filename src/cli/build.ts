@@ -6,8 +6,8 @@ import { compile } from "../cc/index.js";
 import { buildCrt } from "../kernel-rt/crt/index.js";
 import { link } from "../link/index.js";
 import { readObject, type ObjectFile } from "../obj/index.js";
-import { nodeHost, readBytes } from "./node-host.js";
-import { finish, ioError, usageError } from "./report.js";
+import { cannotRead, nodeHost, readBytes } from "./node-host.js";
+import { finish, inputTypeError, ioError, usageError } from "./report.js";
 
 export interface BuildOptions {
   include: string[];
@@ -25,7 +25,7 @@ export function loadObjects(files: string[], opts: BuildOptions): ObjectFile[] {
   for (const file of files) {
     if (file.endsWith(".c")) {
       // A .c input is compiled and assembled; the C runtime is linked in (below) once.
-      if (nodeHost.readFile(file) === undefined) ioError("E0002", `cannot read '${file}'`);
+      if (nodeHost.readFile(file) === undefined) ioError("E0002", cannotRead(file));
       const copts = { host: nodeHost, sources, diags, includePaths: opts.include, defines: opts.defines }; // prettier-ignore
       const asm = compile(file, copts).asm;
       const r = asm === undefined ? {} : assembleText(file.replace(/\.c$/, ".s"), asm, copts);
@@ -33,7 +33,7 @@ export function loadObjects(files: string[], opts: BuildOptions): ObjectFile[] {
       continue;
     }
     if (SOURCE.test(file)) {
-      if (nodeHost.readFile(file) === undefined) ioError("E0002", `cannot read '${file}'`);
+      if (nodeHost.readFile(file) === undefined) ioError("E0002", cannotRead(file));
       const r = assemble(file, {
         host: nodeHost,
         sources,
@@ -45,7 +45,7 @@ export function loadObjects(files: string[], opts: BuildOptions): ObjectFile[] {
       continue;
     }
     const bytes = readBytes(file);
-    if (!bytes) ioError("E0002", `cannot read '${file}'`);
+    if (!bytes) ioError("E0002", cannotRead(file));
     const obj = readObject(bytes, file, diags);
     if (obj) objects.push(obj);
   }
@@ -59,8 +59,12 @@ export function buildImage(files: string[], opts: BuildOptions): ObjectFile {
   if (files.length === 0) usageError("no input files");
   const objects = loadObjects(files, opts);
   if (objects.length === 1 && objects[0]!.kind === "exec") return objects[0]!;
-  if (objects.some((o) => o.kind === "exec"))
-    usageError("an image cannot be linked with other files; give it alone");
+  const image = objects.find((o) => o.kind === "exec");
+  if (image) {
+    inputTypeError(
+      `'${image.name}' is a linked image (ET_EXEC) and cannot be linked with other files; run it alone`,
+    );
+  }
   return linkObjects(objects, opts.entry);
 }
 

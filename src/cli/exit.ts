@@ -3,7 +3,7 @@
 export const EXIT_OK = 0;
 /** The input had errors; diagnostics were printed. */
 export const EXIT_INPUT_ERROR = 1;
-/** The command line was wrong: unknown option, missing argument, bad value. */
+/** The command line was wrong: unknown option, missing argument, bad value, wrong kind of file. */
 export const EXIT_USAGE = 2;
 /** A file could not be read or written. */
 export const EXIT_IO = 3;

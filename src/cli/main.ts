@@ -37,9 +37,24 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** `help NAME` for a command that does not exist (commander would show the main help, status 0). */
+function unknownHelpTopic(program: Command, argv: string[]): string | undefined {
+  if (argv[0] !== "help" || argv[1] === undefined || argv[1].startsWith("-")) return undefined;
+  const known = program.commands.some(
+    (c) => c.name() === argv[1] || c.aliases().includes(argv[1]!),
+  );
+  return known ? undefined : argv[1];
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: "user" });
+    const program = buildProgram();
+    const topic = unknownHelpTopic(program, argv);
+    if (topic !== undefined) {
+      process.stderr.write(`entrylab: error[E0001]: unknown command '${topic}'\n`);
+      return EXIT_USAGE;
+    }
+    await program.parseAsync(argv, { from: "user" });
     return EXIT_OK;
   } catch (e) {
     if (e instanceof ExitError) return e.status;

@@ -1,5 +1,5 @@
 // The Node implementation of the core's Host interface, and the CLI's own file helpers.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import type { Host } from "../diag/index.js";
 
 export const nodeHost: Host = {
@@ -20,14 +20,36 @@ export function readBytes(path: string): Uint8Array | undefined {
   }
 }
 
+/** Why a file operation failed, in words (Node's messages repeat the syscall and the path). */
+const ERRNO_WORDS: Record<string, string> = {
+  EISDIR: "it is a directory",
+  ENOTDIR: "a component of the path is not a directory",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+};
+
+/** "cannot read 'x'", with the reason when it is not simply a missing file. */
+export function cannotRead(path: string): string {
+  let reason: string | undefined;
+  try {
+    if (statSync(path).isDirectory()) reason = ERRNO_WORDS.EISDIR;
+    else readFileSync(path);
+  } catch (e) {
+    reason = ERRNO_WORDS[(e as NodeJS.ErrnoException).code ?? ""];
+  }
+  return reason === undefined ? `cannot read '${path}'` : `cannot read '${path}': ${reason}`;
+}
+
 /** Write a file; returns an error message instead of throwing. */
 export function writeOutput(path: string, data: Uint8Array | string): string | undefined {
   try {
     writeFileSync(path, data);
     return undefined;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "ENOENT"
-      ? `cannot write '${path}': no such directory`
-      : `cannot write '${path}': ${(e as Error).message}`;
+    const code = (e as NodeJS.ErrnoException).code ?? "";
+    const reason = code === "ENOENT" ? "no such directory" : (ERRNO_WORDS[code] ?? code);
+    return `cannot write '${path}': ${reason || (e as Error).message}`;
   }
 }

@@ -17,6 +17,12 @@ export function usageError(message: string): never {
   throw new ExitError(EXIT_USAGE);
 }
 
+/** A file of the wrong kind for the command (an image where objects are linked): status 2. */
+export function inputTypeError(message: string): never {
+  process.stderr.write(`entrylab: error[E0004]: ${message}\n`);
+  throw new ExitError(EXIT_USAGE);
+}
+
 export function ioError(code: "E0002" | "E0003", message: string): never {
   process.stderr.write(`entrylab: error[${code}]: ${message}\n`);
   throw new ExitError(EXIT_IO);

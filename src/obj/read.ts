@@ -66,11 +66,13 @@ function readHeader(cx: ReadContext): Header | undefined {
   if (!checkIdent(cx)) return undefined;
   const v = cx.view;
   const kind = fileKind(cx, v.u16(16));
-  checkMachine(cx, v.u16(18));
+  const ours = checkMachine(cx, v.u16(18));
   if (v.u32(20) !== E.EV_CURRENT)
     cx.error("E4005", `e_version is ${v.u32(20)}, expected ${E.EV_CURRENT}`);
   const flags = v.u32(48);
-  if (flags !== BYTECODE_VERSION) {
+  // e_flags mean something only for our e_machine (ELF gABI: processor-specific), so a foreign
+  // object gets the one E4008, not a follow-on bytecode-version complaint.
+  if (ours && flags !== BYTECODE_VERSION) {
     cx.error(
       "E4009",
       `built for bytecode version ${flags}; this entrylab reads version ${BYTECODE_VERSION}`,
@@ -140,14 +142,16 @@ function fileKind(cx: ReadContext, type: number): ObjectFile["kind"] | undefined
   return undefined;
 }
 
-function checkMachine(cx: ReadContext, machine: number): void {
-  if (machine === E.EM_ENTRYLAB) return;
+/** False (reported) when e_machine is not entrylab's. */
+function checkMachine(cx: ReadContext, machine: number): boolean {
+  if (machine === E.EM_ENTRYLAB) return true;
   const arch = E.KNOWN_MACHINES[machine];
   const what = arch ? `${arch} object` : `object for machine ${machine}`;
   cx.error(
     "E4008",
     `${what}, not an entrylab object (e_machine ${hex(machine)}, expected ${hex(E.EM_ENTRYLAB)})`,
   );
+  return false;
 }
 
 /** Header sizes and the two header tables' places in the file. */

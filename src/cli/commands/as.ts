@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { DiagnosticBag, SourceManager } from "../../diag/index.js";
 import { assemble } from "../../asm/index.js";
 import { writeObject } from "../../obj/index.js";
-import { nodeHost, writeOutput } from "../node-host.js";
+import { cannotRead, nodeHost, writeOutput } from "../node-host.js";
 import { finish, ioError } from "../report.js";
 import { formatPreprocessed, preprocess } from "../../cpp/index.js";
 import { parseDefine, collect } from "../options.js";
@@ -35,7 +35,7 @@ export function registerAs(program: Command): void {
 function runAs(file: string, opts: AsOptions): void {
   const sources = new SourceManager();
   const diags = new DiagnosticBag();
-  if (nodeHost.readFile(file) === undefined) ioError("E0002", `cannot read '${file}'`);
+  if (nodeHost.readFile(file) === undefined) ioError("E0002", cannotRead(file));
   const defines = [
     ...opts.define.map(parseDefine),
     ...opts.undefine.map((name) => ({ undef: name })),

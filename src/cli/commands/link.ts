@@ -4,7 +4,7 @@ import { writeObject } from "../../obj/index.js";
 import { linkObjects, loadObjects } from "../build.js";
 import { collect, parseDefine } from "../options.js";
 import { writeOutput } from "../node-host.js";
-import { ioError, usageError } from "../report.js";
+import { inputTypeError, ioError } from "../report.js";
 
 interface LinkCliOptions {
   output: string;
@@ -27,7 +27,12 @@ export function registerLink(program: Command): void {
         include: opts.include,
         defines: opts.define.map(parseDefine),
       });
-      if (objects.some((o) => o.kind === "exec")) usageError("cannot link an image; give objects");
+      const given = objects.find((o) => o.kind === "exec");
+      if (given) {
+        inputTypeError(
+          `'${given.name}' is a linked image (ET_EXEC), not an object; link takes objects (.o) and sources`,
+        );
+      }
       const image = linkObjects(objects, opts.entry);
       const error = writeOutput(opts.output, writeObject(image));
       if (error) ioError("E0003", error);

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { DiagnosticBag, SourceManager } from "../../diag/index.js";
 import { dumpObject, readObject } from "../../obj/index.js";
 import { disassembleObject } from "../../trace/index.js";
-import { nodeHost, readBytes } from "../node-host.js";
+import { cannotRead, nodeHost, readBytes } from "../node-host.js";
 import { finish, ioError } from "../report.js";
 
 interface ObjdumpOptions {
@@ -26,7 +26,7 @@ export function registerObjdump(program: Command): void {
 
 function runObjdump(file: string, opts: ObjdumpOptions): void {
   const bytes = readBytes(file);
-  if (!bytes) ioError("E0002", `cannot read '${file}'`);
+  if (!bytes) ioError("E0002", cannotRead(file));
   const sources = new SourceManager();
   const diags = new DiagnosticBag();
   const obj = readObject(bytes, file, diags);
