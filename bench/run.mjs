@@ -32,6 +32,7 @@ const hasTime = existsSync(TIME);
 /** Scripts run after the timed commands; each prints its own figures (add new ones here). */
 const EXTRA = [
   { name: "VM loop", script: "bench/vm-loop.mjs", args: [] },
+  { name: "VM syscall round trip", script: "bench/vm-syscall.mjs", args: [] },
   { name: "cpp", script: "bench/cpp.mjs", args: [] },
   { name: "parseLine", script: "bench/parse.mjs", args: [] },
 ];
