@@ -31,7 +31,12 @@ export interface VmOutcome {
 export function runOnVm(
   name: string,
   text: string,
-  opts: { defines?: Array<{ name: string; value?: string }>; maxInsns?: number } = {},
+  opts: {
+    defines?: Array<{ name: string; value?: string }>;
+    maxInsns?: number;
+    /** The vendor the VM models where Intel and AMD differ (default: the reference, amd). */
+    vendor?: "intel" | "amd";
+  } = {},
 ): VmOutcome {
   const sources = new SourceManager();
   const diags = new DiagnosticBag();
@@ -46,6 +51,7 @@ export function runOnVm(
   const m = createMachine({
     output: (b) => (output += decoder.decode(b)),
     maxInsns: opts.maxInsns ?? 50_000_000,
+    vendor: opts.vendor ?? "amd",
   });
   const problems = m.loadFlat64(image);
   if (problems.length > 0)
@@ -82,6 +88,11 @@ export function runNative(src: string, exe: string, defines: string[] = []): str
 }
 
 /** The CPU vendor string of this host ("AuthenticAMD", "GenuineIntel", ...). */
+/** The VM vendor option that models this host's CPU. */
+export function hostVendorOption(): "intel" | "amd" {
+  return hostVendor() === "GenuineIntel" ? "intel" : "amd";
+}
+
 export function hostVendor(): string {
   try {
     const m = /vendor_id\s*:\s*(\S+)/.exec(readFileSync("/proc/cpuinfo", "utf8"));

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { hostVendor, nativeUnavailable, runNative, runOnVm } from "./build.js";
+import { hostVendor, hostVendorOption, nativeUnavailable, runNative, runOnVm } from "./build.js";
 import { fuzzForms, Prng, programText, randomSeq, splitSeqs } from "./fuzz.js";
 import type { FuzzSeq } from "./fuzz.js";
 
@@ -46,7 +46,7 @@ describe.skipIf(whyNoNative !== undefined)("differential fuzzing against the hos
     const text = programText(seqs);
     const src = join(work, `fuzz-${seed}.S`);
     writeFileSync(src, text);
-    const vm = runOnVm(src, text, { maxInsns: 200_000_000 });
+    const vm = runOnVm(src, text, { maxInsns: 200_000_000, vendor: hostVendorOption() });
     expect(vm.result.faultChain, "the VM faulted").toBeUndefined();
     expect(vm.result.reason).toBe("exit");
     const native = runNative(src, join(work, `fuzz-${seed}`));

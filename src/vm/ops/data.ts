@@ -195,9 +195,10 @@ export function cmpxchgExec(c: Cpu, op: Op): void {
     const sLo = readOp(c, op, 0, lin, size);
     writeOp(c, op, 1, lin, size, sLo, c.hiOut);
   } else {
-    // SDM vol. 2 CMPXCHG: a memory destination is written back with its own value (a locked RMW).
-    // A register destination is left alone: this host does not zero-extend a 32-bit one.
-    if (op.kind[1] === OK_MEM) writeOp(c, op, 1, lin, size, dLo, dHi);
+    // SDM vol. 2 CMPXCHG: on a mismatch the destination is written back with its own value, so
+    // on Intel a 32-bit register destination is zero-extended; AMD (APM vol. 3 CMPXCHG) writes
+    // only a memory destination back and leaves a register's upper half alone.
+    if (op.kind[1] === OK_MEM || c.vendor === "intel") writeOp(c, op, 1, lin, size, dLo, dHi);
     writeReg(c, RAX, size, dLo, dHi);
   }
 }
