@@ -10,6 +10,10 @@ await build({
   target: "node20",
   outfile: "dist/entrylab.mjs",
   sourcemap: "linked",
+  minifySyntax: true,
+  minifyWhitespace: true,
   logLevel: "warning",
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
 });

@@ -62,6 +62,10 @@ export class Assembler implements ReaderSink {
   /** Bytes of repeated symbol-free instructions, by statement (see ./insn.ts). */
   readonly insnBytes = new Map<Statement, Uint8Array>();
   private readonly warned = new Set<string>();
+  /** The statement whose evaluator warnings `ctxWarnSink` reports (one closure, not one per line). */
+  private warnCtx: StmtCtx | undefined;
+  private readonly ctxWarnSink = (code: string, message: string, span: Span): void =>
+    this.warnOnce(code, this.loc(this.warnCtx!, span), message);
 
   constructor(
     readonly diags: DiagnosticBag,
@@ -115,12 +119,15 @@ export class Assembler implements ReaderSink {
     const text = start === 0 && end === line.text.length ? line.text : line.text.slice(start, end);
     const parsed = this.parses.parse(text);
     const ctx: StmtCtx = { line, base: start };
-    for (const e of parsed.errors) this.diags.error(e.code, this.loc(ctx, e.span), e.message);
+    if (parsed.errors.length > 0)
+      for (const e of parsed.errors) this.diags.error(e.code, this.loc(ctx, e.span), e.message);
     const sec = this.sec;
     const frag = sec.frag;
     const off = sec.size;
-    this.evaluator.warnSink = (code, message, span) => this.warnOnce(code, this.loc(ctx, span), message); // prettier-ignore
-    for (const st of parsed.statements) this.statement(ctx, st);
+    this.warnCtx = ctx;
+    this.evaluator.warnSink = this.ctxWarnSink;
+    const sts = parsed.statements;
+    for (let i = 0; i < sts.length; i++) this.statement(ctx, sts[i]!);
     this.evaluator.warnSink = undefined;
     if (this.listing) {
       const length = sec.frag === frag ? sec.size - off : sec.fragStart[frag + 1]! - off;

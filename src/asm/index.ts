@@ -7,7 +7,7 @@ import { ASM } from "../diag/codes/asm.js";
 import type { ObjectFile } from "../obj/index.js";
 import { Assembler } from "./assembler.js";
 import { Reader } from "./reader.js";
-import { CppSourceLine, fileLines, type SourceLine } from "./source-line.js";
+import { CppSourceLine, fileLines, type LineList } from "./source-line.js";
 import { relax, resolveFixups } from "./layout.js";
 import { hasLocDirectives, locLines } from "./loc.js";
 import { buildObject } from "./emit.js";
@@ -55,7 +55,7 @@ export function assemble(path: string, opts: AssembleOptions): AssembleResult {
 export function assembleText(name: string, text: string, opts: AssembleOptions): AssembleResult {
   const file = opts.sources.add(name, text);
   const usesCpp = opts.preprocess ?? name.endsWith(".S");
-  let lines: SourceLine[];
+  let lines: LineList;
   let preprocessed: string | undefined;
   if (usesCpp) {
     const r = preprocess(file, cppOptions(opts));
@@ -75,7 +75,7 @@ function cppOptions(opts: AssembleOptions): CppOptions {
 
 function finish(
   file: SourceFile,
-  lines: SourceLine[],
+  lines: LineList,
   opts: AssembleOptions,
   preprocessed: string | undefined,
 ): AssembleResult {

@@ -37,7 +37,8 @@ export function locLines(
   // prettier-ignore
   const files = new Map<number, SourceFile | undefined>();
   let current: Loc | undefined;
-  return fileLines(file).map((line) => {
+  const all = fileLines(file);
+  return all.slice(0, all.length).map((line) => {
     const f = FILE_DIRECTIVE.exec(line.text);
     if (f) {
       files.set(Number(f[1]), sourceFor(f[2]!.replace(/\\(.)/g, "$1"), opts));

@@ -6,8 +6,22 @@ import type { DiagnosticBag, Host, Loc, SourceManager } from "../diag/index.js";
 import { dirname, joinPath } from "../diag/index.js";
 import { ASM } from "../diag/codes/asm.js";
 import { bindArgs, isBlank, parseMacroParams, substitute, type MacroDef } from "./macros.js";
-import { firstWord, splitMacroArgs, splitStatements, splitTwoStrings } from "./scan.js";
-import { ExpandedLine, SliceLine, fileLines, pushChain, type SourceLine } from "./source-line.js";
+import {
+  firstWord,
+  splitMacroArgs,
+  splitStatements,
+  splitTwoStrings,
+  type FirstWord,
+} from "./scan.js";
+import {
+  ExpandedLine,
+  FileLines,
+  SliceLine,
+  fileLines,
+  pushChain,
+  type LineList,
+  type SourceLine,
+} from "./source-line.js";
 
 /** What the reader needs from the statement processor. */
 export interface ReaderSink {
@@ -78,7 +92,7 @@ export class Reader {
   }
 
   /** Read a whole file's lines; reports unterminated conditionals at the end. */
-  run(lines: readonly SourceLine[]): void {
+  run(lines: LineList): void {
     this.process(lines, undefined);
     for (const c of this.conds)
       this.error(ASM.UNTERMINATED_IF, c.loc, "missing .endif for this .if");
@@ -91,24 +105,25 @@ export class Reader {
   }
 
   /** Process a list of lines; `inMacro` is set inside a macro expansion (for .exitm). */
-  private process(input: readonly SourceLine[], inMacro: string | undefined): Flow {
+  private process(input: LineList, inMacro: string | undefined): Flow {
     const lines = splitBlockLines(input);
     for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
+      const line = lines.at(i)!;
       if (!this.active) {
         this.skipLine(line);
         continue;
       }
       const head = firstWord(line.text, 0, line.text.length);
       const w = head.word;
-      if (w.length > 0 && BLOCK_OPENERS.has(w.toLowerCase())) {
+      const lw = w.length > 0 ? w.toLowerCase() : w;
+      if (w.length > 0 && BLOCK_OPENERS.has(lw)) {
         if (head.hasLabels) this.sink.statements(line, 0, head.wordStart);
-        const end = this.collectBlock(lines, i, w.toLowerCase());
-        this.block(lines, i, end, head.wordStart, w.toLowerCase());
+        const end = this.collectBlock(lines, i, lw);
+        this.block(lines, i, end, head.wordStart, lw);
         i = end;
         continue;
       }
-      const flow = this.line(line, inMacro);
+      const flow = this.line(line, inMacro, head, lw);
       if (flow !== "next") return flow;
     }
     return "next";
@@ -134,9 +149,17 @@ export class Reader {
   }
 
   /** One line that is not a block opener: split into statements and act on reader directives. */
-  private line(line: SourceLine, inMacro: string | undefined): Flow {
+  private line(
+    line: SourceLine,
+    inMacro: string | undefined,
+    wholeHead: FirstWord,
+    wholeWord: string,
+  ): Flow {
     const text = line.text;
     const ranges = splitStatements(text);
+    // The usual line is one statement running to its end: its first word is the one `process`
+    // found already (same range), so it is not scanned again.
+    const whole = ranges.length === 2 && ranges[0] === 0 && ranges[1] === text.length;
     let pending = -1; // start of statements not yet handed to the sink
     for (let r = 0; r < ranges.length; r += 2) {
       const start = ranges[r]!;
@@ -146,8 +169,8 @@ export class Reader {
         this.skipRange(line, start, end);
         continue;
       }
-      const head = firstWord(text, start, end);
-      const lw = head.word.toLowerCase();
+      const head = whole ? wholeHead : firstWord(text, start, end);
+      const lw = whole ? wholeWord : head.word.toLowerCase();
       const special =
         READER_DIRECTIVES.has(lw) ||
         (lw.length > 0 && this.macros.has(lw) && !isAssignment(text, head.wordEnd, end));
@@ -382,11 +405,11 @@ export class Reader {
   // ---- blocks: .macro, .rept, .irp, .irpc ---------------------------------------------------
 
   /** Index of the line closing the block opened at lines[at] (lines.length if none). */
-  private collectBlock(lines: readonly SourceLine[], at: number, opener: string): number {
+  private collectBlock(lines: LineList, at: number, opener: string): number {
     const closer = opener === ".macro" ? ".endm" : ".endr";
     let depth = 1;
     for (let i = at + 1; i < lines.length; i++) {
-      const t = lines[i]!.text;
+      const t = lines.at(i)!.text;
       const w = firstWord(t, 0, t.length).word.toLowerCase();
       if (w === closer) {
         if (--depth === 0) return i;
@@ -399,14 +422,8 @@ export class Reader {
     return lines.length;
   }
 
-  private block(
-    lines: readonly SourceLine[],
-    at: number,
-    end: number,
-    ws: number,
-    opener: string,
-  ): void {
-    const line = lines[at]!;
+  private block(lines: LineList, at: number, end: number, ws: number, opener: string): void {
+    const line = lines.at(at)!;
     const we = ws + opener.length;
     const loc = line.spanLoc(ws, we);
     if (end >= lines.length) {
@@ -596,10 +613,15 @@ const BLOCK_WORD = /\.(?:rept|irpc?|macro|endr|endm)\b/i;
  * into one line per statement, so that blocks open and close at statement boundaries as in gas.
  * Returns `lines` itself when no line needs it (the common case).
  */
-function splitBlockLines(lines: readonly SourceLine[]): readonly SourceLine[] {
+function splitBlockLines(lines: LineList): LineList {
+  // A file's lines are made one at a time: look for a candidate in the file's text first.
+  if (lines instanceof FileLines) {
+    if (!lines.someLineWith(";", BLOCK_WORD)) return lines;
+    lines = lines.slice(0, lines.length);
+  }
   let out: SourceLine[] | undefined;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines.at(i)!;
     const t = line.text;
     const ranges = t.indexOf(";") >= 0 && BLOCK_WORD.test(t) ? splitStatements(t) : undefined;
     if (!ranges || ranges.length <= 2) {

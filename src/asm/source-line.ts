@@ -100,21 +100,82 @@ export class SliceLine implements SourceLine {
   }
 }
 
-/** Split a file's text into FileLines (for `.s` files and `.include`d files). */
-export function fileLines(file: SourceFile, chain?: ExpansionChain): SourceLine[] {
-  const out: SourceLine[] = [];
-  const text = file.text;
-  let start = 0;
-  while (start <= text.length) {
-    let nl = text.indexOf("\n", start);
-    if (nl < 0) nl = text.length;
-    if (nl === text.length && start === nl) break; // no empty line after a final newline
-    let end = nl;
-    if (end > start && text.charCodeAt(end - 1) === 13) end--; // CRLF
-    out.push(new FileLine(text.slice(start, end), file.id, start, chain));
-    start = nl + 1;
+/**
+ * An indexed list of lines: arrays are one, and so are a file's lines (FileLines), which are
+ * created only when asked for.
+ */
+export interface LineList {
+  readonly length: number;
+  at(i: number): SourceLine | undefined;
+  slice(start: number, end: number): SourceLine[];
+}
+
+/**
+ * A file's lines, each made when the reader reaches it: building 200,000 line objects and text
+ * slices up front kept them all alive through every young-generation GC of the run. Only the
+ * start offset of each line is stored.
+ */
+export class FileLines implements LineList {
+  /** Start offset of line i, and starts[length] = one past the last line's newline. */
+  private readonly starts: Int32Array;
+  readonly length: number;
+
+  constructor(
+    private readonly file: SourceFile,
+    private readonly chain: ExpansionChain | undefined,
+  ) {
+    const text = file.text;
+    let n = 0;
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", nl + 1)) n++;
+    // No empty line after a final newline; a last line without one still counts.
+    if (text.length > 0 && text.charCodeAt(text.length - 1) !== NEWLINE) n++;
+    const starts = new Int32Array(n + 1);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      starts[i] = at;
+      const nl = text.indexOf("\n", at);
+      at = nl < 0 ? text.length + 1 : nl + 1;
+    }
+    starts[n] = at;
+    this.starts = starts;
+    this.length = n;
   }
-  return out;
+
+  at(i: number): SourceLine | undefined {
+    if (i < 0 || i >= this.length) return undefined;
+    const text = this.file.text;
+    const start = this.starts[i]!;
+    let end = Math.min(this.starts[i + 1]! - 1, text.length);
+    if (end > start && text.charCodeAt(end - 1) === CR) end--; // CRLF
+    return new FileLine(text.slice(start, end), this.file.id, start, this.chain);
+  }
+
+  slice(start: number, end: number): SourceLine[] {
+    const out: SourceLine[] = [];
+    for (let i = Math.max(0, start); i < Math.min(end, this.length); i++) out.push(this.at(i)!);
+    return out;
+  }
+
+  /** Whether some line holding `needle` also matches `re` (lines without `needle` are skipped). */
+  someLineWith(needle: string, re: RegExp): boolean {
+    const text = this.file.text;
+    for (let k = text.indexOf(needle); k >= 0;) {
+      const from = text.lastIndexOf("\n", k) + 1;
+      let to = text.indexOf("\n", k);
+      if (to < 0) to = text.length;
+      if (re.test(text.slice(from, to))) return true;
+      k = text.indexOf(needle, to);
+    }
+    return false;
+  }
+}
+
+const NEWLINE = 10;
+const CR = 13;
+
+/** Split a file's text into FileLines (for `.s` files and `.include`d files). */
+export function fileLines(file: SourceFile, chain?: ExpansionChain): FileLines {
+  return new FileLines(file, chain);
 }
 
 /** The expansion chain with `site` pushed innermost. */
