@@ -20,6 +20,7 @@ import {
   type MatchResult,
   IMPLIED_ONE,
 } from "../isa/index.js";
+import { HIGH_BYTE_BASE, RDX, needsRex, type Register } from "../isa/registers.js";
 
 type Insn = Extract<Statement, { kind: "insn" }>;
 
@@ -153,7 +154,7 @@ const KEY_IMM = 10_000, KEY_IMM_SYMBOLIC = 20_000, KEY_IMM_RANGE = 30_000, KEY_M
 function shapeKey(sh: OperandShape): unknown {
   switch (sh.kind) {
     case "reg":
-      return sh.reg;
+      return regKey(sh.reg);
     case "imm": {
       const v = sh.value;
       if (v === undefined) return KEY_IMM_SYMBOLIC;
@@ -174,6 +175,22 @@ function shapeKey(sh: OperandShape): unknown {
       return `*m${JSON.stringify(sh)}`;
   }
 }
+
+/**
+ * A register's key: what the matcher (src/isa/match*.ts) looks at is its class and size, whether
+ * it is one of the fixed-register operands (AL/AX/EAX/RAX, CL, DX: numbers 0-2), whether it needs
+ * or forbids REX (SDM vol. 2, 2.2.1.2) and %cs; so %rbx and %r9 differ but %rbx and %rdi share
+ * a key. Numbers 0-2 and non-GPRs keep their own key. Errors and warnings are never shared.
+ */
+function regKey(reg: Register): unknown {
+  let k = REG_KEYS.get(reg);
+  if (k === undefined) {
+    k = reg.cls === "gpr" && reg.num > RDX ? `r${reg.size}:${+needsRex(reg)}:${+(reg.num >= HIGH_BYTE_BASE)}` : reg; // prettier-ignore
+    REG_KEYS.set(reg, k);
+  }
+  return k;
+}
+const REG_KEYS = new Map<Register, unknown>();
 
 interface MatchNode {
   next: Map<unknown, MatchNode>;

@@ -70,4 +70,23 @@ describe("speed caches", () => {
       ...alone("incq (%rax)"),
     ]);
   });
+  it("registers that share a match key still get their own REX and fixed-register checks", () => {
+    // Each pair: the first matches; the second shares nothing the matcher decides with it.
+    const pairs = [
+      ["movb %bl, %ah", "movb %sil, %ah"], // SIL needs REX, which AH forbids
+      ["movb %bl, %ah", "movb %r9b, %ah"],
+      ["shlq %cl, %rax", "shlq %bl, %rax"], // only %cl is a shift count
+      ["inb %dx, %al", "inb %bx, %al"], // only %dx is a port
+      ["movq %rbx, %rcx", "movq %rdi, %r9"],
+    ];
+    for (const [first, second] of pairs) {
+      const both = codes(`${first}\n${second}\n`);
+      expect(both).toEqual([...codes(`${first}\n`), ...codes(`${second}\n`)]);
+    }
+    expect(codes("movb %sil, %ah\n")).toHaveLength(1);
+    expect(bytes(ok("movq %rbx, %rcx\nmovq %rdi, %r9\n"), ".text")).toEqual([
+      ...alone("movq %rbx, %rcx"),
+      ...alone("movq %rdi, %r9"),
+    ]);
+  });
 });
