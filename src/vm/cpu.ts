@@ -317,11 +317,12 @@ export class Cpu {
   }
 
   /**
-   * Implicit supervisor access (GDT, IDT, TSS, exception frames), SDM 4.6: supervisor rights
-   * whatever the CPL; made at CPL 3, SMAP ignores RFLAGS.AC.
+   * Implicit supervisor access (GDT, IDT, TSS, exception frames), SDM 4.6.1: supervisor rights
+   * whatever the CPL, and SMAP applies whatever RFLAGS.AC says ("if EFLAGS.AC = 0 or the access
+   * is implicit, data may not be read from [or written to] any user-mode address"), at any CPL.
    */
   translateImplicit(lin: number, acc: AccessKind): number {
-    return this.translateSlow(lin, acc, false, this.cpl === 3);
+    return this.translateSlow(lin, acc, false, true);
   }
 
   /**

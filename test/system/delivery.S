@@ -13,6 +13,8 @@
 #define V_A 0x40
 #define V_B 0x41
 #define V_IRQ 0x80
+/* The timer is due once WRMSR, NOP and the segment load have retired (count 3, divide 1). */
+#define SHADOW_COUNT 3
 
         .macro map n:req, page:req, flags:req
         lea     \page(%rip), %rax
@@ -24,6 +26,22 @@
         mov     $USP, %rsi
         mov     $2, %edx
         jmp     to_user
+        .endm
+
+        /* Start the timer (SHADOW_COUNT instructions), then load \seg with its own value. */
+        .macro shadow_probe seg:req
+        mov     %\seg, %ebx
+        xor     %r8d, %r8d
+        mov     $X2_INIT_COUNT, %ecx
+        mov     $SHADOW_COUNT, %eax
+        xor     %edx, %edx
+        sti
+        wrmsr
+        nop
+        mov     %bx, %\seg
+        mov     $1, %r8
+        mov     $2, %r8
+        cli
         .endm
 
 SYS_BEGIN
@@ -207,7 +225,17 @@ SYS_BEGIN
         cli
         CHECK(irq_count(%rip), %r9, masked timer posts nothing)
         WRMSR(X2_INIT_COUNT, 0, 0)
+
+        /* The MOV SS shadow (SDM 6.8.3): an interrupt that becomes due right after MOV to SS waits
+         * one more instruction. A one-shot timer (divide 1) expires at the boundary after the
+         * segment load: after MOV DS it is taken there (r8 still 0), after MOV SS one later. */
+        WRMSR(X2_LVT_TIMER, V_IRQ, 0)
+        shadow_probe ds
+        CHECK(seen_r8(%rip), $0, the timer arrives right after mov to ds)
+        shadow_probe ss
+        CHECK(seen_r8(%rip), $1, the timer waits one instruction after mov to ss)
 SYS_END
+
 
 nmi_handler:
         incq    nmi_count(%rip)

@@ -12,6 +12,9 @@
 #define UDATA 12        /* window page: page_a, user, read-only */
 #define XCODE 13        /* window page: user_code, supervisor, XD */
 #define RO 14           /* window page: page_a, supervisor, read-only */
+#define IDTS 15         /* window page: idt2, supervisor (gates 0-0x3f of the split IDT) */
+#define IDTU 16         /* window page: idt2 + 4 KiB, user (gates 0x40-0xff) */
+#define GATE41_VA (WIN_VA(IDTU) + 16 * (0x41 - 0x40))
 #define UVA(sym) (WIN + 0x1000 * UCODE + ((sym) - user_code))
 /* Error-code bits (SDM 4.7). */
 #define EC_P 1
@@ -157,9 +160,38 @@ SYS_BEGIN
         movq    $0xa, (%rbx)
         CHECK($1, $1, smap write with ac set)
         clac
+        /* SMAP and implicit supervisor accesses (SDM 4.6.1): "if EFLAGS.AC = 0 or the access is
+         * implicit, data may not be read from any user-mode address" — at every CPL. A split IDT
+         * puts gates 0-0x3f on a supervisor page and 0x40-0xff on a user page; with AC=1, INT 0x41
+         * still faults reading its gate, at CPL 0 and at CPL 3 (error code P only: supervisor). */
+        call    split_idt
+        stac
+        TRY(1f)
+        int     $0x41
+        NOFAULT
+1:      clac
+        CHECK(exc_vec(%rip), $14, smap implicit idt read with ac at cpl 0 faults)
+        CHECK(exc_err(%rip), $EC_P, smap implicit idt read at cpl 0 error code)
+        CHECK(exc_cr2(%rip), $GATE41_VA, smap implicit idt read at cpl 0 cr2)
+        TRY(1f)
+        mov     $UVA(u_int41), %rdi
+        mov     $(WIN_VA(USTACK) + 0x1000), %rsi
+        mov     $(RFLAGS_AC | 2), %edx
+        jmp     to_user
+1:      CHECK(exc_vec(%rip), $14, smap implicit idt read with ac at cpl 3 faults)
+        CHECK(exc_err(%rip), $EC_P, smap implicit idt read at cpl 3 error code)
+        CHECK(exc_cr2(%rip), $GATE41_VA, smap implicit idt read at cpl 3 cr2)
         mov     %cr4, %rax
         and     $~(CR4_SMAP | CR4_SMEP), %eax
         mov     %rax, %cr4
+        /* The same INT 0x41 without SMAP reads its user-page gate and arrives. */
+        TRY(1f)
+        mov     $UVA(u_int41), %rdi
+        mov     $(WIN_VA(USTACK) + 0x1000), %rsi
+        mov     $(RFLAGS_AC | 2), %edx
+        jmp     to_user
+1:      CHECK(exc_vec(%rip), $0x41, split idt gate 0x41 without smap arrives)
+        lidt    idtr(%rip)
 
         /* 1 GiB and 2 MiB pages; their reserved bits (SDM 4.5.4, tables 4-16, 4-18). */
         movq    $(PTE_P | PTE_W | PTE_PS), pdpt+16(%rip)
@@ -212,6 +244,29 @@ SYS_BEGIN
         CHECK(exc_rsp(%rip), %rcx, ss frame holds the rsp before the push)
 SYS_END
 
+/* Load a copy of the IDT at WIN_VA(IDTS) + 0xc00, so gate 0x40 starts the user page IDTU; gate
+ * 0x41 gets DPL 3 (so INT 0x41 at CPL 3 passes the DPL check once its gate is read). */
+split_idt:
+        map     IDTS, idt2, PTE_P | PTE_W
+        map     IDTU, idt2 + 0x1000, PTE_P | PTE_W | PTE_U
+        lea     idt(%rip), %rsi
+        lea     idt2 + 0xc00(%rip), %rdi
+        mov     $(256 * 2), %ecx
+1:      mov     (%rsi), %rax
+        mov     %rax, (%rdi)
+        add     $8, %rsi
+        add     $8, %rdi
+        dec     %ecx
+        jnz     1b
+        movb    $GATE_INT_DPL3, idt2 + 0xc00 + 16 * 0x41 + 5(%rip)
+        lidt    idtr2(%rip)
+        ret
+
+        .data
+        .align  16
+idtr2:  .word   256 * 16 - 1
+        .quad   WIN_VA(IDTS) + 0xc00
+
         /* User code: one page, position-independent, entered with iretq (sys.h to_user). */
         .text
         .align  4096
@@ -223,9 +278,14 @@ u_write:
         ud2
 u_jump: jmp     *%rbx
 u_ret:  ret
+u_int41:
+        int     $0x41
+        ud2
         .align  4096
 
         .bss
         .align  4096
 page_a: .skip   4096
 ustack: .skip   4096
+        .align  4096
+idt2:   .skip   8192

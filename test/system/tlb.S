@@ -264,6 +264,56 @@ SYS_BEGIN
 1:      CHECK(exc_vec(%rip), $13, pcide with cr3 low bits gp)
         setcr3  0
 
+        /* MOV CR4 (SDM 4.10.4.1): setting SMEP drops the current PCID's entries; clearing SMEP
+         * and setting PCIDE are not listed, so under strict the stale translation survives them. */
+        map     9, page_a, PTE_P | PTE_W
+        rd      9
+        map     9, page_b, PTE_P | PTE_W
+        mov     %cr4, %rax
+        or      $CR4_SMEP, %rax
+        mov     %rax, %cr4
+        rd      9
+        CHECK(%rax, $0xb, setting cr4.smep flushes the current pcid)
+        map     9, page_a, PTE_P | PTE_W
+        invlpg_win 9
+        rd      9
+        map     9, page_b, PTE_P | PTE_W
+        mov     %cr4, %rax
+        and     $~CR4_SMEP, %eax
+        mov     %rax, %cr4
+        rd      9
+        CHECK(%rax, $STALE, clearing cr4.smep keeps the stale entry)
+        mov     %cr4, %rax
+        or      $CR4_PCIDE, %rax
+        mov     %rax, %cr4
+        rd      9
+        CHECK(%rax, $STALE, setting cr4.pcide keeps the stale entry)
+        /* With PCIDE=1: setting SMEP under PCID 2 leaves PCID 1's entry (and PCID 0's). */
+        setcr3  PCID1
+        map     10, page_a, PTE_P | PTE_W
+        rd      10
+        map     10, page_b, PTE_P | PTE_W
+        setcr3  PCID2
+        mov     %cr4, %rax
+        or      $CR4_SMEP, %rax
+        mov     %rax, %cr4
+        and     $~CR4_SMEP, %eax
+        mov     %rax, %cr4
+        setcr3  PCID1, 1
+        rd      10
+        CHECK(%rax, $STALE, setting smep under pcid 2 keeps the pcid 1 entry)
+        setcr3  0, 1
+        rd      9
+        CHECK(%rax, $STALE, setting smep under pcid 2 keeps the pcid 0 entry)
+        setcr3  0
+        /* Clearing CR4.PAE in IA-32e mode: #GP(0) (SDM 4.1.2), so PAE never changes here. */
+        TRY(1f)
+        mov     %cr4, %rax
+        and     $~0x20, %eax
+        mov     %rax, %cr4
+        NOFAULT
+1:      CHECK(exc_vec(%rip), $13, clearing cr4.pae in long mode gp)
+
         /* A 2 MiB page is cached in pieces; INVLPG of one address drops them all. */
         movq    $0x2a, 0x800000 + 0x5000
         movq    $0x2b, 0xa00000 + 0x5000

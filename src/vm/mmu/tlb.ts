@@ -276,8 +276,8 @@ export class Tlb {
 }
 
 /** Whether `raw` rights allow the access in the given mode (the slow path's check of a stored entry). */
-export function rawDenies(raw: number, c: WalkControls, acc: AccessKind, user: boolean, implicitUser: boolean): boolean {
-  return checkRights(c, acc, user, implicitUser, (raw & RAW_RW) !== 0, (raw & RAW_US) !== 0, (raw & RAW_XD) !== 0);
+export function rawDenies(raw: number, c: WalkControls, acc: AccessKind, user: boolean, implicit: boolean): boolean {
+  return checkRights(c, acc, user, implicit, (raw & RAW_RW) !== 0, (raw & RAW_US) !== 0, (raw & RAW_XD) !== 0);
 } // prettier-ignore
 
 function allowBits(raw: number, c: WalkControls): number {

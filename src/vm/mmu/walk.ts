@@ -85,8 +85,8 @@ function reservedHiMask(maxPhysAddr: number): number {
 /**
  * Walk the 4-level tables for `lin` (a canonical address as a signed double).
  * `user` is a user-mode access (CPL 3, not an implicit supervisor access); `implicit` marks an
- * implicit supervisor access (GDT/IDT/TSS reads, exception frames) made at CPL 3, for which SMAP
- * applies whatever RFLAGS.AC says (SDM 4.6.1; at CPL < 3 implicit accesses honour AC).
+ * implicit supervisor access (GDT/IDT/TSS reads, exception frames), for which SMAP applies
+ * whatever RFLAGS.AC says, at every CPL (SDM 4.6.1).
  */
 export function walk(
   mem: PhysMem,
@@ -177,7 +177,7 @@ export function checkRights(
   }
   if (us) {
     if (acc === ACC_FETCH) return c.smep; // SDM 4.6.1: SMEP, supervisor fetch from a user page
-    // SDM 4.6.1: SMAP, supervisor data access to a user page unless AC=1 at CPL < 3.
+    // SDM 4.6.1: SMAP, supervisor data access to a user page unless an explicit access with AC=1.
     if (c.smap && (implicit || !c.ac)) return true;
   }
   return acc === ACC_WRITE && !rw && c.wp; // SDM 4.6.1: CR0.WP, supervisor write to read-only
