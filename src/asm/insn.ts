@@ -3,6 +3,7 @@
 // targets that are not known constants yet. Sizes are fixed at first sight (the form and which
 // operands are memory decide them), so layout never has to revisit an instruction.
 import { ASM } from "../diag/codes/asm.js";
+import type { Loc } from "../diag/index.js";
 import type { Expr, MemoryOperand, Operand, Statement } from "./ast.js";
 import type { Assembler, StmtCtx } from "./assembler.js";
 import { Binder } from "./eval.js";
@@ -424,13 +425,11 @@ function checkConstant(
   signed: boolean,
   v: bigint,
 ): void {
-  const span = op?.span ?? { start: 0, end: 0 };
-  const loc = a.loc(ctx, span);
   if (role === "disp") {
     if (v >= -(1n << 31n) && v < 1n << 31n) return;
     a.diags.error(
       ASM.OUT_OF_RANGE,
-      loc,
+      constantLoc(a, ctx, op),
       `0x${BigInt.asUintN(64, v).toString(16)} out of range of signed 32bit displacement`,
     );
     return;
@@ -441,7 +440,7 @@ function checkConstant(
     if (v >= -(1n << (bits - 1n)) && v < 1n << (bits - 1n)) return;
     a.diags.error(
       ASM.OUT_OF_RANGE,
-      loc,
+      constantLoc(a, ctx, op),
       `immediate 0x${BigInt.asUintN(64, v).toString(16)} does not fit in a sign-extended ${bits}-bit field`,
     );
     return;
@@ -449,7 +448,12 @@ function checkConstant(
   if (v < 1n << bits && v > -(1n << bits)) return;
   a.diags.warning(
     ASM.SHORTENED,
-    loc,
+    constantLoc(a, ctx, op),
     `0x${BigInt.asUintN(64, v).toString(16)} shortened to 0x${BigInt.asUintN(width * 8, v).toString(16)}`,
   );
+}
+
+/** Where a constant's range diagnostic points; made only when reporting (most constants fit). */
+function constantLoc(a: Assembler, ctx: StmtCtx, op: Operand | undefined): Loc {
+  return a.loc(ctx, op?.span ?? { start: 0, end: 0 });
 }

@@ -113,6 +113,9 @@ const SINGLE = new Set("|&^!+-*%<>~=(),:;$".split("").map((ch) => ch.charCodeAt(
 const DOUBLE = new Map<string, string>([
   ["||", "o"], ["&&", "a"], ["<<", "l"], [">>", "r"], ["<=", "{"], [">=", "}"], ["==", "e"], ["!=", "x"], ["<>", "g"],
 ]); // prettier-ignore
+/** Second characters of the two-character operators (others need no lookup). */
+const DOUBLE_SECOND = new Set([...DOUBLE.keys()].map((op) => op.charCodeAt(1)));
+const C_LOWER_L = 108, C_LOWER_R = 114; // prettier-ignore
 
 /**
  * Token boundaries of the line being scanned, in buffers reused for every line (a line has a
@@ -162,8 +165,10 @@ function scan(text: string): string | undefined {
     } else if (isLetter(c) || c === C_UNDERSCORE) {
       i++;
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
-      const word = i - start <= 6 ? text.slice(start, i).toLowerCase() : "";
-      k = PREFIX_WORDS.has(word) ? "p" : "n";
+      // Prefix words are 3-6 letters starting with l or r: only those are worth a slice.
+      const c0 = c | 0x20;
+      const maybePrefix = i - start <= 6 && (c0 === C_LOWER_L || c0 === C_LOWER_R);
+      k = maybePrefix && PREFIX_WORDS.has(text.slice(start, i).toLowerCase()) ? "p" : "n";
     } else if (c === C_PERCENT && i + 1 < n && isWordStart(text.charCodeAt(i + 1))) {
       i += 2;
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
@@ -174,7 +179,7 @@ function scan(text: string): string | undefined {
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
       k = "t";
     } else if (isOperatorStart(c)) {
-      const two = i + 1 < n ? DOUBLE.get(text.slice(i, i + 2)) : undefined;
+      const two = i + 1 < n && DOUBLE_SECOND.has(text.charCodeAt(i + 1)) ? DOUBLE.get(text.slice(i, i + 2)) : undefined; // prettier-ignore
       if (two !== undefined) {
         i += 2;
         k = two;
