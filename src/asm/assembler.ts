@@ -59,8 +59,12 @@ export class Assembler implements ReaderSink {
   /** A lone `lock`/`rep` statement waiting for its instruction. */
   pendingPrefix: { name: string; loc: Loc } | undefined;
   readonly parses = new LineParseCache();
-  /** Bytes of repeated symbol-free instructions, by statement (see ./insn.ts). */
-  readonly insnBytes = new Map<Statement, Uint8Array>();
+  /**
+   * The statement being processed: its kept parse entry (-1 for a one-off line) and index, under
+   * which ./insn.ts keeps the bytes of repeated symbol-free instructions (`parses.keepBytes`).
+   */
+  stmtKept = -1;
+  stmtIndex = 0;
   private readonly warned = new Set<string>();
   /** The statement whose evaluator warnings `ctxWarnSink` reports (one closure, not one per line). */
   private warnCtx: StmtCtx | undefined;
@@ -118,6 +122,7 @@ export class Assembler implements ReaderSink {
   statements(line: SourceLine, start: number, end: number): void {
     const text = start === 0 && end === line.text.length ? line.text : line.text.slice(start, end);
     const parsed = this.parses.parse(text);
+    const kept = this.parses.lastKept;
     const ctx: StmtCtx = { line, base: start };
     if (parsed.errors.length > 0)
       for (const e of parsed.errors) this.diags.error(e.code, this.loc(ctx, e.span), e.message);
@@ -127,7 +132,11 @@ export class Assembler implements ReaderSink {
     this.warnCtx = ctx;
     this.evaluator.warnSink = this.ctxWarnSink;
     const sts = parsed.statements;
-    for (let i = 0; i < sts.length; i++) this.statement(ctx, sts[i]!);
+    for (let i = 0; i < sts.length; i++) {
+      this.stmtKept = kept;
+      this.stmtIndex = i;
+      this.statement(ctx, sts[i]!);
+    }
     this.evaluator.warnSink = undefined;
     if (this.listing) {
       const length = sec.frag === frag ? sec.size - off : sec.fragStart[frag + 1]! - off;

@@ -58,14 +58,16 @@ function keepBytes(src: Uint8Array, from: number, to: number): Uint8Array {
 /**
  * Encode one instruction statement. Instructions whose encoding depends only on their text (no
  * symbol, `.` or local label in any operand, no prefix carried over from the previous
- * statement, no fixup or diagnostic when first encoded) keep their bytes in `a.insnBytes` once
+ * statement, no fixup or diagnostic when first encoded) keep their bytes in `a.parses` once
  * their statement is a repeated one (the parse cache keeps a line's statement objects from its
  * second occurrence on: ./line-template.ts); later occurrences copy them instead of being
  * shaped, matched and encoded again.
  */
 export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
+  const kept = a.stmtKept;
+  const index = a.stmtIndex;
   if (a.pendingPrefix === undefined) {
-    const bytes = a.insnBytes.get(st);
+    const bytes = kept >= 0 ? a.parses.bytesOf(kept, index) : undefined;
     if (bytes !== undefined) {
       a.lineEntry(a.loc(ctx, st.span));
       const sec = a.sec;
@@ -87,10 +89,10 @@ export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
       sec.fixups.length === fixups &&
       a.diags.items.length === diags &&
       a.pendingPrefix === undefined &&
-      a.parses.isRepeated(st) &&
+      kept >= 0 &&
       st.operands.every(isPureOperand)
     ) {
-      a.insnBytes.set(st, keepBytes(sec.data, at, sec.size));
+      a.parses.keepBytes(kept, index, keepBytes(sec.data, at, sec.size));
     }
     return;
   }

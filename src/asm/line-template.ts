@@ -17,7 +17,7 @@
 // does not parse cleanly, or that the visitor rejects, is parsed by parseLine for its exact
 // diagnostics. parseLineFast(text) therefore equals parseLine(text) for every text (tested).
 import type { CstNode, IToken, TokenType } from "chevrotain";
-import type { ParsedLine, Statement } from "./ast.js";
+import type { ParsedLine } from "./ast.js";
 import * as T from "./lexer.js";
 import { asmParser } from "./parser.js";
 import { parseLine } from "./parse-line.js";
@@ -303,15 +303,25 @@ export class LineParseCache {
   private used = 0;
   private readonly keptTexts: string[] = [];
   private readonly keptParses: ParsedLine[] = [];
-  /** Statements of kept parses: the ones worth remembering more about (see ./insn.ts). */
-  private readonly repeated = new Set<Statement>();
+  /** Per kept parse, per statement: its instruction's bytes when reusable (see ./insn.ts). */
+  private readonly keptBytes: (Uint8Array | undefined)[][] = [];
+  /**
+   * The kept entry the last parse() returned, or -1 for a one-off parse: the statements of a
+   * kept entry will be seen again, so they are worth remembering more about.
+   */
+  lastKept = -1;
 
-  /** Whether `st` comes from a kept parse, so the same object will be seen again. */
-  isRepeated(st: Statement): boolean {
-    return this.repeated.has(st);
+  /** The bytes kept for statement `index` of kept entry `kept`. */
+  bytesOf(kept: number, index: number): Uint8Array | undefined {
+    return this.keptBytes[kept]?.[index];
+  }
+
+  keepBytes(kept: number, index: number, bytes: Uint8Array): void {
+    (this.keptBytes[kept] ??= [])[index] = bytes;
   }
 
   parse(text: string): ParsedLine {
+    this.lastKept = -1;
     const h = hashText(text);
     const hashes = this.hashes;
     const mask = hashes.length - 1;
@@ -331,10 +341,13 @@ export class LineParseCache {
         this.keptTexts.push(text);
         this.keptParses.push(parsed);
         this.slots[i] = this.keptTexts.length;
-        for (const st of parsed.statements) this.repeated.add(st);
+        this.lastKept = this.keptTexts.length - 1;
         return parsed;
       }
-      if (this.keptTexts[k - 1] === text) return this.keptParses[k - 1]!;
+      if (this.keptTexts[k - 1] === text) {
+        this.lastKept = k - 1;
+        return this.keptParses[k - 1]!;
+      }
       // A different kept text with the same hash: keep probing.
     }
   }

@@ -89,4 +89,9 @@ describe("speed caches", () => {
       ...alone("movq %rdi, %r9"),
     ]);
   });
+  it("a repeated line of several statements copies each statement's own bytes", () => {
+    const line = "movq %rax, %rbx; addq $1, %rcx; pushq %r15";
+    const one = ["movq %rax, %rbx", "addq $1, %rcx", "pushq %r15"].flatMap(alone);
+    expect(bytes(ok(`${line}\n${line}\n${line}\n`), ".text")).toEqual([...one, ...one, ...one]);
+  });
 });
