@@ -70,7 +70,7 @@ export function inlineFor(op: Op): InlineOp | undefined {
     const kind = ALU_BY_MNEMONIC[m]!;
     return inline(mem, (e) => emitAlu(e, kind));
   }
-  if (f.flow === "jcc") return inline(false, emitJcc, true);
+  if (f.flow === "jcc") return inline(false, emitJcc, true); // sets k itself when it checks
   if (m.startsWith("cmov")) return inline(mem, emitCmov);
   if (m.startsWith("set") && f.cond >= 0) return inline(mem, emitSetcc);
   if (NOPS.has(m)) return inline(false, () => {});
@@ -361,7 +361,20 @@ function relTarget(e: BlockEmitter): string {
 
 function emitJcc(e: BlockEmitter): void {
   const cond = e.cond(e.op.form.cond);
-  e.emit(`const nx = ${cond} ? ${relTarget(e)} : ${e.nextRipExpr()};`);
+  // A target within the block up to this jcc was fetched already, so it is canonical (the
+  // calibration loop's backward branch needs no check); any other taken target is checked (the
+  // fall-through is not a branch target: running past the canonical end faults on the fetch).
+  const to = e.offsets[e.idx]! + e.op.len + e.op.rel;
+  if (to >= 0 && to <= e.offsets[e.idx]!) {
+    e.emit(`const nx = ${cond} ? ${relTarget(e)} : ${e.nextRipExpr()};`);
+    return;
+  }
+  const taken = e.bind(cond);
+  e.emit(`k = ${e.idx};`);
+  e.emit(`const nx = ${taken} ? ${relTarget(e)} : ${e.nextRipExpr()};`);
+  e.emit(`if (${taken}) {`);
+  checkTarget(e, "nx");
+  e.emit(`}`);
 }
 
 function emitJmp(e: BlockEmitter): void {

@@ -104,7 +104,7 @@ export function walk(
   // Index bits: PML4 47..39, PDPT 38..30, PD 29..21, PT 20..12.
   const idx = [
     (hi32 >>> 7) & 0x1ff, // bits 47:39 are bits 15:7 of the high half
-    (lo32 >>> 30) & 0x1ff,
+    ((hi32 & 0x7f) << 2) | (lo32 >>> 30), // bits 38:30: 38:32 of the high half, 31:30 of the low
     (lo32 >>> 21) & 0x1ff,
     (lo32 >>> 12) & 0x1ff,
   ];

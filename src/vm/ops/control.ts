@@ -24,7 +24,7 @@ function target(c: Cpu, op: Op): number {
   return c.hiOut * TWO32 + (lo >>> 0);
 }
 
-/** SDM vol. 2 JMP/CALL: a non-canonical target raises #GP(0) at the branch. */
+/** SDM vol. 2 JMP/Jcc/CALL/RET: a non-canonical target raises #GP(0) at the branch (RIP unchanged). */
 function checkTarget(c: Cpu, t: number): void {
   c.checkCanonical(t, 0);
 }
@@ -36,7 +36,13 @@ export function jmpExec(c: Cpu, op: Op): void {
 }
 
 export function jccExec(c: Cpu, op: Op): void {
-  c.rip += testCond(c, op.form.cond) ? op.len + op.rel : op.len;
+  if (!testCond(c, op.form.cond)) {
+    c.rip += op.len;
+    return;
+  }
+  const t = c.rip + op.len + op.rel;
+  checkTarget(c, t); // SDM vol. 2 Jcc: a taken branch to a non-canonical target → #GP(0)
+  c.rip = t;
 }
 
 export function callExec(c: Cpu, op: Op): void {

@@ -151,6 +151,18 @@ describe("page walk", () => {
     expect(w.frame).toBe(0x5000);
     expect(w.user).toBe(true);
   });
+  it("indexes the PDPT with bits 38:30, including 38:32 from the high half", () => {
+    // 0x7f_c000_0000: PML4 index 0, PDPT index 0x1ff (bits 38:30 all ones), PD and PT index 0.
+    const mem = new PhysMem(1 << 20);
+    mem.write32(0x1000, 0x2000 | 7);
+    mem.write32(0x2000 + 8 * 0x1ff, 0x3000 | 7);
+    mem.write32(0x3000, 0x4000 | 7);
+    mem.write32(0x4000, 0x6000 | 7);
+    const w = walk(mem, ctl(), 0x7fc0000000, ACC_READ, false, false, new WalkResult());
+    expect(w.ok).toBe(true);
+    expect(w.entryAddr[1]).toBe(0x2000 + 8 * 0x1ff);
+    expect(w.frame).toBe(0x6000);
+  });
   it("not present → error code without P", () => {
     const w = walk(tables(0), ctl(), 0, ACC_WRITE, true, false, new WalkResult());
     expect(w.ok).toBe(false);
