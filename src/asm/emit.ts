@@ -198,12 +198,15 @@ function position(loc: Loc, sources: SourceManager): { file: string; line: numbe
   return { file: f.name, line, col };
 }
 
+/** The chain of every line outside expansions: one shared empty array, not one per entry. */
+const NO_SITES: LineSite[] = [];
+
 function chainSites(
   chain: ExpansionChain | undefined,
   sources: SourceManager,
   cache: Map<ExpansionChain, LineSite[]>,
 ): LineSite[] {
-  if (!chain) return [];
+  if (!chain) return NO_SITES;
   let sites = cache.get(chain);
   if (!sites) {
     sites = [
