@@ -1,5 +1,5 @@
 // The machine options of `entrylab run` (src/cli/commands/run.ts machineOptions): values reach
-// the machine; bad values are usage errors (exit status 64) with a message naming the option.
+// the machine; bad values are usage errors (EXIT_USAGE, status 2) with a message naming the option.
 // And the page-table view (`entrylab pt`, `run --pt-out`) over a system test's final state.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { machineOptions } from "../../src/cli/commands/run.js";

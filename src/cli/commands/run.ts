@@ -170,7 +170,7 @@ export function parseInjection(spec: string, cpus: number): Injection {
   return { kind: "irq", vector, cpu, at };
 }
 
-/** Validate the machine flags; a bad value is a usage error (status 64). */
+/** Validate the machine flags; a bad value is a usage error (status 2, E0001). */
 export function machineOptions(opts: MachineFlags): MachineOptions {
   const out: MachineOptions = {};
   if (opts.mem !== undefined) out.memSize = parseMemSize(opts.mem);
