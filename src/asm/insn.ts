@@ -244,6 +244,15 @@ function matchError(a: Assembler, ctx: StmtCtx, st: Insn, m: MatchError): void {
   a.diags.error(code, a.loc(ctx, onMnemonic ? st.mnemonicSpan : (opSpan ?? st.span)), m.error);
 }
 
+/** Operand values without a per-instruction part, shared (encode() only reads them). */
+const REL_VALUE: OperandValue = { kind: "rel", value: 0 };
+const FIXED_VALUE: OperandValue = { kind: "fixed" };
+const REG_VALUES: OperandValue[] = [];
+function regValue(num: number): OperandValue {
+  return (REG_VALUES[num] ??= { kind: "reg", num });
+}
+/** The pending value of an implied `$1` operand (shared; never modified). */
+const IMPLIED_ONE_VALUE: Pending = { value: 1n, expr: undefined };
 /** The pending value of a register operand (shared; never modified). */
 const NO_VALUE: Pending = { value: undefined, expr: undefined };
 
@@ -339,26 +348,28 @@ function emit(
   args: readonly number[],
   pending: Pending[],
 ): void {
-  const ops = args.map((i) => (i === IMPLIED_ONE ? undefined : st.operands[i]));
-  const pend = args.map((i): Pending =>
-    i === IMPLIED_ONE ? { value: 1n, expr: undefined } : pending[i]!,
-  );
+  const n = args.length;
+  const ops: (Operand | undefined)[] = [];
+  const pend: Pending[] = [];
   let memMask = 0;
   const values: OperandValue[] = [];
-  for (let i = 0; i < ops.length; i++) {
+  for (let i = 0; i < n; i++) {
+    const arg = args[i]!;
+    const op = arg === IMPLIED_ONE ? undefined : st.operands[arg];
+    const p = arg === IMPLIED_ONE ? IMPLIED_ONE_VALUE : pending[arg]!;
+    ops.push(op);
+    pend.push(p);
     const k = form.operands[i]!;
-    const op = ops[i];
-    const p = pend[i]!;
     const mem = memOf(op);
-    if (k === "Jd") values.push({ kind: "rel", value: 0 });
+    if (k === "Jd") values.push(REL_VALUE);
     else if (mem && (k[0] === "E" || k[0] === "M")) {
       memMask |= 1 << i;
       values.push({ kind: "mem", mem: memValue(mem, p) });
     } else if (k[0] === "I") values.push({ kind: "imm", value: p.value ?? 0n });
-    else if (op?.kind === "reg") values.push({ kind: "reg", num: op.reg.num });
+    else if (op?.kind === "reg") values.push(regValue(op.reg.num));
     else if (op?.kind === "indirect" && op.target.kind === "reg")
-      values.push({ kind: "reg", num: op.target.reg.num });
-    else values.push({ kind: "fixed" });
+      values.push(regValue(op.target.reg.num));
+    else values.push(FIXED_VALUE);
   }
   const lay = layout(form, memMask);
   const sec = a.sec;

@@ -64,6 +64,7 @@ interface Cond {
 
 type Flow = "next" | "exitm" | "end";
 
+const DOT = 46;
 const BLOCK_OPENERS = new Set([".rept", ".irp", ".irpc", ".macro"]);
 const IF_DIRECTIVES = new Set([
   ".if", ".ifdef", ".ifndef", ".ifnotdef", ".ifb", ".ifnb", ".ifc", ".ifnc", ".ifeqs", ".ifnes",
@@ -76,6 +77,11 @@ const READER_DIRECTIVES = new Set([
 
 export class Reader {
   private readonly macros = new Map<string, MacroDef>();
+  /**
+   * Per character code below 128: some macro name (lower case) starts with it; index 0 stands
+   * for any other first character. Never cleared by `.purgem`: it only lets words skip lookups.
+   */
+  private readonly macroFirst = new Uint8Array(128);
   private readonly conds: Cond[] = [];
   private counter = 0;
   private depth = 0;
@@ -115,7 +121,8 @@ export class Reader {
       }
       const head = firstWord(line.text, 0, line.text.length);
       const w = head.word;
-      const lw = w.length > 0 ? w.toLowerCase() : w;
+      // Only a `.` word or one a macro name could start with is looked up (in lower case).
+      const lw = this.maySpecial(w) ? w.toLowerCase() : "";
       if (w.length > 0 && BLOCK_OPENERS.has(lw)) {
         if (head.hasLabels) this.sink.statements(line, 0, head.wordStart);
         const end = this.collectBlock(lines, i, lw);
@@ -127,6 +134,16 @@ export class Reader {
       if (flow !== "next") return flow;
     }
     return "next";
+  }
+
+  /** Whether `word` could be a reader directive, block opener or macro name. */
+  private maySpecial(word: string): boolean {
+    if (word.length === 0) return false;
+    const c = word.charCodeAt(0);
+    if (c === DOT) return true;
+    if (c >= 128) return this.macroFirst[0] === 1;
+    // Macro names are kept in lower case; a word may be spelled in upper case.
+    return this.macroFirst[c] === 1 || this.macroFirst[c | 0x20] === 1 || this.macroFirst[0] === 1;
   }
 
   /** In an inactive conditional region: only track nesting. */
@@ -462,6 +479,8 @@ export class Reader {
       );
     }
     this.macros.set(name, { name: head.word, params, body, loc });
+    const c = name.charCodeAt(0);
+    this.macroFirst[c < 128 ? c : 0] = 1;
   }
 
   private rept(line: SourceLine, ws: number, body: SourceLine[], loc: Loc): void {

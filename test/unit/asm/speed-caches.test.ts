@@ -94,4 +94,21 @@ describe("speed caches", () => {
     const one = ["movq %rax, %rbx", "addq $1, %rcx", "pushq %r15"].flatMap(alone);
     expect(bytes(ok(`${line}\n${line}\n${line}\n`), ".text")).toEqual([...one, ...one, ...one]);
   });
+  it("macro invocations are still found after the reader's first-character filter", () => {
+    const text = [
+      ".macro Twice r",
+      "  pushq \\r",
+      "  pushq \\r",
+      ".endm",
+      ".macro _under",
+      "  nop",
+      ".endm",
+      "TWICE %rax",
+      "twice %rbx",
+      "lbl: _UNDER",
+      "",
+    ].join("\n");
+    const want = ["pushq %rax", "pushq %rax", "pushq %rbx", "pushq %rbx", "nop"].flatMap(alone);
+    expect(bytes(ok(text), ".text")).toEqual(want);
+  });
 });
