@@ -123,12 +123,7 @@ function encodeInstruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
   if (PORT_MNEMONICS.has(st.mnemonic)) st = withPortRegister(st);
   const shapes: OperandShape[] = [];
   const pending: Pending[] = [];
-  for (const op of st.operands) {
-    const r = shape(a, ctx, op);
-    if (!r) return;
-    shapes.push(r.shape);
-    pending.push(r.pending);
-  }
+  for (const op of st.operands) if (!shape(a, ctx, op, shapes, pending)) return;
   const m = cachedMatch(st, prefixes, shapes);
   if ("error" in m) return matchError(a, ctx, st, m);
   for (const w of m.warnings) a.diags.warning(ASM.INSN_WARNING, a.loc(ctx, st.span), w);
@@ -256,39 +251,63 @@ const IMPLIED_ONE_VALUE: Pending = { value: 1n, expr: undefined };
 /** The pending value of a register operand (shared; never modified). */
 const NO_VALUE: Pending = { value: undefined, expr: undefined };
 
+/**
+ * Append operand `op`'s shape and pending value to `shapes`/`pending`; false after reporting an
+ * error. Register shapes and zero displacements are shared objects (the matcher only reads them).
+ */
 function shape(
   a: Assembler,
   ctx: StmtCtx,
   op: Operand,
-): { shape: OperandShape; pending: Pending } | undefined {
-  const none = NO_VALUE;
+  shapes: OperandShape[],
+  pending: Pending[],
+): boolean {
   switch (op.kind) {
     case "reg":
-      return { shape: { kind: "reg", reg: op.reg }, pending: none };
+      shapes.push(regShape(op.reg));
+      pending.push(NO_VALUE);
+      return true;
     case "imm": {
       const p = constant(a, ctx, op.expr);
-      if (!p) return undefined;
-      return { shape: { kind: "imm", value: p.value }, pending: p };
+      if (!p) return false;
+      shapes.push({ kind: "imm", value: p.value });
+      pending.push(p);
+      return true;
     }
     case "mem": {
-      if (!checkAddressing(a, ctx, op)) return undefined;
-      const p = op.disp ? constant(a, ctx, op.disp) : { value: 0n, expr: undefined };
-      if (!p) return undefined;
-      const s: OperandShape = {
+      if (!checkAddressing(a, ctx, op)) return false;
+      const p = op.disp ? constant(a, ctx, op.disp) : ZERO_DISP;
+      if (!p) return false;
+      shapes.push({
         kind: "mem", hasBase: op.base !== undefined && op.base.cls !== "rip", hasIndex: op.index !== undefined,
         isRip: op.base?.cls === "rip", seg: op.seg,
-      }; // prettier-ignore
-      return { shape: s, pending: p };
+      }); // prettier-ignore
+      pending.push(p);
+      return true;
     }
     case "indirect": {
-      if (op.target.kind === "reg")
-        return { shape: { kind: "indirect-reg", reg: op.target.reg }, pending: none };
-      if (!checkAddressing(a, ctx, op.target)) return undefined;
-      const p = op.target.disp ? constant(a, ctx, op.target.disp) : { value: 0n, expr: undefined };
-      if (!p) return undefined;
-      return { shape: { kind: "indirect-mem" }, pending: p };
+      if (op.target.kind === "reg") {
+        shapes.push({ kind: "indirect-reg", reg: op.target.reg });
+        pending.push(NO_VALUE);
+        return true;
+      }
+      if (!checkAddressing(a, ctx, op.target)) return false;
+      const p = op.target.disp ? constant(a, ctx, op.target.disp) : ZERO_DISP;
+      if (!p) return false;
+      shapes.push({ kind: "indirect-mem" });
+      pending.push(p);
+      return true;
     }
   }
+}
+
+/** The pending value of a memory operand without a displacement (shared; never modified). */
+const ZERO_DISP: Pending = { value: 0n, expr: undefined };
+const REG_SHAPES = new Map<Register, OperandShape>();
+function regShape(reg: Register): OperandShape {
+  let s = REG_SHAPES.get(reg);
+  if (s === undefined) REG_SHAPES.set(reg, (s = { kind: "reg", reg }));
+  return s;
 }
 
 /** in/out, whose port operand gas also takes as `(%dx)` (objdump's spelling). */
