@@ -40,7 +40,7 @@ export { VECTOR_NAMES } from "./fault.js";
 export { FEATURE_NAMES, VENDORS, defaultFeatures, parseFeatures } from "./sys/features.js";
 export type { Features, FeatureName, Vendor } from "./sys/features.js";
 export { TLB_POLICIES } from "./mmu/tlb-store.js";
-export { mappedRanges, formatRanges, formatTlb } from "./mmu/ptdump.js";
+export { mappedRanges, formatRanges, formatTlb, pagingStructurePages } from "./mmu/ptdump.js";
 export type { MappedRange } from "./mmu/ptdump.js";
 export type { TlbPolicy } from "./mmu/tlb-store.js";
 

@@ -14,7 +14,9 @@ import {
 import type { Cpu, PhysMem } from "../../vm/index.js";
 import { buildImage } from "../build.js";
 import { collect, parseCount } from "../options.js";
-import { usageError } from "../report.js";
+import { ioError, usageError } from "../report.js";
+import { nodeHost } from "../node-host.js";
+import { pagingReport } from "../state-file.js";
 import { machineOptions, type MachineFlags } from "./run.js";
 import { EXIT_INPUT_ERROR, ExitError } from "../exit.js";
 
@@ -46,7 +48,7 @@ export function registerPt(program: Command): void {
   program
     .command("pt")
     .description("show page tables as mapped ranges with effective rights, and the TLB by PCID")
-    .argument("<files...>", "an image, or sources and objects to build one from")
+    .argument("<files...>", "an image, sources and objects to build one from, or a state.json")
     .option(
       "--cr3 <value>",
       "the CR3 to read (default: flat64's PML4, or the final CR3 with --run)",
@@ -61,6 +63,7 @@ export function registerPt(program: Command): void {
 
 function ptCommand(files: string[], opts: PtOptions): void {
   const cr3 = opts.cr3 === undefined ? undefined : parseCr3(opts.cr3);
+  if (files.length === 1 && files[0]!.endsWith(".json")) return ptFromState(files[0]!, cr3);
   const image = buildImage(files, { include: opts.include, defines: [] });
   const maxInsns =
     opts.maxInsns === undefined ? 10_000_000 : parseCount(opts.maxInsns, "--max-insns");
@@ -88,6 +91,24 @@ function ptCommand(files: string[], opts: PtOptions): void {
   machine.cpus.forEach((c, i) =>
     process.stdout.write(formatPageTables(machine.mem, c, i === 0, cr3 ?? c.cr3)),
   );
+}
+
+/** `entrylab pt state.json`: the tables and TLBs saved by `entrylab run --state-out`. */
+function ptFromState(file: string, cr3: number | undefined): void {
+  const text = nodeHost.readFile(file);
+  if (text === undefined) ioError("E0002", `cannot read '${file}'`);
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch {
+    state = undefined;
+  }
+  const report = state === undefined ? { error: "not a JSON state file" } : pagingReport(state, cr3); // prettier-ignore
+  if (typeof report !== "string") {
+    process.stderr.write(`entrylab: error[E0004]: ${file}: ${report.error}\n`);
+    throw new ExitError(EXIT_INPUT_ERROR);
+  }
+  process.stdout.write(report);
 }
 
 function parseCr3(text: string): number {

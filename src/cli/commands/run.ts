@@ -17,6 +17,7 @@ import {
   type Vendor,
 } from "../../vm/index.js";
 import { formatPageTables } from "./pt.js";
+import { savePaging } from "../state-file.js";
 import { Symbolizer } from "../../trace/index.js";
 import type { ObjectFile } from "../../obj/index.js";
 import { buildImage } from "../build.js";
@@ -87,6 +88,7 @@ function runCommand(files: string[], opts: RunOptions): void {
       exitStatus: result.exitStatus,
       ...result.cpu,
       faultChain: result.faultChain,
+      paging: savePaging(machine),
     };
     const error = writeOutput(opts.stateOut, JSON.stringify(state, null, 2) + "\n");
     if (error) ioError("E0003", error);

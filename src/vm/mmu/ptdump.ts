@@ -79,6 +79,29 @@ export function mappedRanges(mem: PhysMem, pml4: number, maxPhysAddr = 46): Mapp
   return out;
 }
 
+/**
+ * The physical addresses of every paging-structure page under the PML4 at `pml4` (the PML4
+ * itself first), for saving the tables with a run's final state. Tables outside memory are left
+ * out, as the walk would fault on them.
+ */
+export function pagingStructurePages(mem: PhysMem, pml4: number, maxPhysAddr = 46): number[] {
+  const pages: number[] = [];
+  const seen = new Set<number>();
+  const visit = (table: number, level: number): void => {
+    if (seen.has(table) || !mem.contains(table, PAGE_4K)) return;
+    seen.add(table);
+    pages.push(table);
+    if (level === 3) return;
+    for (let i = 0; i < ENTRIES; i++) {
+      const [lo, hi] = entry(mem, table, i);
+      if ((lo & PTE_P) === 0 || (level >= 1 && (lo & PTE_PS) !== 0)) continue;
+      visit(frameOf(lo, hi, maxPhysAddr), level + 1);
+    }
+  };
+  visit(pml4, 0);
+  return pages;
+}
+
 /** Append, merging with the previous range when it continues it exactly. */
 function push(out: MappedRange[], r: MappedRange): void {
   const p = out[out.length - 1];
