@@ -208,7 +208,7 @@ export class Assembler implements ReaderSink {
   }
 
   label(ctx: StmtCtx, name: string, span: Span): void {
-    const internal = /^[0-9]+$/.test(name) ? this.symbols.defineNumeric(name) : name;
+    const internal = isDigits(name) ? this.symbols.defineNumeric(name) : name;
     const sym = this.symbols.intern(internal);
     if (sym.def) {
       this.diags.error(
@@ -333,4 +333,17 @@ export class Assembler implements ReaderSink {
   lineEntry(loc: Loc): void {
     this.lines.get(this.sec)!.push(this.sec.frag, this.sec.size, loc);
   }
+}
+
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+/** True for a numeric local label name (`1:`): non-empty, ASCII digits only (no regex per label). */
+function isDigits(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < DIGIT_0 || c > DIGIT_9) return false;
+  }
+  return true;
 }

@@ -1,7 +1,7 @@
 // Builds the ObjectFile from the laid-out sections: section bytes (variable parts filled in),
 // the symbol table (section symbols, locals, then globals/weak/undefined, as gas orders them),
 // relocations numbered against it, and the line table with expansion chains.
-import type { ExpansionChain, Loc, SourceManager } from "../diag/index.js";
+import type { ExpansionChain, Loc, SourceFile, SourceManager } from "../diag/index.js";
 import type { LineEntry, LineSite, ObjectFile, Reloc, Section, Symbol } from "../obj/index.js";
 import type { Assembler } from "./assembler.js";
 import type { PendingReloc } from "./layout.js";
@@ -172,24 +172,50 @@ function absoluteSymbol(index: Map<string, number>, symbols: Symbol[]): number {
 function lineTable(a: Assembler, sources: SourceManager): LineEntry[] {
   const out: LineEntry[] = [];
   const chains = new Map<ExpansionChain, LineSite[]>();
+  const cursor = new LineCursor();
   for (const s of a.sections) {
     const pending = a.lines.get(s)!;
     const n = pending.nums;
     for (let i = 0; i < pending.length; i++) {
       const k = i * 4;
       const f = sources.get(n[k + 2]!);
-      const { line, col } = f.lineCol(n[k + 3]!);
+      const start = n[k + 3]!;
+      const line = cursor.line(f, start);
       out.push({
         section: s.index,
         offset: s.addr(n[k]!, n[k + 1]!),
         file: f.name,
         line,
-        col,
+        col: start - f.lineStart(line) + 1,
         chain: chainSites(pending.chains[i], sources, chains),
       });
     }
   }
   return out;
+}
+
+/** How far ahead LineCursor steps line by line before it searches. */
+const CURSOR_STEPS = 4;
+
+/**
+ * The 1-based line of an offset, for offsets that mostly move forward a line or two within one
+ * file (as line-table entries do): checks the previous answer and the next few lines before a
+ * binary search (`lineCol`), which every entry would otherwise pay for.
+ */
+class LineCursor {
+  private file: SourceFile | undefined;
+  private at = 1;
+
+  line(f: SourceFile, offset: number): number {
+    if (f === this.file && offset >= f.lineStart(this.at)) {
+      const last = f.lineCount;
+      for (let l = this.at, n = 0; n < CURSOR_STEPS; l++, n++) {
+        if (l >= last || offset < f.lineStart(l + 1)) return (this.at = l);
+      }
+    }
+    this.file = f;
+    return (this.at = f.lineCol(offset).line);
+  }
 }
 
 function position(loc: Loc, sources: SourceManager): { file: string; line: number; col: number } {

@@ -30,9 +30,19 @@ export class SymbolTable {
   readonly map = new Map<string, AsmSymbol>();
   /** Numeric local labels: label → number of definitions so far. */
   private readonly numeric = new Map<string, number>();
+  /**
+   * The last name looked up and its entry: a symbolic operand is looked up by the binder and
+   * again by the evaluator with the same string, and fresh slices make every Map probe cost.
+   */
+  private lastName: string | undefined;
+  private lastSym: AsmSymbol | undefined;
 
   get(name: string): AsmSymbol | undefined {
-    return this.map.get(name);
+    if (name === this.lastName) return this.lastSym;
+    const s = this.map.get(name);
+    this.lastName = name;
+    this.lastSym = s;
+    return s;
   }
 
   /** The entry for `name`, created (undefined) if needed. */
@@ -41,6 +51,8 @@ export class SymbolTable {
     if (!s) {
       s = { name, hidden: false, fixed: false };
       this.map.set(name, s);
+      // A remembered miss for this name is now stale.
+      if (name === this.lastName) this.lastSym = s;
     }
     return s;
   }
