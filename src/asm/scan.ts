@@ -46,7 +46,9 @@ function skipChar(text: string, i: number): number {
  * (not `/*`) is a comment, as x86 gas's line comment character. Returns a flat array [s0, e0, s1, e1...].
  */
 export function splitStatements(text: string): number[] {
-  const out: number[] = [];
+  // Made only for a line with `;`: most lines are one statement, returned as an exact-size
+  // array (an empty array grown by push() gets room for 16 numbers, on every line).
+  let out: number[] | undefined;
   let start = 0;
   let i = 0;
   const n = text.length;
@@ -62,11 +64,13 @@ export function splitStatements(text: string): number[] {
       i = close < 0 ? n : close + 2;
     } else if (c === HASH) break;
     else if (c === SEMI) {
-      out.push(start, i);
+      (out ??= []).push(start, i);
       start = ++i;
     } else i++;
   }
-  out.push(start, Math.min(i, n));
+  const last = Math.min(i, n);
+  if (out === undefined) return [start, last];
+  out.push(start, last);
   return out;
 }
 
