@@ -17,7 +17,7 @@
 // does not parse cleanly, or that the visitor rejects, is parsed by parseLine for its exact
 // diagnostics. parseLineFast(text) therefore equals parseLine(text) for every text (tested).
 import type { CstNode, IToken, TokenType } from "chevrotain";
-import type { ParsedLine } from "./ast.js";
+import type { ParsedLine, Statement } from "./ast.js";
 import * as T from "./lexer.js";
 import { asmParser } from "./parser.js";
 import { parseLine } from "./parse-line.js";
@@ -274,18 +274,27 @@ export function parseLineFast(text: string): ParsedLine {
     tok.startOffset = start;
     tok.endOffset = end - 1;
   }
-  const line: ParsedLine = { statements: [], errors: [] };
+  if (visited.length > MAX_VISITED) visited.length = 0;
+  const from = visited.length;
   try {
     for (const st of t.statements) {
       const ctx: StatementContext = { text, restEnd: ends[st.end - 1]! };
-      visitStatement(st.cst, ctx, line.statements);
+      visitStatement(st.cst, ctx, visited);
     }
   } catch (e) {
     if (!(e instanceof SyntaxFailure)) throw e;
     return parseLine(text); // the line's own error, worded and placed by the full path
   }
-  return line;
+  return { statements: visited.slice(from), errors: [] };
 }
+
+/**
+ * The statements of each line are visited into this shared array and copied out at their exact
+ * size: an empty array grown by push() gets room for 16 (most lines have one statement), on
+ * every line. Emptied now and then, not per line (setting length 0 drops the backing store).
+ */
+const visited: Statement[] = [];
+const MAX_VISITED = 1024;
 
 /**
  * The statement processor's parse cache, by line text. A parse is kept from a text's second
