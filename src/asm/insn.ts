@@ -405,7 +405,9 @@ function emit(
   const relBound = !relTarget || relTarget.kind === "num" ? relTarget : a.bind(ctx, relTarget);
   const at = sec.reserve(lay.length);
   encode(form, prefix, values, sec.data, at);
-  for (const f of lay.fields) {
+  const fields = lay.fields;
+  for (let j = 0; j < fields.length; j++) {
+    const f = fields[j]!; // an index loop: for-of here allocated an iterator result per field
     const i = f.operand;
     const p = pend[i];
     const op = ops[i];
