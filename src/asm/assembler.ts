@@ -30,8 +30,12 @@ export interface StmtCtx {
  * objects each would be most of what survives a young-generation GC.
  */
 export class PendingLines {
-  /** frag, off, file, start per entry. */
-  readonly nums: number[] = [];
+  /**
+   * frag, off, file, start per entry (all below 2^31: section sizes are capped by
+   * MAX_SECTION_SIZE, offsets by a string's length). A typed array doubled as it fills: a
+   * number[] grown by push() takes twice the bytes and is copied at every 1.5x growth.
+   */
+  nums = new Int32Array(PENDING_LINES_INITIAL * PENDING_LINE_NUMS);
   readonly chains: (ExpansionChain | undefined)[] = [];
 
   get length(): number {
@@ -39,10 +43,24 @@ export class PendingLines {
   }
 
   push(frag: number, off: number, loc: Loc): void {
-    this.nums.push(frag, off, loc.file, loc.start);
+    let k = this.chains.length * PENDING_LINE_NUMS;
+    if (k + PENDING_LINE_NUMS > this.nums.length) {
+      const grown = new Int32Array(this.nums.length * 2);
+      grown.set(this.nums);
+      this.nums = grown;
+    }
+    const n = this.nums;
+    n[k++] = frag;
+    n[k++] = off;
+    n[k++] = loc.file;
+    n[k] = loc.start;
     this.chains.push(loc.chain);
   }
 }
+
+/** Numbers per pending line-table entry, and the entries a section's table starts with. */
+const PENDING_LINE_NUMS = 4;
+const PENDING_LINES_INITIAL = 256;
 
 export class Assembler implements ReaderSink {
   readonly symbols = new SymbolTable();
