@@ -123,26 +123,32 @@ const C_LOWER_L = 108, C_LOWER_R = 114; // prettier-ignore
  */
 let starts = new Int32Array(64);
 let ends = new Int32Array(64);
+/** The key character (token class) of each token: the key string is built only for new shapes. */
+let codes = new Uint16Array(64);
 
-function pushToken(at: number, start: number, end: number): void {
+function pushToken(at: number, start: number, end: number, code: number): void {
   if (at === starts.length) {
     const s = new Int32Array(at * 2);
     const e = new Int32Array(at * 2);
+    const c = new Uint16Array(at * 2);
     s.set(starts);
     e.set(ends);
+    c.set(codes);
     starts = s;
     ends = e;
+    codes = c;
   }
   starts[at] = start;
   ends[at] = end;
+  codes[at] = code;
 }
 
 /**
- * The template key of a line (one character per token; boundaries left in `starts`/`ends`), or
- * undefined where only the real lexer will do.
+ * Scan a line into its template key (one character per token, left in `codes`, boundaries in
+ * `starts`/`ends`); returns the number of tokens, or -1 where only the real lexer will do.
  */
-function scan(text: string): string | undefined {
-  let key = "";
+function scan(text: string): number {
+  let count = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -174,7 +180,7 @@ function scan(text: string): string | undefined {
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
       k = REGISTER_KEYS.get(text.slice(start + 1, i).toLowerCase()) ?? "w";
     } else if (c === C_AT) {
-      if (i + 1 >= n || !(isLetter(text.charCodeAt(i + 1)) || text.charCodeAt(i + 1) === C_UNDERSCORE)) return undefined; // prettier-ignore
+      if (i + 1 >= n || !(isLetter(text.charCodeAt(i + 1)) || text.charCodeAt(i + 1) === C_UNDERSCORE)) return -1; // prettier-ignore
       i += 2;
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
       k = "t";
@@ -186,13 +192,40 @@ function scan(text: string): string | undefined {
       } else if (SINGLE.has(c)) {
         i++;
         k = text[start]!;
-      } else return undefined;
-    } else return undefined; // quotes, `/`, `\`, anything unusual: the real lexer decides
-    pushToken(key.length, start, i);
-    key += k;
+      } else return -1;
+    } else return -1; // quotes, `/`, `\`, anything unusual: the real lexer decides
+    pushToken(count++, start, i, k.charCodeAt(0));
   }
-  return key;
+  return count;
 }
+
+/**
+ * The template of the key in `codes[0..count)`, found by a hash of the codes: building the key
+ * string a character at a time made a new string per token of every line. The key string is
+ * built on a miss or a hash collision, and the string-keyed `template()` decides.
+ */
+function scannedTemplate(count: number): Template | null {
+  let h = KEY_HASH_OFFSET;
+  for (let i = 0; i < count; i++) h = Math.imul(h ^ codes[i]!, KEY_HASH_PRIME);
+  const hit = byHash.get(h);
+  if (hit !== undefined && sameKey(hit.key, count)) return hit.t;
+  let key = "";
+  for (let i = 0; i < count; i++) key += String.fromCharCode(codes[i]!);
+  const t = template(key);
+  if (hit === undefined && byHash.size < MAX_TEMPLATES) byHash.set(h, { key, t });
+  return t;
+}
+
+function sameKey(key: string, count: number): boolean {
+  if (key.length !== count) return false;
+  for (let i = 0; i < count; i++) if (key.charCodeAt(i) !== codes[i]) return false;
+  return true;
+}
+
+/** FNV-1a over key characters. */
+const KEY_HASH_OFFSET = 2166136261;
+const KEY_HASH_PRIME = 16777619;
+const byHash = new Map<number, { key: string; t: Template | null }>();
 
 function isWordStart(c: number): boolean {
   return isLetter(c) || c === C_UNDERSCORE || c === C_DOT || c === C_DOLLAR;
@@ -260,9 +293,9 @@ function template(key: string): Template | null {
  * Returns exactly what parseLine(text) returns (see the file comment).
  */
 export function parseLineFast(text: string): ParsedLine {
-  const key = scan(text);
-  if (!key) return parseLine(text);
-  const t = template(key);
+  const count = scan(text);
+  if (count <= 0) return parseLine(text);
+  const t = scannedTemplate(count);
   if (!t) return parseLine(text);
   const toks = t.tokens;
   for (let i = 0; i < toks.length; i++) {
@@ -270,7 +303,7 @@ export function parseLineFast(text: string): ParsedLine {
     const start = starts[i]!;
     const end = ends[i]!;
     // Operators and punctuation are spelled exactly as in the template: keep its image.
-    if (OWN_IMAGE[key.charCodeAt(i)] === 1) tok.image = text.slice(start, end);
+    if (OWN_IMAGE[codes[i]!] === 1) tok.image = text.slice(start, end);
     tok.startOffset = start;
     tok.endOffset = end - 1;
   }
