@@ -1,5 +1,6 @@
 // The long assembler fuzz run: `npm run fuzz:asm [-- cases [first-seed]]` (default 100000 cases
-// from seed 1; `npm run fuzz` runs it, then the VM's differential fuzzer). Bundles the fuzzer core (test/unit/asm/fuzz-core.ts, shared with the CI test)
+// from seed 1; `npm run fuzz` runs it, then the VM's differential fuzzer). Bundles the fuzzer
+// core (test/unit/asm/fuzz-core.ts, shared with the CI test)
 // and the src it imports with esbuild into dist/, then runs the cases: mutated valid sources
 // must give diagnostics only. Prints progress, the slowest case, and every failure with the seed
 // that reproduces it (the mutated text of the first few goes to dist/fuzz-failure-<seed>.s).

@@ -10,6 +10,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { DiagnosticBag, SourceManager, memoryHost, renderDiagnostics } from "../../../src/diag/index.js"; // prettier-ignore
 import { assembleText } from "../../../src/asm/index.js";
+import { prng } from "../../support/prng.js";
 
 export interface FuzzSource {
   name: string;
@@ -24,18 +25,6 @@ export interface FuzzFailure {
   error: string;
   /** The mutated text, to reproduce the case. */
   text: string;
-}
-
-/** mulberry32: small, seedable, good enough to spread mutations. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const INCLUDE_DIR = "inc";

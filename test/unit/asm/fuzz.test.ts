@@ -4,7 +4,8 @@
 // runs the same cases for longer (bench/fuzz.mjs).
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../asm-oracle/corpus.js";
-import { check, fuzz, fuzzSources, mutate, prng } from "./fuzz-core.js";
+import { check, fuzz, fuzzSources, mutate } from "./fuzz-core.js";
+import { prng } from "../../support/prng.js";
 
 /** Cases per CI run: enough to reach every source many times, under ~20 s on 2 cores. */
 const CASES = 5000;

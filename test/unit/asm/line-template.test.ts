@@ -7,18 +7,7 @@ import { ALL_TOKENS, LEXER_CONFIG } from "../../../src/asm/lexer.js";
 import { AsmParser } from "../../../src/asm/parser.js";
 import { parseLine } from "../../../src/asm/parse-line.js";
 import { LineParseCache, parseLineFast } from "../../../src/asm/line-template.js";
-
-/** mulberry32: a small, well-mixed 32-bit PRNG (seeded, so every run sees the same lines). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../../support/prng.js";
 
 const CORPUS = [
   "\tmovq\t176(%rsi), %rax",

@@ -6,21 +6,10 @@ import type { Expr, Operand, ParsedLine, Span } from "../../../src/asm/ast.js";
 import { parseLine } from "../../../src/asm/parse-line.js";
 import { evaluate } from "../../../src/asm/expr.js";
 import { context } from "./parse-helpers.js";
+import { prng } from "../../support/prng.js";
 
 const SEED = 0x5eed_2024;
 const MUTANTS = 4000;
-
-/** mulberry32: a small, well-mixed 32-bit PRNG. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CORPUS = [
   "movq %rsp, %gs:(cpu_tss_rw + TSS_sp2)",

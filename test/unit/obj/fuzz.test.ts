@@ -4,18 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DiagnosticBag } from "../../../src/diag/index.js";
 import { readObject, writeObject } from "../../../src/obj/index.js";
 import { richImage, richObject } from "./fixtures.js";
-
-/** mulberry32: a tiny deterministic PRNG, so a failure reproduces from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
+import { prng } from "../../support/prng.js";
 
 const ITERATIONS = 3000;
 const INTERESTING = [0, 1, 2, 0x7f, 0x80, 0xff];

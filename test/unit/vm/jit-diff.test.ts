@@ -7,7 +7,8 @@ import { FLAT64_IMAGE_BASE } from "../../../src/vm/index.js";
 import type { Machine, RunResult } from "../../../src/vm/index.js";
 import { boot } from "./asm.js";
 import type { Insn } from "./asm.js";
-import { DATA_OFFSET, prng, randomProgram } from "./random-program.js";
+import { DATA_OFFSET, randomProgram } from "./random-program.js";
+import { prng } from "../../support/prng.js";
 
 const MEM_SIZE = 4 * 1024 * 1024;
 /** Guest memory compared after a run: low memory (page tables, stack) and the image with data. */

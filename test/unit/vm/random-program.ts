@@ -10,18 +10,7 @@ import type { InsnForm, OperandKind, OperandValue } from "../../../src/isa/index
 import { FLAT64_IMAGE_BASE } from "../../../src/vm/index.js";
 import { f, i, m, r, to } from "./asm.js";
 import type { Insn } from "./asm.js";
-
-/** mulberry32: small, fast, good enough to vary test programs; deterministic per seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../../support/prng.js";
 
 const R14 = 14;
 const R15 = 15;

@@ -1,0 +1,12 @@
+// mulberry32: the small, well-mixed 32-bit PRNG every seeded fuzz test and generator shares, so a
+// seed names the same cases in every file. Returns floats in [0, 1).
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
