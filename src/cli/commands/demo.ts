@@ -73,19 +73,12 @@ function runImage(rel: string): void {
   const diags = new DiagnosticBag();
   const image = link([build(rel)], { diags });
   if (!image) throw new ExitError(EXIT_INTERNAL);
-  const machine = createMachine({
-    output: (b) =>
-      process.stdout.write(
-        b.length
-          ? "  " +
-              Buffer.from(b)
-                .toString("latin1")
-                .replace(/\n(?=.)/g, "\n  ")
-          : "",
-      ),
-  });
+  let uart = "";
+  const decoder = new TextDecoder("latin1");
+  const machine = createMachine({ output: (b) => (uart += decoder.decode(b)) });
   machine.loadFlat64(image);
   const result = machine.run();
+  for (const line of uart.split("\n").filter((l) => l !== "")) say(`  ${line}`);
   if (result.reason === "exit")
     say(
       `  (the guest exited with status ${result.exitStatus} after ${result.insns} instructions)\n`,
