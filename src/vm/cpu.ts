@@ -45,6 +45,7 @@ import type { AccessKind, WalkControls } from "./mmu/walk.js";
 import { defaultFeatures } from "./sys/features.js";
 import { Apic } from "./sys/apic.js";
 import type { Features, Vendor } from "./sys/features.js";
+import type { EventEmitter } from "./events.js";
 
 export const TWO32 = 4294967296;
 
@@ -232,6 +233,10 @@ export class Cpu {
   /** CPUID feature set and vendor (./sys/features.ts): machine options. */
   features: Features = defaultFeatures();
   vendor: Vendor = "intel";
+  /** The event emitter when the machine has a sink (./events.ts), else undefined. */
+  ev: EventEmitter | undefined = undefined;
+  /** The paging level of the last #PF: 1 (PML4E) … 4 (PTE), 0 for a cached entry's rights. */
+  pfLevel = 0;
 
   constructor(
     readonly mem: PhysMem,
@@ -342,10 +347,11 @@ export class Cpu {
     if (e !== undefined) return this.useEntry(e, lin, acc, user, implicit) + off;
     this.tlb.misses++;
     const w = walk(this.mem, c, lin, acc, user, implicit, this.wres);
-    if (!w.ok) this.pageFault(lin, w.errorCode);
+    if (!w.ok) this.pageFault(lin, w.errorCode, w.levels);
     this.setAccessedDirty(w, acc === ACC_WRITE);
     if (acc === ACC_WRITE) w.dirty = true;
     const ne = this.tlb.insert(lin, this.pcid, w, (this.cr4 & CR4_PGE) !== 0);
+    if (this.ev !== undefined && this.ev.paging) this.ev.walk(this, lin, acc, w, ne.global);
     this.tlb.toFront(ne, this.pcid, c);
     return w.frame + off;
   }
@@ -356,7 +362,7 @@ export class Cpu {
    */
   private useEntry(e: TlbEntry, lin: number, acc: AccessKind, user: boolean, implicit: boolean): number {
     const c = this.controls;
-    if (rawDenies(e.raw, c, acc, user, implicit)) this.pageFault(lin, pfErrorCode(PFEC_P, acc, user, c));
+    if (rawDenies(e.raw, c, acc, user, implicit)) this.pageFault(lin, pfErrorCode(PFEC_P, acc, user, c), 0);
     if (acc === ACC_WRITE && (e.raw & RAW_DIRTY) === 0) {
       this.mem.write32(e.leaf, this.mem.read32(e.leaf) | PTE_A | PTE_D);
       this.tlb.markDirty(e, c);
@@ -366,9 +372,10 @@ export class Cpu {
   } // prettier-ignore
 
   /** SDM 4.7 / 4.10.4.2: CR2 ← the linear address; the page's translations go; #PF(error code). */
-  private pageFault(lin: number, errorCode: number): never {
+  private pageFault(lin: number, errorCode: number, level: number): never {
     this.tlb.flushAddress("pf", lin, this.pcid, true);
     this.cr2 = lin;
+    this.pfLevel = level;
     return this.raise(VEC_PF, errorCode);
   }
 

@@ -10,6 +10,35 @@ import type { MachineOptions } from "./machine.js";
 export type { Injection, MachineOptions, RunReason, RunResult } from "./machine.js";
 export { DEFAULT_QUANTUM, MAX_CPUS } from "./machine.js";
 export type { CpuSnapshot } from "./snapshot.js";
+export { EVENT_LEVELS, VM_EVENT_KINDS, u64, u64Pair } from "./events.js";
+export type {
+  EventLevel,
+  EventSink,
+  VmEvent,
+  VmEventKind,
+  EventBase,
+  SyscallEvent,
+  SysretEvent,
+  DeliverEvent,
+  IretEvent,
+  IretFrame,
+  StackSource,
+  InterruptEvent,
+  PageFaultEvent,
+  DoubleFaultEvent,
+  TripleFaultEvent,
+  CrWriteEvent,
+  WrmsrEvent,
+  SwapgsEvent,
+  InvalidateEvent,
+  WalkEvent,
+  TlbFillEvent,
+  InsnEvent,
+  RegChange,
+  MemWrite,
+  RunEndEvent,
+  EndReason,
+} from "./events.js";
 export type { FaultRecord } from "./fault.js";
 export { snapshot } from "./snapshot.js";
 export {

@@ -46,6 +46,8 @@ import type { CpuSnapshot } from "./snapshot.js";
 import { FLAG_IF } from "../isa/types.js";
 import type { TlbPolicy } from "./mmu/tlb-store.js";
 import type { Features, Vendor } from "./sys/features.js";
+import { EventEmitter, InsnTap } from "./events.js";
+import type { EventSink } from "./events.js";
 
 /** An event injected from outside at an instruction count of one CPU. */
 export interface Injection {
@@ -83,6 +85,8 @@ export interface MachineOptions {
   quantum?: number;
   /** Events injected at instruction counts. */
   inject?: Injection[];
+  /** Where the machine reports its events (./events.ts); none: no cost. */
+  events?: EventSink;
 }
 
 export const DEFAULT_JIT_THRESHOLD = 8;
@@ -126,6 +130,9 @@ export class Machine {
   private faultCpu = -1;
   /** Pending injections, sorted by count. */
   private readonly injections: Injection[];
+  /** The event emitter (with a sink) and the per-CPU instruction taps (level "insn"). */
+  private readonly ev: EventEmitter | undefined;
+  private readonly taps: InsnTap[] | undefined;
 
   constructor(opts: MachineOptions = {}) {
     this.mem = new PhysMem(opts.memSize ?? DEFAULT_MEM_SIZE);
@@ -146,6 +153,11 @@ export class Machine {
     this.uart = new Uart(COM1_BASE, opts.output ?? (() => {}));
     this.bus.attach(COM1_BASE, UART_PORTS, this.uart);
     this.bus.attach(DEBUG_EXIT_PORT, 1, new DebugExit((s) => this.requestExit(s)));
+    const ev = (this.ev = opts.events && new EventEmitter(opts.events));
+    for (const c of this.cpus) c.ev = ev;
+    // Below "system" every instruction runs in the interpreter, where RIP and the count are exact.
+    if (ev?.paging) this.jitThreshold = Infinity;
+    this.taps = ev?.insns ? this.cpus.map((c) => new InsnTap(c, ev)) : undefined;
   }
 
   private makeCpu(id: number, opts: MachineOptions): Cpu {
@@ -281,6 +293,7 @@ export class Machine {
     if (a.nmiPending && !c.nmiBlocked && c.shadow !== SHADOW_MOV_SS) {
       a.nmiPending = false;
       c.nmiBlocked = true;
+      if (c.ev !== undefined) c.ev.interrupt(c, VEC_NMI, true);
       this.deliverEvent(c, VEC_NMI);
       return true;
     }
@@ -289,6 +302,7 @@ export class Machine {
     const v = a.deliverable();
     if (v < 0) return false;
     a.accept(v);
+    if (c.ev !== undefined) c.ev.interrupt(c, v, false);
     this.deliverEvent(c, v);
     return true;
   }
@@ -329,6 +343,7 @@ export class Machine {
     const k = this.faultCpu >= 0 ? this.faultCpu : 0;
     if (this.chains[k]!.length > 0) r.faultChain = this.chains[k]!.slice();
     if (this.faultCpu >= 0) r.faultCpu = this.faultCpu;
+    if (this.ev !== undefined) this.ev.end(this.cpus[k]!, reason, r.exitStatus, r.cpus.map((s) => s.insns)); // prettier-ignore
     return r;
   }
 
@@ -339,6 +354,7 @@ export class Machine {
     const frames = c.tlb.frame;
     const limit = c.icount + budget;
     const chain = this.chains[k]!;
+    if (this.taps !== undefined) return this.runTraced(c, blocks, limit, chain, this.taps[k]!);
     c.attention &= STICKY;
     while (c.icount < limit) {
       const rip = c.rip;
@@ -371,6 +387,35 @@ export class Machine {
   }
 
   /**
+   * runBlocks for the "insn" event level: the interpreter only, with the tap around each
+   * instruction. Same fetches, lookups and order as the interpreted path of runBlocks.
+   */
+  private runTraced(c: Cpu, blocks: BlockCache, limit: number, chain: FaultRecord[], tap: InsnTap): void {
+    const frames = c.tlb.frame;
+    c.attention &= STICKY;
+    while (c.icount < limit) {
+      const rip = c.rip;
+      const off = rip & PAGE_MASK;
+      const x = (rip >>> PAGE_SHIFT) & TLB_INDEX_MASK;
+      const pa = c.xkey[x] === rip - off + c.pcid ? frames[x]! + off : c.translate(rip, ACC_FETCH);
+      const ops = blocks.lookup(pa).ops;
+      const left = limit - c.icount;
+      const n = ops.length < left ? ops.length : left;
+      for (let i = 0; i < n; i++) {
+        const op = ops[i]!;
+        const [at, count] = [c.rip, c.icount];
+        tap.before();
+        op.exec(c, op);
+        if (!op.flow) c.rip += op.len;
+        c.icount++;
+        tap.after(op, at, count);
+        if (c.attention !== 0) return;
+      }
+      chain.length = 0;
+    }
+  } // prettier-ignore
+
+  /**
    * SDM 6.15: deliver exception `vector`; escalate to #DF, then to a triple fault. `during` is the
    * event whose delivery raised it (an NMI or interrupt), which starts the chain.
    */
@@ -380,6 +425,7 @@ export class Machine {
     let error = firstError;
     const chain: FaultRecord[] = (this.chains[k] = []);
     if (during !== undefined) chain.push(this.record(c, during, -1));
+    if (c.ev !== undefined && vector === VEC_PF) c.ev.pageFault(c);
     for (;;) {
       chain.push(this.record(c, vector, error));
       try {
@@ -388,16 +434,19 @@ export class Machine {
       } catch (e) {
         if (e !== FAULT) throw e;
         const second = c.excVector;
+        if (c.ev !== undefined && second === VEC_PF) c.ev.pageFault(c);
         if (vector === VEC_DF) {
           chain.push(this.record(c, second, c.excError));
           c.attention |= ATTN_TRIPLE; // SDM 6.15 interrupt 8: a fault during #DF delivery → shutdown
           this.faultCpu = k;
+          if (c.ev !== undefined) c.ev.tripleFault(c, chain);
           return;
         }
         const escalate =
           (isContributory(vector) && isContributory(second)) ||
           (vector === VEC_PF && (isContributory(second) || second === VEC_PF));
         if (escalate) {
+          if (c.ev !== undefined) c.ev.doubleFault(c, vector, second);
           vector = VEC_DF;
           error = 0;
           continue;

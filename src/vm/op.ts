@@ -53,6 +53,8 @@ export class Op {
   mStack = false;
   /** Index of the memory operand, or -1. */
   memIdx = -1;
+  /** The decoded instruction it came from (the "insn" trace level disassembles it). */
+  insn: DecodedInsn | undefined = undefined;
 
   constructor(form: InsnForm, exec: Exec) {
     this.form = form;
@@ -88,6 +90,7 @@ const FIXED_REG: Partial<Record<OperandKind, number>> = {
 export function prepareOp(insn: DecodedInsn, exec: Exec, flow: boolean, immSigned: boolean): Op {
   const form = insn.form;
   const op = new Op(form, exec);
+  op.insn = insn;
   op.prefix = insn.prefix;
   op.len = insn.length;
   op.size = form.size;

@@ -64,10 +64,12 @@ import { ANY_PCID } from "../mmu/tlb.js";
 
 const CR3_NOFLUSH = 0x80000000; // bit 63 of CR3 in the high half (SDM 4.10.4.1)
 
+function crValue(c: Cpu, n: number): number {
+  return n === 0 ? c.cr0 >>> 0 : n === 2 ? c.cr2 : n === 3 ? c.cr3 : n === 4 ? c.cr4 >>> 0 : c.cr8;
+}
+
 export function movFromCrExec(c: Cpu, op: Op): void {
-  const n = op.reg[0]!;
-  const v =
-    n === 0 ? c.cr0 >>> 0 : n === 2 ? c.cr2 : n === 3 ? c.cr3 : n === 4 ? c.cr4 >>> 0 : c.cr8;
+  const v = crValue(c, op.reg[0]!);
   writeOp(c, op, 1, 0, 64, v >>> 0, Math.floor(v / TWO32) | 0);
 }
 
@@ -75,6 +77,8 @@ export function movToCrExec(c: Cpu, op: Op): void {
   const n = op.reg[1]!;
   const lo = readReg(c, op.reg[0]!, 64) >>> 0;
   const hi = c.hiOut;
+  const old = crValue(c, n); // for the event stream (a system path: no cost that matters)
+  const invalidated = c.tlb.invalidated;
   switch (n) {
     case 0: movToCr0(c, lo, hi); break;
     case 2: c.cr2 = (hi | 0) * TWO32 + lo; break;
@@ -87,6 +91,7 @@ export function movToCrExec(c: Cpu, op: Op): void {
     default: c.raise(VEC_UD);
   } // prettier-ignore
   c.modeChanged();
+  if (c.ev !== undefined) c.ev.crWrite(c, n, old, hi, invalidated);
   c.rip += op.len;
   c.attention |= ATTN_STOP; // a new mode: leave the current block
 }
@@ -205,9 +210,11 @@ export function ltrExec(c: Cpu, op: Op): void {
 /** INVLPG (SDM vol. 2; 4.10.4.1): the page's entries for the current PCID and its global entries. */
 export function invlpgExec(c: Cpu, op: Op): void {
   const lin = ea(c, op, false);
+  const invalidated = c.tlb.invalidated;
   // SDM vol. 2 INVLPG: a non-canonical address makes it a no-op.
   if (lin < 0x800000000000 && lin >= -0x800000000000)
     c.tlb.flushAddress("invlpg", lin, c.pcid, true);
+  if (c.ev !== undefined) c.ev.invalidate(c, -1, c.pcid, lin, invalidated);
   c.rip += op.len;
   c.attention |= ATTN_STOP;
 }
@@ -235,12 +242,14 @@ export function invpcidExec(c: Cpu, op: Op): void {
   // SDM vol. 2 INVPCID: types 0/1 with PCIDE=0 need PCID 0; type 0 needs a canonical address.
   if (type <= INVPCID_SINGLE && (c.cr4 & CR4_PCIDE) === 0 && pcid !== 0) c.raise(VEC_GP, 0);
   if (type === INVPCID_ADDRESS && addrHi >> 15 !== addrHi >> 31) c.raise(VEC_GP, 0);
+  const invalidated = c.tlb.invalidated;
   switch (type) {
     case INVPCID_ADDRESS: c.tlb.flushAddress("invpcid", addr, pcid, false); break; // never globals
     case INVPCID_SINGLE: c.tlb.flushNonGlobal("invpcid", pcid); break;
     case INVPCID_ALL_GLOBAL: c.tlb.flushAll("invpcid"); break;
     default: c.tlb.flushNonGlobal("invpcid", ANY_PCID);
   } // prettier-ignore
+  if (c.ev !== undefined) c.ev.invalidate(c, type, pcid, addr, invalidated);
   c.rip += op.len;
   c.attention |= ATTN_STOP;
 }
@@ -249,7 +258,9 @@ export function rdmsrExec(c: Cpu): void {
   readMsr(c, c.rlo[RCX]! >>> 0);
 }
 export function wrmsrExec(c: Cpu, op: Op): void {
-  writeMsr(c, c.rlo[RCX]! >>> 0, c.rlo[RAX]! >>> 0, c.rlo[RDX]! >>> 0);
+  const [msr, lo, hi, efer, invalidated] = [c.rlo[RCX]! >>> 0, c.rlo[RAX]! >>> 0, c.rlo[RDX]! >>> 0, c.efer, c.tlb.invalidated]; // prettier-ignore
+  writeMsr(c, msr, lo, hi);
+  if (c.ev !== undefined) c.ev.wrmsr(c, msr, lo, hi, efer, invalidated);
   c.rip += op.len;
   c.attention |= ATTN_STOP;
 }
@@ -271,6 +282,7 @@ export function swapgsExec(c: Cpu): void {
   const t = c.segBase[SEG_GS]!;
   c.segBase[SEG_GS] = c.kernelGsBase;
   c.kernelGsBase = t;
+  if (c.ev !== undefined) c.ev.swapgs(c);
 }
 
 /** SYSCALL (SDM vol. 2): #UD unless EFER.SCE; RCX ← next RIP, R11 ← RFLAGS, CS/SS from STAR. */
@@ -285,6 +297,7 @@ export function syscallExec(c: Cpu, op: Op): void {
   const sel = c.starHi & 0xffff;
   loadCodeSegment(c, sel & 0xfffc, flatDescriptor(true, 0));
   setSegment(c, SEG_SS, (sel + 8) & 0xfffc, flatDescriptor(false, 0));
+  if (c.ev !== undefined) c.ev.syscall(c, c.lstar);
   c.rip = c.lstar;
   c.attention |= ATTN_STOP;
 }
@@ -307,6 +320,7 @@ export function sysretExec(c: Cpu): void {
   c.fKind = FK_NONE;
   loadCodeSegment(c, ((base + 16) & 0xfffc) | 3, flatDescriptor(true, 3));
   setSegment(c, SEG_SS, ((base + 8) & 0xfffc) | 3, flatDescriptor(false, 3));
+  if (c.ev !== undefined) c.ev.sysret(c, rip);
   c.rip = rip;
   c.attention |= ATTN_STOP;
 }
@@ -337,6 +351,7 @@ export function iretExec(c: Cpu): void {
   if (oldCpl > (c.rflags & FLAG_IOPL) >>> 12) mask &= ~FLAG_IF;
   const ssDesc = (ss & 0xfffc) === 0 ? undefined : readDescriptor(c, ss);
   if (ssDesc === undefined && rpl === 3) c.raise(VEC_GP, 0); // a null SS only for CPL < 3
+  if (c.ev !== undefined) c.ev.iret(c, target, cs, flags, rsp, rspHi, ss);
   loadCodeSegment(c, cs, d);
   setSegment(c, SEG_SS, ss, ssDesc);
   c.rflags = ((c.rflags & ~mask) | (flags & mask) | RFLAGS_FIXED) >>> 0;

@@ -110,6 +110,8 @@ export function deliver(
   rsp = push64Implicit(c, rsp, ripLo, ripHi);
   if (errorCode >= 0) rsp = push64Implicit(c, rsp, errorCode, 0);
   // Nothing below can fault: commit.
+  if (c.ev !== undefined)
+    c.ev.deliver(c, { vector, errorCode, soft, trapGate: type === GATE_TRAP, ist, newCpl, handler: target, newRsp: rsp, oldRsp, rflags: flags, returnRip }); // prettier-ignore
   if (newCpl !== c.cpl) setSegment(c, SEG_SS, newCpl, undefined); // SDM 6.14.4: SS = NULL with RPL = new CPL
   loadCodeSegment(c, (sel & 0xfffc) | newCpl, d);
   c.setRegFromNumber(RSP, rsp);

@@ -1,0 +1,80 @@
+// Build the trace tests' bare-metal programs (here and in test/system, on sys.h) for flat64 and
+// run them with an event sink: like test/system/run.ts, but keeping the image for its symbols.
+import { readFileSync } from "node:fs";
+import { assembleText } from "../../../src/asm/index.js";
+import { DiagnosticBag, SourceManager } from "../../../src/diag/index.js";
+import type { Host } from "../../../src/diag/index.js";
+import { link } from "../../../src/link/index.js";
+import type { ObjectFile } from "../../../src/obj/index.js";
+import { createMachine } from "../../../src/vm/index.js";
+import type { Machine, MachineOptions, RunResult } from "../../../src/vm/index.js";
+
+export const TRACE_DIR = new URL(".", import.meta.url).pathname;
+export const SYSTEM_DIR = new URL("../../system/", import.meta.url).pathname;
+
+const host: Host = {
+  readFile(path: string): string | undefined {
+    try {
+      return readFileSync(path, "latin1");
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export interface Run {
+  output: string;
+  result: RunResult;
+  machine: Machine;
+  image: ObjectFile;
+}
+
+const images = new Map<string, ObjectFile>();
+
+/** `file`: a name in test/unit/trace, or `system/NAME` for test/system/NAME. */
+export function buildProgram(file: string, defines: string[] = []): ObjectFile {
+  const key = `${file} ${defines.join(" ")}`;
+  const cached = images.get(key);
+  if (cached) return cached;
+  const path = file.startsWith("system/") ? SYSTEM_DIR + file.slice(7) : TRACE_DIR + file;
+  const diags = new DiagnosticBag();
+  const r = assembleText(path, readFileSync(path, "latin1"), {
+    host,
+    sources: new SourceManager(),
+    diags,
+    includePaths: [SYSTEM_DIR],
+    defines: defines.map((d) => ({ name: d })),
+  });
+  const image = r.object && link([r.object], { diags });
+  if (!image || diags.hasErrors)
+    throw new Error(`build of ${file} failed:\n${diags.items.map((d) => d.message).join("\n")}`);
+  images.set(key, image);
+  return image;
+}
+
+export function runProgram(file: string, opts: MachineOptions = {}, defines: string[] = []): Run {
+  const image = buildProgram(file, defines);
+  let output = "";
+  const decoder = new TextDecoder("latin1");
+  const machine = createMachine({
+    maxInsns: 5_000_000,
+    ...opts,
+    output: (b) => (output += decoder.decode(b)),
+  });
+  const problems = machine.loadFlat64(image);
+  if (problems.length > 0) throw new Error(problems.map((p) => p.message).join("; "));
+  const result = machine.run();
+  return { output, result, machine, image };
+}
+
+/** The user-mode address of `name` in a program that maps user_code at WIN + 10 pages. */
+export function userAddress(image: ObjectFile, name: string): bigint {
+  return USER_CODE_VA + symbolValue(image, name) - symbolValue(image, "user_code");
+}
+export const USER_CODE_VA = 0x4000a000n;
+
+export function symbolValue(image: ObjectFile, name: string): bigint {
+  const s = image.symbols.find((x) => x.name === name);
+  if (s === undefined) throw new Error(`no symbol ${name}`);
+  return s.value;
+}
