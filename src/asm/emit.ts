@@ -1,8 +1,9 @@
 // Builds the ObjectFile from the laid-out sections: section bytes (variable parts filled in),
 // the symbol table (section symbols, locals, then globals/weak/undefined, as gas orders them),
 // relocations numbered against it, and the line table with expansion chains.
-import type { ExpansionChain, Loc, SourceFile, SourceManager } from "../diag/index.js";
-import type { LineEntry, LineSite, ObjectFile, Reloc, Section, Symbol } from "../obj/index.js";
+import type { ExpansionChain, SourceManager } from "../diag/index.js";
+import { LineTable, withLineTable } from "../obj/index.js";
+import type { ObjectFile, Reloc, Section, Symbol } from "../obj/index.js";
 import type { Assembler } from "./assembler.js";
 import type { PendingReloc } from "./layout.js";
 import type { AsmSection } from "./sections.js";
@@ -77,31 +78,46 @@ export function buildObject(
       relocs: (relocs.get(s) ?? []).map((r) => objectReloc(a, s, r, sectionSym, index, symbols)),
     }; // prettier-ignore
   });
-  return {
-    kind: "rel",
-    name,
-    sections,
-    symbols,
-    lines: lineTable(a, sources),
-    entry: 0n,
-    segments: [],
-  };
+  return withLineTable(
+    { kind: "rel", name, sections, symbols, entry: 0n, segments: [] },
+    lineTable(a, sources),
+  );
 }
 
 function objectSymbol(a: Assembler, sym: AsmSymbol): Symbol | undefined {
   const binding =
     sym.binding === "weak" ? "weak" : sym.binding === "global" || !sym.def ? "global" : "local";
-  const base = { name: sym.name, size: symbolSize(a, sym), binding, type: sym.type ?? "notype", visibility: sym.hidden ? "hidden" : "default" } as const; // prettier-ignore
+  // Sized first, whatever follows: a bad `.size` is reported even for an undefined symbol.
+  const size = symbolSize(a, sym);
   const def = sym.def;
-  if (!def) return { ...base, section: "undef", value: 0n, size: 0n };
+  if (!def) return objSymbol(sym, binding, "undef", 0n, 0n);
   if (def.kind === "label")
-    return { ...base, section: def.sec.index, value: BigInt(def.sec.addr(def.frag, def.off)) };
+    return objSymbol(sym, binding, def.sec.index, BigInt(def.sec.addr(def.frag, def.off)), size);
   const v = a.evaluator.run(def.expr, false);
   if ("error" in v) return undefined;
-  if (!v.add && !v.sub) return { ...base, section: "abs", value: v.addend };
+  if (!v.add && !v.sub) return objSymbol(sym, binding, "abs", v.addend, size);
   if (v.add?.kind === "section" && !v.sub)
-    return { ...base, section: v.add.section, value: v.addend };
+    return objSymbol(sym, binding, v.add.section, v.addend, size);
   return undefined; // an alias of an undefined symbol: gas resolves it through the relocation
+}
+
+/** One object literal per symbol, its fields always in the same order (one hidden class). */
+function objSymbol(
+  sym: AsmSymbol,
+  binding: Symbol["binding"],
+  section: Symbol["section"],
+  value: bigint,
+  size: bigint,
+): Symbol {
+  return {
+    name: sym.name,
+    section,
+    value,
+    size,
+    binding,
+    type: sym.type ?? "notype",
+    visibility: sym.hidden ? "hidden" : "default",
+  };
 }
 
 function symbolSize(a: Assembler, sym: AsmSymbol): bigint {
@@ -169,77 +185,162 @@ function absoluteSymbol(index: Map<string, number>, symbols: Symbol[]): number {
   return i;
 }
 
-function lineTable(a: Assembler, sources: SourceManager): LineEntry[] {
-  const out: LineEntry[] = [];
-  const chains = new Map<ExpansionChain, LineSite[]>();
-  const cursor = new LineCursor();
+/**
+ * The line table, packed: the statement processor's pending entries (fragment, offset, file,
+ * start per entry) become table rows without a LineEntry object each.
+ */
+function lineTable(a: Assembler, sources: SourceManager): LineTable {
+  let total = 0;
+  for (const s of a.sections) total += a.lines.get(s)!.length;
+  const table = new LineTable(total);
+  const files = new FileWalker(sources, table);
+  const chains = new ChainRefs(sources, table, files);
   for (const s of a.sections) {
     const pending = a.lines.get(s)!;
     const n = pending.nums;
-    for (let i = 0; i < pending.length; i++) {
-      const k = i * 4;
-      const f = sources.get(n[k + 2]!);
-      const start = n[k + 3]!;
-      const line = cursor.line(f, start);
-      out.push({
-        section: s.index,
-        offset: s.addr(n[k]!, n[k + 1]!),
-        file: f.name,
-        line,
-        col: start - f.lineStart(line) + 1,
-        chain: chainSites(pending.chains[i], sources, chains),
-      });
+    const pendingChains = pending.chains;
+    for (let i = 0, k = 0; i < pending.length; i++, k += PENDING_NUMS) {
+      const c = pendingChains[i];
+      const chain = c ? chains.ref(c) : 0;
+      const w = files.at(n[k + 2]!, n[k + 3]!);
+      table.push(s.index, s.addr(n[k]!, n[k + 1]!), w.str, w.line, w.col, chain);
     }
   }
-  return out;
+  return table;
 }
 
-/** How far ahead LineCursor steps line by line before it searches. */
-const CURSOR_STEPS = 4;
+/** Numbers per pending entry in PendingLines.nums (./assembler.ts): frag, off, file, start. */
+const PENDING_NUMS = 4;
+/** How many lines FileWalker steps forward before it searches instead. */
+const WALK_STEPS = 8;
+/** Bytes per line a line-start index first makes room for (it doubles when short). */
+const LINE_BYTES_GUESS = 24;
+
+/** Where FileWalker stands in one file: its current line and that line's extent. */
+interface FilePlace {
+  /** Offset of each line's first character (line n at index n − 1), then one unused slot. */
+  starts: Int32Array;
+  lineCount: number;
+  /** The file name's index in the table's strings. */
+  str: number;
+  line: number;
+  /** Offsets of the current line's first character and of the next line's. */
+  begin: number;
+  next: number;
+  /** The 1-based column of the offset last asked for. */
+  col: number;
+}
 
 /**
- * The 1-based line of an offset, for offsets that mostly move forward a line or two within one
- * file (as line-table entries do): checks the previous answer and the next few lines before a
- * binary search (`lineCol`), which every entry would otherwise pay for.
+ * Line and column of source offsets that mostly move forward a line or two within each file, as
+ * line-table entries do (each section's entries are in source order, with includes and macro
+ * bodies interleaved): one place per file that steps forward through the line starts, and
+ * searches only after a jump back or far ahead. It indexes each file's line starts itself, in
+ * an Int32Array: SourceFile's index is a number[] grown by push, several times slower to build
+ * for a 200,000-line file. Lines and columns are those SourceFile.lineCol gives.
  */
-class LineCursor {
-  private file: SourceFile | undefined;
-  private at = 1;
+class FileWalker {
+  private readonly places: (FilePlace | undefined)[] = [];
 
-  line(f: SourceFile, offset: number): number {
-    if (f === this.file && offset >= f.lineStart(this.at)) {
-      const last = f.lineCount;
-      for (let l = this.at, n = 0; n < CURSOR_STEPS; l++, n++) {
-        if (l >= last || offset < f.lineStart(l + 1)) return (this.at = l);
-      }
+  constructor(
+    private readonly sources: SourceManager,
+    private readonly table: LineTable,
+  ) {}
+
+  /** The place of `offset` in file `fileId`, with `line` and `col` set for it. */
+  at(fileId: number, offset: number): FilePlace {
+    let p = this.places[fileId];
+    if (p === undefined) p = this.open(fileId);
+    if (offset >= p.next || offset < p.begin) seek(p, offset);
+    p.col = offset - p.begin + 1;
+    return p;
+  }
+
+  private open(fileId: number): FilePlace {
+    const file = this.sources.get(fileId);
+    const { starts, count } = lineStarts(file.text);
+    const p: FilePlace = {
+      starts,
+      lineCount: count,
+      str: this.table.string(file.name),
+      line: 1,
+      begin: 0,
+      next: 0,
+      col: 1,
+    };
+    moveTo(p, 1);
+    this.places[fileId] = p;
+    return p;
+  }
+}
+
+function seek(p: FilePlace, offset: number): void {
+  if (offset >= p.begin) {
+    for (let n = 0; n < WALK_STEPS; n++) {
+      moveTo(p, p.line + 1);
+      if (offset < p.next) return;
     }
-    this.file = f;
-    return (this.at = f.lineCol(offset).line);
   }
+  // The last line whose start is at or before the offset.
+  const starts = p.starts;
+  let lo = 0;
+  let hi = p.lineCount - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  moveTo(p, lo + 1);
 }
 
-function position(loc: Loc, sources: SourceManager): { file: string; line: number; col: number } {
-  const f = sources.get(loc.file);
-  const { line, col } = f.lineCol(loc.start);
-  return { file: f.name, line, col };
+function moveTo(p: FilePlace, line: number): void {
+  p.line = line;
+  p.begin = p.starts[line - 1]!;
+  // Past the last line start every offset belongs to the last line (as lineCol says).
+  p.next = line < p.lineCount ? p.starts[line]! : Infinity;
 }
 
-/** The chain of every line outside expansions: one shared empty array, not one per entry. */
-const NO_SITES: LineSite[] = [];
-
-function chainSites(
-  chain: ExpansionChain | undefined,
-  sources: SourceManager,
-  cache: Map<ExpansionChain, LineSite[]>,
-): LineSite[] {
-  if (!chain) return NO_SITES;
-  let sites = cache.get(chain);
-  if (!sites) {
-    sites = [
-      { kind: chain.site.kind, name: chain.site.name, ...position(chain.site.loc, sources) },
-      ...chainSites(chain.parent, sources, cache),
-    ];
-    cache.set(chain, sites);
+/** Offsets where each line starts: 0 and one past every "\n". */
+function lineStarts(text: string): { starts: Int32Array; count: number } {
+  let starts = new Int32Array(Math.ceil(text.length / LINE_BYTES_GUESS) + 2);
+  let count = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
+    if (count === starts.length) {
+      const grown = new Int32Array(starts.length * 2);
+      grown.set(starts);
+      starts = grown;
+    }
+    starts[count++] = i + 1;
   }
-  return sites;
+  return { starts, count };
+}
+
+/** Table chain references of expansion chains, each chain's sites interned once. */
+class ChainRefs {
+  private readonly refs = new Map<ExpansionChain, number>();
+  private last: ExpansionChain | undefined;
+  private lastRef = 0;
+
+  constructor(
+    private readonly sources: SourceManager,
+    private readonly table: LineTable,
+    private readonly files: FileWalker,
+  ) {}
+
+  ref(chain: ExpansionChain): number {
+    // Runs of entries from one macro body share their chain object.
+    if (chain === this.last) return this.lastRef;
+    let ref = this.refs.get(chain);
+    if (ref === undefined) {
+      const parent = chain.parent ? this.ref(chain.parent) : 0;
+      const { kind, name, loc } = chain.site;
+      const file = this.sources.get(loc.file).name;
+      const { line, col } = this.files.at(loc.file, loc.start);
+      ref = this.table.site({ kind, name, file, line, col }, parent);
+      this.refs.set(chain, ref);
+    }
+    this.last = chain;
+    this.lastRef = ref;
+    return ref;
+  }
 }

@@ -25,9 +25,15 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 
 /** A growable little-endian byte buffer. */
 export class ByteWriter {
-  private buf = new Uint8Array(INITIAL_CAPACITY);
-  private view = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private view: DataView;
   private len = 0;
+
+  /** `capacity`: the bytes to make room for up front (it grows past them by doubling). */
+  constructor(capacity = INITIAL_CAPACITY) {
+    this.buf = new Uint8Array(Math.max(capacity, 1));
+    this.view = new DataView(this.buf.buffer);
+  }
 
   get length(): number {
     return this.len;

@@ -15,7 +15,8 @@
 // Sites are the steps of expansion chains, stored as a tree: a chain is its innermost site, and
 // each site points to the next outer one. Identical chains and shared outer parts are stored once,
 // so the table stays small when thousands of lines come from the same macro.
-import { ByteWriter, Cursor, CursorError, decodeUtf8, encodeUtf8 } from "./bytes.js";
+import { Cursor, CursorError, decodeUtf8, encodeUtf8 } from "./bytes.js";
+import { SITE_FIELDS, SITE_KINDS, type LineTable } from "./line-table.js";
 import type { LineEntry, LineSite, ObjectFile } from "./types.js";
 
 export const LINES_MAGIC = 0x544c4c45; // "ELLT" read little-endian
@@ -25,15 +26,12 @@ export const LINES_HEADER_SIZE = 24;
 const MIN_SITE_BYTES = 6;
 const MIN_ENTRY_BYTES = 6;
 const MIN_STRING_BYTES = 1;
-
-/** Site kinds in their on-disk numbering. */
-const SITE_KINDS: readonly LineSite["kind"][] = [
-  "include",
-  "cpp-macro",
-  "gas-macro",
-  "rept",
-  "irp",
-];
+/** The largest: five 5-byte LEBs and a 5-byte SLEB (a 33-bit line difference). */
+const MAX_ENTRY_BYTES = 30;
+const MAX_SITE_BYTES = 1 + 5 * 5;
+const LEB_MAX_BYTES = 5;
+/** Average bytes per entry the output buffer starts with room for (they are often 6). */
+const ENTRY_BYTES_GUESS = 8;
 
 /** Entries sorted by (section, offset), stably: the order the line table is stored and searched in. */
 export function sortLines(lines: readonly LineEntry[]): LineEntry[] {
@@ -57,109 +55,219 @@ function isSorted(lines: readonly LineEntry[]): boolean {
 }
 
 /**
- * Encode the line table. `lines` must be sorted (see sortLines); `elfIndex` maps an ObjectFile
- * section index to the ELF section header index stored in the file.
+ * The table's entries in (section, offset) order, stably: undefined when they already are
+ * (checked in one pass: the assembler emits them in order), else a permutation.
  */
-export function encodeLines(
-  lines: readonly LineEntry[],
-  elfIndex: (section: number) => number,
-): Uint8Array {
-  const strings = new Interner();
-  const sites = new SiteTable(strings);
-  const chainRefs = lines.map((e) => sites.chainRef(e.chain));
-  for (const e of lines) strings.id(e.file);
-
-  const w = new ByteWriter();
-  w.u32(LINES_MAGIC);
-  w.u16(LINES_VERSION);
-  w.u16(LINES_HEADER_SIZE);
-  w.u32(strings.list.length);
-  w.u32(sites.rows.length);
-  w.u32(lines.length);
-  w.u32(0);
-  for (const s of strings.list) {
-    const b = encodeUtf8(s);
-    w.uleb(b.length);
-    w.bytes(b);
+function sortedOrder(t: LineTable): Uint32Array | undefined {
+  const { section, offset } = t;
+  let i = 1;
+  while (i < t.length) {
+    const ds = section[i]! - section[i - 1]!;
+    if (ds < 0 || (ds === 0 && offset[i]! < offset[i - 1]!)) break;
+    i++;
   }
-  for (const row of sites.rows) for (const field of row) w.uleb(field);
-  writeEntries(w, lines, chainRefs, strings, elfIndex);
-  return w.finish();
+  if (i >= t.length) return undefined;
+  const order = new Uint32Array(t.length);
+  for (let k = 0; k < order.length; k++) order[k] = k;
+  return order.sort((a, b) => section[a]! - section[b]! || offset[a]! - offset[b]! || a - b);
 }
 
+/**
+ * Encode the line table (entries in any order; they are stored sorted). `elfIndex` maps an
+ * ObjectFile section index to the ELF section header index stored in the file; it must keep
+ * the sections' order.
+ *
+ * Strings and sites are numbered in the order the entries first use them — every site (outer
+ * ones first, each with its name and file) over all entries, then the entries' files — so the
+ * bytes do not depend on how the table was filled.
+ */
+export function encodeLineTable(t: LineTable, elfIndex: (section: number) => number): Uint8Array {
+  const order = sortedOrder(t);
+  const n = t.length;
+  const num = new Numbering(t);
+  const chain = t.chain;
+  const file = t.file;
+  for (let k = 0; k < n; k++) num.site(chain[order ? order[k]! : k]!);
+  for (let k = 0; k < n; k++) num.string(file[order ? order[k]! : k]!);
+
+  const out = new LebBuffer(
+    LINES_HEADER_SIZE + num.siteList.length * MAX_SITE_BYTES + n * ENTRY_BYTES_GUESS,
+  );
+  writeHeader(out, num, n);
+  writeStrings(out, t, num);
+  writeSites(out, t, num);
+  writeEntries(out, t, order, num, elfIndex);
+  return out.finish();
+}
+
+/** On-disk numbers of the strings and sites the entries use, in order of first use. */
+class Numbering {
+  /** Per table string: its on-disk index, or -1 while unused. */
+  readonly stringOut: Int32Array;
+  /** Table string indices in on-disk order. */
+  readonly stringList: number[] = [];
+  /** Per table chain reference: its on-disk reference (0: not yet numbered, or no chain). */
+  readonly siteOut: Uint32Array;
+  /** Table chain references in on-disk order. */
+  readonly siteList: number[] = [];
+
+  constructor(private readonly t: LineTable) {
+    this.stringOut = new Int32Array(t.strings.length).fill(-1);
+    this.siteOut = new Uint32Array(t.siteCount + 1);
+  }
+
+  string(s: number): void {
+    if (this.stringOut[s]! >= 0) return;
+    this.stringOut[s] = this.stringList.length;
+    this.stringList.push(s);
+  }
+
+  /** Number a chain reference, its outer sites first. */
+  site(ref: number): void {
+    if (ref === 0 || this.siteOut[ref] !== 0) return;
+    const k = (ref - 1) * SITE_FIELDS;
+    const sites = this.t.sites;
+    this.site(sites[k + 5]!);
+    this.string(sites[k + 1]!);
+    this.string(sites[k + 2]!);
+    this.siteList.push(ref);
+    this.siteOut[ref] = this.siteList.length;
+  }
+}
+
+function writeHeader(out: LebBuffer, num: Numbering, entries: number): void {
+  const v = new DataView(out.buf.buffer);
+  v.setUint32(0, LINES_MAGIC, true);
+  v.setUint16(4, LINES_VERSION, true);
+  v.setUint16(6, LINES_HEADER_SIZE, true);
+  v.setUint32(8, num.stringList.length, true);
+  v.setUint32(12, num.siteList.length, true);
+  v.setUint32(16, entries, true);
+  v.setUint32(20, 0, true);
+  out.len = LINES_HEADER_SIZE;
+}
+
+function writeStrings(out: LebBuffer, t: LineTable, num: Numbering): void {
+  for (const s of num.stringList) {
+    const b = encodeUtf8(t.strings[s]!);
+    out.reserve(LEB_MAX_BYTES + b.length);
+    out.len = uleb(out.buf, out.len, b.length);
+    out.buf.set(b, out.len);
+    out.len += b.length;
+  }
+}
+
+function writeSites(out: LebBuffer, t: LineTable, num: Numbering): void {
+  const s = t.sites;
+  for (const ref of num.siteList) {
+    const k = (ref - 1) * SITE_FIELDS;
+    out.reserve(MAX_SITE_BYTES);
+    const buf = out.buf;
+    let p = out.len;
+    buf[p++] = s[k]!;
+    p = uleb(buf, p, num.stringOut[s[k + 1]!]!);
+    p = uleb(buf, p, num.stringOut[s[k + 2]!]!);
+    p = uleb(buf, p, s[k + 3]!);
+    p = uleb(buf, p, s[k + 4]!);
+    out.len = uleb(buf, p, num.siteOut[s[k + 5]!]!);
+  }
+}
+
+/** Entries as deltas from the previous one: Δsection, offset (Δ within a section), Δline. */
 function writeEntries(
-  w: ByteWriter,
-  lines: readonly LineEntry[],
-  chainRefs: readonly number[],
-  strings: Interner,
+  out: LebBuffer,
+  t: LineTable,
+  order: Uint32Array | undefined,
+  num: Numbering,
   elfIndex: (section: number) => number,
 ): void {
+  const { section: secs, offset: offs, file, line: lines, col, chain } = t;
+  const { stringOut, siteOut } = num;
+  let objSection = -1;
   let section = 0;
+  let sec = 0;
   let offset = 0;
   let line = 0;
-  lines.forEach((e, i) => {
-    const sec = elfIndex(e.section);
-    if (sec < section || (sec === section && e.offset < offset)) {
-      throw new Error("internal: line table entries are not sorted");
+  for (let k = 0; k < t.length; k++) {
+    const i = order ? order[k]! : k;
+    if (secs[i] !== objSection) {
+      objSection = secs[i]!;
+      sec = elfIndex(objSection);
+      if (sec < section) throw new Error("internal: elfIndex does not keep the sections' order");
     }
-    w.uleb(sec - section);
-    w.uleb(sec === section ? e.offset - offset : e.offset);
-    w.uleb(strings.id(e.file));
-    w.sleb(e.line - line);
-    w.uleb(e.col);
-    w.uleb(chainRefs[i]!);
+    const off = offs[i]!;
+    if (out.len + MAX_ENTRY_BYTES > out.buf.length) out.reserve(MAX_ENTRY_BYTES);
+    const buf = out.buf;
+    let p = uleb(buf, out.len, sec - section);
+    p = uleb(buf, p, sec === section ? off - offset : off);
+    p = uleb(buf, p, stringOut[file[i]!]!);
+    p = sleb(buf, p, lines[i]! - line);
+    p = uleb(buf, p, col[i]!);
+    out.len = uleb(buf, p, siteOut[chain[i]!]!);
     section = sec;
-    offset = e.offset;
-    line = e.line;
-  });
-}
-
-class Interner {
-  readonly list: string[] = [];
-  private ids = new Map<string, number>();
-  id(s: string): number {
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.list.length;
-      this.list.push(s);
-      this.ids.set(s, id);
-    }
-    return id;
+    offset = off;
+    line = lines[i]!;
   }
 }
 
-/** Sites as rows [kind, name, file, line, col, parent+1], each stored once, parents first. */
-class SiteTable {
-  readonly rows: number[][] = [];
-  private ids = new Map<string, number>();
-  constructor(private readonly strings: Interner) {}
+/** A growable byte buffer written through `buf`/`len` directly by the LEB128 loops. */
+class LebBuffer {
+  buf: Uint8Array;
+  len = 0;
 
-  /** 0 for an empty chain, else 1 + the index of its innermost site. */
-  chainRef(chain: readonly LineSite[]): number {
-    let parent = 0;
-    for (let i = chain.length - 1; i >= 0; i--) parent = this.siteRef(chain[i]!, parent);
-    return parent;
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(capacity);
   }
 
-  private siteRef(site: LineSite, parent: number): number {
-    const kind = SITE_KINDS.indexOf(site.kind);
-    if (kind < 0) throw new Error(`internal: unknown line site kind ${site.kind}`);
-    const row = [
-      kind,
-      this.strings.id(site.name),
-      this.strings.id(site.file),
-      site.line,
-      site.col,
-      parent,
-    ];
-    const key = row.join(",");
-    let id = this.ids.get(key);
-    if (id === undefined) {
-      this.rows.push(row);
-      id = this.rows.length;
-      this.ids.set(key, id);
+  /** Room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + n) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  finish(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+}
+
+/** Unsigned LEB128 of a 32-bit value at `p`; returns the next position. */
+function uleb(buf: Uint8Array, p: number, v: number): number {
+  while (v >= 0x80) {
+    buf[p++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[p++] = v;
+  return p;
+}
+
+/** Signed LEB128 of a difference of two 32-bit values (33 bits); returns the next position. */
+function sleb(buf: Uint8Array, p: number, v: number): number {
+  if ((v | 0) !== v) return slebWide(buf, p, v);
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
+      buf[p++] = byte;
+      return p;
     }
-    return id;
+    buf[p++] = byte | 0x80;
+  }
+}
+
+/** sleb for values beyond 32 bits, by division (shifts would truncate them). */
+function slebWide(buf: Uint8Array, p: number, v: number): number {
+  for (;;) {
+    const byte = ((v % 0x80) + 0x80) % 0x80;
+    v = Math.floor(v / 0x80);
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
+      buf[p++] = byte;
+      return p;
+    }
+    buf[p++] = byte | 0x80;
   }
 }
 

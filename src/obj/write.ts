@@ -11,7 +11,8 @@
 import { BYTECODE_VERSION } from "../isa/types.js";
 import { ByteWriter } from "./bytes.js";
 import * as E from "./elf.js";
-import { encodeLines, sortLines } from "./lines.js";
+import { encodeLineTable } from "./lines.js";
+import { lineCount, lineTableOf } from "./line-table.js";
 import { relocInfo } from "./relocs.js";
 import { StringTableBuilder } from "./strtab.js";
 import type { ObjectFile, Section, Segment, Symbol } from "./types.js";
@@ -45,9 +46,9 @@ interface Indices {
 export function writeObject(obj: ObjectFile): Uint8Array {
   checkObject(obj);
   const idx = assignIndices(obj);
-  const order = symbolOrder(obj.symbols);
-  const elfSym = new Array<number>(obj.symbols.length);
-  order.forEach((symIndex, pos) => (elfSym[symIndex] = pos + 1));
+  const { order, locals } = symbolOrder(obj.symbols);
+  const elfSym = new Uint32Array(obj.symbols.length);
+  for (let pos = 0; pos < order.length; pos++) elfSym[order[pos]!] = pos + 1;
 
   const strtab = new StringTableBuilder();
   const symtab = encodeSymtab(obj, order, strtab);
@@ -55,7 +56,7 @@ export function writeObject(obj: ObjectFile): Uint8Array {
   obj.sections.forEach((s) => out.push(userSection(s)));
   for (const target of idx.rela.keys()) out.push(relaSection(obj, target, elfSym, idx));
   if (idx.lines !== undefined) out.push(linesSection(obj));
-  const firstGlobal = 1 + order.filter((i) => obj.symbols[i]!.binding === "local").length;
+  const firstGlobal = 1 + locals;
   out.push(
     tableSection(E.SYMTAB_NAME, E.SHT_SYMTAB, symtab, idx.strtab, firstGlobal, 8, E.SYM_SIZE),
   );
@@ -110,7 +111,7 @@ function assignIndices(obj: ObjectFile): Indices {
   obj.sections.forEach((s, i) => {
     if (s.relocs.length > 0) rela.set(i, next++);
   });
-  const lines = obj.lines.length > 0 ? next++ : undefined;
+  const lines = lineCount(obj) > 0 ? next++ : undefined;
   const symtab = next++;
   const strtab = next++;
   const shstrtab = next++;
@@ -118,12 +119,13 @@ function assignIndices(obj: ObjectFile): Indices {
 }
 
 /** Symbol indices in file order: locals first, each group in its original order. */
-function symbolOrder(symbols: readonly Symbol[]): number[] {
-  const all = symbols.map((_, i) => i);
-  return [
-    ...all.filter((i) => symbols[i]!.binding === "local"),
-    ...all.filter((i) => symbols[i]!.binding !== "local"),
-  ];
+function symbolOrder(symbols: readonly Symbol[]): { order: Uint32Array; locals: number } {
+  const order = new Uint32Array(symbols.length);
+  let locals = 0;
+  for (let i = 0; i < symbols.length; i++) if (symbols[i]!.binding === "local") order[locals++] = i;
+  let next = locals;
+  for (let i = 0; i < symbols.length; i++) if (symbols[i]!.binding !== "local") order[next++] = i;
+  return { order, locals };
 }
 
 const BINDING = { local: E.STB_LOCAL, global: E.STB_GLOBAL, weak: E.STB_WEAK } as const;
@@ -138,24 +140,22 @@ const VISIBILITY = { default: E.STV_DEFAULT, hidden: E.STV_HIDDEN } as const;
 
 // Elf64_Sym, 24 bytes:
 //   0 st_name u32 | 4 st_info u8 | 5 st_other u8 | 6 st_shndx u16 | 8 st_value u64 | 16 st_size u64
-function encodeSymtab(
-  obj: ObjectFile,
-  order: readonly number[],
-  strtab: StringTableBuilder,
-): Uint8Array {
-  const w = new ByteWriter();
-  w.zeros(E.SYM_SIZE); // symbol 0: the undefined symbol
-  for (const i of order) {
-    const sym = obj.symbols[i]!;
+function encodeSymtab(obj: ObjectFile, order: Uint32Array, strtab: StringTableBuilder): Uint8Array {
+  // Symbol 0, the undefined symbol, stays all zeros; so do the many zero fields.
+  const bytes = new Uint8Array((order.length + 1) * E.SYM_SIZE);
+  const v = new DataView(bytes.buffer);
+  for (let k = 0, at = E.SYM_SIZE; k < order.length; k++, at += E.SYM_SIZE) {
+    const sym = obj.symbols[order[k]!]!;
     // binutils names section symbols by their section, so st_name stays 0.
-    w.u32(sym.type === "section" ? 0 : strtab.add(sym.name));
-    w.u8((BINDING[sym.binding] << 4) | SYM_TYPE[sym.type]);
-    w.u8(VISIBILITY[sym.visibility]);
-    w.u16(symbolShndx(sym));
-    w.u64(sym.value);
-    w.u64(sym.size);
+    if (sym.type !== "section") v.setUint32(at, strtab.add(sym.name), true);
+    bytes[at + 4] = (BINDING[sym.binding] << 4) | SYM_TYPE[sym.type];
+    bytes[at + 5] = VISIBILITY[sym.visibility];
+    v.setUint16(at + 6, symbolShndx(sym), true);
+    // DataView stores a bigint modulo 2^64: negative values come out in two's complement.
+    if (sym.value !== 0n) v.setBigUint64(at + 8, sym.value, true);
+    if (sym.size !== 0n) v.setBigUint64(at + 16, sym.size, true);
   }
-  return w.finish();
+  return bytes;
 }
 
 function symbolShndx(sym: Symbol): number {
@@ -199,21 +199,26 @@ function userSection(s: Section): OutSection {
 function relaSection(
   obj: ObjectFile,
   target: number,
-  elfSym: readonly number[],
+  elfSym: Uint32Array,
   idx: Indices,
 ): OutSection {
   const s = obj.sections[target]!;
-  const w = new ByteWriter();
+  const bytes = new Uint8Array(s.relocs.length * E.RELA_SIZE);
+  const v = new DataView(bytes.buffer);
+  let at = 0;
   for (const r of s.relocs) {
-    w.u64(r.offset);
-    w.u32(r.type);
-    w.u32(elfSym[r.symbol]!);
-    w.u64(r.addend);
+    // Offsets are below 2^53 (JS numbers): split into the two 32-bit halves of r_offset.
+    v.setUint32(at, r.offset % U32_SPAN, true);
+    v.setUint32(at + 4, Math.floor(r.offset / U32_SPAN), true);
+    v.setUint32(at + 8, r.type, true);
+    v.setUint32(at + 12, elfSym[r.symbol]!, true);
+    if (r.addend !== 0n) v.setBigUint64(at + 16, r.addend, true);
+    at += E.RELA_SIZE;
   }
   const out = tableSection(
     E.RELA_PREFIX + s.name,
     E.SHT_RELA,
-    w.finish(),
+    bytes,
     idx.symtab,
     target + 1,
     8,
@@ -222,8 +227,11 @@ function relaSection(
   return { ...out, flags: E.SHF_INFO_LINK };
 }
 
+/** 2^32: r_offset is written as two 32-bit halves. */
+const U32_SPAN = 0x1_0000_0000;
+
 function linesSection(obj: ObjectFile): OutSection {
-  const data = encodeLines(sortLines(obj.lines), (section) => section + 1);
+  const data = encodeLineTable(lineTableOf(obj), (section) => section + 1);
   return tableSection(E.LINES_NAME, E.SHT_PROGBITS, data, 0, 0, 1, 0);
 }
 
@@ -234,7 +242,7 @@ function layout(
   nameIndex: readonly number[],
   idx: Indices,
 ): Uint8Array {
-  const w = new ByteWriter();
+  const w = new ByteWriter(fileSizeBound(obj, out));
   w.zeros(E.EHDR_SIZE + obj.segments.length * E.PHDR_SIZE);
   const segOffsets = obj.segments.map((seg) => placeSegment(w, seg));
   out.forEach((s, i) => {
@@ -259,6 +267,14 @@ function layout(
     writePhdr(view, E.EHDR_SIZE + i * E.PHDR_SIZE, seg, segOffsets[i]!),
   );
   return bytes;
+}
+
+/** At least the file's size, so that its bytes are copied into place once. */
+function fileSizeBound(obj: ObjectFile, out: readonly OutSection[]): number {
+  let n = E.EHDR_SIZE + obj.segments.length * E.PHDR_SIZE + out.length * E.SHDR_SIZE + 8;
+  for (const seg of obj.segments) n += seg.data.length + E.SEGMENT_FILE_ALIGN;
+  for (const s of out) if (s.data) n += s.data.length + Math.min(s.align, E.SEGMENT_FILE_ALIGN);
+  return n;
 }
 
 /** Segment bytes start at a file offset congruent to the address (gABI: p_offset ≡ p_vaddr mod p_align). */
