@@ -6,7 +6,7 @@
 //
 // Expressions are parsed flat (`term (BinaryOp term)*`) and the visitor applies GNU as's
 // precedence: it keeps one CST node per operand instead of one per precedence level.
-import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain"; // prettier-ignore
+import { CstParser, EOF, LLkLookaheadStrategy, type ILookaheadStrategy, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain"; // prettier-ignore
 import * as T from "./lexer.js";
 
 /** Instruction prefixes written as separate words before the mnemonic. */
@@ -38,18 +38,52 @@ const ERROR_MESSAGES: IParserErrorMessageProvider = {
   buildEarlyExitMessage: (o) => `earlyexit|${o.ruleName}|`,
 };
 
+/** The most tokens any decision looks ahead (`(` then a register or `,` needs two). */
+const MAX_LOOKAHEAD = 2;
+
+/**
+ * Chevrotain's LL(k) lookahead with each decision's function built on the decision's first use
+ * rather than all of them in performSelfAnalysis (two thirds of its cost, paid by every `as`
+ * start; a short file reaches few decisions). Each function is the one the stock strategy
+ * builds from the same finished grammar, so parses are identical (test/cli/startup-parser.test.ts).
+ */
+function lazyLookahead(): ILookaheadStrategy {
+  const llk = new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD });
+  return {
+    validate: (options) => llk.validate(options),
+    buildLookaheadForAlternation(options) {
+      let decide: ReturnType<ILookaheadStrategy["buildLookaheadForAlternation"]> | undefined;
+      return function (this: unknown, alts) {
+        decide ??= llk.buildLookaheadForAlternation(options);
+        return decide.call(this, alts);
+      };
+    },
+    buildLookaheadForOptional(options) {
+      let decide: ReturnType<ILookaheadStrategy["buildLookaheadForOptional"]> | undefined;
+      return function (this: unknown) {
+        decide ??= llk.buildLookaheadForOptional(options);
+        return decide.call(this);
+      };
+    },
+  };
+}
+
+export type LookaheadMode = "lazy" | "eager";
+
 export class AsmParser extends CstParser {
   /**
    * `validate` runs Chevrotain's grammar checks (ambiguities, left recursion...) in
    * performSelfAnalysis: nearly half its cost, paid by every CLI start, so the one parser skips
-   * them and test/unit/asm/line-template.test.ts builds a validated one.
+   * them and test/unit/asm/line-template.test.ts builds a validated one. `lookahead` "eager" is
+   * Chevrotain's stock strategy, for tests that compare it with the lazy one.
    */
-  constructor(validate = false) {
+  constructor(validate = false, lookahead: LookaheadMode = "lazy") {
     super(T.ALL_TOKENS, {
       recoveryEnabled: false,
       skipValidations: !validate,
-      maxLookahead: 2,
+      maxLookahead: MAX_LOOKAHEAD,
       errorMessageProvider: ERROR_MESSAGES,
+      ...(lookahead === "lazy" ? { lookaheadStrategy: lazyLookahead() } : {}),
     });
     this.performSelfAnalysis();
   }
