@@ -1,18 +1,37 @@
 // The entrylab command line: commander wiring, one file per subcommand under ./commands, and the
 // mapping of every way a command can end to the documented exit statuses (./exit.ts).
+//
+// Start-up: a command's module (and the assembler, VM... it imports) is loaded only when the
+// command line names that command, so `--version` or `codes` never builds the ISA tables or the
+// Chevrotain lexer. Help and anything unrecognised load them all. bin/entrylab.js calls `main`.
 import { Command, CommanderError } from "commander";
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ExitError } from "./exit.js";
 import { versionText } from "./version.js";
-import { registerAs } from "./commands/as.js";
-import { registerObjdump } from "./commands/objdump.js";
-import { registerCodes } from "./commands/codes.js";
-import { registerLink } from "./commands/link.js";
-import { registerRun } from "./commands/run.js";
-import { registerDemo } from "./commands/demo.js";
-import { registerPt } from "./commands/pt.js";
-import { registerCc } from "./commands/cc.js";
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** Every command module, in help order, with the command names it registers. */
+export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => Promise<Register> }[] = [
+  { names: ["as"], load: async () => (await import("./commands/as.js")).registerAs },
+  { names: ["objdump"], load: async () => (await import("./commands/objdump.js")).registerObjdump },
+  { names: ["link"], load: async () => (await import("./commands/link.js")).registerLink },
+  { names: ["run"], load: async () => (await import("./commands/run.js")).registerRun },
+  { names: ["codes"], load: async () => (await import("./commands/codes.js")).registerCodes },
+  { names: ["demo"], load: async () => (await import("./commands/demo.js")).registerDemo },
+  { names: ["pt"], load: async () => (await import("./commands/pt.js")).registerPt },
+  { names: ["cc", "asm-offsets"], load: async () => (await import("./commands/cc.js")).registerCc },
+]; // prettier-ignore
+
+/** The modules `argv` needs: none for `--version`, the named command's, else (help...) all. */
+function modulesFor(argv: readonly string[]): readonly (typeof COMMAND_MODULES)[number][] {
+  const first = argv[0];
+  if (argv.length === 1 && (first === "-V" || first === "--version")) return [];
+  const named = COMMAND_MODULES.find((m) => first !== undefined && m.names.includes(first));
+  return named ? [named] : COMMAND_MODULES;
+}
+
+/** The program with the commands `argv` can reach (all of them when `argv` is omitted). */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command("entrylab")
     .description(
       "Assemble, compile, link and run kernel entry code on a faithful x86-64 machine model.",
@@ -25,14 +44,8 @@ export function buildProgram(): Command {
       writeErr: (s) => process.stderr.write(s),
       outputError: (s, write) => write(`entrylab: error[E0001]: ${s.replace(/^error: /, "")}`),
     });
-  registerAs(program);
-  registerObjdump(program);
-  registerLink(program);
-  registerRun(program);
-  registerCodes(program);
-  registerDemo(program);
-  registerPt(program);
-  registerCc(program);
+  const modules = argv === undefined ? COMMAND_MODULES : modulesFor(argv);
+  for (const register of await Promise.all(modules.map((m) => m.load()))) register(program);
   for (const sub of program.commands) sub.exitOverride().helpOption("-h, --help", "show help");
   return program;
 }
@@ -48,7 +61,7 @@ function unknownHelpTopic(program: Command, argv: string[]): string | undefined 
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    const program = buildProgram();
+    const program = await buildProgram(argv);
     const topic = unknownHelpTopic(program, argv);
     if (topic !== undefined) {
       process.stderr.write(`entrylab: error[E0001]: unknown command '${topic}'\n`);
@@ -70,6 +83,3 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_INTERNAL;
   }
 }
-
-const status = await main(process.argv.slice(2));
-process.exitCode = status;
