@@ -4,6 +4,7 @@
 //   E2xxx assembler syntax             E3xxx assembler semantics
 //   E4xxx objects and images (obj)     E5xxx linker
 //   E6xxx handler-C (cc)               E7xxx machine and runs (vm)
+//   E8xxx trace files (trace)
 // Warnings use W with the same ranges.
 import { CLI_CODES } from "./cli.js";
 import { CPP_CODES } from "./cpp.js";
@@ -13,6 +14,7 @@ import { OBJ_CODES } from "./obj.js";
 import { LINK_CODES } from "./link.js";
 import { VM_CODES } from "./vm.js";
 import { CC_CODES } from "./cc.js";
+import { TRACE_CODES } from "./trace.js";
 
 export const CODES: Readonly<Record<string, string>> = {
   ...CLI_CODES,
@@ -23,4 +25,5 @@ export const CODES: Readonly<Record<string, string>> = {
   ...LINK_CODES,
   ...VM_CODES,
   ...CC_CODES,
+  ...TRACE_CODES,
 };

@@ -1,6 +1,7 @@
 // Build the trace tests' bare-metal programs (here and in test/system, on sys.h) for flat64 and
 // run them with an event sink: like test/system/run.ts, but keeping the image for its symbols.
 import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { assembleText } from "../../../src/asm/index.js";
 import { DiagnosticBag, SourceManager } from "../../../src/diag/index.js";
 import type { Host } from "../../../src/diag/index.js";
@@ -36,13 +37,14 @@ export function buildProgram(file: string, defines: string[] = []): ObjectFile {
   const key = `${file} ${defines.join(" ")}`;
   const cached = images.get(key);
   if (cached) return cached;
-  const path = file.startsWith("system/") ? SYSTEM_DIR + file.slice(7) : TRACE_DIR + file;
+  // Relative to the repository root, so line-table names (and golden traces) do not depend on it.
+  const path = relative(process.cwd(), file.startsWith("system/") ? SYSTEM_DIR + file.slice(7) : TRACE_DIR + file); // prettier-ignore
   const diags = new DiagnosticBag();
   const r = assembleText(path, readFileSync(path, "latin1"), {
     host,
     sources: new SourceManager(),
     diags,
-    includePaths: [SYSTEM_DIR],
+    includePaths: [relative(process.cwd(), SYSTEM_DIR)],
     defines: defines.map((d) => ({ name: d })),
   });
   const image = r.object && link([r.object], { diags });

@@ -1,0 +1,9 @@
+// Diagnostic codes of the trace stage (E8xxx): reading trace files. See ./index.ts for the ranges.
+export const TRACE_CODES: Readonly<Record<string, string>> = {
+  E8001: "trace line is not valid JSON",
+  E8002: "trace record is not an object or has an unknown kind",
+  E8003: "trace record field is missing or has the wrong type",
+  E8004: "trace file is in the text format (only JSON Lines traces can be read back)",
+  E8005: "trace file holds no records",
+  W8001: "trace has no run-end record (the run was cut short or the file truncated)",
+};

@@ -1,0 +1,134 @@
+// The recorder and the formats: a golden text trace of roundtrip.S, byte-identical traces for
+// the same inputs (and from compiled blocks), RIPs named, stack regions, the JSON Lines round
+// trip, and the entry order SYSCALL → CR3 (kernel) → task stack → CR3 (user) → SYSRET.
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { formatJson, formatText, parseTrace, RegionMap, TraceRecorder } from "../../../src/trace/index.js"; // prettier-ignore
+import type { TraceRecord } from "../../../src/trace/index.js";
+import { DiagnosticBag, SourceManager } from "../../../src/diag/index.js";
+import type { EventLevel, MachineOptions } from "../../../src/vm/index.js";
+import type { ObjectFile } from "../../../src/obj/index.js";
+import { buildProgram, runProgram, symbolValue, TRACE_DIR } from "./helpers.js";
+
+const GOLDEN = `${TRACE_DIR}roundtrip.golden.txt`;
+
+function record(file: string, level: EventLevel, opts: MachineOptions = {}): TraceRecord[] {
+  const image = buildProgram(file);
+  const rec = new TraceRecorder({ image, level });
+  runProgram(file, { ...opts, events: rec });
+  return rec.records;
+}
+
+const text = (rs: readonly TraceRecord[]): string => rs.map((r) => formatText(r) + "\n").join("");
+const jsonl = (rs: readonly TraceRecord[]): string => rs.map((r) => formatJson(r) + "\n").join("");
+
+describe("the text format", () => {
+  it("matches the golden trace of roundtrip.S (UPDATE_GOLDEN=1 rewrites it)", () => {
+    const now = text(record("roundtrip.S", "system"));
+    if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, now);
+    expect(now).toBe(readFileSync(GOLDEN, "utf8"));
+  });
+
+  it("puts CPU, count, RIP and kind first, fixed-width, and names the RIP", () => {
+    const rs = record("roundtrip.S", "system");
+    const sc = rs.find((r) => r.kind === "swapgs")!;
+    expect(formatText(sc)).toMatch(
+      /^0 \d{10} [0-9a-f]{16} swapgs {7}rsp=[0-9a-f]{16} gsBase=[0-9a-f]{16} kernelGsBase=[0-9a-f]{16} # entry_syscall \(test\/unit\/trace\/roundtrip\.S:\d+\)$/,
+    );
+    const pf = rs.find((r) => r.kind === "page-fault")!;
+    expect(formatText(pf)).toContain("errorCode=0006 bits=W|U level=4");
+    expect(pf.sym).toBeUndefined(); // a user address: no symbol of the image there
+  });
+});
+
+describe("determinism", () => {
+  it.each(["system", "paging", "insn"] as const)(
+    "gives byte-identical traces at the %s level",
+    (level) => {
+      const a = record("roundtrip.S", level);
+      const b = record("roundtrip.S", level);
+      expect(text(a)).toBe(text(b));
+      expect(jsonl(a)).toBe(jsonl(b));
+    },
+  );
+
+  it("gives the same JSON Lines from compiled blocks as from the interpreter", () => {
+    const jit = record("system/syscall.S", "system", { jit: true, jitThreshold: 0 });
+    const interp = record("system/syscall.S", "system", { jit: false });
+    expect(jsonl(jit)).toBe(jsonl(interp));
+  });
+});
+
+describe("JSON Lines", () => {
+  it.each(["system", "insn"] as const)("reads back what it wrote (%s)", (level) => {
+    const rs = record("roundtrip.S", level);
+    const sources = new SourceManager();
+    const diags = new DiagnosticBag();
+    const back = parseTrace(sources.add("t.jsonl", jsonl(rs)), diags);
+    expect(diags.items).toEqual([]);
+    expect(jsonl(back)).toBe(jsonl(rs));
+    expect(text(back)).toBe(text(rs));
+  });
+
+  it("writes 64-bit values as 0x strings of 16 digits and 32-bit ones as numbers", () => {
+    const rs = record("roundtrip.S", "system");
+    const d = JSON.parse(formatJson(rs.find((r) => r.kind === "deliver")!));
+    expect(d.rip).toMatch(/^0x[0-9a-f]{16}$/);
+    expect(d.frame.rsp).toMatch(/^0x[0-9a-f]{16}$/);
+    expect(d.vector).toBe(14);
+    expect(d.frame.errorCode).toBe(6);
+    expect(Object.keys(d).slice(0, 5)).toEqual(["kind", "cpu", "icount", "rip", "rsp"]);
+  });
+});
+
+describe("stack regions", () => {
+  it("names sized objects, top-inclusive, smallest first", () => {
+    const image = {
+      symbols: [
+        { name: "big", type: "object", size: 0x2000n, value: 0x1000n, section: 1 },
+        { name: "inner", type: "object", size: 0x1000n, value: 0x2000n, section: 1 },
+        { name: "code", type: "func", size: 0x100n, value: 0x5000n, section: 1 },
+      ],
+    } as unknown as ObjectFile;
+    const m = new RegionMap(image);
+    expect(m.stackRegion(0x1000n)).toBeUndefined(); // a full stack: below the region
+    expect(m.stackRegion(0x1008n)?.name).toBe("big");
+    expect(m.stackRegion(0x2000n)?.name).toBe("big"); // the top of nothing but big
+    expect(m.stackRegion(0x2ff0n)?.name).toBe("inner");
+    expect(m.stackRegion(0x3000n)?.name).toBe("inner"); // inner's empty stack
+    expect(m.stackRegion(0x5080n)).toBeUndefined(); // functions are not regions
+  });
+
+  it("reports each move between regions at the system events", () => {
+    const rs = record("roundtrip.S", "system");
+    const moves = rs.filter((r) => r.kind === "stack").map((r) => r.kind === "stack" && `${r.from}>${r.to}:${r.cause}`); // prettier-ignore
+    expect(moves).toEqual([
+      "->task_stack:cr", // seen at the CR3 write back to the user (the mov to %rsp is not an event)
+      "task_stack>-:swapgs",
+      "->entry_stack:deliver", // #PF through RSP0
+      "entry_stack>-:iret",
+      "->ist_stack:deliver", // INT 0x80 through IST1
+      "ist_stack>-:iret",
+    ]);
+  });
+
+  it("shows the entry in order at the insn level: SYSCALL, CR3, task stack, CR3 back, SYSRET", () => {
+    const rs = record("roundtrip.S", "insn");
+    const image = buildProgram("roundtrip.S");
+    const pgd = symbolValue(image, "pgd");
+    const i = rs.findIndex((r) => r.kind === "syscall");
+    const seq = rs
+      .slice(i, rs.findIndex((r) => r.kind === "sysret") + 1)
+      .filter((r) => r.kind !== "insn" && r.kind !== "walk" && r.kind !== "tlb-fill")
+      .filter((r) => !(r.kind === "stack" && (r.to === "pgd" || r.from === "pgd"))) // RSP as CR3 scratch
+      .map((r) => (r.kind === "cr" ? `cr3:${r.new === pgd + 1n ? "kernel" : "user"}` : r.kind === "stack" ? `stack:${r.to}` : r.kind)); // prettier-ignore
+    expect(seq).toEqual(["syscall", "swapgs", "cr3:kernel", "stack:task_stack", "cr3:user", "stack:-", "swapgs", "sysret"]); // prettier-ignore
+  });
+
+  it("disassembles each instruction with symbols for branch targets", () => {
+    const rs = record("roundtrip.S", "insn");
+    const texts = rs.filter((r) => r.kind === "insn").map((r) => r.kind === "insn" && r.text);
+    expect(texts).toContain("mov    $0x27,%eax");
+    expect(texts).toContain("je     sys_done");
+  });
+});
