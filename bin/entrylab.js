@@ -4,14 +4,17 @@
 // bundle on every start. The cache is used only when its key line matches the script's last line;
 // V8 checks its own version and flags and rejects a foreign cache. Without a usable cache the
 // script is compiled from source: the same program, just slower to start.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Script } from "node:vm";
+// This file is CommonJS (bin/package.json): Node starts a CommonJS entry faster than an ES module.
+"use strict";
+const { readFileSync } = require("node:fs");
+const { createRequire } = require("node:module");
+const { join } = require("node:path");
+const { pathToFileURL } = require("node:url");
+const { Script } = require("node:vm");
 
-const SCRIPT = fileURLToPath(new URL("../dist/entrylab.vm.js", import.meta.url));
-const CACHE = fileURLToPath(new URL("../dist/entrylab.vm.cache", import.meta.url));
-const DIST = fileURLToPath(new URL("../dist", import.meta.url));
+const DIST = join(__dirname, "../dist");
+const SCRIPT = join(DIST, "entrylab.vm.js");
+const CACHE = join(DIST, "entrylab.vm.cache");
 /** The key line that ends the script; the cache file starts with the same line. */
 const KEY_PREFIX = "//# entrylab-build-key=";
 const EXIT_INTERNAL = 70;
@@ -24,7 +27,9 @@ function cachedDataFor(text) {
   } catch {
     return undefined;
   }
-  const keyLine = text.slice(text.lastIndexOf(KEY_PREFIX)); // ends with "\n"
+  const at = text.lastIndexOf(KEY_PREFIX);
+  if (at < 0) return undefined;
+  const keyLine = text.slice(at); // ends with "\n"
   const head = cache.toString("latin1", 0, keyLine.length);
   return head === keyLine ? cache.subarray(keyLine.length) : undefined;
 }
@@ -43,10 +48,14 @@ function load() {
     const state = !cachedData ? "none" : script.cachedDataRejected ? "rejected" : "accepted";
     process.stderr.write(`entrylab: code cache ${state}\n`);
   }
-  const module = { exports: {} };
-  const require = createRequire(SCRIPT);
-  script.runInThisContext()(module.exports, require, module, SCRIPT, DIST, pathToFileURL(SCRIPT).href); // prettier-ignore
-  return module.exports;
+  const bundle = { exports: {} };
+  const requireFromDist = createRequire(SCRIPT);
+  script.runInThisContext()(bundle.exports, requireFromDist, bundle, SCRIPT, DIST, pathToFileURL(SCRIPT).href); // prettier-ignore
+  return bundle.exports;
 }
 
-process.exitCode = await load().main(process.argv.slice(2));
+load()
+  .main(process.argv.slice(2))
+  .then((status) => {
+    process.exitCode = status;
+  });

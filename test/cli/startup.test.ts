@@ -27,12 +27,17 @@ function run(bin: string, args: string[]): Run {
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** bin/ as in the repository: the command and the package.json that makes it CommonJS. */
+function copyBin(dir: string): void {
+  mkdirSync(join(dir, "bin"));
+  for (const f of ["entrylab.js", "package.json"]) copyFileSync(join(ROOT, "bin", f), join(dir, "bin", f)); // prettier-ignore
+}
+
 /** A copy of the CLI (bin + script) in a temp dir, with `cache` as its code cache if given. */
 function install(script: string, cache?: Uint8Array): string {
-  const dir = scratch({ "package.json": '{ "type": "module" }\n' });
-  mkdirSync(join(dir, "bin"));
+  const dir = scratch();
+  copyBin(dir);
   mkdirSync(join(dir, "dist"));
-  copyFileSync(join(ROOT, "bin/entrylab.js"), join(dir, "bin/entrylab.js"));
   writeFileSync(join(dir, "dist/entrylab.vm.js"), script);
   if (cache) writeFileSync(join(dir, "dist/entrylab.vm.cache"), cache);
   return join(dir, "bin/entrylab.js");
@@ -112,10 +117,21 @@ describe("the V8 code cache", () => {
     expect(r.stderr).toBe("entrylab: code cache none\n");
   });
 
+  it("is not looked for when the script has no key line", () => {
+    const text = script();
+    const r = run(install(text.slice(0, text.lastIndexOf(KEY_PREFIX)), readFileSync(CACHE)), ["--version"]); // prettier-ignore
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("entrylab: code cache none\n");
+  });
+
+  it("runs through dist/entrylab.mjs too", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "dist/entrylab.mjs"), "--version"], { encoding: "utf8" }); // prettier-ignore
+    expect(r.stdout).toBe(run(realBin, ["--version"]).stdout);
+  });
+
   it("says how to build when the script is missing", () => {
-    const dir = scratch({ "package.json": '{ "type": "module" }\n' });
-    mkdirSync(join(dir, "bin"));
-    copyFileSync(realBin, join(dir, "bin/entrylab.js"));
+    const dir = scratch();
+    copyBin(dir);
     const r = run(join(dir, "bin/entrylab.js"), ["--version"]);
     expect(r.status).toBe(70);
     expect(r.stderr).toMatch(/entrylab\.vm\.js is missing; run `npm run build`/);
