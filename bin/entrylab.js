@@ -7,7 +7,6 @@
 // This file is CommonJS (bin/package.json): Node starts a CommonJS entry faster than an ES module.
 "use strict";
 const { readFileSync } = require("node:fs");
-const { createRequire } = require("node:module");
 const { join } = require("node:path");
 const { pathToFileURL } = require("node:url");
 const { Script } = require("node:vm");
@@ -49,8 +48,8 @@ function load() {
     process.stderr.write(`entrylab: code cache ${state}\n`);
   }
   const bundle = { exports: {} };
-  const requireFromDist = createRequire(SCRIPT);
-  script.runInThisContext()(bundle.exports, requireFromDist, bundle, SCRIPT, DIST, pathToFileURL(SCRIPT).href); // prettier-ignore
+  // The bundle requires only Node's built-in modules, which any `require` resolves alike.
+  script.runInThisContext()(bundle.exports, require, bundle, SCRIPT, DIST, pathToFileURL(SCRIPT).href); // prettier-ignore
   return bundle.exports;
 }
 
