@@ -134,35 +134,84 @@ export function resolveFixups(a: Assembler): Map<AsmSection, PendingReloc[]> {
   a.evaluator.laidOut = true;
   for (const s of a.sections) {
     const relocs: PendingReloc[] = [];
-    for (const f of s.fixups) resolve(a, s, f, relocs);
+    for (const f of s.fixups) if (!resolveName(a, s, f, relocs)) resolve(a, s, f, relocs);
     out.set(s, relocs);
   }
   return out;
 }
 
+/**
+ * The common fixups — a lone name that is a label, a global or an undefined symbol (branches,
+ * calls, RIP-relative and `.quad sym` fields: nearly all of compiler output's) — resolved
+ * straight from the symbol table, without the evaluator's Value objects and second
+ * (relocation-mode) run. The outcome is what `resolve` gives for them; anything else (equates,
+ * which may be constants, `.`, undefined local names, which need a diagnostic) returns false
+ * and goes to `resolve`.
+ */
+function resolveName(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc[]): boolean {
+  const e = f.expr;
+  if (e.kind !== "sym") return false;
+  const name = e.name;
+  const sym = a.symbols.get(name);
+  const def = sym?.def;
+  if (def?.kind === "equ") return false;
+  if (def === undefined || sym!.binding === "global" || sym!.binding === "weak") {
+    // Relocation mode keeps these symbolic. An undefined local name is an error, and `.` in an
+    // expression (a binder place, never in the table) is a local name too.
+    if (isLocalName(name)) return false;
+    const pcrel = f.pcrel;
+    relocs.push({
+      off: f.off,
+      frag: f.frag,
+      type: pcrel ? R_PC32 : absType(f),
+      target: { kind: "symbol", name },
+      addend: pcrel ? -BigInt(f.end - f.off) : 0n,
+    });
+    return true;
+  }
+  const addr = def.sec.addr(def.frag, def.off);
+  if (!f.pcrel) {
+    relocs.push({ off: f.off, frag: f.frag, type: absType(f), target: { kind: "section", index: def.sec.index }, addend: BigInt(addr) }); // prettier-ignore
+    return true;
+  }
+  if (def.sec !== s) {
+    // end − P: both in the fixup's fragment, so the difference of their buffer offsets.
+    relocs.push({ off: f.off, frag: f.frag, type: R_PC32, target: { kind: "section", index: def.sec.index }, addend: BigInt(addr - (f.end - f.off)) }); // prettier-ignore
+    return true;
+  }
+  const v = addr - s.addr(f.frag, f.end);
+  if (f.width === REL32_BYTES && v >= -REL32_SPAN && v < REL32_SPAN) s.putU32(f.off, v);
+  else write(a, s, f, BigInt(v));
+  return true;
+}
+
+/** A 32-bit signed field: its size and the bound of its range. */
+const REL32_BYTES = 4;
+const REL32_SPAN = 0x8000_0000;
+
 function resolve(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc[]): void {
-  const P = BigInt(s.addr(f.frag, f.off));
-  const end = BigInt(s.addr(f.frag, f.end));
   if (f.pcrel) {
     const v = a.evaluator.run(f.expr, true);
     if ("error" in v) return a.evalError(v, f.loc);
     if (undefinedLocal(a, v, f)) return;
     if (v.sub) return cannot(a, f, "a difference of symbols");
+    // end − P: both in the fixup's fragment, so the difference of their buffer offsets.
+    const toEnd = BigInt(f.end - f.off);
     if (!v.add) {
       // `16(%rip)`: a constant displacement from the next instruction, as written.
       if (f.role !== "rel") return write(a, s, f, v.addend);
       // `jmp 0x1000`: gas emits R_X86_64_PC32 against *ABS* (the linker resolves it).
-      relocs.push({ off: f.off, frag: f.frag, type: R_PC32, target: { kind: "abs" }, addend: v.addend - (end - P) }); // prettier-ignore
+      relocs.push({ off: f.off, frag: f.frag, type: R_PC32, target: { kind: "abs" }, addend: v.addend - toEnd }); // prettier-ignore
       return;
     }
     if (v.add.kind === "section" && v.add.section === s.index)
-      return write(a, s, f, v.addend - end);
+      return write(a, s, f, v.addend - BigInt(s.addr(f.frag, f.end)));
     relocs.push({
       off: f.off,
       frag: f.frag,
       type: R_PC32,
       target: target(v.add),
-      addend: v.addend - (end - P),
+      addend: v.addend - toEnd,
     });
     return;
   }
@@ -188,7 +237,7 @@ function resolve(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc[]):
       frag: f.frag,
       type: pcType(f),
       target: target(r.add),
-      addend: r.addend + P,
+      addend: r.addend + BigInt(s.addr(f.frag, f.off)),
     });
     return;
   }
@@ -196,17 +245,17 @@ function resolve(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc[]):
 }
 
 function undefinedLocal(a: Assembler, v: Value, f: Fixup): boolean {
-  for (const b of [v.add, v.sub]) {
-    if (b?.kind === "undef" && isLocalName(b.name)) {
-      const shown = displayName(b.name);
-      const what = b.name.startsWith(".L")
-        ? `undefined local symbol '${shown}'`
-        : `undefined local label '${shown}f'`;
-      a.diags.error(ASM.UNDEFINED_LOCAL, f.loc, what);
-      return true;
-    }
-  }
-  return false;
+  return undefinedLocalBase(a, v.add, f) || undefinedLocalBase(a, v.sub, f);
+}
+
+function undefinedLocalBase(a: Assembler, b: Value["add"], f: Fixup): boolean {
+  if (b?.kind !== "undef" || !isLocalName(b.name)) return false;
+  const shown = displayName(b.name);
+  const what = b.name.startsWith(".L")
+    ? `undefined local symbol '${shown}'`
+    : `undefined local label '${shown}f'`;
+  a.diags.error(ASM.UNDEFINED_LOCAL, f.loc, what);
+  return true;
 }
 
 function target(b: NonNullable<Value["add"]>): RelocTarget {

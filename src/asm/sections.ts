@@ -127,6 +127,15 @@ export class AsmSection {
     for (let i = 0; i < width; i++, v >>= 8n) this.data[at + i] = Number(v & 0xffn);
   }
 
+  /** Write the low 32 bits of a number little-endian at buffer offset `at`. */
+  putU32(at: number, value: number): void {
+    const d = this.data;
+    d[at] = value & 0xff;
+    d[at + 1] = (value >>> 8) & 0xff;
+    d[at + 2] = (value >>> 16) & 0xff;
+    d[at + 3] = (value >>> 24) & 0xff;
+  }
+
   /** Close the current fragment with a variable part and open the next one. */
   closeFrag(part: VarPart): void {
     const next = this.dot + part.size;
