@@ -7,7 +7,7 @@ import { ASM } from "../diag/codes/asm.js";
 import type { EvalError, Expr, Span, Statement } from "./ast.js";
 import { CODES } from "../diag/index.js";
 import { parseLine } from "./parse-line.js";
-import { LineParseCache } from "./line-template.js";
+import { LineParseCache, RAW_LINE, parseLineFast } from "./line-template.js";
 import { AsmSection, MAX_SECTION_SIZE, type Fixup, type ListingEntry } from "./sections.js";
 import { SymbolTable, displayName } from "./symbols.js";
 import { Binder, Evaluator, type Place } from "./eval.js";
@@ -15,7 +15,9 @@ import type { ReaderSink } from "./reader.js";
 import type { SourceLine } from "./source-line.js";
 import type { SectionType } from "../obj/index.js";
 import { directive } from "./directives.js";
-import { instruction } from "./insn.js";
+import { instruction, keepBytes } from "./insn.js";
+import { InsnRecipes } from "./insn-recipe.js";
+import type { Layout } from "../isa/index.js";
 
 /** One statement being processed: its line and the column its text starts at. */
 export interface StmtCtx {
@@ -77,6 +79,12 @@ export class Assembler implements ReaderSink {
   /** A lone `lock`/`rep` statement waiting for its instruction. */
   pendingPrefix: { name: string; loc: Loc } | undefined;
   readonly parses = new LineParseCache();
+  /** Encodings reused by instruction lines of one skeleton (none when listing or asked). */
+  readonly recipes: InsnRecipes | undefined;
+  /** Where ./insn.ts last encoded an instruction: its layout, operand map and offset. */
+  lastLayout: Layout | undefined;
+  lastArgs: readonly number[] | undefined;
+  lastAt = -1;
   /**
    * The statement being processed: its kept parse entry (-1 for a one-off line) and index, under
    * which ./insn.ts keeps the bytes of repeated symbol-free instructions (`parses.keepBytes`).
@@ -92,9 +100,11 @@ export class Assembler implements ReaderSink {
   constructor(
     readonly diags: DiagnosticBag,
     listing: boolean,
+    recipes = true,
   ) {
     this.evaluator = new Evaluator(this.symbols, this.binder, () => this.here());
     this.listing = listing ? [] : undefined;
+    this.recipes = listing || !recipes ? undefined : new InsnRecipes();
     // gas always creates these three, in this order.
     this.section(".text", "progbits", { exec: true });
     this.section(".data", "progbits", { write: true });
@@ -139,7 +149,16 @@ export class Assembler implements ReaderSink {
 
   statements(line: SourceLine, start: number, end: number): void {
     const text = start === 0 && end === line.text.length ? line.text : line.text.slice(start, end);
-    const parsed = this.parses.parse(text);
+    const recipes = this.pendingPrefix === undefined ? this.recipes : undefined;
+    let parsed = this.parses.lookup(text);
+    if (parsed === RAW_LINE) {
+      if (recipes !== undefined) return this.rawLine(line, start);
+      this.parses.lastKept = -1; // a prefix is pending: the statement is needed, not the bytes
+      parsed = parseLineFast(text);
+    } else if (parsed === undefined) {
+      if (recipes !== undefined && this.recipeLine(recipes, line, start, text)) return;
+      parsed = this.parses.parseNew(text);
+    }
     const kept = this.parses.lastKept;
     const ctx: StmtCtx = { line, base: start };
     if (parsed.errors.length > 0)
@@ -150,12 +169,29 @@ export class Assembler implements ReaderSink {
     this.warnCtx = ctx;
     this.evaluator.warnSink = this.ctxWarnSink;
     const sts = parsed.statements;
+    const fixups = sec.fixups.length;
+    const diags = this.diags.items.length;
+    this.lastAt = -1;
     for (let i = 0; i < sts.length; i++) {
       this.stmtKept = kept;
       this.stmtIndex = i;
       this.statement(ctx, sts[i]!);
     }
     this.evaluator.warnSink = undefined;
+    const st = sts[0];
+    if (
+      recipes !== undefined &&
+      sts.length === 1 &&
+      st!.kind === "insn" &&
+      this.sec === sec &&
+      sec.frag === frag &&
+      sec.size > off &&
+      sec.fixups.length === fixups &&
+      this.diags.items.length === diags &&
+      this.pendingPrefix === undefined
+    ) {
+      recipes.learn(this, text, st!, off);
+    }
     if (this.listing) {
       const length = sec.frag === frag ? sec.size - off : sec.fragStart[frag + 1]! - off;
       this.listing.push({
@@ -163,6 +199,29 @@ export class Assembler implements ReaderSink {
         entry: { frag, off, length, text: text.trim(), loc: line.spanLoc(start, end) },
       });
     }
+  }
+
+  /** A line kept as bytes (LineParseCache.keepRaw): its line entry and bytes. */
+  private rawLine(line: SourceLine, start: number): void {
+    const k = this.parses.lastKept;
+    const bytes = this.parses.bytesOf(k, 0)!;
+    this.lineEntry(line.spanLoc(start + this.parses.rawSpanStart(k), start + this.parses.rawSpanEnd(k))); // prettier-ignore
+    const sec = this.sec;
+    const at = sec.reserve(bytes.length); // may replace sec.data
+    const data = sec.data;
+    for (let i = 0; i < bytes.length; i++) data[at + i] = bytes[i]!;
+  }
+
+  /** The line from an instruction recipe, kept as bytes if seen before; false if none applies. */
+  private recipeLine(recipes: InsnRecipes, line: SourceLine, start: number, text: string): boolean {
+    // prettier-ignore
+    const sec = this.sec;
+    const at = sec.size;
+    if (!recipes.emit(this, line, start, text)) return false;
+    if (this.parses.wantsKeep) {
+      this.parses.keepRaw(text, keepBytes(sec.data, at, sec.size), recipes.spanStart, recipes.spanEnd); // prettier-ignore
+    }
+    return true;
   }
 
   directiveValue(line: SourceLine, start: number, end: number): bigint | undefined {

@@ -27,6 +27,11 @@ export interface AssembleOptions {
   preprocess?: boolean;
   /** Produce the `-a` listing. */
   listing?: boolean;
+  /**
+   * Reuse instruction encodings between lines of one skeleton (./insn-recipe.ts; default true).
+   * False sends every line through the parser: the tests compare both.
+   */
+  recipes?: boolean;
 }
 
 export interface AssembleResult {
@@ -79,7 +84,7 @@ function finish(
   opts: AssembleOptions,
   preprocessed: string | undefined,
 ): AssembleResult {
-  const a = new Assembler(opts.diags, opts.listing ?? false);
+  const a = new Assembler(opts.diags, opts.listing ?? false, opts.recipes ?? true);
   const reader = new Reader(a, {
     host: opts.host,
     sources: opts.sources,

@@ -43,7 +43,7 @@ const ARENA_CHUNK = 1 << 16;
 let arena = new Uint8Array(ARENA_CHUNK);
 let arenaUsed = 0;
 
-function keepBytes(src: Uint8Array, from: number, to: number): Uint8Array {
+export function keepBytes(src: Uint8Array, from: number, to: number): Uint8Array {
   const n = to - from;
   if (arenaUsed + n > arena.length) {
     arena = new Uint8Array(Math.max(ARENA_CHUNK, n));
@@ -131,20 +131,21 @@ function encodeInstruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
   emit(a, ctx, st, m.form, m.prefix, m.args, pending);
 }
 
-/** Immediates in (-IMM_EXACT, IMM_EXACT) are keyed exactly (`int $3`, imm8 bounds). */
-const IMM_EXACT = 256n;
 /**
- * Where the matcher's immediate checks (ISA match-operands.ts) change their answer beyond the
- * exact range, ascending: the 64-bit range, the b/w/l "shortened" limits (`v <= -limit` splits
- * at 1 - limit) and the sign-extended imm32 range.
+ * Every value at which the matcher's answer for an immediate can change (src/isa/match.ts and
+ * match-operands.ts), ascending; an immediate's key is the range between two bounds it falls in:
+ * the 64-bit range [-2^63, 2^64); the b/w/l "shortened" warnings (`v >= 2^n || v <= -2^n`, so
+ * ranges split at 1 - 2^n and 2^n); the strict imm8 range [-128, 255]; the sign-extended imm32
+ * range [-2^31, 2^31) ∪ [2^64 - 2^31, 2^64); and `int $3` (INT3) alone. A test checks that
+ * each bound still changes some match (test/unit/asm/speed-caches.test.ts).
  */
-const IMM_BOUNDS: readonly bigint[] = [
-  -(1n << 63n), 1n - (1n << 32n), -(1n << 31n), 1n - (1n << 16n),
-  1n << 16n, 1n << 31n, 1n << 32n, (1n << 64n) - (1n << 31n), 1n << 64n,
+export const IMM_BOUNDS: readonly bigint[] = [
+  -(1n << 63n), 1n - (1n << 32n), -(1n << 31n), 1n - (1n << 16n), 1n - (1n << 8n), -128n,
+  3n, 4n, 1n << 8n, 1n << 16n, 1n << 31n, 1n << 32n, (1n << 64n) - (1n << 31n), 1n << 64n,
 ]; // prettier-ignore
 
-/** Numeric trie keys: immediates by value or range, memory shapes by their flags and segment. */
-const KEY_IMM = 10_000, KEY_IMM_SYMBOLIC = 20_000, KEY_IMM_RANGE = 30_000, KEY_MEM = 40_000; // prettier-ignore
+/** Numeric trie keys: immediates by range, memory shapes by their flags and segment. */
+const KEY_IMM_SYMBOLIC = 20_000, KEY_IMM_RANGE = 30_000, KEY_MEM = 40_000; // prettier-ignore
 
 /**
  * An operand's key in the match trie: the Register object itself, a number, or (for the rare
@@ -157,7 +158,6 @@ function shapeKey(sh: OperandShape): unknown {
     case "imm": {
       const v = sh.value;
       if (v === undefined) return KEY_IMM_SYMBOLIC;
-      if (v > -IMM_EXACT && v < IMM_EXACT) return KEY_IMM + Number(v);
       let k = 0;
       while (k < IMM_BOUNDS.length && v >= IMM_BOUNDS[k]!) k++;
       return KEY_IMM_RANGE + k;
@@ -174,6 +174,18 @@ function shapeKey(sh: OperandShape): unknown {
       return `*m${JSON.stringify(sh)}`;
   }
 }
+
+/**
+ * An immediate's match-trie key for a safe-integer value: the same as shapeKey gives the bigint
+ * (./insn-recipe.ts reuses a line's form for values of the same key).
+ */
+export function immClass(v: number): number {
+  let k = 0;
+  while (k < IMM_BOUNDS_NUM.length && v >= IMM_BOUNDS_NUM[k]!) k++;
+  return KEY_IMM_RANGE + k;
+}
+/** IMM_BOUNDS as doubles: every bound is exact (at most 33 significant bits). */
+const IMM_BOUNDS_NUM = IMM_BOUNDS.map(Number);
 
 /**
  * A register's key: what the matcher (src/isa/match*.ts) looks at is its class and size, whether
@@ -405,6 +417,9 @@ function emit(
   const relBound = !relTarget || relTarget.kind === "num" ? relTarget : a.bind(ctx, relTarget);
   const at = sec.reserve(lay.length);
   encode(form, prefix, values, sec.data, at);
+  a.lastLayout = lay;
+  a.lastArgs = args;
+  a.lastAt = at;
   const fields = lay.fields;
   for (let j = 0; j < fields.length; j++) {
     const f = fields[j]!; // an index loop: for-of here allocated an iterator result per field

@@ -93,6 +93,38 @@ const C_TAB = 9, C_LF = 10, C_VT = 11, C_FF = 12, C_CR = 13, C_SPACE = 32, C_BAN
 const C_DOLLAR = 36, C_PERCENT = 37, C_AMP = 38, C_DOT = 46, C_0 = 48, C_9 = 57, C_LT = 60; // prettier-ignore
 const C_EQ = 61, C_GT = 62, C_AT = 64, C_UNDERSCORE = 95, C_PIPE = 124; // prettier-ignore
 
+/** Register names are at most this long (`r15d`, `cr15`); longer `%names` are not registers. */
+const MAX_REGISTER_NAME = 5;
+/** Percent-name key code. */
+const KEY_PERCENT_NAME = "w".charCodeAt(0);
+/**
+ * The same, keyed by `nameCode` of the name: the scanner meets a register in most lines, and a
+ * text slice plus toLowerCase() per register was most of its allocation.
+ */
+const REGISTER_CODES = new Map<number, number>();
+for (const [name, key] of REGISTER_KEYS) REGISTER_CODES.set(nameCode(name, 0, name.length), key.charCodeAt(0)); // prettier-ignore
+
+/**
+ * A number naming text[start, end) case-insensitively, 6 bits per character (letters and
+ * digits only; anything else gives -1), for names of at most MAX_REGISTER_NAME characters.
+ */
+function nameCode(text: string, start: number, end: number): number {
+  if (end - start > MAX_REGISTER_NAME) return -1;
+  let code = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const l = c | 0x20;
+    let d: number;
+    if (l >= 97 && l <= 122)
+      d = l - 96; // 1..26
+    else if (c >= C_0 && c <= C_9)
+      d = c - C_0 + 27; // 27..36
+    else return -1;
+    code = code * 64 + d;
+  }
+  return code;
+}
+
 function isLetter(c: number): boolean {
   const l = c | 0x20;
   return l >= 97 && l <= 122;
@@ -126,6 +158,17 @@ let ends = new Int32Array(64);
 /** The key character (token class) of each token: the key string is built only for new shapes. */
 let codes = new Uint16Array(64);
 
+/**
+ * The buffers of the last `scan` call, for ./insn-recipe.ts (kept current when they grow;
+ * valid until the next scan).
+ */
+export const SCANNED = { starts, ends, codes };
+
+/** Token class codes (key characters) callers outside this file test for. */
+export const KEY_NUMBER = "0".charCodeAt(0);
+/** 1 for the key characters of classes whose tokens have their own spelling. */
+export { OWN_IMAGE };
+
 function pushToken(at: number, start: number, end: number, code: number): void {
   if (at === starts.length) {
     const s = new Int32Array(at * 2);
@@ -137,6 +180,9 @@ function pushToken(at: number, start: number, end: number, code: number): void {
     starts = s;
     ends = e;
     codes = c;
+    SCANNED.starts = s;
+    SCANNED.ends = e;
+    SCANNED.codes = c;
   }
   starts[at] = start;
   ends[at] = end;
@@ -147,7 +193,18 @@ function pushToken(at: number, start: number, end: number, code: number): void {
  * Scan a line into its template key (one character per token, left in `codes`, boundaries in
  * `starts`/`ends`); returns the number of tokens, or -1 where only the real lexer will do.
  */
-function scan(text: string): number {
+export function scan(text: string): number {
+  if (text === scannedText) return scannedCount; // the buffers still hold it
+  const count = scanText(text);
+  scannedText = text;
+  scannedCount = count;
+  return count;
+}
+/** The text the buffers hold, and its token count. */
+let scannedText: string | undefined;
+let scannedCount = 0;
+
+function scanText(text: string): number {
   let count = 0;
   const n = text.length;
   let i = 0;
@@ -178,7 +235,9 @@ function scan(text: string): number {
     } else if (c === C_PERCENT && i + 1 < n && isWordStart(text.charCodeAt(i + 1))) {
       i += 2;
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
-      k = REGISTER_KEYS.get(text.slice(start + 1, i).toLowerCase()) ?? "w";
+      const reg = REGISTER_CODES.get(nameCode(text, start + 1, i));
+      pushToken(count++, start, i, reg ?? KEY_PERCENT_NAME);
+      continue;
     } else if (c === C_AT) {
       if (i + 1 >= n || !(isLetter(text.charCodeAt(i + 1)) || text.charCodeAt(i + 1) === C_UNDERSCORE)) return -1; // prettier-ignore
       i += 2;
@@ -337,14 +396,22 @@ const MAX_VISITED = 1024;
  * repeated one is parsed twice at most, and its statement objects then stay the same, which
  * lets ./insn.ts reuse their encodings.
  */
+/** What `LineParseCache.lookup` returns for a line kept as bytes (`keepRaw`); never parsed. */
+export const RAW_LINE: ParsedLine = Object.freeze({ statements: [], errors: [] }) as ParsedLine;
+
 export class LineParseCache {
   /** Hashes of the texts seen, in an open-addressed table (0 = empty slot). */
   private hashes = new Int32Array(INITIAL_SEEN);
   /** Per slot: 0 = seen once (nothing kept), k > 0 = kept entry k - 1. */
   private slots = new Int32Array(INITIAL_SEEN);
   private used = 0;
+  /** The slot of the text `lookup` saw once before (to keep at `parseNew`), or -1. */
+  private slot = -1;
   private readonly keptTexts: string[] = [];
+  /** Per kept entry: its parse, or RAW_LINE for a line kept as bytes (`keepRaw`). */
   private readonly keptParses: ParsedLine[] = [];
+  /** Per kept RAW_LINE entry k: its statement's span at [2k, 2k + 1] (others: unused). */
+  private readonly rawSpans: number[] = [];
   /** Per kept parse, per statement: its instruction's bytes when reusable (see ./insn.ts). */
   private readonly keptBytes: (Uint8Array | undefined)[][] = [];
   /**
@@ -363,6 +430,43 @@ export class LineParseCache {
   }
 
   parse(text: string): ParsedLine {
+    const kept = this.lookup(text);
+    if (kept === RAW_LINE) {
+      this.lastKept = -1;
+      return parseLineFast(text);
+    }
+    return kept ?? this.parseNew(text);
+  }
+
+  /** Whether the text `lookup` just missed was seen before (and is worth keeping now). */
+  get wantsKeep(): boolean {
+    return this.slot >= 0;
+  }
+
+  /**
+   * Keep the text `lookup` just missed as the bytes of its one instruction statement, whose
+   * span is [spanStart, spanEnd): later lookups return RAW_LINE with `lastKept` set.
+   */
+  keepRaw(text: string, bytes: Uint8Array, spanStart: number, spanEnd: number): void {
+    const k = this.keep(text, RAW_LINE);
+    this.keptBytes[k] = [bytes];
+    this.rawSpans[2 * k] = spanStart;
+    this.rawSpans[2 * k + 1] = spanEnd;
+  }
+
+  /** The span of RAW_LINE entry `kept`'s statement. */
+  rawSpanStart(kept: number): number {
+    return this.rawSpans[2 * kept]!;
+  }
+  rawSpanEnd(kept: number): number {
+    return this.rawSpans[2 * kept + 1]!;
+  }
+
+  /**
+   * The kept parse of `text` if it has one (setting `lastKept`); otherwise undefined, and the
+   * caller either handles the line itself or calls `parseNew(text)` next.
+   */
+  lookup(text: string): ParsedLine | undefined {
     this.lastKept = -1;
     const h = hashText(text);
     const hashes = this.hashes;
@@ -373,18 +477,15 @@ export class LineParseCache {
         // First occurrence: remember the hash only.
         hashes[i] = h;
         if (++this.used * 2 > hashes.length) this.grow();
-        return parseLineFast(text);
+        this.slot = -1;
+        return undefined;
       }
       if (v !== h) continue;
       const k = this.slots[i]!;
       if (k === 0) {
         // Second occurrence (or another text with the same hash: it merely gets kept early).
-        const parsed = parseLineFast(text);
-        this.keptTexts.push(text);
-        this.keptParses.push(parsed);
-        this.slots[i] = this.keptTexts.length;
-        this.lastKept = this.keptTexts.length - 1;
-        return parsed;
+        this.slot = i;
+        return undefined;
       }
       if (this.keptTexts[k - 1] === text) {
         this.lastKept = k - 1;
@@ -392,6 +493,23 @@ export class LineParseCache {
       }
       // A different kept text with the same hash: keep probing.
     }
+  }
+
+  /** Parse `text`, for which `lookup` just returned undefined, keeping it if seen before. */
+  parseNew(text: string): ParsedLine {
+    const parsed = parseLineFast(text);
+    if (this.slot >= 0) this.keep(text, parsed);
+    return parsed;
+  }
+
+  /** Make the text `lookup` saw once before a kept entry; returns its index. */
+  private keep(text: string, parsed: ParsedLine): number {
+    this.keptTexts.push(text);
+    this.keptParses.push(parsed);
+    this.slots[this.slot] = this.keptTexts.length;
+    this.lastKept = this.keptTexts.length - 1;
+    this.slot = -1;
+    return this.lastKept;
   }
 
   private grow(): void {

@@ -4,6 +4,16 @@
 // bound of the matcher is matched again; symbolic operands are never copied from an earlier line.
 import { describe, expect, it } from "vitest";
 import { asm, bytes, ok } from "./helpers.js";
+import { IMM_BOUNDS } from "../../../src/asm/insn.js";
+import {
+  FORMS,
+  canonicalSpelling,
+  matchInstruction,
+  registerByName,
+  type IsaForm,
+  type MatchResult,
+  type OperandShape,
+} from "../../../src/isa/index.js";
 
 const LINES = [
   "movq 176(%rsi), %rax",
@@ -110,5 +120,85 @@ describe("speed caches", () => {
     ].join("\n");
     const want = ["pushq %rax", "pushq %rax", "pushq %rbx", "pushq %rbx", "nop"].flatMap(alone);
     expect(bytes(ok(text), ".text")).toEqual(want);
+  });
+});
+
+describe("immediate match keys", () => {
+  /** Register shapes by operand kind; memory for M and (alternately) E kinds. */
+  const REG: Record<string, string> = {
+    Eb: "bl", Gb: "bl", Ew: "bx", Gw: "bx", Ed: "ebx", Gd: "ebx", Eq: "rbx", Gq: "rbx",
+    AL: "al", AX: "ax", EAX: "eax", RAX: "rax", CL: "cl", DX: "dx",
+  }; // prettier-ignore
+  const MEM: OperandShape = { kind: "mem", hasBase: true, hasIndex: false, isRip: false };
+
+  /** Operand lists for a form with an immediate: the immediate first in a slot, `value` in it. */
+  function shapes(form: IsaForm, useMem: boolean, value: bigint): OperandShape[] | undefined {
+    const out: OperandShape[] = [];
+    for (const k of form.operands) {
+      if (k[0] === "I") out.push({ kind: "imm", value });
+      else if (k[0] === "M" || (k[0] === "E" && useMem)) out.push(MEM);
+      else if (REG[k]) out.push({ kind: "reg", reg: registerByName(REG[k]!)! });
+      else return undefined;
+    }
+    return out;
+  }
+
+  /** Values around every bound, and a spread inside each range. */
+  const VALUES = (() => {
+    const vs = new Set<bigint>();
+    const bounds = [...IMM_BOUNDS, 0n];
+    for (const b of bounds) for (let d = -2n; d <= 2n; d++) vs.add(b + d);
+    for (let i = 0; i < bounds.length - 1; i++) vs.add((bounds[i]! + bounds[i + 1]!) / 2n);
+    for (const v of [1n, 2n, 5n, 16n, 127n, 128n, -1n, -129n, 1000n, -1000n]) vs.add(v);
+    return [...vs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  })();
+
+  function keyOf(v: bigint): number {
+    let k = 0;
+    while (k < IMM_BOUNDS.length && v >= IMM_BOUNDS[k]!) k++;
+    return k;
+  }
+
+  function outcome(r: MatchResult): string {
+    if ("error" in r) return `error ${r.kind}`;
+    return `${r.form.name} ${r.prefix} ${r.args.join(",")} ${r.warnings.length > 0 ? "warns" : ""}`;
+  }
+
+  it("one key gives one match for every form with an immediate (the trie may share it)", () => {
+    const formsWithImm = FORMS.filter((f) => f.operands.some((k) => k[0] === "I"));
+    expect(formsWithImm.length).toBeGreaterThan(30);
+    let checked = 0;
+    for (const form of formsWithImm) {
+      for (const useMem of [false, true]) {
+        const byKey = new Map<number, string>();
+        for (const v of VALUES) {
+          const ops = shapes(form, useMem, v);
+          if (!ops) continue;
+          const got = outcome(matchInstruction(canonicalSpelling(form), [], ops));
+          const k = keyOf(v);
+          const seen = byKey.get(k);
+          if (seen === undefined) byKey.set(k, got);
+          else expect(`${canonicalSpelling(form)} $${v}: ${got}`).toBe(`${canonicalSpelling(form)} $${v}: ${seen}`); // prettier-ignore
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it("every bound changes some match (none is there for nothing)", () => {
+    const forms = FORMS.filter((f) => f.operands.some((k) => k[0] === "I"));
+    for (const b of IMM_BOUNDS) {
+      const changes = forms.some((form) =>
+        [false, true].some((useMem) => {
+          const below = shapes(form, useMem, b - 1n);
+          const at = shapes(form, useMem, b);
+          if (!below || !at) return false;
+          const name = canonicalSpelling(form);
+          return outcome(matchInstruction(name, [], below)) !== outcome(matchInstruction(name, [], at)); // prettier-ignore
+        }),
+      );
+      expect(changes, `bound ${b}`).toBe(true);
+    }
   });
 });

@@ -1,0 +1,487 @@
+// Instruction recipes: the encoded bytes of an instruction line, reused for every later line that
+// differs from it only in the values of plain numeric immediates and displacements.
+//
+// Compiler output repeats a few thousand instruction skeletons (`movq #(%rsi), %rax`,
+// `subq $#, %rsp`) with different numbers. The bytecode has fixed-width fields whose offsets
+// depend only on the form and on which operands are memory (src/isa/layout.ts), and the form
+// depends only on the mnemonic, the registers and each immediate's match key (./insn.ts
+// `immClass`). So once a line of a skeleton has been parsed, matched and encoded without a
+// diagnostic or a fixup, a later line with the same tokens (same classes, same spelling of every
+// token but the numbers that are operand values) and immediates of the same keys gets the same
+// bytes with its own numbers written into the fields: no parse tree, no match, no encode.
+//
+// What makes a line eligible (checked when the recipe is made, from the slow path's own result):
+// one instruction statement, no prefix, every operand value a decimal or hex literal or its
+// negation, no fixup, no diagnostic, no section or fragment change. What a hit checks: the same
+// token classes and spellings, the literals decode exactly as safe integers, each immediate has
+// the reference's key, each field's value in the range where ./insn.ts's checks stay silent.
+// Anything else takes the slow path, which is the definition (tested: both paths give the same
+// object bytes).
+import type { Operand, Expr, Statement } from "./ast.js";
+import type { SourceLine } from "./source-line.js";
+import type { Assembler } from "./assembler.js";
+import type { AsmSection } from "./sections.js";
+import { IMPLIED_ONE } from "../isa/index.js";
+import { KEY_NUMBER, OWN_IMAGE, SCANNED, scan } from "./line-template.js";
+import { immClass } from "./insn.js";
+
+type Insn = Extract<Statement, { kind: "insn" }>;
+
+// The recipes live in typed-array pools, not objects: a line's lookup then touches a hash slot
+// and one contiguous record per table instead of a chain of small objects (each a cache miss,
+// which made an object version slower than parsing).
+
+/** Skeletons in all, per hash chain (they differ in a number that is not a value: a scale). */
+const MAX_SKELETONS = 1 << 16;
+const MAX_CHAIN = 8;
+/** Encodings per skeleton at most: one per combination of immediate keys. */
+const MAX_VARIANTS = 1024;
+/** Above every immediate key ./insn.ts `immClass` returns. */
+const KEY_SPAN = 65536;
+
+/** A skeleton record: header, then TOKEN_INTS per token, then the spelled tokens' characters. */
+const SK_COUNT = 0, SK_VALUES = 1, SK_NEGATED = 2, SK_IMMS = 3, SK_FIRST = 4, SK_LAST = 5; // prettier-ignore
+const SK_NEXT = 6, SK_VARIANTS = 7, SK_HEADER = 8; // prettier-ignore
+/** Per token: class code, value index (-1: spelled), offset of its characters, their count. */
+const TOKEN_INTS = 4;
+/** A variant record: byte count, field count, FIELD_INTS per field, then one int per byte. */
+const V_BYTES = 0, V_FIELDS = 1, V_HEADER = 2; // prettier-ignore
+/** Per field: value index, byte offset, width, signed (1/0), role. */
+const FIELD_INTS = 5;
+const ROLE_IMM = 0;
+const ROLE_DISP = 1;
+/** Hash slots: skeletons [hash, record + 1]; variants [skeleton + 1, key low, key high, record]. */
+const SK_SLOT = 2;
+const V_SLOT = 4;
+const INITIAL_SLOTS = 1 << 12;
+
+const TWO32 = 2 ** 32;
+const INT32_MIN = -(2 ** 31);
+const INT32_END = 2 ** 31;
+/** Decimal and hex literals of at most this many digits are exact doubles. */
+const MAX_DEC_DIGITS = 15;
+const MAX_HEX_DIGITS = 13;
+/** Operand values per instruction (three operands at most). */
+const MAX_VALUES = 4;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** The values of the line being checked (decoded by `sameTokens`). */
+const values = new Float64Array(MAX_VALUES);
+
+/** An append-only Int32Array that doubles when full. */
+class Pool {
+  data = new Int32Array(1 << 16);
+  used = 0;
+  alloc(n: number): number {
+    const at = this.used;
+    if (at + n > this.data.length) {
+      let cap = this.data.length * 2;
+      while (cap < at + n) cap *= 2;
+      const bigger = new Int32Array(cap);
+      bigger.set(this.data.subarray(0, at));
+      this.data = bigger;
+    }
+    this.used = at + n;
+    return at;
+  }
+}
+
+/** An open-addressed table of `width` ints per slot; slot word 0 is never 0 when used. */
+class Slots {
+  data: Int32Array;
+  used = 0;
+  constructor(readonly width: number) {
+    this.data = new Int32Array(INITIAL_SLOTS * width);
+  }
+  get mask(): number {
+    return this.data.length / this.width - 1;
+  }
+  /** Count a new entry; doubles the table (rehashing with `hashOf`) past half full. */
+  added(hashOf: (d: Int32Array, at: number) => number): void {
+    if (++this.used * 2 <= this.data.length / this.width) return;
+    const old = this.data;
+    const w = this.width;
+    this.data = new Int32Array(old.length * 2);
+    const mask = this.mask;
+    for (let at = 0; at < old.length; at += w) {
+      if (old[at] === 0) continue;
+      let i = hashOf(old, at) & mask;
+      while (this.data[i * w] !== 0) i = (i + 1) & mask;
+      this.data.set(old.subarray(at, at + w), i * w);
+    }
+  }
+}
+
+export class InsnRecipes {
+  private readonly skeletons = new Pool();
+  private readonly variants = new Pool();
+  private readonly skSlots = new Slots(SK_SLOT);
+  private readonly vSlots = new Slots(V_SLOT);
+  private count = 0;
+  /** Lines emitted from recipes (tests check that the path is taken). */
+  hits = 0;
+  /** The span of the statement `emit` last wrote, relative to its text. */
+  spanStart = 0;
+  spanEnd = 0;
+
+  /**
+   * Emit the instruction statement `text` (= line.text[start, start + text.length)) from a
+   * recipe; false when none applies (nothing written).
+   */
+  emit(a: Assembler, line: SourceLine, start: number, text: string): boolean {
+    if (!startsWithLetter(text)) return false; // directives, labels on their own: never recipes
+    const count = scan(text);
+    if (count <= 0) return false;
+    const sk = this.find(text, count, skeletonHash(text, count));
+    if (sk < 0) return false;
+    const key = variantKey(this.skeletons.data, sk);
+    if (key !== key) return false;
+    const v = this.variant(sk, key);
+    if (v < 0 || !fieldsFit(this.variants.data, v)) return false;
+    const { starts, ends } = SCANNED;
+    const pool = this.skeletons.data;
+    this.spanStart = starts[pool[sk + SK_FIRST]!]!;
+    this.spanEnd = ends[pool[sk + SK_LAST]!]!;
+    a.lineEntry(line.spanLoc(start + this.spanStart, start + this.spanEnd));
+    write(a.sec, this.variants.data, v);
+    this.hits++;
+    return true;
+  }
+
+  /**
+   * Remember how the slow path encoded `st` (the only statement of `text`), which it just
+   * placed at `at` in the current section without fixups or diagnostics.
+   */
+  learn(a: Assembler, text: string, st: Insn, at: number): void {
+    if (st.prefixes.length > 0 || a.lastAt !== at || !startsWithLetter(text)) return;
+    const count = scan(text);
+    if (count <= 0) return;
+    const plan = planOf(a, text, st, count);
+    if (plan === undefined) return;
+    const h = skeletonHash(text, count);
+    let sk = this.find(text, count, h);
+    if (sk < 0) sk = this.addSkeleton(text, count, h, plan);
+    if (sk < 0 || !sameTokens(this.skeletons.data, sk, text)) return; // decodes `values`
+    const key = variantKey(this.skeletons.data, sk);
+    if (key !== key || this.variant(sk, key) >= 0) return;
+    if (this.skeletons.data[sk + SK_VARIANTS]! >= MAX_VARIANTS) return;
+    this.skeletons.data[sk + SK_VARIANTS]!++;
+    this.addVariant(sk, key, plan.fields, a.sec.data.subarray(at, a.sec.size));
+  }
+
+  /** The skeleton record of the scanned `text` (hash `h`), its values decoded; or -1. */
+  private find(text: string, count: number, h: number): number {
+    const slots = this.skSlots.data;
+    const mask = this.skSlots.mask;
+    const pool = this.skeletons.data;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = slots[i * SK_SLOT]!;
+      if (v === 0) return -1;
+      if (v !== h) continue;
+      for (let sk = slots[i * SK_SLOT + 1]! - 1; sk >= 0; sk = pool[sk + SK_NEXT]!) {
+        if (pool[sk + SK_COUNT] === count && sameTokens(pool, sk, text)) return sk;
+      }
+      return -1;
+    }
+  }
+
+  private addSkeleton(text: string, count: number, h: number, plan: Plan): number {
+    if (this.count >= MAX_SKELETONS) return -1;
+    const slots = this.skSlots.data;
+    const mask = this.skSlots.mask;
+    let i = h & mask;
+    while (slots[i * SK_SLOT] !== 0 && slots[i * SK_SLOT] !== h) i = (i + 1) & mask;
+    const head = slots[i * SK_SLOT + 1]! - 1;
+    let n = 0;
+    for (let x = head; x >= 0; x = this.skeletons.data[x + SK_NEXT]!) n++;
+    if (n >= MAX_CHAIN) return -1;
+    const sk = storeSkeleton(this.skeletons, text, count, plan, head);
+    this.count++;
+    const isNew = slots[i * SK_SLOT] === 0;
+    slots[i * SK_SLOT] = h;
+    slots[i * SK_SLOT + 1] = sk + 1;
+    if (isNew) this.skSlots.added((d, at) => d[at]!);
+    return sk;
+  }
+
+  /** The variant record of skeleton `sk` for immediates of key `key`, or -1. */
+  private variant(sk: number, key: number): number {
+    const lo = (key % TWO32) | 0;
+    const hi = Math.floor(key / TWO32) | 0;
+    const slots = this.vSlots.data;
+    const mask = this.vSlots.mask;
+    for (let i = variantHash(sk + 1, lo, hi) & mask; ; i = (i + 1) & mask) {
+      const at = i * V_SLOT;
+      const s = slots[at]!;
+      if (s === 0) return -1;
+      if (s === sk + 1 && slots[at + 1] === lo && slots[at + 2] === hi) return slots[at + 3]!;
+    }
+  }
+
+  private addVariant(sk: number, key: number, fields: number[], bytes: Uint8Array): void {
+    const pool = this.variants;
+    const v = pool.alloc(V_HEADER + fields.length + bytes.length);
+    const d = pool.data;
+    d[v + V_BYTES] = bytes.length;
+    d[v + V_FIELDS] = fields.length / FIELD_INTS;
+    d.set(fields, v + V_HEADER);
+    d.set(bytes, v + V_HEADER + fields.length);
+    const lo = (key % TWO32) | 0;
+    const hi = Math.floor(key / TWO32) | 0;
+    const slots = this.vSlots.data;
+    const mask = this.vSlots.mask;
+    let i = variantHash(sk + 1, lo, hi) & mask;
+    while (slots[i * V_SLOT] !== 0) i = (i + 1) & mask;
+    slots.set([sk + 1, lo, hi, v], i * V_SLOT);
+    this.vSlots.added((s, at) => variantHash(s[at]!, s[at + 1]!, s[at + 2]!));
+  }
+}
+
+function variantHash(sk1: number, lo: number, hi: number): number {
+  let h = Math.imul(FNV_OFFSET ^ sk1, FNV_PRIME);
+  h = Math.imul(h ^ lo, FNV_PRIME);
+  return Math.imul(h ^ hi, FNV_PRIME);
+}
+
+function startsWithLetter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) continue;
+    const l = c | 0x20;
+    return l >= 97 && l <= 122;
+  }
+  return false;
+}
+
+/** FNV-1a over the token classes and the spelling of every token but numbers; never 0. */
+function skeletonHash(text: string, count: number): number {
+  const { starts, ends, codes } = SCANNED;
+  let h = FNV_OFFSET;
+  for (let i = 0; i < count; i++) {
+    const c = codes[i]!;
+    h = Math.imul(h ^ c, FNV_PRIME);
+    if (c === KEY_NUMBER || OWN_IMAGE[c] !== 1) continue;
+    for (let j = starts[i]!; j < ends[i]!; j++) h = Math.imul(h ^ text.charCodeAt(j), FNV_PRIME);
+  }
+  return h | 1;
+}
+
+/**
+ * Whether the scanned `text` has skeleton `sk`'s tokens: the same classes, the same spelling
+ * except the value literals, which must decode (into `values`, negated where it says).
+ */
+function sameTokens(pool: Int32Array, sk: number, text: string): boolean {
+  const { starts, ends, codes } = SCANNED;
+  const count = pool[sk + SK_COUNT]!;
+  const negated = pool[sk + SK_NEGATED]!;
+  for (let i = 0, k = sk + SK_HEADER; i < count; i++, k += TOKEN_INTS) {
+    const c = codes[i]!;
+    if (c !== pool[k]) return false;
+    if (OWN_IMAGE[c] !== 1) continue; // operators are spelled by their class
+    const s = starts[i]!;
+    const n = ends[i]! - s;
+    const v = pool[k + 1]!;
+    if (v >= 0) {
+      const x = decodeLiteral(text, s, s + n);
+      if (x !== x) return false; // NaN: not a plain literal
+      values[v] = (negated >> v) & 1 ? -x : x;
+      continue;
+    }
+    if (n !== pool[k + 3]) return false;
+    const chars = pool[k + 2]!;
+    for (let j = 0; j < n; j++) if (text.charCodeAt(s + j) !== pool[chars + j]) return false;
+  }
+  return true;
+}
+
+/**
+ * The match keys of the decoded immediates as one number (a base-KEY_SPAN numeral), or NaN
+ * when a displacement is out of the signed 32-bit range (./insn.ts reports it).
+ */
+function variantKey(pool: Int32Array, sk: number): number {
+  const imms = pool[sk + SK_IMMS]!;
+  let key = 0;
+  for (let v = 0; v < pool[sk + SK_VALUES]!; v++) {
+    const x = values[v]!;
+    if ((imms >> v) & 1) key = key * KEY_SPAN + immClass(x);
+    else if (!(x >= INT32_MIN && x < INT32_END)) return NaN;
+  }
+  return key;
+}
+
+/** Whether every immediate field of variant `v` holds its value without a diagnostic. */
+function fieldsFit(pool: Int32Array, v: number): boolean {
+  const end = v + V_HEADER + pool[v + V_FIELDS]! * FIELD_INTS;
+  for (let f = v + V_HEADER; f < end; f += FIELD_INTS) {
+    if (pool[f + 4] === ROLE_IMM && !fitsSilently(values[pool[f]!]!, pool[f + 2]!, pool[f + 3] === 1)) return false; // prettier-ignore
+  }
+  return true;
+}
+
+/** ./insn.ts checkConstant's silent range for an immediate field. */
+function fitsSilently(v: number, width: number, signed: boolean): boolean {
+  if (width >= 8) return true;
+  const limit = 2 ** (8 * width);
+  return signed ? v >= -limit / 2 && v < limit / 2 : v > -limit && v < limit;
+}
+
+/** Variant `v`'s bytes at the end of `sec`, with the values written into their fields. */
+function write(sec: AsmSection, vPool: Int32Array, v: number): void {
+  const n = vPool[v + V_BYTES]!;
+  const fieldsAt = v + V_HEADER;
+  const fieldsEnd = fieldsAt + vPool[v + V_FIELDS]! * FIELD_INTS;
+  const at = sec.reserve(n);
+  const data = sec.data;
+  for (let i = 0; i < n; i++) data[at + i] = vPool[fieldsEnd + i]!;
+  for (let f = fieldsAt; f < fieldsEnd; f += FIELD_INTS) {
+    const value = values[vPool[f]!]!;
+    const p = at + vPool[f + 1]!;
+    const width = vPool[f + 2]!;
+    const lo = value | 0; // the low 32 bits (ToInt32 is modulo 2^32)
+    for (let b = 0; b < width && b < 4; b++) data[p + b] = (lo >>> (8 * b)) & 0xff;
+    if (width === 8) {
+      const hi = Math.floor(value / TWO32) | 0;
+      for (let b = 0; b < 4; b++) data[p + 4 + b] = (hi >>> (8 * b)) & 0xff;
+    }
+  }
+}
+
+/** A decimal or hex literal's value, or NaN (octal, binary, suffixes, too many digits). */
+function decodeLiteral(text: string, start: number, end: number): number {
+  const c0 = text.charCodeAt(start);
+  if (c0 === 0x30 && end - start > 1) {
+    const x = text.charCodeAt(start + 1) | 0x20;
+    if (x !== 0x78 || end - start < 3 || end - start - 2 > MAX_HEX_DIGITS) return NaN;
+    let v = 0;
+    for (let i = start + 2; i < end; i++) {
+      const d = hexDigit(text.charCodeAt(i));
+      if (d < 0) return NaN;
+      v = v * 16 + d;
+    }
+    return v;
+  }
+  if (end - start > MAX_DEC_DIGITS) return NaN;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
+}
+
+/** What a new skeleton and its variants need to know about an eligible statement. */
+interface Plan {
+  /** Per token: the index of the value it holds, or -1. */
+  valueOf: Int8Array;
+  values: number;
+  negated: number;
+  imms: number;
+  first: number;
+  last: number;
+  /** The value fields, FIELD_INTS each. */
+  fields: number[];
+}
+
+/** The plan of an eligible statement (`text` just scanned), or undefined. */
+function planOf(a: Assembler, text: string, st: Insn, count: number): Plan | undefined {
+  const { starts, ends, codes } = SCANNED;
+  const valueOf = new Int8Array(count).fill(-1);
+  let values = 0;
+  let negated = 0;
+  let imms = 0;
+  /** Per operand: its value's index, or -1 (a register, or memory without a displacement). */
+  const operandValue: number[] = [];
+  for (const op of st.operands) {
+    const lit = literalOf(op);
+    if (lit === null) return undefined;
+    if (lit === undefined) {
+      operandValue.push(-1);
+      continue;
+    }
+    const t = tokenAt(starts, count, lit.num.span.start);
+    if (t < 0 || codes[t] !== KEY_NUMBER || ends[t] !== lit.num.span.end) return undefined;
+    const n = decodeLiteral(text, starts[t]!, ends[t]!);
+    if (n !== n || BigInt(n) !== lit.num.value || values === MAX_VALUES) return undefined;
+    const v = values++;
+    valueOf[t] = v;
+    if (lit.negate) negated |= 1 << v;
+    if (op.kind === "imm") imms |= 1 << v;
+    operandValue.push(v);
+  }
+  const fields = fieldsOf(a, operandValue);
+  const first = tokenAt(starts, count, st.span.start);
+  let last = count - 1;
+  while (last >= 0 && ends[last] !== st.span.end) last--;
+  if (fields === undefined || first < 0 || last < first) return undefined;
+  return { valueOf, values, negated, imms, first, last, fields };
+}
+
+/** Store a skeleton for the scanned `text`; returns its record. */
+function storeSkeleton(pool: Pool, text: string, count: number, plan: Plan, next: number): number {
+  const { starts, ends, codes } = SCANNED;
+  let chars = 0;
+  for (let i = 0; i < count; i++) if (spelled(codes[i]!, plan.valueOf[i]!)) chars += ends[i]! - starts[i]!; // prettier-ignore
+  const sk = pool.alloc(SK_HEADER + count * TOKEN_INTS + chars);
+  const d = pool.data;
+  d.set([count, plan.values, plan.negated, plan.imms, plan.first, plan.last, next, 0], sk);
+  let c = sk + SK_HEADER + count * TOKEN_INTS;
+  for (let i = 0, k = sk + SK_HEADER; i < count; i++, k += TOKEN_INTS) {
+    d[k] = codes[i]!;
+    d[k + 1] = plan.valueOf[i]!;
+    if (!spelled(codes[i]!, plan.valueOf[i]!)) continue;
+    d[k + 2] = c;
+    d[k + 3] = ends[i]! - starts[i]!;
+    for (let j = starts[i]!; j < ends[i]!; j++) d[c++] = text.charCodeAt(j);
+  }
+  return sk;
+}
+
+/** Whether a token is compared by its spelling (not an operator, not a value literal). */
+function spelled(code: number, value: number): boolean {
+  return OWN_IMAGE[code] === 1 && value < 0;
+}
+
+/**
+ * The literal an operand's value is: undefined when it has none (a register, memory without a
+ * displacement), null when it is anything but a literal or a negated literal.
+ */
+function literalOf(
+  op: Operand,
+): { num: Extract<Expr, { kind: "num" }>; negate: boolean } | null | undefined {
+  // prettier-ignore
+  const m = op.kind === "indirect" ? op.target : op;
+  if (m.kind === "reg") return undefined;
+  const e = m.kind === "imm" ? m.expr : m.disp;
+  if (e === undefined) return undefined;
+  if (e.kind === "num") return { num: e, negate: false };
+  if (e.kind === "unary" && e.op === "-" && e.arg.kind === "num") return { num: e.arg, negate: true }; // prettier-ignore
+  return null;
+}
+
+function tokenAt(starts: Int32Array, count: number, offset: number): number {
+  for (let i = 0; i < count; i++) if (starts[i] === offset) return i;
+  return -1;
+}
+
+/** The value fields of the last encoded instruction, packed; undefined if one is not a value. */
+function fieldsOf(a: Assembler, operandValue: number[]): number[] | undefined {
+  const out: number[] = [];
+  for (const f of a.lastLayout!.fields) {
+    if (f.role === "rel") return undefined;
+    const arg = a.lastArgs![f.operand]!;
+    if (arg === IMPLIED_ONE) continue; // written as a constant
+    const v = operandValue[arg];
+    if (v === undefined) return undefined;
+    if (v < 0) continue; // no displacement: 0 in the bytes
+    out.push(v, f.offset, f.width, +f.signed, f.role === "imm" ? ROLE_IMM : ROLE_DISP);
+  }
+  return out;
+}

@@ -1,0 +1,228 @@
+// Instruction recipes (src/asm/insn-recipe.ts) are a speed path only: every source must
+// assemble to the same object bytes (sections, symbols, relocations, line table) and the same
+// diagnostics with them as without them. Each case also checks that the path was taken.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  DiagnosticBag,
+  SourceManager,
+  memoryHost,
+  renderDiagnostics,
+  type Host,
+} from "../../../src/diag/index.js";
+import { assemble, assembleText, type AssembleOptions } from "../../../src/asm/index.js";
+import { Assembler } from "../../../src/asm/assembler.js";
+import { Reader } from "../../../src/asm/reader.js";
+import { fileLines } from "../../../src/asm/source-line.js";
+import { writeObject } from "../../../src/obj/index.js";
+import { prng } from "../../support/prng.js";
+import { ASM_DEFINES, CORPUS_DIR, KERNEL_INCLUDE, ROOT, corpusFiles } from "../../asm-oracle/corpus.js"; // prettier-ignore
+
+interface Outcome {
+  object: string;
+  diagnostics: string;
+}
+
+function outcome(
+  run: (o: Pick<AssembleOptions, "sources" | "diags" | "recipes">) => { object?: unknown },
+  recipes: boolean,
+): Outcome {
+  // prettier-ignore
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  const r = run({ sources, diags, recipes });
+  const object = r.object ? Buffer.from(writeObject(r.object as never)).toString("hex") : "none";
+  return { object, diagnostics: renderDiagnostics(diags.items, sources) };
+}
+
+/** Assemble `text` with and without recipes; both outcomes. */
+function both(text: string, name = "t.s"): [Outcome, Outcome] {
+  const run = (o: Pick<AssembleOptions, "sources" | "diags" | "recipes">) =>
+    assembleText(name, text, { host: memoryHost({}), ...o });
+  return [outcome(run, true), outcome(run, false)];
+}
+
+/** How many lines of `text` (a .s file) the recipes emitted. */
+function recipeHits(text: string): number {
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  const a = new Assembler(diags, false);
+  const reader = new Reader(a, { host: memoryHost({}), sources, diags, includePaths: [] });
+  reader.run(fileLines(sources.add("t.s", text)));
+  return a.recipes!.hits;
+}
+
+/** Lines in groups of one skeleton, with values that stress each check of a hit. */
+const EDGES = `
+	movq 176(%rsi), %rax
+	movq 8(%rsi), %rax
+	movq -8(%rsi), %rax
+	movq 0x7fffffff(%rsi), %rax
+	movq -0x80000000(%rsi), %rax
+	movq 0x80000000(%rsi), %rax
+	movq 017(%rsi), %rax
+	movq 0b101(%rsi), %rax
+	movq 0X1F(%rsi), %rax
+	movq 99999999999999999999(%rsi), %rax
+	shlq $1, %rax
+	shlq $2, %rax
+	shlq $1, %rax
+	shlq $3, %rax
+	addq $127, %rbx
+	addq $128, %rbx
+	addq $-128, %rbx
+	addq $-129, %rbx
+	addq $0x7fffffff, %rbx
+	addq $0x80000000, %rbx
+	addq $-0x80000000, %rbx
+	movb $255, %al
+	movb $256, %al
+	movb $-256, %al
+	movb $-255, %al
+	movw $65535, %cx
+	movw $70000, %cx
+	movl $0xffffffff, %edx
+	movl $0x100000000, %edx
+	movl $-1, %edx
+	movq $0x123456789abc, %rdi
+	movq $-0x123456789abc, %rdi
+	movq $-0x123456789abd, %rdi
+	movq $-4294967297, %rdi
+	movq $0x123456789abd, %rdi
+	movq $-1, %rdi
+	movq $0x1fffffffffffff, %rdi
+	movq $0xffffffffffffffff, %rdi
+	leaq 8(%rdi,%rcx,8), %r12
+	leaq 8(%rdi,%rcx,4), %r12
+	leaq 16(%rdi,%rcx,2), %r12
+	leaq 16(%rdi,%rcx,3), %r12
+	movq %gs:0x10, %rax
+	movq %gs:0x18, %rax
+	MOVQ 8(%RSI), %RAX
+	movq   24(%rsi),%rax   # a comment
+	movq 24(%rsi), %rax /* another */
+	int $3
+	int $4
+	int $3
+	testb $4, 472(%r13)
+	testb $8, 473(%r13)
+	imulq $12, %rax
+	imulq $13, %rax, %rbx
+	imulq $14, %rax, %rbx
+	lock addq $1, (%rax)
+	lock addq $2, (%rax)
+	rep
+	stosb
+	addq $1, %rax; addq $2, %rax
+	addq $3, %rax
+	addq $4,%rax
+	.data
+	addq $5, %rax
+	.text
+	addq $6, %rax
+	movq $sym, %rax
+	movq $sym+8, %rax
+	movq 8+8(%rsi), %rax
+	movq (8)(%rsi), %rax
+	movq -(8)(%rsi), %rax
+	jmp 1f
+1:	movq 32(%rsi), %rax
+	movq 1b, %rax
+	outb %al, $0x80
+	outb %al, $0x81
+	inb $0x60, %al
+	movq %rax, %cr3
+	pushq $1
+	pushq $200
+	pushq $70000
+	sym = 5
+`;
+
+describe("instruction recipes", () => {
+  it("give the same diagnostics on lines that stress every check", () => {
+    const [fast, slow] = both(EDGES);
+    expect(fast.diagnostics).toBe(slow.diagnostics);
+    expect(slow.diagnostics).toMatch(/error/); // the out-of-range lines are reported either way
+    expect(slow.diagnostics).toMatch(/warning/); // and the shortened ones
+  });
+
+  it("give the same object on those of the lines that assemble", () => {
+    const lines = EDGES.split("\n");
+    const good = lines.filter((l, i) => !/^\s*(sym =|\.|1:|jmp)/.test(l) && both(`${l}\nsym = 5\n`)[1].diagnostics === "" && i >= 0); // prettier-ignore
+    const text = `${good.join("\n")}\nsym = 5\n`;
+    expect(good.length).toBeGreaterThan(60);
+    expect(recipeHits(text)).toBeGreaterThanOrEqual(10);
+    const [fast, slow] = both(text);
+    expect(slow.object).not.toBe("none");
+    expect(fast).toEqual(slow);
+  });
+
+  it("emit repeated skeletons from recipes", () => {
+    const lines = [];
+    for (let i = 0; i < 50; i++) lines.push(`\tmovq ${8 * i}(%rsi), %rax`, `\tsubq $${i}, %rsp`);
+    const text = lines.join("\n") + "\n";
+    // Each skeleton's first line, and each immediate key's first line, takes the slow path:
+    // movq learns once (49 hits); subq $0 learns [-128, 3), $3 is INT3's key, $4 learns [4, 256).
+    expect(recipeHits(text)).toBe(49 + 47);
+    const [fast, slow] = both(text);
+    expect(fast).toEqual(slow);
+  });
+
+  it("emit lines that differ only in displacements and wide immediates", () => {
+    const text = ["$1000", "$2000", "$-3000", "$0x10000", "$0x7fffffff"]
+      .map((imm, i) => `\tmovl ${imm}, ${i * 4}(%rdi)\n`)
+      .join("");
+    // $1000 learns; $2000 hits; $-3000 has a minus token (another skeleton); $0x10000 is past
+    // a bound of the matcher (another key) and learns; $0x7fffffff hits it.
+    expect(recipeHits(text)).toBe(2);
+    const [fast, slow] = both(text);
+    expect(fast).toEqual(slow);
+  });
+
+  it("give the same result on a generated compiler-style file", () => {
+    const text = execFileSync(process.execPath, [join(ROOT, "bench/gen-asm.mjs"), "20000", "7"], { encoding: "utf8", maxBuffer: 1 << 26 }); // prettier-ignore
+    expect(recipeHits(text)).toBeGreaterThan(20000 / 5);
+    const [fast, slow] = both(text, "gen.s");
+    expect(fast.diagnostics).toBe("");
+    expect(fast.object).toBe(slow.object);
+  });
+
+  it("give the same result on seeded random values in every operand position", () => {
+    const rand = prng(0x5eed);
+    const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;
+    const value = (): string => {
+      const magnitude = pick([1, 8, 127, 128, 255, 256, 32767, 65535, 65536, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 40, 2 ** 48, 2 ** 52, 2 ** 63, 2 ** 64]); // prettier-ignore
+      const v = BigInt(Math.floor(rand() * 3)) - 1n + BigInt(magnitude);
+      const spelled = pick(["dec", "hex", "oct"]);
+      const text = spelled === "hex" ? `0x${v.toString(16)}` : spelled === "oct" ? `0${v.toString(8)}` : v.toString(); // prettier-ignore
+      return rand() < 0.3 ? `-${text}` : text;
+    };
+    const shapes = [
+      (v: string) => `addq $${v}, %rax`, (v: string) => `andl $${v}, %ecx`,
+      (v: string) => `orw $${v}, %dx`, (v: string) => `xorb $${v}, %bl`,
+      (v: string) => `movq $${v}, %r9`, (v: string) => `movl $${v}, 8(%rsi)`,
+      (v: string) => `movq ${v}(%rbp), %rax`, (v: string) => `leaq ${v}(%rdi,%rcx,8), %r12`,
+      (v: string) => `shlq $${v}, %r11`, (v: string) => `cmpq $${v}, ${v}(%rdi)`,
+      (v: string) => `imulq $${v}, %rax, %rbx`, (v: string) => `pushq $${v}`,
+    ]; // prettier-ignore
+    const lines = Array.from({ length: 3000 }, () => `\t${pick(shapes)(value())}`);
+    const text = lines.join("\n") + "\n";
+    expect(recipeHits(text)).toBeGreaterThan(100);
+    const [fast, slow] = both(text);
+    expect(fast.diagnostics).toBe(slow.diagnostics);
+    expect(fast.object).toBe(slow.object);
+  });
+
+  const host: Host = { readFile: (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined) };
+  const files = [
+    ...corpusFiles().map((f) => join(CORPUS_DIR, f)),
+    join(ROOT, "programs/entry/entry_64.S"),
+  ];
+  it.each(files)("give the same result on %s", (path) => {
+    const run = (o: Pick<AssembleOptions, "sources" | "diags" | "recipes">) =>
+      assemble(path, { host, includePaths: [KERNEL_INCLUDE, join(ROOT, "programs/entry")], defines: ASM_DEFINES.map((name) => ({ name })), ...o }); // prettier-ignore
+    expect(outcome(run, true)).toEqual(outcome(run, false));
+  });
+});
