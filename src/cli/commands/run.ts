@@ -19,6 +19,7 @@ import {
 import { formatPageTables } from "./pt.js";
 import { savePaging } from "../state-file.js";
 import { Symbolizer } from "../../trace/index.js";
+import { openTrace, type TraceFlags } from "./trace.js";
 import type { ObjectFile } from "../../obj/index.js";
 import { buildImage } from "../build.js";
 import { collect, parseDefine, parseSize, parseCount } from "../options.js";
@@ -32,7 +33,7 @@ import { EXIT_INPUT_ERROR, EXIT_USAGE, ExitError } from "../exit.js";
  */
 export const RUN_EXIT = { halt: 0, limit: 4, "triple-fault": 6, deadlock: 8 } as const;
 
-interface RunOptions extends MachineFlags {
+interface RunOptions extends MachineFlags, TraceFlags {
   maxInsns?: string;
   stateOut?: string;
   ptOut?: string;
@@ -61,6 +62,12 @@ export function registerRun(program: Command): void {
     )
     .option("--inject <event>", "nmi@CPU:ICOUNT or irq:VECTOR@CPU:ICOUNT (repeatable)", collect, [])
     .option("--pt-out <file>", "write CPU 0's page tables (CR3) and every CPU's TLB at the end")
+    .option("--trace <file>", "write the run's event trace (docs/trace-format.md)")
+    .option("--trace-format <f>", "text or jsonl (default: jsonl for *.jsonl, else text)")
+    .option(
+      "--trace-level <l>",
+      "system (default), paging (+ walks, TLB fills) or insn (+ every instruction)",
+    )
     .option("-I, --include <dir>", "include directory for sources", collect, [])
     .option("-D, --define <name[=value]>", "preprocessor macro for sources", collect, [])
     .option("-e, --entry <symbol>", "entry point symbol (default _start)")
@@ -75,13 +82,16 @@ function runCommand(files: string[], opts: RunOptions): void {
     defines: opts.define.map(parseDefine),
     entry: opts.entry,
   });
-  const machine = newMachine({ ...machineOptions(opts), maxInsns });
+  const trace = openTrace(opts, image);
+  const machine = newMachine({ ...machineOptions(opts), maxInsns, events: trace?.recorder });
   const problems = machine.loadFlat64(image);
   if (problems.length > 0) {
+    trace?.close();
     for (const p of problems) process.stderr.write(`entrylab: error[${p.code}]: ${p.message}\n`);
     throw new ExitError(EXIT_INPUT_ERROR);
   }
   const result = machine.run();
+  trace?.close(); // complete, ending with the run-end record, whatever the ending
   if (opts.stateOut) {
     const state = {
       end: result.reason,
