@@ -27,3 +27,12 @@ export {
 } from "./schema.js";
 export { TRACE_FORMATS, formatJson, formatRecord, formatText, type TraceFormat } from "./format.js";
 export { parseTrace } from "./parse.js";
+export { filterRecords, matches, type ShowFilter } from "./show.js";
+export {
+  formatStats,
+  traceStats,
+  PTI_USER_BIT,
+  type CpuStats,
+  type Episode,
+  type TraceStats,
+} from "./stats.js";

@@ -1,0 +1,229 @@
+// `trace stats`: per CPU, how many records of each kind, and the EPISODES — each user→kernel→user
+// round trip: from a SYSCALL (or a delivery from CPL 3) to the SYSRETQ (or IRETQ to CPL 3) that
+// returns, with its trigger (`syscall N` from RAX at entry, or the vector's name), the
+// instructions it took, the CR3 writes, TLB flushes (operations and entries dropped) and faults
+// inside it, and how many of its instructions ran on the user page table (CR3 bit 12, the PTI
+// user half).
+//
+// Instructions on the user CR3: at the "insn" level the retired instructions are counted one by
+// one; at the other levels they come from the CR3-write timeline (the counts between writes),
+// which also counts the instructions a halted CPU skipped. A CR3 write's own instruction runs on
+// the old CR3. Before the first write the CR3 is that write's `old` value.
+import type { TraceRecord } from "./schema.js";
+
+/** CR3 bit 12: the user half of a PTI page-table pair. */
+export const PTI_USER_BIT = 1n << 12n;
+/** Vectors below this are exceptions (SDM 6.3.1). */
+const FIRST_INTERRUPT_VECTOR = 32;
+
+export interface Episode {
+  cpu: number;
+  trigger: string;
+  /** Instruction counts of the entering and returning events. */
+  start: number;
+  end: number;
+  /** end − start + 1: from the entering instruction (or the first handler instruction after a fault or interrupt) through the returning one. */
+  instructions: number;
+  userCr3Instructions: number;
+  cr3Writes: number;
+  /** Invalidating operations (CR3 writes without no-flush, INVLPG, INVPCID, CR0/CR4/EFER writes that dropped entries) and the entries dropped. */
+  flushes: number;
+  dropped: number;
+  /** Exceptions delivered inside the episode (its own trigger excluded). */
+  faults: number;
+}
+
+export interface CpuStats {
+  cpu: number;
+  /** Records by kind, kinds in name order. */
+  counts: Record<string, number>;
+  /** Retired instructions (from the run-end record, else the last count seen). */
+  instructions: number;
+  userCr3Instructions: number;
+  episodes: Episode[];
+  /** An episode entered but never left (the run ended inside the kernel). */
+  open?: Episode;
+}
+
+export interface TraceStats {
+  /** True when the trace has `insn` records: user-CR3 counts are exact. */
+  exact: boolean;
+  cpus: CpuStats[];
+}
+
+interface Cr3Write {
+  icount: number;
+  old: bigint;
+  new: bigint;
+}
+
+/** Per-CPU CR3 timeline: which instruction counts ran on a CR3 with bit 12 set. */
+class Cr3Timeline {
+  constructor(private readonly writes: readonly Cr3Write[]) {}
+
+  /** The counts (ascending) of the instructions among `counts` (ascending) that ran on the user CR3. */
+  userOf(counts: readonly number[]): number[] {
+    const out: number[] = [];
+    let cr3 = this.writes[0]?.old;
+    let k = 0;
+    for (const n of counts) {
+      // A write at count w applies from instruction w + 1 on.
+      while (k < this.writes.length && this.writes[k]!.icount < n) cr3 = this.writes[k++]!.new;
+      if (cr3 !== undefined && (cr3 & PTI_USER_BIT) !== 0n) out.push(n);
+    }
+    return out;
+  }
+
+  /** Instructions with counts in [a, b] on the user CR3, from the segment lengths. */
+  userBetween(a: number, b: number): number {
+    if (b < a) return 0;
+    let total = 0;
+    let cr3 = this.writes[0]?.old;
+    let from = 0; // counts ≥ from run on cr3 (until the next write's instruction, included)
+    for (const w of this.writes) {
+      total += this.overlap(cr3, from, w.icount, a, b);
+      cr3 = w.new;
+      from = w.icount + 1;
+    }
+    return total + this.overlap(cr3, from, Number.MAX_SAFE_INTEGER, a, b);
+  }
+
+  private overlap(cr3: bigint | undefined, lo: number, hi: number, a: number, b: number): number {
+    if (cr3 === undefined || (cr3 & PTI_USER_BIT) === 0n) return 0;
+    const x = Math.max(lo, a);
+    const y = Math.min(hi, b);
+    return y >= x ? y - x + 1 : 0;
+  }
+}
+
+/** The first index of a sorted array whose value is ≥ x. */
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function triggerOf(r: TraceRecord): string | undefined {
+  if (r.kind === "syscall") return `syscall ${r.rax}`;
+  if (r.kind === "deliver" && r.fromCpl === 3) return r.name;
+  return undefined;
+}
+
+function returnsToUser(r: TraceRecord): boolean {
+  return r.kind === "sysret" || (r.kind === "iret" && r.toCpl === 3);
+}
+
+/** What an episode records of one record inside it. */
+function account(e: Episode, r: TraceRecord): void {
+  if (r.kind === "cr") {
+    if (r.reg === "cr3") e.cr3Writes++;
+    if ((r.reg === "cr3" && !r.noflush) || r.flushed > 0) e.flushes++;
+    e.dropped += r.flushed;
+  } else if (r.kind === "invlpg" || r.kind === "invpcid") {
+    e.flushes++;
+    e.dropped += r.flushed;
+  } else if (r.kind === "deliver" && !r.soft && r.vector < FIRST_INTERRUPT_VECTOR) e.faults++;
+}
+
+function cpuStats(cpu: number, rs: readonly TraceRecord[], exact: boolean): CpuStats {
+  const counts: Record<string, number> = {};
+  const writes: Cr3Write[] = [];
+  for (const r of rs) {
+    counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+    if (r.kind === "cr" && r.reg === "cr3") writes.push({ icount: r.icount, old: r.old, new: r.new }); // prettier-ignore
+  }
+  const timeline = new Cr3Timeline(writes);
+  const end = rs.find((r) => r.kind === "end");
+  const last = rs.length === 0 ? 0 : rs[rs.length - 1]!.icount;
+  const instructions = end?.kind === "end" ? (end.insns[cpu] ?? last) : last;
+  const userInsns = exact ? timeline.userOf(rs.filter((r) => r.kind === "insn").map((r) => r.icount)) : []; // prettier-ignore
+  const userIn = (a: number, b: number): number =>
+    exact ? lowerBound(userInsns, b + 1) - lowerBound(userInsns, a) : timeline.userBetween(a, b);
+  const episodes: Episode[] = [];
+  let open: Episode | undefined;
+  for (const r of rs) {
+    const trigger = open === undefined ? triggerOf(r) : undefined;
+    if (trigger !== undefined) {
+      open = { cpu, trigger, start: r.icount, end: r.icount, instructions: 0, userCr3Instructions: 0, cr3Writes: 0, flushes: 0, dropped: 0, faults: 0 }; // prettier-ignore
+      continue;
+    }
+    if (open === undefined) continue;
+    if (returnsToUser(r)) {
+      open.end = r.icount;
+      open.instructions = open.end - open.start + 1;
+      open.userCr3Instructions = userIn(open.start, open.end);
+      episodes.push(open);
+      open = undefined;
+    } else account(open, r);
+  }
+  const sorted = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const s: CpuStats = { cpu, counts: sorted, instructions, userCr3Instructions: userIn(0, instructions - 1), episodes }; // prettier-ignore
+  if (open !== undefined) s.open = open;
+  return s;
+}
+
+export function traceStats(rs: readonly TraceRecord[]): TraceStats {
+  const exact = rs.some((r) => r.kind === "insn");
+  const byCpu = new Map<number, TraceRecord[]>();
+  for (const r of rs) {
+    let list = byCpu.get(r.cpu);
+    if (list === undefined) byCpu.set(r.cpu, (list = []));
+    list.push(r);
+  }
+  // The run-end record is the last CPU's to report, but it counts every CPU.
+  const end = rs.find((r) => r.kind === "end");
+  const cpus = [...byCpu.keys()].sort((a, b) => a - b);
+  return {
+    exact,
+    cpus: cpus.map((cpu) => {
+      const own = byCpu.get(cpu)!;
+      return cpuStats(cpu, end !== undefined && end.cpu !== cpu ? [...own, end] : own, exact);
+    }),
+  };
+}
+
+const COLUMNS = ["#", "trigger", "start", "end", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults"]; // prettier-ignore
+
+function episodeRow(i: number, e: Episode): string[] {
+  return [String(i + 1), e.trigger, String(e.start), String(e.end), String(e.instructions), String(e.userCr3Instructions), String(e.cr3Writes), String(e.flushes), String(e.dropped), String(e.faults)]; // prettier-ignore
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ")); // prettier-ignore
+}
+
+/** Episodes grouped by trigger: count and sums. */
+function byTrigger(eps: readonly Episode[]): string[][] {
+  const groups = new Map<string, Episode[]>();
+  for (const e of eps) groups.set(e.trigger, [...(groups.get(e.trigger) ?? []), e]);
+  const sum = (list: Episode[], f: (e: Episode) => number): string => String(list.reduce((n, e) => n + f(e), 0)); // prettier-ignore
+  return [...groups.entries()].map(([t, list]) => [String(list.length), t, sum(list, (e) => e.instructions), sum(list, (e) => e.userCr3Instructions), sum(list, (e) => e.cr3Writes), sum(list, (e) => e.flushes), sum(list, (e) => e.dropped), sum(list, (e) => e.faults)]); // prettier-ignore
+}
+
+export function formatStats(s: TraceStats): string {
+  const out: string[] = [];
+  const how = s.exact ? "counted at the insn level" : "from the CR3-write timeline";
+  for (const c of s.cpus) {
+    out.push(`cpu ${c.cpu}: ${c.instructions} instructions, ${c.userCr3Instructions} on the user CR3 (bit 12, ${how})`); // prettier-ignore
+    out.push(
+      `  records: ${Object.entries(c.counts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ")}`,
+    );
+    out.push(`  episodes: ${c.episodes.length}${c.open ? ` (and one still open: ${c.open.trigger} from ${c.open.start})` : ""}`); // prettier-ignore
+    if (c.episodes.length === 0) continue;
+    out.push(
+      ...table([COLUMNS, ...c.episodes.map((e, i) => episodeRow(i, e))]).map((l) => `    ${l}`),
+    );
+    out.push("  by trigger:");
+    const head = ["count", "trigger", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults"]; // prettier-ignore
+    out.push(...table([head, ...byTrigger(c.episodes)]).map((l) => `    ${l}`));
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,94 @@
+// trace stats: episodes of roundtrip.S (their triggers, instructions, CR3 writes, flushes,
+// faults), the user-CR3 count from the CR3-write timeline and exactly at the insn level, and
+// the `show` filters.
+import { describe, expect, it } from "vitest";
+import { filterRecords, formatStats, traceStats, TraceRecorder } from "../../../src/trace/index.js"; // prettier-ignore
+import type { TraceRecord } from "../../../src/trace/index.js";
+import type { EventLevel } from "../../../src/vm/index.js";
+import { buildProgram, runProgram } from "./helpers.js";
+
+function record(file: string, level: EventLevel): TraceRecord[] {
+  const rec = new TraceRecorder({ image: buildProgram(file), level });
+  runProgram(file, { events: rec });
+  return rec.records;
+}
+
+const base = { cpu: 0, rip: 0n, rsp: 0n };
+const cr3 = (icount: number, old: bigint, now: bigint): TraceRecord => ({ ...base, kind: "cr", icount, reg: "cr3", old, new: now, flushed: 0 }); // prettier-ignore
+
+describe("episodes of roundtrip.S", () => {
+  const rs = record("roundtrip.S", "system");
+  const s = traceStats(rs);
+  const c = s.cpus[0]!;
+  const at = (kind: string, n = 0): TraceRecord => rs.filter((r) => r.kind === kind)[n]!;
+
+  it("finds each user→kernel→user round trip with its trigger", () => {
+    expect(c.episodes.map((e) => e.trigger)).toEqual(["syscall 39", "#PF", "vector 128"]);
+    expect(c.open?.trigger).toBe("syscall 60"); // the exit never returns
+  });
+
+  it("counts the instructions from the entering event through the returning one", () => {
+    const [sys, pf, int80] = c.episodes;
+    expect(sys!.instructions).toBe(at("sysret").icount - at("syscall").icount + 1);
+    expect(pf!.instructions).toBe(at("iret", 1).icount - at("deliver").icount + 1);
+    expect(int80!.instructions).toBe(at("iret", 2).icount - at("deliver", 1).icount + 1);
+  });
+
+  it("counts CR3 writes, flushes and faults inside an episode", () => {
+    const [sys, pf] = c.episodes;
+    expect(sys).toMatchObject({ cr3Writes: 2, flushes: 0, dropped: 0, faults: 0 }); // both no-flush
+    expect(pf).toMatchObject({ cr3Writes: 0, faults: 0 }); // its own #PF is the trigger
+  });
+
+  it("counts user-CR3 instructions: the timeline and the insn level agree", () => {
+    const [toKernel, toUser] = rs.filter((r) => r.kind === "cr" && r.reg === "cr3" && r.icount > at("syscall").icount); // prettier-ignore
+    // SYSCALL through the write to the kernel CR3 (which runs on the old one), then from the
+    // instruction after the write back to the user CR3 through SYSRET.
+    const want = toKernel!.icount - at("syscall").icount + 1 + (at("sysret").icount - toUser!.icount); // prettier-ignore
+    expect(c.episodes[0]!.userCr3Instructions).toBe(want);
+    const exact = traceStats(record("roundtrip.S", "insn"));
+    expect(exact.exact).toBe(true);
+    expect(exact.cpus[0]!.episodes).toEqual(c.episodes);
+    expect(exact.cpus[0]!.userCr3Instructions).toBe(c.userCr3Instructions);
+  });
+
+  it("counts records by kind and prints a table", () => {
+    expect(c.counts.syscall).toBe(2);
+    expect(c.counts.stack).toBe(rs.filter((r) => r.kind === "stack").length);
+    const text = formatStats(s);
+    expect(text).toMatch(/^ +1 +syscall 39 +\d+ +\d+ +\d+ +\d+ +2 +0 +0 +0$/m);
+  });
+});
+
+describe("the CR3 timeline", () => {
+  it("puts a CR3 write's own instruction on the old CR3", () => {
+    const user = 0x1000n;
+    const end: TraceRecord = { ...base, kind: "end", icount: 20, reason: "halt", insns: [20] };
+    const s = traceStats([cr3(4, 0n, user), cr3(9, user, 0n), end]);
+    expect(s.exact).toBe(false);
+    expect(s.cpus[0]!.userCr3Instructions).toBe(5); // counts 5..9
+    const before = traceStats([cr3(4, user, 0n), end]);
+    expect(before.cpus[0]!.userCr3Instructions).toBe(5); // 0..4 on the first write's old CR3
+  });
+
+  it("counts only retired instructions at the insn level (a halted CPU's skipped counts are not)", () => {
+    const insn = (icount: number): TraceRecord => ({ ...base, kind: "insn", icount, text: "hlt", length: 2, regs: [], writes: [] }); // prettier-ignore
+    const end: TraceRecord = { ...base, kind: "end", icount: 100, reason: "halt", insns: [100] };
+    const s = traceStats([cr3(0, 0n, 0x1000n), insn(0), insn(1), insn(99), end]);
+    expect(s.cpus[0]!.userCr3Instructions).toBe(2);
+  });
+});
+
+describe("show filters", () => {
+  const rs = record("roundtrip.S", "system");
+  it("selects by kind, symbol and count range", () => {
+    expect(filterRecords(rs, { kinds: ["sysret"] }).map((r) => r.kind)).toEqual(["sysret"]);
+    const inEntry = filterRecords(rs, { symbol: "entry_syscall" });
+    expect(inEntry.length).toBeGreaterThan(0);
+    expect(inEntry.every((r) => r.sym === "entry_syscall" || r.sym!.startsWith("entry_syscall+"))).toBe(true); // prettier-ignore
+    expect(filterRecords(rs, { symbol: "entry" })).toEqual([]);
+    const sys = rs.find((r) => r.kind === "syscall")!;
+    expect(filterRecords(rs, { from: sys.icount, to: sys.icount }).map((r) => r.kind)).toEqual(["syscall"]); // prettier-ignore
+    expect(filterRecords(rs, { cpu: 1 })).toEqual([]);
+  });
+});
