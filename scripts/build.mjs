@@ -1,4 +1,4 @@
-// Builds the CLI for a fast start (`npm run build`; docs/performance.md, "Start-up"):
+// Builds the CLI for a fast start (`npm run build`, which `npm test` and `npm run bench` run):
 //
 // 1. esbuild bundles src/cli/main.ts into one script, dist/entrylab.vm.js: importing chevrotain's
 //    package entry alone costs ~230 ms of module resolution, one file costs none. The script is a
