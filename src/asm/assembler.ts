@@ -7,7 +7,7 @@ import { ASM } from "../diag/codes/asm.js";
 import type { EvalError, Expr, Span, Statement } from "./ast.js";
 import { CODES } from "../diag/index.js";
 import { parseLine } from "./parse-line.js";
-import { LineParseCache, RAW_LINE, parseLineFast } from "./line-template.js";
+import { LineParseCache, RAW_LINE, SCANNED, isLabelOnly, parseLineFast } from "./line-template.js";
 import { AsmSection, MAX_SECTION_SIZE, type Fixup, type ListingEntry } from "./sections.js";
 import { SymbolTable, displayName } from "./symbols.js";
 import { Binder, Evaluator, type Place } from "./eval.js";
@@ -156,6 +156,7 @@ export class Assembler implements ReaderSink {
       this.parses.lastKept = -1; // a prefix is pending: the statement is needed, not the bytes
       parsed = parseLineFast(text);
     } else if (parsed === undefined) {
+      if (recipes !== undefined && isLabelOnly(text)) return this.labelLine(line, start, text);
       if (recipes !== undefined && this.recipeLine(recipes, line, start, text)) return;
       parsed = this.parses.parseNew(text);
     }
@@ -210,6 +211,12 @@ export class Assembler implements ReaderSink {
     const at = sec.reserve(bytes.length); // may replace sec.data
     const data = sec.data;
     for (let i = 0; i < bytes.length; i++) data[at + i] = bytes[i]!;
+  }
+
+  /** A line that is one label (`isLabelOnly`, just scanned): defined without a parse. */
+  private labelLine(line: SourceLine, start: number, text: string): void {
+    const name = text.slice(SCANNED.starts[0], SCANNED.ends[0]);
+    this.label({ line, base: start }, name, { start: SCANNED.starts[0]!, end: SCANNED.ends[1]! });
   }
 
   /** The line from an instruction recipe, kept as bytes if seen before; false if none applies. */

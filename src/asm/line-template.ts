@@ -166,6 +166,26 @@ export const SCANNED = { starts, ends, codes };
 
 /** Token class codes (key characters) callers outside this file test for. */
 export const KEY_NUMBER = "0".charCodeAt(0);
+
+/**
+ * Whether `text` is one label and nothing else (`name:`, `.Lname:`, `12:`) as the parser would
+ * read it; its name is text[SCANNED.starts[0], SCANNED.ends[0]). Numeric labels with a leading
+ * zero (`01:` is label 1) are left to the parser.
+ */
+export function isLabelOnly(text: string): boolean {
+  if (scan(text) !== 2 || codes[1] !== KEY_COLON) return false;
+  const c = codes[0]!;
+  if (c === KEY_NAME || c === KEY_DOT_NAME) return true;
+  if (c !== KEY_NUMBER) return false;
+  const s = starts[0]!;
+  const e = ends[0]!;
+  if (text.charCodeAt(s) === C_0 && e - s > 1) return false;
+  for (let i = s; i < e; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
+}
+const KEY_COLON = ":".charCodeAt(0);
+const KEY_NAME = "n".charCodeAt(0);
+const KEY_DOT_NAME = "d".charCodeAt(0);
 /** 1 for the key characters of classes whose tokens have their own spelling. */
 export { OWN_IMAGE };
 
