@@ -5,14 +5,15 @@ import type { ExpansionChain, SourceManager } from "../diag/index.js";
 import { LineTable, withLineTable } from "../obj/index.js";
 import type { ObjectFile, Reloc, Section, Symbol } from "../obj/index.js";
 import type { Assembler } from "./assembler.js";
-import type { PendingReloc } from "./layout.js";
+import { ABS_TARGET, type SectionRelocs } from "./layout.js";
 import type { AsmSection } from "./sections.js";
 import { isLocalName, type AsmSymbol } from "./symbols.js";
 import { ASM } from "../diag/codes/asm.js";
 
 /** The section's final bytes: fixed fragments with their variable parts expanded. */
 export function sectionBytes(s: AsmSection): Uint8Array {
-  if (s.exact) return s.data.slice(0, s.size);
+  // A view, not a copy: nothing writes to the section once it is laid out.
+  if (s.exact) return s.data.subarray(0, s.size);
   const out = new Uint8Array(s.totalSize);
   for (let k = 0; k < s.fragStart.length; k++) {
     const start = s.fragStart[k]!;
@@ -32,7 +33,7 @@ export function sectionBytes(s: AsmSection): Uint8Array {
 export function buildObject(
   a: Assembler,
   name: string,
-  relocs: Map<AsmSection, PendingReloc[]>,
+  relocs: Map<AsmSection, SectionRelocs>,
   sources: SourceManager,
 ): ObjectFile {
   const symbols: Symbol[] = [];
@@ -75,7 +76,7 @@ export function buildObject(
     return {
       name: s.name, type: s.type, alloc: s.alloc, write: s.write, exec: s.exec, align: s.align,
       data: nobits ? new Uint8Array(0) : bytes, size: bytes.length, addr: 0n,
-      relocs: (relocs.get(s) ?? []).map((r) => objectReloc(a, s, r, sectionSym, index, symbols)),
+      relocs: numberRelocs(relocs.get(s), sectionSym, index, symbols),
     }; // prettier-ignore
   });
   return withLineTable(
@@ -138,42 +139,51 @@ function symbolSize(a: Assembler, sym: AsmSymbol): bigint {
   return v.addend;
 }
 
-function objectReloc(
-  a: Assembler,
-  s: AsmSection,
-  r: PendingReloc,
-  sectionSym: number[],
+/** The section's relocations with their symbols numbered. */
+function numberRelocs(
+  pending: SectionRelocs | undefined,
+  sectionSym: readonly number[],
   index: Map<string, number>,
   symbols: Symbol[],
-): Reloc {
-  let symbol: number;
-  if (r.target.kind === "section") symbol = sectionSym[r.target.index]!;
-  else if (r.target.kind === "abs") symbol = absoluteSymbol(index, symbols);
-  else {
-    const name = r.target.name;
-    let i = index.get(name);
-    if (i === undefined) {
-      // An undefined symbol met only through an equate: make it an undefined global.
-      i = symbols.length;
-      index.set(name, i);
-      symbols.push({
-        name,
-        section: "undef",
-        value: 0n,
-        size: 0n,
-        binding: "global",
-        type: "notype",
-        visibility: "default",
-      });
-      a.symbols.intern(name);
-    }
-    symbol = i;
+): Reloc[] {
+  if (!pending) return [];
+  const { relocs, targets } = pending;
+  for (let i = 0; i < relocs.length; i++) {
+    const t = targets[i]!;
+    relocs[i]!.symbol =
+      typeof t === "number"
+        ? sectionSym[t]!
+        : t === ABS_TARGET
+          ? absoluteSymbol(index, symbols)
+          : namedSymbol(t, index, symbols);
   }
-  return { offset: s.addr(r.frag, r.off), type: r.type, symbol, addend: r.addend };
+  return relocs;
 }
 
-/** Key of the nameless absolute symbol in `index` (no real name can be empty). */
-const ABS_KEY = "";
+/**
+ * The index of the symbol a relocation names; one met only in relocations (never defined,
+ * declared or otherwise used) becomes an undefined global here.
+ */
+function namedSymbol(name: string, index: Map<string, number>, symbols: Symbol[]): number {
+  let i = index.get(name);
+  if (i === undefined) {
+    i = symbols.length;
+    index.set(name, i);
+    symbols.push({
+      name,
+      section: "undef",
+      value: 0n,
+      size: 0n,
+      binding: "global",
+      type: "notype",
+      visibility: "default",
+    });
+  }
+  return i;
+}
+
+/** Key of the nameless absolute symbol in `index`, the name no real symbol can have. */
+const ABS_KEY = ABS_TARGET;
 
 /** A nameless local absolute symbol of value 0: the `*ABS*` that gas relocates against. */
 function absoluteSymbol(index: Map<string, number>, symbols: Symbol[]): number {
@@ -195,17 +205,27 @@ function lineTable(a: Assembler, sources: SourceManager): LineTable {
   const table = new LineTable(total);
   const files = new FileWalker(sources, table);
   const chains = new ChainRefs(sources, table, files);
+  // The table has room for every entry: its columns are filled here directly.
+  const { offset, file, line, col, chain } = table;
+  let j = 0;
   for (const s of a.sections) {
     const pending = a.lines.get(s)!;
     const n = pending.nums;
     const pendingChains = pending.chains;
-    for (let i = 0, k = 0; i < pending.length; i++, k += PENDING_NUMS) {
+    // Until a section has a variable part, an entry's buffer offset is its offset.
+    const exact = s.exact;
+    table.section.fill(s.index, j, j + pending.length);
+    for (let i = 0, k = 0; i < pending.length; i++, k += PENDING_NUMS, j++) {
       const c = pendingChains[i];
-      const chain = c ? chains.ref(c) : 0;
+      chain[j] = c === undefined ? 0 : chains.ref(c);
       const w = files.at(n[k + 2]!, n[k + 3]!);
-      table.push(s.index, s.addr(n[k]!, n[k + 1]!), w.str, w.line, w.col, chain);
+      offset[j] = exact ? n[k + 1]! : s.addr(n[k]!, n[k + 1]!);
+      file[j] = w.str;
+      line[j] = w.line;
+      col[j] = w.col;
     }
   }
+  table.length = j;
   return table;
 }
 

@@ -18,6 +18,7 @@ import {
   R_PC32,
   R_PC64,
   R_PC8,
+  type Reloc,
   type RelocType,
 } from "../obj/index.js";
 
@@ -25,18 +26,28 @@ import {
 const MAX_PASSES = 100;
 
 /**
- * What a relocation is against, before the symbol table is numbered; "abs" is gas's `*ABS*`
- * (a branch to an absolute address).
+ * What a relocation is against, before the symbol table is numbered: a section index, a symbol
+ * name, or ABS_TARGET, gas's `*ABS*` (a branch to an absolute address).
  */
-export type RelocTarget =
-  { kind: "section"; index: number } | { kind: "symbol"; name: string } | { kind: "abs" };
+export type RelocTarget = number | string;
+/** The nameless absolute symbol (no real name can be empty). */
+export const ABS_TARGET = "";
 
-export interface PendingReloc {
-  off: number;
-  frag: number;
-  type: RelocType;
-  target: RelocTarget;
-  addend: bigint;
+/**
+ * A section's relocations, final but for their symbol: ./emit.ts numbers the symbols and sets
+ * `relocs[i].symbol` from `targets[i]`.
+ */
+export class SectionRelocs {
+  readonly relocs: Reloc[] = [];
+  readonly targets: RelocTarget[] = [];
+
+  constructor(private readonly s: AsmSection) {}
+
+  /** A relocation of the field at `f` (its address is final: layout is done). */
+  add(f: Fixup, type: RelocType, target: RelocTarget, addend: bigint): void {
+    this.relocs.push({ offset: this.s.addr(f.frag, f.off), type, symbol: 0, addend });
+    this.targets.push(target);
+  }
 }
 
 /** Size every variable part; returns false (after a diagnostic) if sizes do not settle. */
@@ -129,11 +140,11 @@ function notConstant(a: Assembler, part: VarPart, v: Value): void {
 
 // ---- fixups -------------------------------------------------------------------------------------
 
-export function resolveFixups(a: Assembler): Map<AsmSection, PendingReloc[]> {
-  const out = new Map<AsmSection, PendingReloc[]>();
+export function resolveFixups(a: Assembler): Map<AsmSection, SectionRelocs> {
+  const out = new Map<AsmSection, SectionRelocs>();
   a.evaluator.laidOut = true;
   for (const s of a.sections) {
-    const relocs: PendingReloc[] = [];
+    const relocs = new SectionRelocs(s);
     for (const f of s.fixups) if (!resolveName(a, s, f, relocs)) resolve(a, s, f, relocs);
     out.set(s, relocs);
   }
@@ -148,7 +159,7 @@ export function resolveFixups(a: Assembler): Map<AsmSection, PendingReloc[]> {
  * which may be constants, `.`, undefined local names, which need a diagnostic) returns false
  * and goes to `resolve`.
  */
-function resolveName(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc[]): boolean {
+function resolveName(a: Assembler, s: AsmSection, f: Fixup, relocs: SectionRelocs): boolean {
   const e = f.expr;
   if (e.kind !== "sym") return false;
   const name = e.name;
@@ -159,24 +170,18 @@ function resolveName(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc
     // Relocation mode keeps these symbolic. An undefined local name is an error, and `.` in an
     // expression (a binder place, never in the table) is a local name too.
     if (isLocalName(name)) return false;
-    const pcrel = f.pcrel;
-    relocs.push({
-      off: f.off,
-      frag: f.frag,
-      type: pcrel ? R_PC32 : absType(f),
-      target: { kind: "symbol", name },
-      addend: pcrel ? -BigInt(f.end - f.off) : 0n,
-    });
+    if (f.pcrel) relocs.add(f, R_PC32, name, -BigInt(f.end - f.off));
+    else relocs.add(f, absType(f), name, 0n);
     return true;
   }
   const addr = def.sec.addr(def.frag, def.off);
   if (!f.pcrel) {
-    relocs.push({ off: f.off, frag: f.frag, type: absType(f), target: { kind: "section", index: def.sec.index }, addend: BigInt(addr) }); // prettier-ignore
+    relocs.add(f, absType(f), def.sec.index, BigInt(addr));
     return true;
   }
   if (def.sec !== s) {
     // end − P: both in the fixup's fragment, so the difference of their buffer offsets.
-    relocs.push({ off: f.off, frag: f.frag, type: R_PC32, target: { kind: "section", index: def.sec.index }, addend: BigInt(addr - (f.end - f.off)) }); // prettier-ignore
+    relocs.add(f, R_PC32, def.sec.index, BigInt(addr - (f.end - f.off)));
     return true;
   }
   const v = addr - s.addr(f.frag, f.end);
@@ -189,7 +194,7 @@ function resolveName(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc
 const REL32_BYTES = 4;
 const REL32_SPAN = 0x8000_0000;
 
-function resolve(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc[]): void {
+function resolve(a: Assembler, s: AsmSection, f: Fixup, relocs: SectionRelocs): void {
   if (f.pcrel) {
     const v = a.evaluator.run(f.expr, true);
     if ("error" in v) return a.evalError(v, f.loc);
@@ -201,19 +206,11 @@ function resolve(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc[]):
       // `16(%rip)`: a constant displacement from the next instruction, as written.
       if (f.role !== "rel") return write(a, s, f, v.addend);
       // `jmp 0x1000`: gas emits R_X86_64_PC32 against *ABS* (the linker resolves it).
-      relocs.push({ off: f.off, frag: f.frag, type: R_PC32, target: { kind: "abs" }, addend: v.addend - toEnd }); // prettier-ignore
-      return;
+      return relocs.add(f, R_PC32, ABS_TARGET, v.addend - toEnd);
     }
     if (v.add.kind === "section" && v.add.section === s.index)
       return write(a, s, f, v.addend - BigInt(s.addr(f.frag, f.end)));
-    relocs.push({
-      off: f.off,
-      frag: f.frag,
-      type: R_PC32,
-      target: target(v.add),
-      addend: v.addend - toEnd,
-    });
-    return;
+    return relocs.add(f, R_PC32, target(v.add), v.addend - toEnd);
   }
   const v = a.evaluator.run(f.expr, false);
   if ("error" in v) return a.evalError(v, f.loc);
@@ -221,26 +218,9 @@ function resolve(a: Assembler, s: AsmSection, f: Fixup, relocs: PendingReloc[]):
   const r = a.evaluator.run(f.expr, true);
   if ("error" in r) return;
   if (undefinedLocal(a, r, f)) return;
-  if (r.add && !r.sub) {
-    relocs.push({
-      off: f.off,
-      frag: f.frag,
-      type: absType(f),
-      target: target(r.add),
-      addend: r.addend,
-    });
-    return;
-  }
-  if (r.add && r.sub?.kind === "section" && r.sub.section === s.index) {
-    relocs.push({
-      off: f.off,
-      frag: f.frag,
-      type: pcType(f),
-      target: target(r.add),
-      addend: r.addend + BigInt(s.addr(f.frag, f.off)),
-    });
-    return;
-  }
+  if (r.add && !r.sub) return relocs.add(f, absType(f), target(r.add), r.addend);
+  if (r.add && r.sub?.kind === "section" && r.sub.section === s.index)
+    return relocs.add(f, pcType(f), target(r.add), r.addend + BigInt(s.addr(f.frag, f.off)));
   cannot(a, f, "a difference of symbols in different sections");
 }
 
@@ -259,9 +239,7 @@ function undefinedLocalBase(a: Assembler, b: Value["add"], f: Fixup): boolean {
 }
 
 function target(b: NonNullable<Value["add"]>): RelocTarget {
-  return b.kind === "section"
-    ? { kind: "section", index: b.section }
-    : { kind: "symbol", name: b.name };
+  return b.kind === "section" ? b.section : b.name;
 }
 
 function absType(f: Fixup): RelocType {

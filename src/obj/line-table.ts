@@ -20,6 +20,10 @@ const INITIAL_CAPACITY = 64;
 /** Every number of the table is stored in 32 bits, as the on-disk decoder requires. */
 const U32_LIMIT = 0x1_0000_0000;
 
+/**
+ * A producer may also fill the entry columns directly, up to the capacity it asked for, and then
+ * set `length`.
+ */
 export class LineTable {
   /** ObjectFile section index of each entry. */
   section: Uint32Array;
