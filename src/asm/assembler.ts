@@ -187,11 +187,10 @@ export class Assembler implements ReaderSink {
       this.sec === sec &&
       sec.frag === frag &&
       sec.size > off &&
-      sec.fixups.length === fixups &&
       this.diags.items.length === diags &&
       this.pendingPrefix === undefined
     ) {
-      recipes.learn(this, text, st!, off);
+      recipes.learn(this, text, st!, off, fixups);
     }
     if (this.listing) {
       const length = sec.frag === frag ? sec.size - off : sec.fragStart[frag + 1]! - off;
@@ -224,8 +223,10 @@ export class Assembler implements ReaderSink {
     // prettier-ignore
     const sec = this.sec;
     const at = sec.size;
+    const fixups = sec.fixups.length;
     if (!recipes.emit(this, line, start, text)) return false;
-    if (this.parses.wantsKeep) {
+    // Bytes alone stand for the line only when it made no fixup (a name makes one each time).
+    if (this.parses.wantsKeep && sec.fixups.length === fixups) {
       this.parses.keepRaw(text, keepBytes(sec.data, at, sec.size), recipes.spanStart, recipes.spanEnd); // prettier-ignore
     }
     return true;

@@ -1,28 +1,33 @@
 // Instruction recipes: the encoded bytes of an instruction line, reused for every later line that
-// differs from it only in the values of plain numeric immediates and displacements.
+// differs from it only in its operand values: numeric immediates and displacements, and symbol
+// names (with their fixups).
 //
 // Compiler output repeats a few thousand instruction skeletons (`movq #(%rsi), %rax`,
-// `subq $#, %rsp`) with different numbers. The bytecode has fixed-width fields whose offsets
-// depend only on the form and on which operands are memory (src/isa/layout.ts), and the form
-// depends only on the mnemonic, the registers and each immediate's match key (./insn.ts
-// `immClass`). So once a line of a skeleton has been parsed, matched and encoded without a
-// diagnostic or a fixup, a later line with the same tokens (same classes, same spelling of every
-// token but the numbers that are operand values) and immediates of the same keys gets the same
-// bytes with its own numbers written into the fields: no parse tree, no match, no encode.
+// `subq $#, %rsp`, `call #`, `leaq #(%rip), %r8`) with different numbers and names. The bytecode
+// has fixed-width fields whose offsets depend only on the form and on which operands are memory
+// (src/isa/layout.ts), and the form depends only on the mnemonic, the registers and each
+// immediate's match key (./insn.ts `immClass`; a symbolic immediate has a key of its own). So
+// once a line of a skeleton has been parsed, matched and encoded without a diagnostic, a later
+// line with the same tokens (same classes, same spelling of every token but the operand values)
+// and immediates of the same keys gets the same bytes with its own numbers written into the
+// fields and, for each name, the fixup ./insn.ts would have made: no parse tree, no match, no
+// encode.
 //
 // What makes a line eligible (checked when the recipe is made, from the slow path's own result):
-// one instruction statement, no prefix, every operand value a decimal or hex literal or its
-// negation, no fixup, no diagnostic, no section or fragment change. What a hit checks: the same
+// one instruction statement, no prefix, every operand value a decimal or hex literal, its
+// negation, a symbol name or a numeric local label reference (`1b`), no diagnostic, no section
+// or fragment change, and exactly the fixups those names explain. What a hit checks: the same
 // token classes and spellings, the literals decode exactly as safe integers, each immediate has
-// the reference's key, each field's value in the range where ./insn.ts's checks stay silent.
-// Anything else takes the slow path, which is the definition (tested: both paths give the same
-// object bytes).
-import type { Operand, Expr, Statement } from "./ast.js";
+// the reference's key, each field's value in the range where ./insn.ts's checks stay silent,
+// no name is an equate (its value would be substituted) and every `Nb` has its label. Anything
+// else takes the slow path, which is the definition (tested: both paths give the same objects
+// and diagnostics).
+import type { Operand, Expr, Span, Statement } from "./ast.js";
 import type { SourceLine } from "./source-line.js";
 import type { Assembler } from "./assembler.js";
-import type { AsmSection } from "./sections.js";
+import type { Fixup } from "./sections.js";
 import { IMPLIED_ONE } from "../isa/index.js";
-import { KEY_NUMBER, OWN_IMAGE, SCANNED, scan } from "./line-template.js";
+import { KEY_DOT_NAME, KEY_NAME, KEY_NUMBER, OWN_IMAGE, SCANNED, scan } from "./line-template.js";
 import { immClass } from "./insn.js";
 
 type Insn = Extract<Statement, { kind: "insn" }>;
@@ -39,17 +44,21 @@ const MAX_VARIANTS = 1024;
 /** Above every immediate key ./insn.ts `immClass` returns. */
 const KEY_SPAN = 65536;
 
-/** A skeleton record: header, then TOKEN_INTS per token, then the spelled tokens' characters. */
-const SK_COUNT = 0, SK_VALUES = 1, SK_NEGATED = 2, SK_IMMS = 3, SK_FIRST = 4, SK_LAST = 5; // prettier-ignore
-const SK_NEXT = 6, SK_VARIANTS = 7, SK_HEADER = 8; // prettier-ignore
+/**
+ * A skeleton record: header, then TOKEN_INTS per token, then the spelled tokens' characters.
+ * Bit v of NEGATED, IMMS, NAMES, LOCALS: value v is negated (`-8(%rbp)`), an immediate, a symbol
+ * name, a numeric local label reference.
+ */
+const SK_COUNT = 0, SK_VALUES = 1, SK_NEGATED = 2, SK_IMMS = 3, SK_NAMES = 4, SK_LOCALS = 5; // prettier-ignore
+const SK_FIRST = 6, SK_LAST = 7, SK_NEXT = 8, SK_VARIANTS = 9, SK_HEADER = 10; // prettier-ignore
 /** Per token: class code, value index (-1: spelled), offset of its characters, their count. */
 const TOKEN_INTS = 4;
 /** A variant record: byte count, field count, FIELD_INTS per field, then one int per byte. */
 const V_BYTES = 0, V_FIELDS = 1, V_HEADER = 2; // prettier-ignore
-/** Per field: value index, byte offset, width, signed (1/0), role. */
-const FIELD_INTS = 5;
+/** Per field: value index, byte offset, width, signed (1/0), role, PC-relative (1/0). */
+const FIELD_INTS = 6;
+const ROLES = ["imm", "disp", "rel"] as const;
 const ROLE_IMM = 0;
-const ROLE_DISP = 1;
 /** Hash slots: skeletons [hash, record + 1]; variants [skeleton + 1, key low, key high, record]. */
 const SK_SLOT = 2;
 const V_SLOT = 4;
@@ -66,8 +75,10 @@ const MAX_VALUES = 4;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** The values of the line being checked (decoded by `sameTokens`). */
+/** The values of the line being checked (decoded by `sameTokens`): numbers, or token indexes. */
 const values = new Float64Array(MAX_VALUES);
+/** The names of its symbolic values (made by `variantKey`: they are needed only on a hit). */
+const names: string[] = new Array<string>(MAX_VALUES).fill("");
 
 /** An append-only Int32Array that doubles when full. */
 class Pool {
@@ -135,35 +146,36 @@ export class InsnRecipes {
     if (count <= 0) return false;
     const sk = this.find(text, count, skeletonHash(text, count));
     if (sk < 0) return false;
-    const key = variantKey(this.skeletons.data, sk);
+    const key = variantKey(a, text, this.skeletons.data, sk);
     if (key !== key) return false;
     const v = this.variant(sk, key);
-    if (v < 0 || !fieldsFit(this.variants.data, v)) return false;
-    const { starts, ends } = SCANNED;
     const pool = this.skeletons.data;
+    if (v < 0 || !fieldsFit(this.variants.data, v, pool[sk + SK_NAMES]! | pool[sk + SK_LOCALS]!)) return false; // prettier-ignore
+    const { starts, ends } = SCANNED;
     this.spanStart = starts[pool[sk + SK_FIRST]!]!;
     this.spanEnd = ends[pool[sk + SK_LAST]!]!;
     a.lineEntry(line.spanLoc(start + this.spanStart, start + this.spanEnd));
-    write(a.sec, this.variants.data, v);
+    write(a, line, start, pool, sk, this.variants.data, v);
     this.hits++;
     return true;
   }
 
   /**
    * Remember how the slow path encoded `st` (the only statement of `text`), which it just
-   * placed at `at` in the current section without fixups or diagnostics.
+   * placed at `at` in the current section without diagnostics, adding the fixups from index
+   * `fixups` on.
    */
-  learn(a: Assembler, text: string, st: Insn, at: number): void {
+  learn(a: Assembler, text: string, st: Insn, at: number, fixups: number): void {
     if (st.prefixes.length > 0 || a.lastAt !== at || !startsWithLetter(text)) return;
     const count = scan(text);
     if (count <= 0) return;
     const plan = planOf(a, text, st, count);
-    if (plan === undefined) return;
+    if (plan === undefined || !fixupsAsPlanned(a, plan, at, fixups)) return;
     const h = skeletonHash(text, count);
     let sk = this.find(text, count, h);
     if (sk < 0) sk = this.addSkeleton(text, count, h, plan);
     if (sk < 0 || !sameTokens(this.skeletons.data, sk, text)) return; // decodes `values`
-    const key = variantKey(this.skeletons.data, sk);
+    const key = variantKey(a, text, this.skeletons.data, sk);
     if (key !== key || this.variant(sk, key) >= 0) return;
     if (this.skeletons.data[sk + SK_VARIANTS]! >= MAX_VARIANTS) return;
     this.skeletons.data[sk + SK_VARIANTS]!++;
@@ -254,7 +266,10 @@ function startsWithLetter(text: string): boolean {
   return false;
 }
 
-/** FNV-1a over the token classes and the spelling of every token but numbers; never 0. */
+/**
+ * FNV-1a over the token classes and the spelling of the tokens that cannot be operand values:
+ * not numbers, not names after the mnemonic; never 0.
+ */
 function skeletonHash(text: string, count: number): number {
   const { starts, ends, codes } = SCANNED;
   let h = FNV_OFFSET;
@@ -262,6 +277,7 @@ function skeletonHash(text: string, count: number): number {
     const c = codes[i]!;
     h = Math.imul(h ^ c, FNV_PRIME);
     if (c === KEY_NUMBER || OWN_IMAGE[c] !== 1) continue;
+    if (i > 0 && (c === KEY_NAME || c === KEY_DOT_NAME)) continue;
     for (let j = starts[i]!; j < ends[i]!; j++) h = Math.imul(h ^ text.charCodeAt(j), FNV_PRIME);
   }
   return h | 1;
@@ -275,6 +291,7 @@ function sameTokens(pool: Int32Array, sk: number, text: string): boolean {
   const { starts, ends, codes } = SCANNED;
   const count = pool[sk + SK_COUNT]!;
   const negated = pool[sk + SK_NEGATED]!;
+  const symbolic = pool[sk + SK_NAMES]! | pool[sk + SK_LOCALS]!;
   for (let i = 0, k = sk + SK_HEADER; i < count; i++, k += TOKEN_INTS) {
     const c = codes[i]!;
     if (c !== pool[k]) return false;
@@ -283,6 +300,12 @@ function sameTokens(pool: Int32Array, sk: number, text: string): boolean {
     const n = ends[i]! - s;
     const v = pool[k + 1]!;
     if (v >= 0) {
+      if ((symbolic >> v) & 1) {
+        // A name (its class is checked above), or `Nb`/`Nf` in a number token.
+        if (c === KEY_NUMBER && !isLocalRef(text, s, s + n)) return false;
+        values[v] = i;
+        continue;
+      }
       const x = decodeLiteral(text, s, s + n);
       if (x !== x) return false; // NaN: not a plain literal
       values[v] = (negated >> v) & 1 ? -x : x;
@@ -297,24 +320,58 @@ function sameTokens(pool: Int32Array, sk: number, text: string): boolean {
 
 /**
  * The match keys of the decoded immediates as one number (a base-KEY_SPAN numeral), or NaN
- * when a displacement is out of the signed 32-bit range (./insn.ts reports it).
+ * when the slow path would do something else: a displacement out of the signed 32-bit range
+ * (./insn.ts reports it), a name that is an equate (./eval.ts Binder substitutes its value), a
+ * `Nb` without an earlier `N:` (reported). Makes `names` for the symbolic values.
  */
-function variantKey(pool: Int32Array, sk: number): number {
+function variantKey(a: Assembler, text: string, pool: Int32Array, sk: number): number {
   const imms = pool[sk + SK_IMMS]!;
+  const named = pool[sk + SK_NAMES]!;
+  const locals = pool[sk + SK_LOCALS]!;
   let key = 0;
   for (let v = 0; v < pool[sk + SK_VALUES]!; v++) {
     const x = values[v]!;
-    if ((imms >> v) & 1) key = key * KEY_SPAN + immClass(x);
+    if (((named | locals) >> v) & 1) {
+      const { starts, ends } = SCANNED;
+      const name = (named >> v) & 1 ? text.slice(starts[x]!, ends[x]!) : localName(a, text, starts[x]!, ends[x]!); // prettier-ignore
+      if (name === undefined || a.symbols.get(name)?.def?.kind === "equ") return NaN;
+      names[v] = name;
+      if ((imms >> v) & 1) key = key * KEY_SPAN + KEY_SYMBOLIC;
+    } else if ((imms >> v) & 1) key = key * KEY_SPAN + immClass(x);
     else if (!(x >= INT32_MIN && x < INT32_END)) return NaN;
   }
   return key;
 }
 
+/** A symbolic immediate's key (above every immClass). */
+const KEY_SYMBOLIC = KEY_SPAN - 1;
+
+/** The symbol `Nb`/`Nf` in text[start, end) names now (./eval.ts Binder), or undefined. */
+function localName(a: Assembler, text: string, start: number, end: number): string | undefined {
+  const dir = text.charCodeAt(end - 1) === CH_B ? "b" : "f";
+  return a.symbols.numericRef(text.slice(start, end - 1), dir);
+}
+
+/** Whether text[start, end) is `Nb` or `Nf` as ./lexer.ts decodeNumber reads it. */
+function isLocalRef(text: string, start: number, end: number): boolean {
+  const last = text.charCodeAt(end - 1);
+  if (end - start < 2 || (last !== CH_B && last !== CH_F)) return false;
+  for (let i = start; i < end - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+const CH_B = 0x62;
+const CH_F = 0x66;
+
 /** Whether every immediate field of variant `v` holds its value without a diagnostic. */
-function fieldsFit(pool: Int32Array, v: number): boolean {
+function fieldsFit(pool: Int32Array, v: number, symbolic: number): boolean {
   const end = v + V_HEADER + pool[v + V_FIELDS]! * FIELD_INTS;
   for (let f = v + V_HEADER; f < end; f += FIELD_INTS) {
-    if (pool[f + 4] === ROLE_IMM && !fitsSilently(values[pool[f]!]!, pool[f + 2]!, pool[f + 3] === 1)) return false; // prettier-ignore
+    const val = pool[f]!;
+    if (pool[f + 4] !== ROLE_IMM || (symbolic >> val) & 1) continue;
+    if (!fitsSilently(values[val]!, pool[f + 2]!, pool[f + 3] === 1)) return false;
   }
   return true;
 }
@@ -326,18 +383,42 @@ function fitsSilently(v: number, width: number, signed: boolean): boolean {
   return signed ? v >= -limit / 2 && v < limit / 2 : v > -limit && v < limit;
 }
 
-/** Variant `v`'s bytes at the end of `sec`, with the values written into their fields. */
-function write(sec: AsmSection, vPool: Int32Array, v: number): void {
+/**
+ * Variant `v`'s bytes at the end of the current section, with the numbers written into their
+ * fields and, for each name, the fixup ./insn.ts `emit` makes (same fields, same order).
+ */
+function write(
+  a: Assembler,
+  line: SourceLine,
+  start: number,
+  skPool: Int32Array,
+  sk: number,
+  vPool: Int32Array,
+  v: number,
+): void {
+  const sec = a.sec;
   const n = vPool[v + V_BYTES]!;
   const fieldsAt = v + V_HEADER;
   const fieldsEnd = fieldsAt + vPool[v + V_FIELDS]! * FIELD_INTS;
   const at = sec.reserve(n);
   const data = sec.data;
   for (let i = 0; i < n; i++) data[at + i] = vPool[fieldsEnd + i]!;
+  const symbolic = skPool[sk + SK_NAMES]! | skPool[sk + SK_LOCALS]!;
   for (let f = fieldsAt; f < fieldsEnd; f += FIELD_INTS) {
-    const value = values[vPool[f]!]!;
+    const val = vPool[f]!;
     const p = at + vPool[f + 1]!;
     const width = vPool[f + 2]!;
+    if ((symbolic >> val) & 1) {
+      const t = values[val]!;
+      const span: Span = { start: SCANNED.starts[t]!, end: SCANNED.ends[t]! };
+      a.addFixup({
+        frag: sec.frag, off: p, width: width as Fixup["width"], role: ROLES[vPool[f + 4]!]!,
+        signed: vPool[f + 3] === 1, expr: { kind: "sym", name: names[val]!, span }, end: at + n,
+        pcrel: vPool[f + 5] === 1, loc: line.spanLoc(start + span.start, start + span.end),
+      }); // prettier-ignore
+      continue;
+    }
+    const value = values[val]!;
     const lo = value | 0; // the low 32 bits (ToInt32 is modulo 2^32)
     for (let b = 0; b < width && b < 4; b++) data[p + b] = (lo >>> (8 * b)) & 0xff;
     if (width === 8) {
@@ -384,44 +465,63 @@ interface Plan {
   values: number;
   negated: number;
   imms: number;
+  named: number;
+  locals: number;
   first: number;
   last: number;
   /** The value fields, FIELD_INTS each. */
   fields: number[];
 }
 
+/** An operand's value as a recipe sees it; see `valueOfOperand`. */
+type OperandValue =
+  | { kind: "literal"; expr: Extract<Expr, { kind: "num" }>; negate: boolean }
+  | { kind: "name"; expr: Extract<Expr, { kind: "sym" }> }
+  | { kind: "local"; expr: Extract<Expr, { kind: "localref" }> };
+
 /** The plan of an eligible statement (`text` just scanned), or undefined. */
 function planOf(a: Assembler, text: string, st: Insn, count: number): Plan | undefined {
   const { starts, ends, codes } = SCANNED;
-  const valueOf = new Int8Array(count).fill(-1);
-  let values = 0;
-  let negated = 0;
-  let imms = 0;
+  const plan: Plan = { valueOf: new Int8Array(count).fill(-1), values: 0, negated: 0, imms: 0, named: 0, locals: 0, first: -1, last: -1, fields: [] }; // prettier-ignore
   /** Per operand: its value's index, or -1 (a register, or memory without a displacement). */
   const operandValue: number[] = [];
+  /** Per value: whether it is RIP-relative (a displacement off %rip). */
+  const ripRelative: boolean[] = [];
   for (const op of st.operands) {
-    const lit = literalOf(op);
-    if (lit === null) return undefined;
-    if (lit === undefined) {
+    const val = valueOfOperand(op);
+    if (val === null) return undefined;
+    if (val === undefined) {
       operandValue.push(-1);
       continue;
     }
-    const t = tokenAt(starts, count, lit.num.span.start);
-    if (t < 0 || codes[t] !== KEY_NUMBER || ends[t] !== lit.num.span.end) return undefined;
-    const n = decodeLiteral(text, starts[t]!, ends[t]!);
-    if (n !== n || BigInt(n) !== lit.num.value || values === MAX_VALUES) return undefined;
-    const v = values++;
-    valueOf[t] = v;
-    if (lit.negate) negated |= 1 << v;
-    if (op.kind === "imm") imms |= 1 << v;
+    const t = tokenAt(starts, count, val.expr.span.start);
+    if (t < 0 || ends[t] !== val.expr.span.end || plan.values === MAX_VALUES) return undefined;
+    const v = plan.values++;
+    const image = text.slice(starts[t]!, ends[t]!);
+    if (val.kind === "literal") {
+      const n = decodeLiteral(text, starts[t]!, ends[t]!);
+      if (codes[t] !== KEY_NUMBER || n !== n || BigInt(n) !== val.expr.value) return undefined;
+      if (val.negate) plan.negated |= 1 << v;
+    } else if (val.kind === "name") {
+      // A name that is an equate now was substituted: the match saw its value, not a name.
+      if (image !== val.expr.name || a.symbols.get(image)?.def?.kind === "equ") return undefined;
+      plan.named |= 1 << v;
+    } else {
+      if (!isLocalRef(text, starts[t]!, ends[t]!) || image !== val.expr.label + val.expr.dir) return undefined; // prettier-ignore
+      plan.locals |= 1 << v;
+    }
+    plan.valueOf[t] = v;
+    if (op.kind === "imm") plan.imms |= 1 << v;
     operandValue.push(v);
+    ripRelative.push(op.kind === "mem" && op.base?.cls === "rip");
   }
-  const fields = fieldsOf(a, operandValue);
-  const first = tokenAt(starts, count, st.span.start);
-  let last = count - 1;
-  while (last >= 0 && ends[last] !== st.span.end) last--;
-  if (fields === undefined || first < 0 || last < first) return undefined;
-  return { valueOf, values, negated, imms, first, last, fields };
+  plan.first = tokenAt(starts, count, st.span.start);
+  plan.last = count - 1;
+  while (plan.last >= 0 && ends[plan.last] !== st.span.end) plan.last--;
+  const fields = fieldsOf(a, plan, operandValue, ripRelative);
+  if (fields === undefined || plan.first < 0 || plan.last < plan.first) return undefined;
+  plan.fields = fields;
+  return plan;
 }
 
 /** Store a skeleton for the scanned `text`; returns its record. */
@@ -431,7 +531,7 @@ function storeSkeleton(pool: Pool, text: string, count: number, plan: Plan, next
   for (let i = 0; i < count; i++) if (spelled(codes[i]!, plan.valueOf[i]!)) chars += ends[i]! - starts[i]!; // prettier-ignore
   const sk = pool.alloc(SK_HEADER + count * TOKEN_INTS + chars);
   const d = pool.data;
-  d.set([count, plan.values, plan.negated, plan.imms, plan.first, plan.last, next, 0], sk);
+  d.set([count, plan.values, plan.negated, plan.imms, plan.named, plan.locals, plan.first, plan.last, next, 0], sk); // prettier-ignore
   let c = sk + SK_HEADER + count * TOKEN_INTS;
   for (let i = 0, k = sk + SK_HEADER; i < count; i++, k += TOKEN_INTS) {
     d[k] = codes[i]!;
@@ -444,25 +544,24 @@ function storeSkeleton(pool: Pool, text: string, count: number, plan: Plan, next
   return sk;
 }
 
-/** Whether a token is compared by its spelling (not an operator, not a value literal). */
+/** Whether a token is compared by its spelling (not an operator, not a value). */
 function spelled(code: number, value: number): boolean {
   return OWN_IMAGE[code] === 1 && value < 0;
 }
 
 /**
- * The literal an operand's value is: undefined when it has none (a register, memory without a
- * displacement), null when it is anything but a literal or a negated literal.
+ * The value an operand's field gets: undefined when it has none (a register, memory without a
+ * displacement), null when it is anything but a literal, a negated literal, a name or `Nb`.
  */
-function literalOf(
-  op: Operand,
-): { num: Extract<Expr, { kind: "num" }>; negate: boolean } | null | undefined {
-  // prettier-ignore
+function valueOfOperand(op: Operand): OperandValue | null | undefined {
   const m = op.kind === "indirect" ? op.target : op;
   if (m.kind === "reg") return undefined;
   const e = m.kind === "imm" ? m.expr : m.disp;
   if (e === undefined) return undefined;
-  if (e.kind === "num") return { num: e, negate: false };
-  if (e.kind === "unary" && e.op === "-" && e.arg.kind === "num") return { num: e.arg, negate: true }; // prettier-ignore
+  if (e.kind === "num") return { kind: "literal", expr: e, negate: false };
+  if (e.kind === "unary" && e.op === "-" && e.arg.kind === "num") return { kind: "literal", expr: e.arg, negate: true }; // prettier-ignore
+  if (e.kind === "sym") return { kind: "name", expr: e };
+  if (e.kind === "localref") return { kind: "local", expr: e };
   return null;
 }
 
@@ -471,17 +570,49 @@ function tokenAt(starts: Int32Array, count: number, offset: number): number {
   return -1;
 }
 
-/** The value fields of the last encoded instruction, packed; undefined if one is not a value. */
-function fieldsOf(a: Assembler, operandValue: number[]): number[] | undefined {
+/**
+ * The fields of the last encoded instruction, packed; undefined when one is not a plain value
+ * (a literal branch target or RIP-relative literal: ./insn.ts makes a fixup of a number).
+ */
+function fieldsOf(
+  a: Assembler,
+  plan: Plan,
+  operandValue: number[],
+  rip: boolean[],
+): number[] | undefined {
+  // prettier-ignore
   const out: number[] = [];
+  const symbolic = plan.named | plan.locals;
   for (const f of a.lastLayout!.fields) {
-    if (f.role === "rel") return undefined;
     const arg = a.lastArgs![f.operand]!;
     if (arg === IMPLIED_ONE) continue; // written as a constant
     const v = operandValue[arg];
     if (v === undefined) return undefined;
-    if (v < 0) continue; // no displacement: 0 in the bytes
-    out.push(v, f.offset, f.width, +f.signed, f.role === "imm" ? ROLE_IMM : ROLE_DISP);
+    if (v < 0) {
+      if (f.role === "rel") return undefined;
+      continue; // no displacement: 0 in the bytes
+    }
+    const isSymbolic = ((symbolic >> v) & 1) === 1;
+    const pcrel = f.role === "rel" || (f.role === "disp" && rip[v]!);
+    if (pcrel && !isSymbolic) return undefined;
+    out.push(v, f.offset, f.width, +f.signed, ROLES.indexOf(f.role as "imm"), +pcrel);
   }
   return out;
+}
+
+/**
+ * Whether the slow path added exactly the fixups the plan would (one per symbolic field, in
+ * field order, at its offset, width, role and PC-relativity) from index `first` on.
+ */
+function fixupsAsPlanned(a: Assembler, plan: Plan, at: number, first: number): boolean {
+  const fixups = a.sec.fixups;
+  const symbolic = plan.named | plan.locals;
+  let k = first;
+  for (let f = 0; f < plan.fields.length; f += FIELD_INTS) {
+    if (((symbolic >> plan.fields[f]!) & 1) === 0) continue;
+    const x = fixups[k++];
+    if (x === undefined || x.off !== at + plan.fields[f + 1]! || x.width !== plan.fields[f + 2] || x.signed !== (plan.fields[f + 3] === 1)) return false; // prettier-ignore
+    if (x.role !== ROLES[plan.fields[f + 4]!] || x.pcrel !== (plan.fields[f + 5] === 1) || x.expr.kind !== "sym") return false; // prettier-ignore
+  }
+  return k === fixups.length;
 }

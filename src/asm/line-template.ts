@@ -184,8 +184,8 @@ export function isLabelOnly(text: string): boolean {
   return true;
 }
 const KEY_COLON = ":".charCodeAt(0);
-const KEY_NAME = "n".charCodeAt(0);
-const KEY_DOT_NAME = "d".charCodeAt(0);
+export const KEY_NAME = "n".charCodeAt(0);
+export const KEY_DOT_NAME = "d".charCodeAt(0);
 /** 1 for the key characters of classes whose tokens have their own spelling. */
 export { OWN_IMAGE };
 
