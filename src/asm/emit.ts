@@ -208,6 +208,8 @@ function lineTable(a: Assembler, sources: SourceManager): LineTable {
   // The table has room for every entry: its columns are filled here directly.
   const { offset, file, line, col, chain } = table;
   let j = 0;
+  let placeFile = -1;
+  let p: FilePlace | undefined;
   for (const s of a.sections) {
     const pending = a.lines.get(s)!;
     const n = pending.nums;
@@ -218,11 +220,17 @@ function lineTable(a: Assembler, sources: SourceManager): LineTable {
     for (let i = 0, k = 0; i < pending.length; i++, k += PENDING_NUMS, j++) {
       const c = pendingChains[i];
       chain[j] = c === undefined ? 0 : chains.ref(c);
-      const w = files.at(n[k + 2]!, n[k + 3]!);
       offset[j] = exact ? n[k + 1]! : s.addr(n[k]!, n[k + 1]!);
-      file[j] = w.str;
-      line[j] = w.line;
-      col[j] = w.col;
+      const fileId = n[k + 2]!;
+      const start = n[k + 3]!;
+      if (fileId !== placeFile) {
+        p = files.place(fileId);
+        placeFile = fileId;
+      }
+      if (start >= p!.next || start < p!.begin) seek(p!, start);
+      file[j] = p!.str;
+      line[j] = p!.line;
+      col[j] = start - p!.begin + 1;
     }
   }
   table.length = j;
@@ -247,8 +255,6 @@ interface FilePlace {
   /** Offsets of the current line's first character and of the next line's. */
   begin: number;
   next: number;
-  /** The 1-based column of the offset last asked for. */
-  col: number;
 }
 
 /**
@@ -267,13 +273,16 @@ class FileWalker {
     private readonly table: LineTable,
   ) {}
 
-  /** The place of `offset` in file `fileId`, with `line` and `col` set for it. */
-  at(fileId: number, offset: number): FilePlace {
-    let p = this.places[fileId];
-    if (p === undefined) p = this.open(fileId);
+  /** Line and column of `offset` in file `fileId`. */
+  at(fileId: number, offset: number): { line: number; col: number } {
+    const p = this.place(fileId);
     if (offset >= p.next || offset < p.begin) seek(p, offset);
-    p.col = offset - p.begin + 1;
-    return p;
+    return { line: p.line, col: offset - p.begin + 1 };
+  }
+
+  /** The file's place (it moves with every seek: one object per file). */
+  place(fileId: number): FilePlace {
+    return this.places[fileId] ?? this.open(fileId);
   }
 
   private open(fileId: number): FilePlace {
@@ -286,7 +295,6 @@ class FileWalker {
       line: 1,
       begin: 0,
       next: 0,
-      col: 1,
     };
     moveTo(p, 1);
     this.places[fileId] = p;
@@ -294,15 +302,26 @@ class FileWalker {
   }
 }
 
+/** Move `p` to the line holding `offset`. */
 function seek(p: FilePlace, offset: number): void {
+  const starts = p.starts;
   if (offset >= p.begin) {
-    for (let n = 0; n < WALK_STEPS; n++) {
-      moveTo(p, p.line + 1);
-      if (offset < p.next) return;
+    // Step forward line by line (the usual case: the next entry is a line or two further).
+    let line = p.line;
+    let next = p.next;
+    for (let n = 0; n < WALK_STEPS && line < p.lineCount; n++) {
+      const begin = next;
+      line++;
+      next = line < p.lineCount ? starts[line]! : Infinity;
+      if (offset < next) {
+        p.line = line;
+        p.begin = begin;
+        p.next = next;
+        return;
+      }
     }
   }
   // The last line whose start is at or before the offset.
-  const starts = p.starts;
   let lo = 0;
   let hi = p.lineCount - 1;
   while (lo < hi) {

@@ -173,7 +173,11 @@ function writeSites(out: LebBuffer, t: LineTable, num: Numbering): void {
   }
 }
 
-/** Entries as deltas from the previous one: Δsection, offset (Δ within a section), Δline. */
+/**
+ * Entries as deltas from the previous one: Δsection, offset (Δ within a section), Δline. This loop
+ * runs once per object over every entry, mostly before V8 optimizes it, so the one-byte case of
+ * each LEB128 (nearly every field) is written inline and only longer values call a function.
+ */
 function writeEntries(
   out: LebBuffer,
   t: LineTable,
@@ -188,6 +192,8 @@ function writeEntries(
   let sec = 0;
   let offset = 0;
   let line = 0;
+  let buf = out.buf;
+  let p = out.len;
   for (let k = 0; k < t.length; k++) {
     const i = order ? order[k]! : k;
     if (secs[i] !== objSection) {
@@ -195,20 +201,47 @@ function writeEntries(
       sec = elfIndex(objSection);
       if (sec < section) throw new Error("internal: elfIndex does not keep the sections' order");
     }
+    if (p + MAX_ENTRY_BYTES > buf.length) {
+      out.len = p;
+      out.reserve(MAX_ENTRY_BYTES);
+      buf = out.buf;
+    }
     const off = offs[i]!;
-    if (out.len + MAX_ENTRY_BYTES > out.buf.length) out.reserve(MAX_ENTRY_BYTES);
-    const buf = out.buf;
-    let p = uleb(buf, out.len, sec - section);
-    p = uleb(buf, p, sec === section ? off - offset : off);
-    p = uleb(buf, p, stringOut[file[i]!]!);
-    p = sleb(buf, p, lines[i]! - line);
-    p = uleb(buf, p, col[i]!);
-    out.len = uleb(buf, p, siteOut[chain[i]!]!);
+    const dSection = sec - section;
+    if (dSection === 0) {
+      buf[p++] = 0;
+      const d = off - offset;
+      if (d < LEB_ONE_BYTE) buf[p++] = d;
+      else p = uleb(buf, p, d);
+    } else {
+      p = uleb(buf, p, dSection);
+      p = uleb(buf, p, off);
+    }
+    const f = stringOut[file[i]!]!;
+    if (f < LEB_ONE_BYTE) buf[p++] = f;
+    else p = uleb(buf, p, f);
+    const l = lines[i]!;
+    const dLine = l - line;
+    // A one-byte SLEB holds −64..63.
+    if (dLine >= -SLEB_ONE_BYTE && dLine < SLEB_ONE_BYTE) buf[p++] = dLine & LEB_PAYLOAD;
+    else p = sleb(buf, p, dLine);
+    const c = col[i]!;
+    if (c < LEB_ONE_BYTE) buf[p++] = c;
+    else p = uleb(buf, p, c);
+    const ref = siteOut[chain[i]!]!;
+    if (ref < LEB_ONE_BYTE) buf[p++] = ref;
+    else p = uleb(buf, p, ref);
     section = sec;
     offset = off;
-    line = lines[i]!;
+    line = l;
   }
+  out.len = p;
 }
+
+/** Values below this take one LEB128 byte; its low 7 bits are the payload. */
+const LEB_ONE_BYTE = 0x80;
+const LEB_PAYLOAD = 0x7f;
+const SLEB_ONE_BYTE = 0x40;
 
 /** A growable byte buffer written through `buf`/`len` directly by the LEB128 loops. */
 class LebBuffer {
