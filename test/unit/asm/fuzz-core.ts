@@ -10,6 +10,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { DiagnosticBag, SourceManager, memoryHost, renderDiagnostics } from "../../../src/diag/index.js"; // prettier-ignore
 import { assembleText } from "../../../src/asm/index.js";
+import { writeObject, type ObjectFile } from "../../../src/obj/index.js";
 import { prng } from "../../support/prng.js";
 
 export interface FuzzSource {
@@ -28,6 +29,8 @@ export interface FuzzFailure {
 }
 
 const INCLUDE_DIR = "inc";
+/** Cases also assembled without instruction recipes and compared. */
+const COMPARE_SHARE = 0.3;
 const GENERATED_LINES = 300;
 const GENERATED_VARIANTS = 4;
 
@@ -154,25 +157,50 @@ export function mutate(rand: () => number, text: string): string {
   return lines.join("\n");
 }
 
-/** Assemble one text; a description of what went wrong, or undefined if only diagnostics. */
-export function check(name: string, text: string, files: Record<string, string>, listing: boolean): string | undefined {
-  const sources = new SourceManager();
-  const diags = new DiagnosticBag();
+/**
+ * Assemble one text; a description of what went wrong, or undefined if only diagnostics. With
+ * `compare`, also assemble it without instruction recipes (src/asm/insn-recipe.ts, a speed path)
+ * and insist on the same object bytes and diagnostics.
+ */
+export function check(name: string, text: string, files: Record<string, string>, listing: boolean, compare = false): string | undefined {
   try {
-    const r = assembleText(name, text, {
-      host: memoryHost(files), sources, diags, listing, includePaths: [INCLUDE_DIR],
-      defines: [{ name: "__ASSEMBLY__" }, { name: "CONFIG_SMP" }, { name: "CONFIG_PAGE_TABLE_ISOLATION" }],
-    }); // prettier-ignore
-    renderDiagnostics(diags.items, sources);
+    const one = assembleOnce(name, text, files, listing, true);
+    const { r, diags } = one;
     if (diags.hasErrors && r.object) return "an object despite errors";
     if (!diags.hasErrors && !r.object) return "no object and no error";
     const lost = diags.items.find((d) => d.loc === undefined);
     if (lost) return `a diagnostic without a location: ${lost.code} ${lost.message}`;
+    if (compare) {
+      const slow = assembleOnce(name, text, files, listing, false);
+      if (slow.rendered !== one.rendered) return `recipes changed the diagnostics:\n${one.rendered}\n---\n${slow.rendered}`; // prettier-ignore
+      if (objectHex(slow.r.object) !== objectHex(r.object)) return "recipes changed the object";
+    }
     return undefined;
   } catch (e) {
     return `exception: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
   }
 } // prettier-ignore
+
+function assembleOnce(
+  name: string,
+  text: string,
+  files: Record<string, string>,
+  listing: boolean,
+  recipes: boolean,
+) {
+  // prettier-ignore
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  const r = assembleText(name, text, {
+    host: memoryHost(files), sources, diags, listing, recipes, includePaths: [INCLUDE_DIR],
+    defines: [{ name: "__ASSEMBLY__" }, { name: "CONFIG_SMP" }, { name: "CONFIG_PAGE_TABLE_ISOLATION" }],
+  }); // prettier-ignore
+  return { r, diags, rendered: renderDiagnostics(diags.items, sources) };
+}
+
+function objectHex(o: ObjectFile | undefined): string {
+  return o === undefined ? "none" : Buffer.from(writeObject(o)).toString("hex");
+}
 
 export interface FuzzStats {
   cases: number;
@@ -200,7 +228,8 @@ export function fuzz(
     const src = sources[seed % sources.length]!;
     const text = mutate(rand, src.text);
     const t0 = now();
-    const error = check(src.name, text, src.files, rand() < 0.1);
+    const listing = rand() < 0.1;
+    const error = check(src.name, text, src.files, listing, !listing && rand() < COMPARE_SHARE);
     const ms = now() - t0;
     if (ms > stats.slowest.ms) stats.slowest = { ms, source: src.name, seed };
     if (error) stats.failures.push({ source: src.name, seed, error, text });
