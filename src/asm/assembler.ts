@@ -15,7 +15,7 @@ import type { ReaderSink } from "./reader.js";
 import type { SourceLine } from "./source-line.js";
 import type { SectionType } from "../obj/index.js";
 import { directive } from "./directives.js";
-import { instruction, keepBytes } from "./insn.js";
+import { instruction } from "./insn.js";
 import { InsnRecipes } from "./insn-recipe.js";
 import type { Layout } from "../isa/index.js";
 
@@ -203,13 +203,12 @@ export class Assembler implements ReaderSink {
 
   /** A line kept as bytes (LineParseCache.keepRaw): its line entry and bytes. */
   private rawLine(line: SourceLine, start: number): void {
-    const k = this.parses.lastKept;
-    const bytes = this.parses.bytesOf(k, 0)!;
-    this.lineEntry(line.spanLoc(start + this.parses.rawSpanStart(k), start + this.parses.rawSpanEnd(k))); // prettier-ignore
+    const p = this.parses;
+    const k = p.lastKept;
+    this.lineEntry(line.spanLoc(start + p.rawSpanStart(k), start + p.rawSpanEnd(k)));
     const sec = this.sec;
-    const at = sec.reserve(bytes.length); // may replace sec.data
-    const data = sec.data;
-    for (let i = 0; i < bytes.length; i++) data[at + i] = bytes[i]!;
+    const at = sec.reserve(p.rawLength(k)); // may replace sec.data
+    p.copyRaw(k, sec.data, at);
   }
 
   /** A line that is one label (`isLabelOnly`, just scanned): defined without a parse. */
@@ -227,7 +226,7 @@ export class Assembler implements ReaderSink {
     if (!recipes.emit(this, line, start, text)) return false;
     // Bytes alone stand for the line only when it made no fixup (a name makes one each time).
     if (this.parses.wantsKeep && sec.fixups.length === fixups) {
-      this.parses.keepRaw(text, keepBytes(sec.data, at, sec.size), recipes.spanStart, recipes.spanEnd); // prettier-ignore
+      this.parses.keepRaw(text, sec.data, at, sec.size, recipes.spanStart, recipes.spanEnd);
     }
     return true;
   }

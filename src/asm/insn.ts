@@ -43,7 +43,7 @@ const ARENA_CHUNK = 1 << 16;
 let arena = new Uint8Array(ARENA_CHUNK);
 let arenaUsed = 0;
 
-export function keepBytes(src: Uint8Array, from: number, to: number): Uint8Array {
+function keepBytes(src: Uint8Array, from: number, to: number): Uint8Array {
   const n = to - from;
   if (arenaUsed + n > arena.length) {
     arena = new Uint8Array(Math.max(ARENA_CHUNK, n));

@@ -420,20 +420,27 @@ const MAX_VISITED = 1024;
 export const RAW_LINE: ParsedLine = Object.freeze({ statements: [], errors: [] }) as ParsedLine;
 
 export class LineParseCache {
-  /** Hashes of the texts seen, in an open-addressed table (0 = empty slot). */
-  private hashes = new Int32Array(INITIAL_SEEN);
-  /** Per slot: 0 = seen once (nothing kept), k > 0 = kept entry k - 1. */
-  private slots = new Int32Array(INITIAL_SEEN);
+  /**
+   * The texts seen, in an open-addressed table of SEEN_INTS ints per slot: the text's hash
+   * (0 = empty slot), then 0 = seen once (nothing kept) or k > 0 = kept entry k - 1. One array,
+   * so a probe touches one cache line.
+   */
+  private table = new Int32Array(INITIAL_SEEN * SEEN_INTS);
   private used = 0;
   /** The slot of the text `lookup` saw once before (to keep at `parseNew`), or -1. */
   private slot = -1;
   private readonly keptTexts: string[] = [];
   /** Per kept entry: its parse, or RAW_LINE for a line kept as bytes (`keepRaw`). */
   private readonly keptParses: ParsedLine[] = [];
-  /** Per kept RAW_LINE entry k: its statement's span at [2k, 2k + 1] (others: unused). */
-  private readonly rawSpans: number[] = [];
   /** Per kept parse, per statement: its instruction's bytes when reusable (see ./insn.ts). */
   private readonly keptBytes: (Uint8Array | undefined)[][] = [];
+  /**
+   * Per kept entry k, RAW_INTS ints from k * RAW_INTS (used by RAW_LINE entries only): the
+   * statement's span start and end, and where its bytes are in `rawArena` and how many.
+   */
+  private rawInfo = new Int32Array(RAW_INITIAL * RAW_INTS);
+  private rawArena = new Uint8Array(RAW_ARENA_INITIAL);
+  private rawUsed = 0;
   /**
    * The kept entry the last parse() returned, or -1 for a one-off parse: the statements of a
    * kept entry will be seen again, so they are worth remembering more about.
@@ -464,22 +471,54 @@ export class LineParseCache {
   }
 
   /**
-   * Keep the text `lookup` just missed as the bytes of its one instruction statement, whose
-   * span is [spanStart, spanEnd): later lookups return RAW_LINE with `lastKept` set.
+   * Keep the text `lookup` just missed as the bytes [from, to) of `data`, those of its one
+   * instruction statement, whose span is [spanStart, spanEnd): later lookups return RAW_LINE with
+   * `lastKept` set.
    */
-  keepRaw(text: string, bytes: Uint8Array, spanStart: number, spanEnd: number): void {
+  keepRaw(
+    text: string,
+    data: Uint8Array,
+    from: number,
+    to: number,
+    spanStart: number,
+    spanEnd: number,
+  ): void {
+    // prettier-ignore
     const k = this.keep(text, RAW_LINE);
-    this.keptBytes[k] = [bytes];
-    this.rawSpans[2 * k] = spanStart;
-    this.rawSpans[2 * k + 1] = spanEnd;
+    const n = to - from;
+    if ((k + 1) * RAW_INTS > this.rawInfo.length) this.rawInfo = grown(this.rawInfo, (k + 1) * RAW_INTS); // prettier-ignore
+    if (this.rawUsed + n > this.rawArena.length) {
+      const bigger = new Uint8Array(Math.max(this.rawArena.length * 2, this.rawUsed + n));
+      bigger.set(this.rawArena.subarray(0, this.rawUsed));
+      this.rawArena = bigger;
+    }
+    this.rawArena.set(data.subarray(from, to), this.rawUsed);
+    const info = this.rawInfo;
+    const at = k * RAW_INTS;
+    info[at] = spanStart;
+    info[at + 1] = spanEnd;
+    info[at + 2] = this.rawUsed;
+    info[at + 3] = n;
+    this.rawUsed += n;
   }
 
-  /** The span of RAW_LINE entry `kept`'s statement. */
+  /** The span of RAW_LINE entry `kept`'s statement, and its bytes' count. */
   rawSpanStart(kept: number): number {
-    return this.rawSpans[2 * kept]!;
+    return this.rawInfo[kept * RAW_INTS]!;
   }
   rawSpanEnd(kept: number): number {
-    return this.rawSpans[2 * kept + 1]!;
+    return this.rawInfo[kept * RAW_INTS + 1]!;
+  }
+  rawLength(kept: number): number {
+    return this.rawInfo[kept * RAW_INTS + 3]!;
+  }
+
+  /** Copy RAW_LINE entry `kept`'s bytes to out[at...]. */
+  copyRaw(kept: number, out: Uint8Array, at: number): void {
+    const from = this.rawInfo[kept * RAW_INTS + 2]!;
+    const n = this.rawInfo[kept * RAW_INTS + 3]!;
+    const arena = this.rawArena;
+    for (let i = 0; i < n; i++) out[at + i] = arena[from + i]!; // a few bytes: no .set()
   }
 
   /**
@@ -489,22 +528,23 @@ export class LineParseCache {
   lookup(text: string): ParsedLine | undefined {
     this.lastKept = -1;
     const h = hashText(text);
-    const hashes = this.hashes;
-    const mask = hashes.length - 1;
+    const table = this.table;
+    const mask = table.length / SEEN_INTS - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const v = hashes[i]!;
+      const at = i * SEEN_INTS;
+      const v = table[at]!;
       if (v === 0) {
         // First occurrence: remember the hash only.
-        hashes[i] = h;
-        if (++this.used * 2 > hashes.length) this.grow();
+        table[at] = h;
+        if (++this.used * 2 > mask + 1) this.grow();
         this.slot = -1;
         return undefined;
       }
       if (v !== h) continue;
-      const k = this.slots[i]!;
+      const k = table[at + 1]!;
       if (k === 0) {
         // Second occurrence (or another text with the same hash: it merely gets kept early).
-        this.slot = i;
+        this.slot = at;
         return undefined;
       }
       if (this.keptTexts[k - 1] === text) {
@@ -526,31 +566,39 @@ export class LineParseCache {
   private keep(text: string, parsed: ParsedLine): number {
     this.keptTexts.push(text);
     this.keptParses.push(parsed);
-    this.slots[this.slot] = this.keptTexts.length;
+    this.table[this.slot + 1] = this.keptTexts.length;
     this.lastKept = this.keptTexts.length - 1;
     this.slot = -1;
     return this.lastKept;
   }
 
   private grow(): void {
-    const oldHashes = this.hashes;
-    const oldSlots = this.slots;
-    const hashes = new Int32Array(oldHashes.length * 2);
-    const slots = new Int32Array(oldHashes.length * 2);
-    const mask = hashes.length - 1;
-    for (let j = 0; j < oldHashes.length; j++) {
-      const h = oldHashes[j]!;
+    const old = this.table;
+    const table = new Int32Array(old.length * 2);
+    const mask = table.length / SEEN_INTS - 1;
+    for (let j = 0; j < old.length; j += SEEN_INTS) {
+      const h = old[j]!;
       if (h === 0) continue;
       let i = h & mask;
-      while (hashes[i] !== 0) i = (i + 1) & mask;
-      hashes[i] = h;
-      slots[i] = oldSlots[j]!;
+      while (table[i * SEEN_INTS] !== 0) i = (i + 1) & mask;
+      table[i * SEEN_INTS] = h;
+      table[i * SEEN_INTS + 1] = old[j + 1]!;
     }
-    this.hashes = hashes;
-    this.slots = slots;
+    this.table = table;
   }
 }
 
+/** A copy of `a` at least `min` long (doubling). */
+function grown(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(a.length * 2, min));
+  b.set(a);
+  return b;
+}
+
+const SEEN_INTS = 2;
+const RAW_INTS = 4;
+const RAW_INITIAL = 1 << 10;
+const RAW_ARENA_INITIAL = 1 << 16;
 const INITIAL_SEEN = 1 << 12;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
