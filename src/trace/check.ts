@@ -1,0 +1,225 @@
+// `trace check`: named invariants a reviewer runs on any trace, each reporting its first
+// violation with the record where it happened and what led there (docs/trace-format.md, "Checks").
+//
+// The checks follow per CPU the state the records imply: the privilege level (SYSCALL → 0, SYSRET
+// → 3, a delivery's and an IRETQ's `toCpl`), CR3 (cr records), GS base (SWAPGS records and WRMSR
+// of IA32_GS_BASE / IA32_KERNEL_GS_BASE), and the frames of deliveries not yet returned from.
+// A state change recorded at instruction count c applies to the instructions counted after c
+// (a CR3 write's own instruction, and SYSCALL itself, ran before it).
+//
+// Checks that need every instruction (`insn` records: `--trace-level insn`) say so and are
+// skipped, with a note, on a coarser trace. Checks about tasks, sleeping and per-task stacks
+// need the model kernel's events and come with it.
+import type { TraceRecord } from "./schema.js";
+import { PTI_USER_BIT } from "./stats.js";
+
+/** IA32_GS_BASE and IA32_KERNEL_GS_BASE (SDM vol. 4, table 2-2). */
+const MSR_GS_BASE = 0xc0000101;
+const MSR_KERNEL_GS_BASE = 0xc0000102;
+const VEC_NMI = 2;
+const USER_CPL = 3;
+/** Records of context shown before a violation. */
+const CONTEXT = 5;
+
+export interface CheckContext {
+  /**
+   * The entry text, [start, end) (the image's `__entry_text_start`/`__entry_text_end`): the
+   * only kernel code PTI maps in the user page table.
+   */
+  entryText?: { start: bigint; end: bigint };
+}
+
+export interface Violation {
+  check: string;
+  message: string;
+  /** The record where the invariant broke, and the records of that CPU just before it. */
+  at: TraceRecord;
+  context: TraceRecord[];
+}
+
+export interface CheckResult {
+  name: string;
+  title: string;
+  /** "ok", "violated", or "skipped" (with the reason in `note`). */
+  status: "ok" | "violated" | "skipped";
+  note?: string;
+  violation?: Violation;
+}
+
+export interface CheckInfo {
+  name: string;
+  title: string;
+}
+
+/** Every check, in the order they run and report. */
+export const CHECKS: readonly CheckInfo[] = [
+  { name: "kernel-code-on-user-cr3", title: "kernel code outside the entry text ran on a user page table" }, // prettier-ignore
+  { name: "user-return-with-kernel-cr3", title: "a return to user mode with the kernel page table in CR3 (PTI)" }, // prettier-ignore
+  { name: "swapgs-balance", title: "GS base at a return to user mode differs from the user's at the entry" }, // prettier-ignore
+  { name: "nmi-nesting", title: "an NMI delivered while an earlier NMI's frame was still live" },
+];
+
+/** Per-CPU state as the records so far imply it. */
+class CpuState {
+  cpl = 0;
+  cr3: bigint | undefined;
+  gsBase: bigint | undefined;
+  kernelGsBase: bigint | undefined;
+  /** Changes recorded at a count, applied to instructions counted after it. */
+  pending: { icount: number; apply: () => void }[] = [];
+  /** GS base at each unreturned entry from user mode (innermost last). */
+  userGs: (bigint | undefined)[] = [];
+  /** Vectors of the deliveries not yet returned from (innermost last). */
+  frames: number[] = [];
+  /** The last records of this CPU. */
+  recent: TraceRecord[] = [];
+  /** Whether any CR3 so far had the PTI user bit (PTI in use). */
+  sawUserCr3 = false;
+
+  later(icount: number, apply: () => void): void {
+    this.pending.push({ icount, apply });
+  }
+
+  /** Apply the changes recorded before instruction `icount`. */
+  settle(icount: number): void {
+    while (this.pending.length > 0 && this.pending[0]!.icount < icount) this.pending.shift()!.apply(); // prettier-ignore
+  }
+
+  settleAll(): void {
+    for (const p of this.pending) p.apply();
+    this.pending.length = 0;
+  }
+}
+
+/** Run every check over `records` (in trace order). */
+export function checkTrace(records: readonly TraceRecord[], ctx: CheckContext = {}): CheckResult[] {
+  // prettier-ignore
+  const hasInsns = records.some((r) => r.kind === "insn");
+  const found = new Map<string, Violation>();
+  const cpus = new Map<number, CpuState>();
+  const report = (check: string, s: CpuState, r: TraceRecord, message: string): void => {
+    if (!found.has(check)) found.set(check, { check, message, at: r, context: s.recent.slice() });
+  };
+  for (const r of records) {
+    let s = cpus.get(r.cpu);
+    if (!s) cpus.set(r.cpu, (s = new CpuState()));
+    step(s, r, ctx, report);
+    s.recent.push(r);
+    if (s.recent.length > CONTEXT) s.recent.shift();
+  }
+  return CHECKS.map(({ name, title }) => {
+    const violation = found.get(name);
+    if (violation) return { name, title, status: "violated", violation };
+    if (name === "kernel-code-on-user-cr3" && !hasInsns) return { name, title, status: "skipped", note: "needs a trace with --trace-level insn" }; // prettier-ignore
+    if (name === "kernel-code-on-user-cr3" && !ctx.entryText) return { name, title, status: "skipped", note: "the image has no __entry_text_start/__entry_text_end" }; // prettier-ignore
+    return { name, title, status: "ok" };
+  });
+}
+
+type Report = (check: string, s: CpuState, r: TraceRecord, message: string) => void;
+
+function step(s: CpuState, r: TraceRecord, ctx: CheckContext, report: Report): void {
+  if (r.kind === "insn") {
+    s.settle(r.icount);
+    kernelCodeOnUserCr3(s, r, ctx, report);
+    return;
+  }
+  s.settleAll(); // a system record is emitted in order: what came before it has happened
+  switch (r.kind) {
+    case "cr":
+      if (r.reg === "cr3") {
+        if (s.cr3 === undefined) s.cr3 = r.old;
+        const cr3 = r.new;
+        if ((cr3 & PTI_USER_BIT) !== 0n) s.sawUserCr3 = true;
+        s.later(r.icount, () => (s.cr3 = cr3));
+      }
+      return;
+    case "wrmsr":
+      if (r.msr === MSR_GS_BASE) s.gsBase = r.value;
+      else if (r.msr === MSR_KERNEL_GS_BASE) s.kernelGsBase = r.value;
+      return;
+    case "swapgs": {
+      // GS base not known yet (no WRMSR traced): what SWAPGS moved out is what it was.
+      const top = s.userGs.length - 1;
+      if (s.gsBase === undefined && top >= 0 && s.userGs[top] === undefined) s.userGs[top] = r.kernelGsBase; // prettier-ignore
+      s.gsBase = r.gsBase;
+      s.kernelGsBase = r.kernelGsBase;
+      return;
+    }
+    case "syscall":
+      s.userGs.push(s.gsBase);
+      s.later(r.icount, () => (s.cpl = 0));
+      return;
+    case "deliver":
+      deliver(s, r, report);
+      return;
+    case "sysret":
+      returnToUser(s, r, report);
+      s.later(r.icount, () => (s.cpl = USER_CPL));
+      return;
+    case "iret": {
+      s.frames.pop();
+      const to = r.toCpl;
+      if (to === USER_CPL) returnToUser(s, r, report);
+      s.later(r.icount, () => (s.cpl = to));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function deliver(s: CpuState, r: Extract<TraceRecord, { kind: "deliver" }>, report: Report): void {
+  if (r.vector === VEC_NMI && s.frames.includes(VEC_NMI)) {
+    report("nmi-nesting", s, r, `NMI delivered on the ${r.stack} stack while an earlier NMI had not returned: its frame there can be overwritten`); // prettier-ignore
+  }
+  s.frames.push(r.vector);
+  if (r.fromCpl === USER_CPL) s.userGs.push(s.gsBase);
+  const to = r.toCpl;
+  s.later(r.icount, () => (s.cpl = to));
+}
+
+/** At a SYSRETQ or an IRETQ to CPL 3: the CR3 and GS base user mode gets back. */
+function returnToUser(s: CpuState, r: TraceRecord, report: Report): void {
+  const cr3 = s.cr3;
+  if (s.sawUserCr3 && cr3 !== undefined && (cr3 & PTI_USER_BIT) === 0n) {
+    report("user-return-with-kernel-cr3", s, r, `return to user mode with CR3 ${hex(cr3)}: the kernel page table (bit 12 clear) stays in use in user mode`); // prettier-ignore
+  }
+  const entryGs = s.userGs.pop();
+  if (entryGs !== undefined && s.gsBase !== undefined && s.gsBase !== entryGs) {
+    report("swapgs-balance", s, r, `return to user mode with GS base ${hex(s.gsBase)}; it was ${hex(entryGs)} at the entry (a SWAPGS missing or doubled)`); // prettier-ignore
+  }
+}
+
+function kernelCodeOnUserCr3(s: CpuState, r: TraceRecord, ctx: CheckContext, report: Report): void {
+  // prettier-ignore
+  const text = ctx.entryText;
+  if (!text || s.cpl !== 0 || s.cr3 === undefined || (s.cr3 & PTI_USER_BIT) === 0n) return;
+  if (r.rip >= text.start && r.rip < text.end) return;
+  report("kernel-code-on-user-cr3", s, r, `kernel instruction at ${hex(r.rip)} ran with the user page table in CR3 ${hex(s.cr3)}, outside the entry text that PTI maps there`); // prettier-ignore
+}
+
+function hex(v: bigint): string {
+  return `0x${v.toString(16)}`;
+}
+
+/** The check results as text: one line per check, then each violation with its context. */
+export function formatCheck(
+  results: readonly CheckResult[],
+  format: (r: TraceRecord) => string,
+): string {
+  // prettier-ignore
+  const lines: string[] = [];
+  for (const c of results) {
+    const note = c.status === "skipped" ? ` (${c.note})` : "";
+    lines.push(`${c.status.padEnd(8)} ${c.name}: ${c.title}${note}`);
+  }
+  for (const c of results) {
+    const v = c.violation;
+    if (!v) continue;
+    lines.push("", `${c.name}: ${v.message}`);
+    for (const r of v.context) lines.push(`    ${format(r)}`);
+    lines.push(`  > ${format(v.at)}`);
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,123 @@
+// `trace check` (src/trace/check.ts): each invariant on hand-made record sequences that keep or
+// break it, and on real traces of test programs that keep them all.
+import { describe, expect, it } from "vitest";
+import { CHECKS, checkTrace, formatCheck } from "../../../src/trace/check.js";
+import { TraceRecorder, formatText } from "../../../src/trace/index.js";
+import type { TraceRecord } from "../../../src/trace/index.js";
+import { runProgram } from "./helpers.js";
+
+const KERNEL_PGD = 0x118000n;
+const USER_PGD = KERNEL_PGD | 0x1000n;
+const ENTRY = { start: 0x1000n, end: 0x2000n };
+const USER_GS = 0n;
+const KERNEL_GS = 0x120000n;
+
+/** Records with just the fields the checks read; `icount` ascending from 100. */
+function seq(...parts: Partial<TraceRecord>[]): TraceRecord[] {
+  let n = 100;
+  return parts.map(
+    (p) => ({ cpu: 0, icount: (n += 1), rip: 0x1000n, rsp: 0n, ...p }) as TraceRecord,
+  );
+}
+const insn = (rip: bigint): Partial<TraceRecord> => ({ kind: "insn", rip, text: "nop", length: 1, regs: [], writes: [] }) as Partial<TraceRecord>; // prettier-ignore
+const cr3 = (old: bigint, now: bigint): Partial<TraceRecord> => ({ kind: "cr", reg: "cr3", old, new: now, flushed: 0 }) as Partial<TraceRecord>; // prettier-ignore
+const swapgs = (gs: bigint, kgs: bigint): Partial<TraceRecord> => ({ kind: "swapgs", gsBase: gs, kernelGsBase: kgs }) as Partial<TraceRecord>; // prettier-ignore
+const syscall = { kind: "syscall", target: ENTRY.start, rax: 39n } as Partial<TraceRecord>;
+const sysret = { kind: "sysret", target: 0x400000n, cs: 0x33, ss: 0x2b } as Partial<TraceRecord>;
+
+/** A PTI syscall round trip done right; `breakIt` edits it. */
+function roundTrip(breakIt: (p: Partial<TraceRecord>[]) => void = () => {}): TraceRecord[] {
+  const parts: Partial<TraceRecord>[] = [
+    cr3(KERNEL_PGD, USER_PGD),
+    { kind: "iret", fromCpl: 0, toCpl: 3 } as Partial<TraceRecord>, // into user mode
+    insn(0x400000n),
+    syscall,
+    insn(ENTRY.start), // swapgs
+    swapgs(KERNEL_GS, USER_GS),
+    insn(ENTRY.start + 3n), // mov %cr3...
+    cr3(USER_PGD, KERNEL_PGD),
+    insn(0x5000n), // do_syscall_64: kernel text, kernel CR3
+    insn(ENTRY.start + 0x40n),
+    cr3(KERNEL_PGD, USER_PGD),
+    insn(ENTRY.start + 0x50n), // swapgs
+    swapgs(USER_GS, KERNEL_GS),
+    sysret,
+    insn(0x400002n),
+  ];
+  breakIt(parts);
+  return seq(...parts);
+}
+
+function status(records: TraceRecord[], ctx = { entryText: ENTRY }): Record<string, string> {
+  return Object.fromEntries(checkTrace(records, ctx).map((c) => [c.name, c.status]));
+}
+
+describe("trace check", () => {
+  it("passes a PTI round trip done right", () => {
+    expect(status(roundTrip())).toEqual(Object.fromEntries(CHECKS.map((c) => [c.name, "ok"])));
+  });
+
+  it("catches kernel code run before the switch to the kernel CR3", () => {
+    const records = roundTrip((p) => p.splice(6, 0, insn(0x5000n)));
+    const r = checkTrace(records, { entryText: ENTRY }).find((c) => c.name === "kernel-code-on-user-cr3")!; // prettier-ignore
+    expect(r.status).toBe("violated");
+    expect(r.violation!.at.rip).toBe(0x5000n);
+    expect(r.violation!.message).toMatch(/outside the entry text/);
+  });
+
+  it("counts the CR3 write's own instruction on the old CR3", () => {
+    // The kernel instruction right after the write (count + 1) runs on the kernel CR3: fine.
+    expect(status(roundTrip())["kernel-code-on-user-cr3"]).toBe("ok");
+  });
+
+  it("catches a return to user mode on the kernel CR3", () => {
+    const records = roundTrip((p) => p.splice(10, 1)); // drop the switch back
+    expect(status(records)["user-return-with-kernel-cr3"]).toBe("violated");
+    // Without PTI (no user CR3 ever) the same return is fine.
+    const noPti = seq(insn(0x400000n), syscall, insn(ENTRY.start), sysret, insn(0x400002n));
+    expect(status(noPti)["user-return-with-kernel-cr3"]).toBe("ok");
+  });
+
+  it("catches a missing SWAPGS on the way out", () => {
+    const records = roundTrip((p) => p.splice(12, 1));
+    const r = checkTrace(records, { entryText: ENTRY }).find((c) => c.name === "swapgs-balance")!; // prettier-ignore
+    expect(r.status).toBe("violated");
+    expect(r.violation!.message).toMatch(/GS base 0x120000; it was 0x0 at the entry/);
+  });
+
+  it("catches an NMI delivered inside an NMI that has not returned", () => {
+    const nmi = { kind: "deliver", vector: 2, name: "NMI", soft: false, gate: "interrupt", stack: "ist2", fromCpl: 0, toCpl: 0 } as Partial<TraceRecord>; // prettier-ignore
+    const pf = { ...nmi, vector: 14, name: "#PF", stack: "none" } as Partial<TraceRecord>;
+    const iret = { kind: "iret", fromCpl: 0, toCpl: 0 } as Partial<TraceRecord>;
+    expect(status(seq(nmi, iret, nmi, iret))["nmi-nesting"]).toBe("ok");
+    // The classic case: a #PF in the NMI handler returns with IRETQ, which unblocks NMIs while
+    // the first NMI's frame is still on its IST stack... the bookkeeping pairs each IRETQ with
+    // the innermost delivery, so the NMI's own frame is still live when the second one comes.
+    expect(status(seq(nmi, pf, iret, nmi))["nmi-nesting"]).toBe("violated");
+  });
+
+  it("skips the instruction-level check on a coarser trace, and says why", () => {
+    const coarse = roundTrip().filter((r) => r.kind !== "insn");
+    const r = checkTrace(coarse, { entryText: ENTRY }).find((c) => c.name === "kernel-code-on-user-cr3")!; // prettier-ignore
+    expect(r).toMatchObject({ status: "skipped", note: expect.stringMatching(/--trace-level insn/) }); // prettier-ignore
+  });
+
+  it("reports each violation with the records before it", () => {
+    const records = roundTrip((p) => p.splice(12, 1));
+    const text = formatCheck(checkTrace(records, { entryText: ENTRY }), (r) => `${r.icount} ${r.kind}`); // prettier-ignore
+    expect(text).toMatch(/^violated swapgs-balance: /m);
+    expect(text).toMatch(/^ok {7}user-return-with-kernel-cr3: /m);
+    expect(text).toMatch(/ {4}\d+ insn\n {2}> \d+ sysret\n/);
+  });
+
+  it("finds nothing wrong in the traced SYSCALL, #PF and IST test program", () => {
+    for (const level of ["system", "insn"] as const) {
+      const rec = new TraceRecorder({ level });
+      const run = runProgram("roundtrip.S", { events: rec });
+      expect(run.result.reason).toBe("exit");
+      const results = checkTrace(rec.records);
+      const violated = results.filter((c) => c.status === "violated");
+      expect(violated.map((c) => `${c.name}: ${c.violation!.message}\n${formatText(c.violation!.at)}`)).toEqual([]); // prettier-ignore
+    }
+  });
+});
