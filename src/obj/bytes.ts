@@ -10,6 +10,19 @@ const UTF8_ENCODER = new TextEncoder();
 /** fatal: a name that is not valid UTF-8 is reported, not silently replaced. */
 const UTF8_DECODER = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * `buf` when it holds `need` bytes, else a buffer doubled until it does, holding a copy of
+ * `buf`'s first `used` bytes (the growable writers here share it).
+ */
+export function withRoom<T extends Uint8Array>(buf: T, used: number, need: number): T | Uint8Array<ArrayBuffer> {
+  if (need <= buf.length) return buf;
+  let cap = Math.max(1, buf.length * 2);
+  while (cap < need) cap *= 2;
+  const next = new Uint8Array(cap);
+  next.set(buf.subarray(0, used));
+  return next;
+}
+
 export function encodeUtf8(text: string): Uint8Array {
   return UTF8_ENCODER.encode(text);
 }
@@ -114,11 +127,8 @@ export class ByteWriter {
   }
 
   private reserve(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.len + n) cap *= 2;
-    const next = new Uint8Array(cap);
-    next.set(this.buf.subarray(0, this.len));
+    const next = withRoom(this.buf, this.len, this.len + n);
+    if (next === this.buf) return;
     this.buf = next;
     this.view = new DataView(next.buffer);
   }

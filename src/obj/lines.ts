@@ -15,7 +15,7 @@
 // Sites are the steps of expansion chains, stored as a tree: a chain is its innermost site, and
 // each site points to the next outer one. Identical chains and shared outer parts are stored once,
 // so the table stays small when thousands of lines come from the same macro.
-import { Cursor, CursorError, decodeUtf8, encodeUtf8 } from "./bytes.js";
+import { Cursor, CursorError, decodeUtf8, encodeUtf8, withRoom } from "./bytes.js";
 import { SITE_FIELDS, SITE_KINDS, type LineTable } from "./line-table.js";
 import type { LineEntry, LineSite, ObjectFile } from "./types.js";
 
@@ -254,12 +254,7 @@ class LebBuffer {
 
   /** Room for `n` more bytes. */
   reserve(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.len + n) cap *= 2;
-    const next = new Uint8Array(cap);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
+    this.buf = withRoom(this.buf, this.len, this.len + n);
   }
 
   finish(): Uint8Array {

@@ -1,7 +1,7 @@
 // ELF string tables (.strtab, .shstrtab): NUL-terminated UTF-8 names, index 0 the empty name.
 // Symbol names are almost always ASCII, so they are copied a character at a time into the
 // table's buffer; only other names go through the UTF-8 encoder.
-import { encodeUtf8 } from "./bytes.js";
+import { encodeUtf8, withRoom } from "./bytes.js";
 
 const INITIAL_CAPACITY = 256;
 /** UTF-8 encodes code units below this as themselves, one byte each. */
@@ -52,11 +52,6 @@ export class StringTableBuilder {
   }
 
   private reserve(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.len + n) cap *= 2;
-    const next = new Uint8Array(cap);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
+    this.buf = withRoom(this.buf, this.len, this.len + n);
   }
 }
