@@ -15,6 +15,7 @@ import { LINK_CODES } from "./link.js";
 import { VM_CODES } from "./vm.js";
 import { CC_CODES } from "./cc.js";
 import { TRACE_CODES } from "./trace.js";
+import { KERNEL_CODES } from "./kernel.js";
 
 export const CODES: Readonly<Record<string, string>> = {
   ...CLI_CODES,
@@ -26,4 +27,5 @@ export const CODES: Readonly<Record<string, string>> = {
   ...VM_CODES,
   ...CC_CODES,
   ...TRACE_CODES,
+  ...KERNEL_CODES,
 };

@@ -1,0 +1,93 @@
+/*
+ * linux/sched.h - tasks and run queues of the model kernel.
+ *
+ * A task has a 16 KiB kernel stack (THREAD_SIZE, aligned to its size) whose
+ * top holds the task's user pt_regs; thread.sp is the stack pointer
+ * __switch_to_asm saved, pointing at a struct inactive_task_frame. Each CPU
+ * has a run queue (a list of its tasks, round-robin) and an idle task (pid
+ * 0) running on the CPU's boot stack. States follow Linux's numbers so that
+ * sleeping (step 2: wait queues) fits: TASK_RUNNING tasks are picked,
+ * everything else is skipped.
+ */
+#ifndef _LINUX_SCHED_H
+#define _LINUX_SCHED_H
+
+#include <linux/kernel.h>
+#include <linux/percpu.h>
+#include <asm/page_types.h>
+#include <asm/ptrace.h>
+#include <asm/tlbflush.h>
+
+#define TASK_RUNNING		0x0000
+#define TASK_INTERRUPTIBLE	0x0001
+#define TASK_UNINTERRUPTIBLE	0x0002
+#define TASK_DEAD		0x0080
+
+#define TASK_COMM_LEN		16
+
+struct thread_struct {
+	unsigned long sp;	/* saved by __switch_to_asm */
+	unsigned long fsbase;
+	unsigned long gsbase;
+};
+
+struct task_struct {
+	long state;			/* offset 0 (TASK_state) */
+	void *stack;			/* lowest address of the kernel stack (TASK_stack) */
+	struct thread_struct thread;	/* TASK_threadsp */
+	long pid;
+	struct mm_struct *mm;		/* NULL for the idle task (it borrows the loaded mm) */
+	struct task_struct *run_next;	/* next task on this CPU's run queue */
+	long cpu;
+	long exit_code;
+	char comm[TASK_COMM_LEN];
+};
+
+/* What __switch_to_asm leaves on a switched-out task's stack, lowest address first. */
+struct inactive_task_frame {
+	unsigned long r15;
+	unsigned long r14;
+	unsigned long r13;
+	unsigned long r12;
+	unsigned long bx;
+	unsigned long bp;
+	unsigned long ret_addr;
+};
+
+struct rq {
+	struct task_struct *head;
+	struct task_struct *tail;
+	struct task_struct *idle;
+	unsigned long nr_running;
+	unsigned long nr_switches;
+};
+
+DECLARE_PER_CPU(struct task_struct *, current_task);
+
+static inline struct task_struct *get_current(void)
+{
+	return (struct task_struct *)this_cpu_read(current_task);
+}
+#define current get_current()
+
+static inline unsigned long task_top_of_stack(struct task_struct *t)
+{
+	return (unsigned long)t->stack + THREAD_SIZE;
+}
+
+static inline struct pt_regs *task_pt_regs(struct task_struct *t)
+{
+	return (struct pt_regs *)task_top_of_stack(t) - 1;
+}
+
+/* Filled by the boot builder: the tasks to run, each with its CPU, stack and mm. */
+extern struct task_struct *boot_tasks[];
+extern unsigned long nr_boot_tasks;
+
+void schedule(void);
+void sched_init_cpu(int cpu);
+__noreturn void do_exit(long code);
+__noreturn void cpu_startup_entry(void);
+struct task_struct *__switch_to_asm(struct task_struct *prev, struct task_struct *next);
+
+#endif /* _LINUX_SCHED_H */

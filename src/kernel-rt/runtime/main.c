@@ -1,0 +1,104 @@
+/*
+ * main.c - boot of the model kernel: the data the boot builder fills, the
+ * per-CPU variables every CPU has, start_kernel (CPU 0), start_secondary
+ * (the others) and the idle loop.
+ *
+ * The boot builder (src/kernel-rt/boot) enters every CPU at startup_64 on
+ * its idle stack, with paging, the GDT/IDT/TSS, the MSRs and its GS base
+ * already set, and the tasks already built (task_struct, kernel stack with
+ * a ret_from_fork frame over the user pt_regs, mm with its PGD pair).
+ * What is left to the kernel: the run queues, the idle tasks, and running.
+ */
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <asm/cpufeature.h>
+#include <asm/special_insns.h>
+#include <asm/tss.h>
+#include <asm/entrylab-layout.h>
+
+/* Per-CPU data; each CPU's copy is made and its fixed fields written by the boot builder. */
+DEFINE_PER_CPU_PAGE_ALIGNED(struct tss_struct, cpu_tss_rw);
+DEFINE_PER_CPU(struct tlb_state, cpu_tlbstate);
+DEFINE_PER_CPU(struct task_struct *, current_task);
+DEFINE_PER_CPU(unsigned long, this_cpu_off);
+DEFINE_PER_CPU(unsigned long, cpu_number);
+DEFINE_PER_CPU(struct rq, runqueues);
+
+/* Boot data, written by the boot builder before the first instruction. */
+struct cpuinfo_x86 boot_cpu_data;
+struct mm_struct init_mm;
+struct task_struct *boot_tasks[MAX_BOOT_TASKS];
+unsigned long nr_boot_tasks;
+
+/* One idle task per CPU (pid 0), on the CPU's boot stack. */
+struct task_struct idle_tasks[NR_CPUS];
+
+/* Tasks not yet exited, over all CPUs; the last exit ends the machine. */
+long nr_tasks_alive;
+/* The run's status: 0, or the first nonzero exit code (low 7 bits). */
+long exit_status;
+/* CPU 0 sets it when the shared data is ready; the others wait for it. */
+volatile long smp_boot_released;
+
+__noreturn void machine_exit(int status)
+{
+	outb(status, DEBUG_EXIT_PORT);
+	for (;;)
+		native_halt();
+}
+
+/* Link this CPU's boot tasks into its run queue and make its idle task current. */
+void sched_init_cpu(int cpu)
+{
+	struct rq *rq = this_cpu_ptr(&runqueues);
+	struct task_struct *idle = &idle_tasks[cpu];
+	unsigned long i;
+
+	idle->state = TASK_RUNNING;
+	idle->pid = 0;
+	idle->cpu = cpu;
+	idle->stack = (void *)(current_stack_pointer() & ~(THREAD_SIZE - 1));
+	memcpy(idle->comm, "swapper", 8);
+	rq->idle = idle;
+	for (i = 0; i < nr_boot_tasks; i++) {
+		struct task_struct *t = boot_tasks[i];
+		if (t->cpu != cpu)
+			continue;
+		t->run_next = NULL;
+		if (rq->tail)
+			rq->tail->run_next = t;
+		else
+			rq->head = t;
+		rq->tail = t;
+		rq->nr_running++;
+	}
+	this_cpu_write(current_task, idle);
+}
+
+/* The idle loop: run tasks while there are any; with none left here, stop this CPU. */
+__noreturn void cpu_startup_entry(void)
+{
+	sched_init_cpu(smp_processor_id());
+	for (;;) {
+		schedule();
+		/* Nothing runnable on this CPU (no wake-ups before step 2): halt it for good. */
+		native_irq_disable();
+		native_halt();
+	}
+}
+
+__noreturn void start_kernel(void)
+{
+	nr_tasks_alive = nr_boot_tasks;
+	if (nr_boot_tasks == 0)
+		machine_exit(0);
+	WRITE_ONCE(smp_boot_released, 1);
+	cpu_startup_entry();
+}
+
+__noreturn void start_secondary(void)
+{
+	while (!READ_ONCE(smp_boot_released))
+		cpu_relax();
+	cpu_startup_entry();
+}

@@ -1,0 +1,135 @@
+/*
+ * sched.c - the scheduler: round-robin over this CPU's run queue, the
+ * context switch (switch_mm_irqs_off for CR3 with PCID, __switch_to_asm for
+ * the stack and callee-saved registers, __switch_to for the per-CPU state
+ * that follows the task), and exit.
+ */
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <asm/cpufeature.h>
+#include <asm/special_insns.h>
+#include <asm/processor-flags.h>
+#include <asm/tss.h>
+#include <asm/entrylab-layout.h>
+
+DECLARE_PER_CPU(struct tss_struct, cpu_tss_rw);
+DECLARE_PER_CPU(struct tlb_state, cpu_tlbstate);
+DECLARE_PER_CPU(struct rq, runqueues);
+extern long nr_tasks_alive;
+extern long exit_status;
+
+/* The kernel PCID of an ASID: PCID 0 is left to code that runs without PCIDs. */
+static inline unsigned long kern_pcid(unsigned long asid)
+{
+	return asid + 1;
+}
+
+/* CR3 for an mm: the physical address of its kernel PGD and, with PCIDs, its kernel PCID. */
+static unsigned long build_cr3(struct mm_struct *mm)
+{
+	unsigned long cr3 = mm->pgd - __PAGE_OFFSET;
+	if (boot_cpu_has(X86_FEATURE_PCID))
+		cr3 |= kern_pcid(mm->asid);
+	return cr3;
+}
+
+/* The user PCID of this ASID must be flushed at the next return to user mode. */
+static void invalidate_user_asid(struct tlb_state *ts, unsigned long asid)
+{
+	if (!boot_cpu_has(X86_FEATURE_PTI))
+		return;
+	ts->user_pcid_flush_mask |= 1 << asid;
+}
+
+void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next)
+{
+	struct tlb_state *ts = this_cpu_ptr(&cpu_tlbstate);
+	unsigned long asid, cr3;
+	int need_flush;
+
+	/* The idle task keeps whatever mm is loaded (lazy TLB). */
+	if (next == NULL || ts->loaded_mm == next)
+		return;
+	asid = next->asid;
+	need_flush = ts->ctxs[asid].ctx_id != next->ctx_id;
+	ts->ctxs[asid].ctx_id = next->ctx_id;
+	ts->loaded_mm = next;
+	ts->loaded_mm_asid = asid;
+	cr3 = build_cr3(next);
+	if (need_flush)
+		invalidate_user_asid(ts, asid);
+	else if (boot_cpu_has(X86_FEATURE_PCID))
+		cr3 |= X86_CR3_PCID_NOFLUSH;
+	native_write_cr3(cr3);
+}
+
+/* Called by __switch_to_asm on the next task's stack; returns prev for ret_from_fork. */
+struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *next)
+{
+	struct tss_struct *tss = this_cpu_ptr(&cpu_tss_rw);
+
+	this_cpu_write(current_task, next);
+	/* cpu_current_top_of_stack: where entry_SYSCALL_64 puts the next pt_regs. */
+	tss->x86_tss.sp1 = task_top_of_stack(next);
+	return prev;
+}
+
+/* The first thing a new task runs, from ret_from_fork. */
+void schedule_tail(struct task_struct *prev)
+{
+}
+
+static struct task_struct *pick_next_task(struct rq *rq, struct task_struct *prev)
+{
+	struct task_struct *t;
+	unsigned long i;
+
+	t = (prev == rq->idle || prev->run_next == NULL) ? rq->head : prev->run_next;
+	for (i = 0; i < rq->nr_running; i++) {
+		if (t->state == TASK_RUNNING)
+			return t;
+		t = t->run_next ? t->run_next : rq->head;
+	}
+	return rq->idle;
+}
+
+static void context_switch(struct task_struct *prev, struct task_struct *next)
+{
+	switch_mm_irqs_off(prev->mm, next->mm);
+	__switch_to_asm(prev, next);
+}
+
+void schedule(void)
+{
+	struct rq *rq = this_cpu_ptr(&runqueues);
+	struct task_struct *prev = current;
+	struct task_struct *next = pick_next_task(rq, prev);
+
+	if (next == prev)
+		return;
+	rq->nr_switches++;
+	context_switch(prev, next);
+}
+
+static long atomic_dec_return(long *v)
+{
+	long old = -1;
+	asm volatile("lock xaddq %0, %1" : "+r"(old), "+m"(*v) : : "memory");
+	return old - 1;
+}
+
+__noreturn void do_exit(long code)
+{
+	struct task_struct *tsk = current;
+
+	tsk->exit_code = code;
+	tsk->state = TASK_DEAD;
+	if (code != 0 && exit_status == 0)
+		exit_status = code & 0x7f;
+	if (atomic_dec_return(&nr_tasks_alive) == 0)
+		machine_exit(exit_status);
+	schedule();
+	/* A dead task is never picked again. */
+	for (;;)
+		native_halt();
+}
