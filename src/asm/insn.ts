@@ -144,6 +144,15 @@ export const IMM_BOUNDS: readonly bigint[] = [
   3n, 4n, 1n << 8n, 1n << 16n, 1n << 31n, 1n << 32n, (1n << 64n) - (1n << 31n), 1n << 64n,
 ]; // prettier-ignore
 
+/** A memory shape key's bit for a base or index register numbered 8-15 (one that needs REX). */
+const KEY_MEM_REX = 1 << 8;
+const FIRST_REX_REGISTER = 8;
+
+/** Whether a memory operand's base or index register needs a REX prefix (%r8-%r15). */
+export function memNeedsRex(base: Register | undefined, index: Register | undefined): boolean {
+  return (base?.cls === "gpr" && base.num >= FIRST_REX_REGISTER) || (index !== undefined && index.num >= FIRST_REX_REGISTER); // prettier-ignore
+}
+
 /** Numeric trie keys: immediates by range, memory shapes by their flags and segment. */
 const KEY_IMM_SYMBOLIC = 20_000, KEY_IMM_RANGE = 30_000, KEY_MEM = 40_000; // prettier-ignore
 
@@ -162,12 +171,13 @@ function shapeKey(sh: OperandShape): unknown {
       while (k < IMM_BOUNDS.length && v >= IMM_BOUNDS[k]!) k++;
       return KEY_IMM_RANGE + k;
     }
-    case "mem":
-      if (sh.base === undefined && sh.index === undefined) {
-        const seg = sh.seg ? (sh.seg.num + 1) << 3 : 0;
-        return KEY_MEM + (+sh.hasBase | (+sh.hasIndex << 1) | (+sh.isRip << 2) | seg);
-      }
-      return `m${JSON.stringify(sh)}`;
+    case "mem": {
+      // What the matcher reads of a memory operand: its flags, segment, and whether a base or
+      // index register needs REX (src/isa/match.ts checkHighByte).
+      const seg = sh.seg ? (sh.seg.num + 1) << 3 : 0;
+      const rex = memNeedsRex(sh.base, sh.index) ? KEY_MEM_REX : 0;
+      return KEY_MEM + (+sh.hasBase | (+sh.hasIndex << 1) | (+sh.isRip << 2) | seg | rex);
+    }
     case "indirect-reg":
       return `*${sh.reg.name}`;
     case "indirect-mem":
@@ -293,9 +303,11 @@ function shape(
       if (!checkAddressing(a, ctx, op)) return false;
       const p = op.disp ? constant(a, ctx, op.disp) : ZERO_DISP;
       if (!p) return false;
+      // The base and index go to the matcher too: a high-byte register cannot share an
+      // instruction with %r8-%r15 addressing (REX), as GNU as reports.
       shapes[i] = {
         kind: "mem", hasBase: op.base !== undefined && op.base.cls !== "rip", hasIndex: op.index !== undefined,
-        isRip: op.base?.cls === "rip", seg: op.seg,
+        isRip: op.base?.cls === "rip", seg: op.seg, base: op.base, index: op.index,
       }; // prettier-ignore
       pending[i] = p;
       return true;

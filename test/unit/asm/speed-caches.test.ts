@@ -61,6 +61,14 @@ describe("speed caches", () => {
     expect(r.rendered).toContain("0x11170 shortened to 0x1170");
   });
 
+  it("a memory operand's need for REX is part of its match key (%ah with %r8 addressing)", () => {
+    const r = asm("movb %ah, (%rax)\nmovb %ah, (%r8)\nmovb %ah, (%rcx)\nmovb %ah, (%rdx,%r9)\n");
+    expect(r.diags.items.map((d) => [d.code, r.sources.format(d.loc)])).toEqual([
+      ["E3028", "t.s:2:1"],
+      ["E3028", "t.s:4:1"],
+    ]);
+  });
+
   it("a repeated line with a warning warns every time", () => {
     const once = codes("andb $0x1ff, %al\n");
     expect(once.length).toBeGreaterThan(0);
