@@ -1,6 +1,7 @@
 // trace: the views over the VM's event stream — the recorder (an EventSink that names RIPs and
 // stack regions), the text and JSON Lines formats and their reader, `show` filters and `stats`
-// episodes — plus the disassembly listing and the Symbolizer.
+// episodes — plus the cost model (estimated cycles), `diff` (two traces aligned on episodes
+// and events), the Chrome trace export, the disassembly listing and the Symbolizer.
 export { disassembleObject, type ListingOptions } from "./disasm.js";
 export { Symbolizer } from "./symbolize.js";
 export { TraceRecorder, type RecorderOptions } from "./recorder.js";
@@ -34,5 +35,50 @@ export {
   PTI_USER_BIT,
   type CpuStats,
   type Episode,
+  type StatsOptions,
   type TraceStats,
 } from "./stats.js";
+export {
+  COST_NAMES,
+  CostModel,
+  DEFAULT_COSTS,
+  parseCostFile,
+  type CostFigures,
+  type CostName,
+} from "./cost.js";
+export {
+  byCpu,
+  episodeSpans,
+  returnsToUser,
+  splitUnits,
+  stacksOf,
+  triggerOf,
+  type Span,
+  type Unit,
+  type UnitKind,
+} from "./episodes.js";
+export { alignSequences, type Step } from "./align.js";
+export { eventKey, type EventDiff, type EventView } from "./diff-events.js";
+export {
+  diffTraces,
+  levelOf,
+  type DiffOptions,
+  type EpisodeTotals,
+  type FirstDivergence,
+  type RunEnd,
+  type SummaryRow,
+  type TraceDiff,
+  type TraceLevel,
+  type UnitDiff,
+  type UnitRef,
+  type UnitStatus,
+} from "./diff.js";
+export { formatDiff, formatDiffJson, type DiffNames } from "./diff-format.js";
+export {
+  EXPORT_FORMATS,
+  exportChrome,
+  type ChromeEvent,
+  type ChromeTrace,
+  type ExportFormat,
+  type ExportOptions,
+} from "./export.js";

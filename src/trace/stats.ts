@@ -9,6 +9,8 @@
 // one; at the other levels they come from the CR3-write timeline (the counts between writes),
 // which also counts the instructions a halted CPU skipped. A CR3 write's own instruction runs on
 // the old CR3. Before the first write the CR3 is that write's `old` value.
+import type { CostModel } from "./cost.js";
+import { returnsToUser, triggerOf } from "./episodes.js";
 import type { TraceRecord } from "./schema.js";
 
 /** CR3 bit 12: the user half of a PTI page-table pair. */
@@ -31,6 +33,8 @@ export interface Episode {
   dropped: number;
   /** Exceptions delivered inside the episode (its own trigger excluded). */
   faults: number;
+  /** Estimated cycles (./cost.ts), entering and returning records included; only with a cost model. */
+  cycles?: number;
 }
 
 export interface CpuStats {
@@ -43,6 +47,13 @@ export interface CpuStats {
   episodes: Episode[];
   /** An episode entered but never left (the run ended inside the kernel). */
   open?: Episode;
+  /** Estimated cycles of the CPU's whole run; only with a cost model. */
+  cycles?: number;
+}
+
+export interface StatsOptions {
+  /** Adds estimated cycles per episode and per CPU. */
+  cost?: CostModel;
 }
 
 export interface TraceStats {
@@ -108,16 +119,6 @@ function lowerBound(a: readonly number[], x: number): number {
   return lo;
 }
 
-function triggerOf(r: TraceRecord): string | undefined {
-  if (r.kind === "syscall") return `syscall ${r.rax}`;
-  if (r.kind === "deliver" && r.fromCpl === 3) return r.name;
-  return undefined;
-}
-
-function returnsToUser(r: TraceRecord): boolean {
-  return r.kind === "sysret" || (r.kind === "iret" && r.toCpl === 3);
-}
-
 /** What an episode records of one record inside it. */
 function account(e: Episode, r: TraceRecord): void {
   if (r.kind === "cr") {
@@ -130,7 +131,12 @@ function account(e: Episode, r: TraceRecord): void {
   } else if (r.kind === "deliver" && !r.soft && r.vector < FIRST_INTERRUPT_VECTOR) e.faults++;
 }
 
-function cpuStats(cpu: number, rs: readonly TraceRecord[], exact: boolean): CpuStats {
+function cpuStats(
+  cpu: number,
+  rs: readonly TraceRecord[],
+  exact: boolean,
+  cost?: CostModel,
+): CpuStats {
   const counts: Record<string, number> = {};
   const writes: Cr3Write[] = [];
   for (const r of rs) {
@@ -146,17 +152,21 @@ function cpuStats(cpu: number, rs: readonly TraceRecord[], exact: boolean): CpuS
     exact ? lowerBound(userInsns, b + 1) - lowerBound(userInsns, a) : timeline.userBetween(a, b);
   const episodes: Episode[] = [];
   let open: Episode | undefined;
+  let extra = 0; // the open episode's cycles over its instructions' ordinary cost
   for (const r of rs) {
     const trigger = open === undefined ? triggerOf(r) : undefined;
     if (trigger !== undefined) {
       open = { cpu, trigger, start: r.icount, end: r.icount, instructions: 0, userCr3Instructions: 0, cr3Writes: 0, flushes: 0, dropped: 0, faults: 0 }; // prettier-ignore
+      extra = cost?.extraCycles(r) ?? 0;
       continue;
     }
     if (open === undefined) continue;
+    extra += cost?.extraCycles(r) ?? 0;
     if (returnsToUser(r)) {
       open.end = r.icount;
       open.instructions = open.end - open.start + 1;
       open.userCr3Instructions = userIn(open.start, open.end);
+      if (cost !== undefined) open.cycles = open.instructions * cost.figures.insn + extra;
       episodes.push(open);
       open = undefined;
     } else account(open, r);
@@ -164,10 +174,11 @@ function cpuStats(cpu: number, rs: readonly TraceRecord[], exact: boolean): CpuS
   const sorted = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
   const s: CpuStats = { cpu, counts: sorted, instructions, userCr3Instructions: userIn(0, instructions - 1), episodes }; // prettier-ignore
   if (open !== undefined) s.open = open;
+  if (cost !== undefined) s.cycles = cost.cycles(instructions, rs);
   return s;
 }
 
-export function traceStats(rs: readonly TraceRecord[]): TraceStats {
+export function traceStats(rs: readonly TraceRecord[], options: StatsOptions = {}): TraceStats {
   const exact = rs.some((r) => r.kind === "insn");
   const byCpu = new Map<number, TraceRecord[]>();
   for (const r of rs) {
@@ -182,15 +193,18 @@ export function traceStats(rs: readonly TraceRecord[]): TraceStats {
     exact,
     cpus: cpus.map((cpu) => {
       const own = byCpu.get(cpu)!;
-      return cpuStats(cpu, end !== undefined && end.cpu !== cpu ? [...own, end] : own, exact);
+      return cpuStats(cpu, end !== undefined && end.cpu !== cpu ? [...own, end] : own, exact, options.cost); // prettier-ignore
     }),
   };
 }
 
 const COLUMNS = ["#", "trigger", "start", "end", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults"]; // prettier-ignore
+/** The column of estimated cycles, when the stats have them. */
+const CYCLES_COLUMN = "est-cycles";
 
 function episodeRow(i: number, e: Episode): string[] {
-  return [String(i + 1), e.trigger, String(e.start), String(e.end), String(e.instructions), String(e.userCr3Instructions), String(e.cr3Writes), String(e.flushes), String(e.dropped), String(e.faults)]; // prettier-ignore
+  const row = [String(i + 1), e.trigger, String(e.start), String(e.end), String(e.instructions), String(e.userCr3Instructions), String(e.cr3Writes), String(e.flushes), String(e.dropped), String(e.faults)]; // prettier-ignore
+  return e.cycles === undefined ? row : [...row, String(e.cycles)];
 }
 
 function table(rows: string[][]): string[] {
@@ -199,18 +213,23 @@ function table(rows: string[][]): string[] {
 }
 
 /** Episodes grouped by trigger: count and sums. */
-function byTrigger(eps: readonly Episode[]): string[][] {
+function byTrigger(eps: readonly Episode[], costed: boolean): string[][] {
   const groups = new Map<string, Episode[]>();
   for (const e of eps) groups.set(e.trigger, [...(groups.get(e.trigger) ?? []), e]);
   const sum = (list: Episode[], f: (e: Episode) => number): string => String(list.reduce((n, e) => n + f(e), 0)); // prettier-ignore
-  return [...groups.entries()].map(([t, list]) => [String(list.length), t, sum(list, (e) => e.instructions), sum(list, (e) => e.userCr3Instructions), sum(list, (e) => e.cr3Writes), sum(list, (e) => e.flushes), sum(list, (e) => e.dropped), sum(list, (e) => e.faults)]); // prettier-ignore
+  return [...groups.entries()].map(([t, list]) => {
+    const row = [String(list.length), t, sum(list, (e) => e.instructions), sum(list, (e) => e.userCr3Instructions), sum(list, (e) => e.cr3Writes), sum(list, (e) => e.flushes), sum(list, (e) => e.dropped), sum(list, (e) => e.faults)]; // prettier-ignore
+    return costed ? [...row, sum(list, (e) => e.cycles ?? 0)] : row;
+  });
 }
 
 export function formatStats(s: TraceStats): string {
   const out: string[] = [];
   const how = s.exact ? "counted at the insn level" : "from the CR3-write timeline";
   for (const c of s.cpus) {
-    out.push(`cpu ${c.cpu}: ${c.instructions} instructions, ${c.userCr3Instructions} on the user CR3 (bit 12, ${how})`); // prettier-ignore
+    const costed = c.cycles !== undefined;
+    const cycles = costed ? `, ~${c.cycles} estimated cycles` : "";
+    out.push(`cpu ${c.cpu}: ${c.instructions} instructions, ${c.userCr3Instructions} on the user CR3 (bit 12, ${how})${cycles}`); // prettier-ignore
     out.push(
       `  records: ${Object.entries(c.counts)
         .map(([k, n]) => `${k} ${n}`)
@@ -218,12 +237,13 @@ export function formatStats(s: TraceStats): string {
     );
     out.push(`  episodes: ${c.episodes.length}${c.open ? ` (and one still open: ${c.open.trigger} from ${c.open.start})` : ""}`); // prettier-ignore
     if (c.episodes.length === 0) continue;
-    out.push(
-      ...table([COLUMNS, ...c.episodes.map((e, i) => episodeRow(i, e))]).map((l) => `    ${l}`),
-    );
+    const cols = costed ? [...COLUMNS, CYCLES_COLUMN] : COLUMNS;
+    out.push(...table([cols, ...c.episodes.map((e, i) => episodeRow(i, e))]).map((l) => `    ${l}`)); // prettier-ignore
     out.push("  by trigger:");
     const head = ["count", "trigger", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults"]; // prettier-ignore
-    out.push(...table([head, ...byTrigger(c.episodes)]).map((l) => `    ${l}`));
+    out.push(...table([costed ? [...head, CYCLES_COLUMN] : head, ...byTrigger(c.episodes, costed)]).map((l) => `    ${l}`)); // prettier-ignore
   }
+  if (s.cpus.some((c) => c.cycles !== undefined))
+    out.push(`total: ~${s.cpus.reduce((n, c) => n + (c.cycles ?? 0), 0)} estimated cycles (an estimate: see the cost model in docs/trace-format.md)`); // prettier-ignore
   return out.join("\n") + "\n";
 }

@@ -1,17 +1,26 @@
 // `entrylab trace show FILE` and `entrylab trace stats FILE`: read a JSON Lines trace
 // (docs/trace-format.md) — bad lines are diagnostics with file:line (E8xxx) — and print the
-// records that pass a filter as text, or the per-CPU counts and user→kernel→user episodes.
+// records that pass a filter as text, or the per-CPU counts and user→kernel→user episodes with
+// estimated cycles. `trace diff A B` compares two traces (status 0 equivalent, 1 different, 2
+// trouble, as diff(1)); `trace export FILE --format chrome` writes a Perfetto timeline.
 // Also the writing side of `entrylab run --trace FILE`: the recorder of src/trace handing its
 // records to FILE as they come, through a buffer (a long "insn" run never holds its whole trace).
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import type { Command } from "commander";
 import { DiagnosticBag, SourceManager } from "../../diag/index.js";
 import type { ObjectFile } from "../../obj/index.js";
 import { EVENT_LEVELS, type EventLevel } from "../../vm/index.js";
 import {
+  CostModel,
+  diffTraces,
+  exportChrome,
+  EXPORT_FORMATS,
   filterRecords,
+  formatDiff,
+  formatDiffJson,
   formatRecord,
   formatStats,
+  parseCostFile,
   parseTrace,
   traceStats,
   TRACE_FORMATS,
@@ -23,6 +32,7 @@ import {
   type TraceRecord,
 } from "../../trace/index.js";
 import { cannotRead } from "../node-host.js";
+import { EXIT_INPUT_ERROR, EXIT_USAGE, ExitError } from "../exit.js";
 import { finish, ioError, printDiagnostics, usageError } from "../report.js";
 
 export interface TraceFlags {
@@ -124,7 +134,27 @@ export function registerTrace(program: Command): void {
       "per CPU: records by kind, user→kernel→user episodes, instructions on the user CR3",
     )
     .argument("<file>", "a trace written with --trace-format jsonl")
-    .action((file: string) => statsCommand(file));
+    .option("--cost <file>", "a JSON file overriding the cost model's figures")
+    .action((file: string, opts: CostFlags) => statsCommand(file, opts));
+  trace
+    .command("diff")
+    .description(
+      "compare two traces of one workload: first divergence, changed episodes, totals by episode type (status 0 equivalent, 1 different, 2 trouble)",
+    )
+    .argument("<a>", "the baseline trace (JSON Lines)")
+    .argument("<b>", "the trace to compare with it (JSON Lines)")
+    .option("--format <f>", "text (default) or json")
+    .option("--cost <file>", "a JSON file overriding the cost model's figures")
+    .option("--context <n>", "events of context around the first divergence (default 3)")
+    .action((a: string, b: string, opts: DiffFlags) => diffCommand(a, b, opts));
+  trace
+    .command("export")
+    .description("write a trace in another format: chrome (the trace event JSON Perfetto opens)")
+    .argument("<file>", "a trace written with --trace-format jsonl")
+    .option("--format <f>", "chrome (default)")
+    .option("-o, --output <file>", "where to write it (default: standard output)")
+    .option("--cost <file>", "a JSON file overriding the cost model's figures")
+    .action((file: string, opts: ExportFlags) => exportCommand(file, opts));
   trace.commands.forEach((c) => c.exitOverride().helpOption("-h, --help", "show help"));
 }
 
@@ -152,20 +182,43 @@ function showFilter(o: ShowOptions): ShowFilter {
   return f;
 }
 
-/** The records of a trace file; diagnostics printed, status 1 on errors. */
-function readTrace(file: string): TraceRecord[] {
-  let text: string;
+function readText(file: string): string {
   try {
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch {
     return ioError("E0002", cannotRead(file));
   }
+}
+
+/** Print the bag; on errors end with `status` (1, or 2 where 1 means something else). */
+function finishWith(diags: DiagnosticBag, sources: SourceManager, status: number): void {
+  if (status === EXIT_INPUT_ERROR || !diags.hasErrors) return finish(diags, sources);
+  printDiagnostics(diags, sources);
+  throw new ExitError(status);
+}
+
+/** The records of a trace file; diagnostics printed, `status` (default 1) on errors. */
+function readTrace(file: string, status = EXIT_INPUT_ERROR): TraceRecord[] {
+  const text = readText(file);
   const sources = new SourceManager();
   const diags = new DiagnosticBag();
   const records = parseTrace(sources.add(file, text), diags);
-  if (diags.hasErrors) finish(diags, sources);
-  printDiagnostics(diags, sources); // warnings
+  finishWith(diags, sources, status); // prints warnings too
   return records;
+}
+
+interface CostFlags {
+  cost?: string;
+}
+
+/** The cost model: the defaults, or a --cost file's overrides (diagnostics: `status`). */
+function costModel(o: CostFlags, status = EXIT_INPUT_ERROR): CostModel {
+  if (o.cost === undefined) return new CostModel();
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  const model = parseCostFile(sources.add(o.cost, readText(o.cost)), diags);
+  finishWith(diags, sources, status);
+  return model!;
 }
 
 function showCommand(file: string, opts: ShowOptions): void {
@@ -175,6 +228,57 @@ function showCommand(file: string, opts: ShowOptions): void {
   process.stdout.write(out.join(""));
 }
 
-function statsCommand(file: string): void {
-  process.stdout.write(formatStats(traceStats(readTrace(file))));
+function statsCommand(file: string, opts: CostFlags): void {
+  const cost = costModel(opts);
+  process.stdout.write(formatStats(traceStats(readTrace(file), { cost })));
+}
+
+// ---- trace diff / trace export -----------------------------------------------------------------
+
+const DIFF_FORMATS = ["text", "json"] as const;
+/** `trace diff`: the traces differ (diff(1)'s 1; input trouble is 2 there). */
+const EXIT_DIFFERENT = 1;
+
+interface DiffFlags extends CostFlags {
+  format?: string;
+  context?: string;
+}
+
+/**
+ * Exit status as diff(1): 0 equivalent, 1 different, 2 trouble — a usage error, or a trace or
+ * cost file with errors (so 1 always means "the designs differ"); 3 a file that cannot be read.
+ */
+function diffCommand(a: string, b: string, opts: DiffFlags): void {
+  const format = opts.format === undefined ? "text" : oneOf(opts.format, DIFF_FORMATS, "--format");
+  const context = opts.context === undefined ? undefined : parseIndex(opts.context, "--context");
+  const cost = costModel(opts, EXIT_USAGE);
+  const d = diffTraces(readTrace(a, EXIT_USAGE), readTrace(b, EXIT_USAGE), context === undefined ? { cost } : { cost, context }); // prettier-ignore
+  if (d.level !== undefined) {
+    const diags = new DiagnosticBag();
+    diags.warning("W8002", undefined, `${a} was recorded at the ${d.level.a} level and ${b} at ${d.level.b}: compared at ${d.level.compared}`); // prettier-ignore
+    printDiagnostics(diags, new SourceManager());
+  }
+  const names = { a, b };
+  process.stdout.write(format === "json" ? formatDiffJson(d, names) : formatDiff(d, names));
+  if (!d.equivalent) throw new ExitError(EXIT_DIFFERENT);
+}
+
+interface ExportFlags extends CostFlags {
+  format?: string;
+  output?: string;
+}
+
+function exportCommand(file: string, opts: ExportFlags): void {
+  if (opts.format !== undefined) oneOf(opts.format, EXPORT_FORMATS, "--format");
+  const cost = costModel(opts);
+  const text = JSON.stringify(exportChrome(readTrace(file), { cost })) + "\n";
+  if (opts.output === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(opts.output, text);
+  } catch (e) {
+    ioError("E0003", `cannot write '${opts.output}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); // prettier-ignore
+  }
 }

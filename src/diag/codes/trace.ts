@@ -1,4 +1,4 @@
-// Diagnostic codes of the trace stage (E8xxx): reading trace files. See ./index.ts for the ranges.
+// Diagnostic codes of the trace stage (E8xxx): reading trace files and cost-model files. See ./index.ts for the ranges.
 export const TRACE_CODES: Readonly<Record<string, string>> = {
   E8001: "trace line is not valid JSON",
   E8002: "trace record is not an object or has an unknown kind",
@@ -6,4 +6,8 @@ export const TRACE_CODES: Readonly<Record<string, string>> = {
   E8004: "trace file is in the text format (only JSON Lines traces can be read back)",
   E8005: "trace file holds no records",
   W8001: "trace has no run-end record (the run was cut short or the file truncated)",
+  E8006: "cost file is not valid JSON or not an object",
+  E8007: "cost file names an unknown cost figure",
+  E8008: "cost figure is not a non-negative number of cycles",
+  W8002: "traces were recorded at different levels (compared at the lower one)",
 };

@@ -1,0 +1,244 @@
+// `trace diff A B`: two traces of the same workload built from different trees, aligned on
+// semantic events rather than raw indices. Each CPU's records are split into units (episodes —
+// user→kernel→user round trips — and the boot/user stretches around them, ./episodes.ts); the
+// unit sequences are aligned by key (kind, task, trigger) with a shortest edit script
+// (./align.ts), so an extra or missing episode is reported as such; inside two aligned units the
+// events are aligned by kind and the fields that identify them (./diff-events.ts). An event is
+// compared with addresses reduced to the function they are in — code moved by a patch is not a
+// difference — and its instruction count as the GAP since the previous matched event, not as
+// an absolute count. The result names the first divergence with context, lists every unit that
+// differs, and sums per episode type what changed (instructions, user-CR3 instructions, CR3
+// writes, flushes, faults, stacks used, estimated cycles). ./diff-format.ts prints it.
+import { alignSequences } from "./align.js";
+import { CostModel } from "./cost.js";
+import {
+  compareUnits,
+  unitHead,
+  type EventDiff,
+  type EventView,
+  type UnitCompare,
+} from "./diff-events.js";
+import { byCpu, splitUnits, stacksOf, type Unit } from "./episodes.js";
+import type { TraceRecord } from "./schema.js";
+import { traceStats, type Episode } from "./stats.js";
+
+/** Recording levels by what they add (docs/trace-format.md, "Levels"). */
+export type TraceLevel = "system" | "paging" | "insn";
+const LEVEL_KINDS: Readonly<Record<TraceLevel, readonly string[]>> = {
+  system: [],
+  paging: ["walk", "tlb-fill"],
+  insn: ["walk", "tlb-fill", "insn"],
+};
+
+/** Events shown of a unit that is on one side only. */
+const UNIT_HEAD = 4;
+
+export interface DiffOptions {
+  cost?: CostModel;
+  /** Events of context on each side of the first divergence (default 3). */
+  context?: number;
+}
+
+/** Which unit: enough to find it in the trace. */
+export interface UnitRef {
+  cpu: number;
+  kind: Unit["kind"];
+  trigger: string;
+  task?: string;
+  ordinal: number;
+  /** Instruction counts of its first and last records. */
+  from: number;
+  to: number;
+}
+
+export type UnitStatus = "same" | "changed" | "only-a" | "only-b";
+
+export interface UnitDiff {
+  cpu: number;
+  status: UnitStatus;
+  a?: UnitRef;
+  b?: UnitRef;
+  /** Events that differ (aligned with different fields, or on one side only). */
+  events: EventDiff[];
+}
+
+/** Totals over the episodes of one type (trigger) in one trace. */
+export interface EpisodeTotals {
+  episodes: number;
+  instructions: number;
+  userCr3Instructions: number;
+  cr3Writes: number;
+  flushes: number;
+  faults: number;
+  cycles: number;
+  /** Stack regions used, in first-seen order. */
+  stacks: string[];
+}
+
+export interface SummaryRow {
+  trigger: string;
+  a: EpisodeTotals;
+  b: EpisodeTotals;
+}
+
+export interface RunEnd {
+  reason: string;
+  exitStatus?: number;
+}
+
+/** Where A and B first diverge: a whole unit on one side, or an event in two aligned units. */
+export interface FirstDivergence {
+  unit: UnitDiff;
+  /** The first differing event (absent when the whole unit is on one side only). */
+  event?: EventDiff;
+  /** Context around it in each trace's unit (rendered events). */
+  contextA: EventView[];
+  contextB: EventView[];
+}
+
+export interface TraceDiff {
+  equivalent: boolean;
+  /** Set when the traces were recorded at different levels and compared at the lower one. */
+  level?: { a: TraceLevel; b: TraceLevel; compared: TraceLevel };
+  first?: FirstDivergence;
+  /** Units that differ, in trace order (CPU by CPU). */
+  units: UnitDiff[];
+  /** Units compared (matched pairs and one-sided). */
+  unitCount: number;
+  end: { a?: RunEnd; b?: RunEnd; same: boolean };
+  summary: SummaryRow[];
+}
+
+export function levelOf(rs: readonly TraceRecord[]): TraceLevel {
+  if (rs.some((r) => r.kind === "insn")) return "insn";
+  return rs.some((r) => r.kind === "walk" || r.kind === "tlb-fill") ? "paging" : "system";
+}
+
+const LEVEL_ORDER: readonly TraceLevel[] = ["system", "paging", "insn"];
+
+/** The records a trace would have had at a lower level. */
+function atLevel(rs: readonly TraceRecord[], level: TraceLevel): readonly TraceRecord[] {
+  const keep = LEVEL_KINDS[level];
+  return rs.filter((r) => !LEVEL_KINDS.insn.includes(r.kind) || keep.includes(r.kind));
+}
+
+function unitRef(u: Unit): UnitRef {
+  const ref: UnitRef = { cpu: u.cpu, kind: u.kind, trigger: u.trigger, ordinal: u.ordinal, from: u.records[0]!.icount, to: u.records[u.records.length - 1]!.icount }; // prettier-ignore
+  if (u.task !== undefined) ref.task = u.task;
+  return ref;
+}
+
+/** Units align on this: an open episode matches a finished one of the same trigger. */
+function unitKey(u: Unit): string {
+  return `${u.kind === "open" ? "episode" : u.kind}\u0000${u.task ?? ""}\u0000${u.trigger}`;
+}
+
+function runEnd(rs: readonly TraceRecord[]): RunEnd | undefined {
+  const e = rs.find((r) => r.kind === "end");
+  if (e?.kind !== "end") return undefined;
+  return e.exitStatus === undefined ? { reason: e.reason } : { reason: e.reason, exitStatus: e.exitStatus }; // prettier-ignore
+}
+
+interface CpuUnits {
+  cpu: number;
+  a: Unit[];
+  b: Unit[];
+}
+
+function cpuUnits(a: readonly TraceRecord[], b: readonly TraceRecord[]): CpuUnits[] {
+  const ma = byCpu(a);
+  const mb = byCpu(b);
+  const cpus = [...new Set([...ma.keys(), ...mb.keys()])].sort((x, y) => x - y);
+  return cpus.map((cpu) => ({ cpu, a: splitUnits(cpu, ma.get(cpu) ?? []), b: splitUnits(cpu, mb.get(cpu) ?? []) })); // prettier-ignore
+}
+
+interface Compared {
+  diff: UnitDiff;
+  compare?: UnitCompare;
+  unitA?: Unit;
+  unitB?: Unit;
+}
+
+function compareCpu(c: CpuUnits, context: number): Compared[] {
+  const steps = alignSequences(c.a.map(unitKey), c.b.map(unitKey));
+  return steps.map((s): Compared => {
+    if (s.op === "a") return { diff: { cpu: c.cpu, status: "only-a", a: unitRef(c.a[s.a]!), events: [] }, unitA: c.a[s.a]! }; // prettier-ignore
+    if (s.op === "b") return { diff: { cpu: c.cpu, status: "only-b", b: unitRef(c.b[s.b]!), events: [] }, unitB: c.b[s.b]! }; // prettier-ignore
+    const ua = c.a[s.a]!;
+    const ub = c.b[s.b]!;
+    const compare = compareUnits(ua, ub, context);
+    const status: UnitStatus = compare.diffs.length === 0 ? "same" : "changed";
+    return { diff: { cpu: c.cpu, status, a: unitRef(ua), b: unitRef(ub), events: compare.diffs }, compare, unitA: ua, unitB: ub }; // prettier-ignore
+  });
+}
+
+function firstDivergence(all: readonly Compared[]): FirstDivergence | undefined {
+  const c = all.find((x) => x.diff.status !== "same");
+  if (c === undefined) return undefined;
+  if (c.compare === undefined) {
+    const events = unitHead((c.unitA ?? c.unitB)!, UNIT_HEAD);
+    return { unit: c.diff, contextA: c.unitA ? events : [], contextB: c.unitB ? events : [] };
+  }
+  return { unit: c.diff, event: c.diff.events[0]!, contextA: c.compare.contextA, contextB: c.compare.contextB }; // prettier-ignore
+}
+
+function emptyTotals(): EpisodeTotals {
+  return { episodes: 0, instructions: 0, userCr3Instructions: 0, cr3Writes: 0, flushes: 0, faults: 0, cycles: 0, stacks: [] }; // prettier-ignore
+}
+
+/** Per trigger, the totals of one trace's finished episodes. */
+function totalsOf(rs: readonly TraceRecord[], cost: CostModel): Map<string, EpisodeTotals> {
+  const stats = traceStats(rs, { cost });
+  const units = byCpu(rs);
+  const out = new Map<string, EpisodeTotals>();
+  for (const c of stats.cpus) {
+    const eps = splitUnits(c.cpu, units.get(c.cpu) ?? []).filter((u) => u.kind === "episode");
+    c.episodes.forEach((e: Episode, i) => {
+      let t = out.get(e.trigger);
+      if (t === undefined) out.set(e.trigger, (t = emptyTotals()));
+      t.episodes++;
+      t.instructions += e.instructions;
+      t.userCr3Instructions += e.userCr3Instructions;
+      t.cr3Writes += e.cr3Writes;
+      t.flushes += e.flushes;
+      t.faults += e.faults;
+      t.cycles += e.cycles ?? 0;
+      const u = eps[i];
+      if (u !== undefined) for (const s of stacksOf(u)) if (!t.stacks.includes(s)) t.stacks.push(s);
+    });
+  }
+  return out;
+}
+
+function summary(
+  a: readonly TraceRecord[],
+  b: readonly TraceRecord[],
+  cost: CostModel,
+): SummaryRow[] {
+  const ta = totalsOf(a, cost);
+  const tb = totalsOf(b, cost);
+  const triggers = [...ta.keys(), ...[...tb.keys()].filter((t) => !ta.has(t))];
+  return triggers.map((trigger) => ({ trigger, a: ta.get(trigger) ?? emptyTotals(), b: tb.get(trigger) ?? emptyTotals() })); // prettier-ignore
+}
+
+function sameEnd(x: RunEnd | undefined, y: RunEnd | undefined): boolean {
+  return x?.reason === y?.reason && x?.exitStatus === y?.exitStatus;
+}
+
+/** Compare two traces of the same workload (see the file comment). */
+export function diffTraces(a0: readonly TraceRecord[], b0: readonly TraceRecord[], options: DiffOptions = {}): TraceDiff {
+  const cost = options.cost ?? new CostModel();
+  const la = levelOf(a0);
+  const lb = levelOf(b0);
+  const compared = LEVEL_ORDER[Math.min(LEVEL_ORDER.indexOf(la), LEVEL_ORDER.indexOf(lb))]!;
+  const a = atLevel(a0, compared);
+  const b = atLevel(b0, compared);
+  const all = cpuUnits(a, b).flatMap((c) => compareCpu(c, options.context ?? 3));
+  const end = { a: runEnd(a), b: runEnd(b), same: sameEnd(runEnd(a), runEnd(b)) };
+  const units = all.map((c) => c.diff).filter((d) => d.status !== "same");
+  const d: TraceDiff = { equivalent: units.length === 0 && end.same, units, unitCount: all.length, end, summary: summary(a, b, cost) }; // prettier-ignore
+  const first = firstDivergence(all);
+  if (first !== undefined) d.first = first;
+  if (la !== lb) d.level = { a: la, b: lb, compared };
+  return d;
+} // prettier-ignore

@@ -1,0 +1,199 @@
+// `trace export FILE --format chrome`: a trace as the Chrome trace event format (the JSON object
+// with `traceEvents` that Perfetto and chrome://tracing open). One track (thread) per CPU. Each
+// episode is a complete ("X") event named by its trigger, holding its phases as nested X events
+// — `entry` (assembly up to the first C code, or up to the CR3 write to a kernel page table),
+// `kernel C` (first to last record in a .c file; `kernel` when there is no C), `exit` (after
+// the C code, or from the CR3 write back to the user page table, through the return) — and
+// inside those the stretches run on the user CR3 (bit 12) as `user CR3`. CR3 writes, faults,
+// SWAPGS and TLB flushes are instant ("i") events.
+//
+// Time is the instruction count: `ts` and `dur` are in the format's microseconds, and 1 µs on
+// the timeline is 1 retired instruction of that CPU (the records' `icount`). Nothing else from
+// the run is a time, so CPUs' tracks line up only as far as their counts do (`--quantum`).
+import type { CostModel } from "./cost.js";
+import { byCpu, splitUnits, type Unit } from "./episodes.js";
+import type { TraceRecord } from "./schema.js";
+import { PTI_USER_BIT } from "./stats.js";
+
+export const EXPORT_FORMATS = ["chrome"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** A Chrome trace event (the fields this exporter writes). */
+export interface ChromeEvent {
+  name: string;
+  cat?: string;
+  /** X complete, i instant, M metadata. */
+  ph: "X" | "i" | "M";
+  /** Microseconds: here, instruction counts. */
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  /** Instant scope: the thread. */
+  s?: "t";
+  args?: Record<string, string | number | boolean>;
+}
+
+export interface ChromeTrace {
+  traceEvents: ChromeEvent[];
+  otherData: Record<string, string>;
+}
+
+export interface ExportOptions {
+  /** Adds each episode's estimated cycles to its args. */
+  cost?: CostModel;
+}
+
+/** The one process every CPU track belongs to. */
+const PID = 0;
+/** Vectors below this are exceptions (SDM 6.3.1). */
+const FIRST_INTERRUPT_VECTOR = 32;
+const C_SOURCE = /\.c:\d+$/;
+
+/** A half-open range of instruction counts [from, to). */
+interface Range {
+  from: number;
+  to: number;
+}
+
+/** Per CPU: the count ranges that ran on a CR3 with the PTI user bit set. */
+function userRanges(rs: readonly TraceRecord[]): Range[] {
+  const out: Range[] = [];
+  let cr3: bigint | undefined;
+  let from = 0;
+  const close = (to: number): void => {
+    if (cr3 !== undefined && (cr3 & PTI_USER_BIT) !== 0n && to > from) out.push({ from, to });
+  };
+  for (const r of rs) {
+    if (r.kind !== "cr" || r.reg !== "cr3") continue;
+    if (cr3 === undefined) cr3 = r.old; // before the first write: its old value
+    // A write's own instruction runs on the old CR3; the new one applies from the next count.
+    close(r.icount + 1);
+    cr3 = r.new;
+    from = r.icount + 1;
+  }
+  close(Number.MAX_SAFE_INTEGER);
+  return out;
+}
+
+function intersect(a: Range, rs: readonly Range[]): Range[] {
+  return rs.map((r) => ({ from: Math.max(a.from, r.from), to: Math.min(a.to, r.to) })).filter((r) => r.to > r.from); // prettier-ignore
+}
+
+/** An episode's phases: a partition of its count range (empty when it has no boundary). */
+function phases(u: Unit, whole: Range): { name: string; range: Range }[] {
+  const inside = u.records.slice(u.enter ?? 0, (u.ret ?? u.records.length - 1) + 1);
+  const c = inside.filter((r) => r.line !== undefined && C_SOURCE.test(r.line));
+  const cr3 = inside.filter((r) => r.kind === "cr" && r.reg === "cr3");
+  const toKernel = cr3.find((r) => r.kind === "cr" && (r.new & PTI_USER_BIT) === 0n);
+  const toUser = [...cr3].reverse().find((r) => r.kind === "cr" && (r.new & PTI_USER_BIT) !== 0n);
+  const clamp = (n: number | undefined): number | undefined => (n === undefined || n < whole.from || n > whole.to ? undefined : n); // prettier-ignore
+  const b1 = clamp(c.length > 0 ? c[0]!.icount : toKernel && toKernel.icount + 1);
+  let b2 = clamp(c.length > 0 ? c[c.length - 1]!.icount + 1 : toUser?.icount);
+  if (b1 !== undefined && b2 !== undefined && b2 < b1) b2 = undefined;
+  if (b1 === undefined && b2 === undefined) return [];
+  const middle = c.length > 0 ? "kernel C" : "kernel";
+  const cuts = [whole.from, b1 ?? whole.from, b2 ?? whole.to, whole.to];
+  const names = ["entry", middle, "exit"];
+  return names.map((name, i) => ({ name, range: { from: cuts[i]!, to: cuts[i + 1]! } })).filter((p) => p.range.to > p.range.from); // prettier-ignore
+}
+
+function complete(
+  tid: number,
+  name: string,
+  cat: string,
+  r: Range,
+  args?: ChromeEvent["args"],
+): ChromeEvent {
+  const e: ChromeEvent = { name, cat, ph: "X", ts: r.from, dur: r.to - r.from, pid: PID, tid };
+  if (args !== undefined) e.args = args;
+  return e;
+}
+
+function episodeEvents(
+  u: Unit,
+  users: readonly Range[],
+  cost: CostModel | undefined,
+): ChromeEvent[] {
+  const start = u.records[u.enter!]!.icount;
+  const last = u.records[u.ret ?? u.records.length - 1]!.icount;
+  const whole = { from: start, to: last + 1 };
+  const args: Record<string, number | string> = { instructions: whole.to - whole.from, userCr3Instructions: intersect(whole, users).reduce((n, r) => n + r.to - r.from, 0) }; // prettier-ignore
+  if (u.ret === undefined) args.open = "the run ended inside this episode";
+  if (cost !== undefined) args.estimatedCycles = cost.cycles(whole.to - whole.from, u.records.slice(u.enter, (u.ret ?? u.records.length - 1) + 1)); // prettier-ignore
+  const out = [complete(u.cpu, u.trigger, "episode", whole, args)];
+  const ps = phases(u, whole);
+  for (const p of ps) out.push(complete(u.cpu, p.name, "phase", p.range));
+  for (const part of ps.length > 0 ? ps.map((p) => p.range) : [whole])
+    for (const r of intersect(part, users)) out.push(complete(u.cpu, "user CR3", "cr3", r));
+  return out;
+}
+
+const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
+
+/** The instant event a record makes, if any. */
+function instant(r: TraceRecord, inEpisodeTrigger: boolean): ChromeEvent | undefined {
+  const at = (name: string, cat: string, args: ChromeEvent["args"]): ChromeEvent => ({ name, cat, ph: "i", s: "t", ts: r.icount, pid: PID, tid: r.cpu, args: { ...args, ...(r.sym ? { sym: r.sym } : {}) } }); // prettier-ignore
+  switch (r.kind) {
+    case "cr":
+      if (r.reg === "cr3") return at(`CR3 → ${(r.new & PTI_USER_BIT) !== 0n ? "user" : "kernel"}`, "cr3", { new: hex(r.new), pcid: r.pcid ?? 0, noflush: r.noflush ?? false, flushed: r.flushed }); // prettier-ignore
+      return r.flushed > 0 ? at(`flush: ${r.reg} write`, "flush", { flushed: r.flushed }) : undefined; // prettier-ignore
+    case "invlpg":
+    case "invpcid":
+      return at(`flush: ${r.kind}`, "flush", { address: hex(r.address), pcid: r.pcid, flushed: r.flushed }); // prettier-ignore
+    case "swapgs":
+      return at("SWAPGS", "swapgs", { gsBase: hex(r.gsBase) });
+    case "page-fault":
+      return at("#PF", "fault", { address: hex(r.address), bits: r.bits, level: r.level });
+    case "deliver":
+      if (inEpisodeTrigger || r.soft || r.vector >= FIRST_INTERRUPT_VECTOR || r.vector === 14) return undefined; // prettier-ignore
+      return at(`fault: ${r.name}`, "fault", { vector: r.vector, stack: r.stack });
+    case "double-fault":
+      return at("#DF", "fault", { first: r.first, second: r.second });
+    case "triple-fault":
+      return at("triple fault", "fault", { chain: r.chain.map((c) => c.name).join(",") });
+    case "end":
+      return at(`end: ${r.reason}${r.exitStatus === undefined ? "" : ` ${r.exitStatus}`}`, "end", {}); // prettier-ignore
+    default:
+      return undefined;
+  }
+}
+
+/** Events of one track sorted: by time, enclosing slices before what they enclose, instants last. */
+function byTime(a: ChromeEvent, b: ChromeEvent): number {
+  if (a.ts !== b.ts) return a.ts - b.ts;
+  if (a.ph !== b.ph) return a.ph === "X" ? -1 : 1;
+  return (b.dur ?? 0) - (a.dur ?? 0);
+}
+
+function cpuEvents(
+  cpu: number,
+  rs: readonly TraceRecord[],
+  cost: CostModel | undefined,
+): ChromeEvent[] {
+  const users = userRanges(rs);
+  const out: ChromeEvent[] = [];
+  for (const u of splitUnits(cpu, rs)) {
+    const isEpisode = u.enter !== undefined;
+    if (isEpisode) out.push(...episodeEvents(u, users, cost));
+    u.records.forEach((r, i) => {
+      const e = instant(r, isEpisode && i === u.enter);
+      if (e !== undefined) out.push(e);
+    });
+  }
+  const end = rs.find((r) => r.kind === "end");
+  if (end !== undefined) out.push(instant(end, false)!);
+  return out.sort(byTime);
+}
+
+/** The Chrome trace of a run's records (see the file comment). */
+export function exportChrome(rs: readonly TraceRecord[], options: ExportOptions = {}): ChromeTrace {
+  const meta: ChromeEvent[] = [{ name: "process_name", ph: "M", ts: 0, pid: PID, tid: 0, args: { name: "entrylab run" } }]; // prettier-ignore
+  const events: ChromeEvent[] = [];
+  for (const [cpu, own] of byCpu(rs)) {
+    meta.push({ name: "thread_name", ph: "M", ts: 0, pid: PID, tid: cpu, args: { name: `CPU ${cpu}` } }); // prettier-ignore
+    meta.push({ name: "thread_sort_index", ph: "M", ts: 0, pid: PID, tid: cpu, args: { sort_index: cpu } }); // prettier-ignore
+    events.push(...cpuEvents(cpu, own, options.cost));
+  }
+  return { traceEvents: [...meta, ...events], otherData: { timeUnit: "1 µs = 1 retired instruction (the records' icount)", generator: "entrylab trace export" } }; // prettier-ignore
+}
