@@ -1,0 +1,53 @@
+// apply_alternatives, done once by the boot builder before the run: for each struct alt_instr in
+// the image's .altinstructions (layout in include/asm/alternative.h; 13 bytes, packed) whose
+// feature this boot has, copy the replacement over the site and pad the rest of the site with
+// NOPs. Records are applied in table order, so with ALTERNATIVE_2 the second feature wins.
+import type { ObjectFile } from "../../obj/index.js";
+import type { PhysMem } from "../../vm/index.js";
+import { imagePhys } from "./image-access.js";
+
+export const ALT_INSTR_SIZE = 13;
+const ALT_OFFSET_REPL = 4;
+const ALT_OFFSET_CPUID = 8;
+const ALT_OFFSET_INSTRLEN = 10;
+const ALT_OFFSET_REPLLEN = 11;
+/** x86's one-byte NOP: what the rest of a patched site is filled with. */
+export const ALT_PAD_BYTE = 0x90;
+
+export interface AltSite {
+  site: bigint;
+  feature: number;
+  length: number;
+  patched: boolean;
+}
+
+/** Patch the image's sites in guest memory; returns every site with whether it was patched. */
+export function applyAlternatives(
+  image: ObjectFile,
+  mem: PhysMem,
+  features: Set<number>,
+): AltSite[] {
+  const table = image.sections.find((s) => s.name === ".altinstructions");
+  const repl = image.sections.find((s) => s.name === ".altinstr_replacement");
+  if (!table) return [];
+  const dv = new DataView(table.data.buffer, table.data.byteOffset, table.data.byteLength);
+  const out: AltSite[] = [];
+  for (let off = 0; off + ALT_INSTR_SIZE <= table.data.length; off += ALT_INSTR_SIZE) {
+    const rec = table.addr + BigInt(off);
+    const site = rec + BigInt(dv.getInt32(off, true));
+    const from = rec + BigInt(ALT_OFFSET_REPL + dv.getInt32(off + ALT_OFFSET_REPL, true));
+    const feature = dv.getUint16(off + ALT_OFFSET_CPUID, true);
+    const length = dv.getUint8(off + ALT_OFFSET_INSTRLEN);
+    const replLen = dv.getUint8(off + ALT_OFFSET_REPLLEN);
+    const patched = features.has(feature);
+    out.push({ site, feature, length, patched });
+    if (!patched) continue;
+    const pa = imagePhys(image, site);
+    if (pa === undefined) continue;
+    for (let i = 0; i < length; i++) {
+      const byte = i < replLen && repl ? repl.data[Number(from - repl.addr) + i]! : ALT_PAD_BYTE;
+      mem.write8(pa + i, byte);
+    }
+  }
+  return out;
+}

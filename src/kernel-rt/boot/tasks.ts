@@ -1,0 +1,155 @@
+// Address spaces and tasks. Each task gets its own mm: an 8 KiB-aligned PGD pair (kernel PGD,
+// then the user PGD at +4 KiB: CR3 bit 12), whose kernel halves are copies of swapper's two
+// halves (so every address space sees the same kernel, and under PTI the same entry text and
+// cpu_entry_area), and whose user half maps the program at USER_TEXT_START and a stack below
+// USER_STACK_TOP. As Linux's pti_set_user_pgtbl() does, a user-half PGD entry is shared by both
+// PGDs (same PUD), and the kernel PGD's copy carries NX, so kernel code can never run user pages
+// on the kernel page table. The task's kernel stack is built as fork leaves it: the user pt_regs
+// at the top, below it an inactive_task_frame that returns into ret_from_fork.
+import type { ObjectFile } from "../../obj/index.js";
+import { PTE_HI_XD, PTE_P } from "../../vm/index.js";
+import { KERNEL } from "../../diag/codes/kernel.js";
+import { BootError, type BootContext } from "./context.js";
+import { KERNEL_PGD_BOUNDARY, PTRS_PER_TABLE } from "./paging.js";
+import { USER_CS, USER_DS } from "./cpu-tables.js";
+import { write64 } from "./image-access.js";
+import {
+  PAGE_SIZE,
+  PGD_PAIR_SIZE,
+  TASK_SIZE_MAX,
+  THREAD_SIZE,
+  USER_STACK_PAGES,
+  USER_STACK_TOP,
+  USER_TEXT_START,
+  va,
+} from "./layout.js";
+
+/** RFLAGS of a new user task: IF and the fixed bit 1 (SDM vol. 1, 3.4.3). */
+export const USER_RFLAGS = 0x202n;
+/** TLB_NR_DYN_ASIDS in asm/tlbflush.h: each CPU's ASIDs. */
+export const TLB_NR_DYN_ASIDS = 6;
+/** init_mm's ctx_id; task mms count up from the next one. */
+export const INIT_MM_CTX_ID = 1n;
+
+export interface UserProgram {
+  name: string;
+  image: ObjectFile;
+}
+
+export interface TaskInfo {
+  pid: number;
+  name: string;
+  cpu: number;
+  asid: number;
+  /** Direct-map addresses of the task_struct, the mm and the kernel stack base. */
+  task: bigint;
+  mm: bigint;
+  stack: bigint;
+  /** Physical address of the PGD pair (kernel PGD; the user PGD is + 4 KiB). */
+  pgd: number;
+}
+
+/** The PGD pair of swapper (init_mm): kernel PGD and the user PGD PTI uses for its clones. */
+export interface PgdPair {
+  kernel: number;
+  user: number;
+}
+
+/** A new PGD pair whose kernel halves copy swapper's. */
+function allocPgdPair(ctx: BootContext, swapper: PgdPair, pid: number): PgdPair {
+  const pa = ctx.alloc(`PGD pair of pid ${pid}`, 2, PGD_PAIR_SIZE, false);
+  ctx.region(`kernel PGD of pid ${pid}`, va(pa), PAGE_SIZE);
+  ctx.region(`user PGD of pid ${pid}`, va(pa + PAGE_SIZE), PAGE_SIZE);
+  for (let i = KERNEL_PGD_BOUNDARY; i < PTRS_PER_TABLE; i++) {
+    ctx.pt.writeEntry(pa, i, ...ctx.pt.readEntry(swapper.kernel, i));
+    ctx.pt.writeEntry(pa + PAGE_SIZE, i, ...ctx.pt.readEntry(swapper.user, i));
+  }
+  return { kernel: pa, user: pa + PAGE_SIZE };
+}
+
+/** Load a user program's segments and its stack into fresh frames mapped in the kernel PGD. */
+function mapUserMemory(ctx: BootContext, pgd: PgdPair, prog: UserProgram, pid: number): void {
+  for (const s of prog.image.segments) {
+    const end = s.vaddr + s.memSize;
+    if (s.vaddr < USER_TEXT_START || end > TASK_SIZE_MAX - BigInt(USER_STACK_PAGES * PAGE_SIZE))
+      throw new BootError(KERNEL.BAD_USER_PROGRAM, `${prog.name}: segment at 0x${s.vaddr.toString(16)} is outside user space (link it at 0x${USER_TEXT_START.toString(16)})`); // prettier-ignore
+    const start = s.vaddr - (s.vaddr % BigInt(PAGE_SIZE));
+    const pages = Number((end - start + BigInt(PAGE_SIZE - 1)) / BigInt(PAGE_SIZE));
+    const pa = ctx.alloc(`${prog.name} (pid ${pid}) at 0x${s.vaddr.toString(16)}`, pages, PAGE_SIZE, false); // prettier-ignore
+    ctx.mem.load(pa + Number(s.vaddr - start), s.data);
+    ctx.pt.mapRange(pgd.kernel, start, pa, pages * PAGE_SIZE, { rw: s.write, user: true, nx: !s.exec && ctx.flags.nx, global: false }); // prettier-ignore
+  }
+  const stackBytes = USER_STACK_PAGES * PAGE_SIZE;
+  const stack = ctx.alloc(`user stack of pid ${pid}`, USER_STACK_PAGES, PAGE_SIZE, false);
+  const base = USER_STACK_TOP - BigInt(stackBytes);
+  ctx.region(`user stack of pid ${pid}`, base, stackBytes);
+  ctx.pt.mapRange(pgd.kernel, base, stack, stackBytes, { rw: true, user: true, nx: ctx.flags.nx, global: false }); // prettier-ignore
+}
+
+/**
+ * Share the user half between the two PGDs (pti_set_user_pgtbl): the user PGD gets each entry,
+ * the kernel PGD keeps it with NX. Without PTI only the kernel PGD is used, unchanged.
+ */
+function shareUserHalf(ctx: BootContext, pgd: PgdPair): void {
+  if (!ctx.flags.pti) return;
+  for (let i = 0; i < KERNEL_PGD_BOUNDARY; i++) {
+    const [lo, hi] = ctx.pt.readEntry(pgd.kernel, i);
+    if ((lo & PTE_P) === 0) continue;
+    ctx.pt.writeEntry(pgd.user, i, lo, hi);
+    if (ctx.flags.nx) ctx.pt.writeEntry(pgd.kernel, i, lo, hi | PTE_HI_XD);
+  }
+}
+
+/** The kernel stack as fork leaves it; returns thread.sp. */
+function buildForkFrame(ctx: BootContext, stack: number, entry: bigint): bigint {
+  const top = stack + THREAD_SIZE;
+  const regs = top - ctx.off("PTREGS_SIZE");
+  const w = (field: string, v: bigint): void => write64(ctx.mem, regs + ctx.off(field), v);
+  w("pt_regs_ip", entry);
+  w("pt_regs_cs", BigInt(USER_CS));
+  w("pt_regs_flags", USER_RFLAGS);
+  w("pt_regs_sp", USER_STACK_TOP);
+  w("pt_regs_ss", BigInt(USER_DS));
+  w("pt_regs_orig_ax", -1n);
+  const frame = regs - ctx.off("FRAME_size");
+  write64(ctx.mem, frame + ctx.off("FRAME_ret_addr"), ctx.sym("ret_from_fork"));
+  return va(frame);
+}
+
+/** One task: mm, PGD pair, user memory, kernel stack, task_struct; listed in boot_tasks[i]. */
+export function buildTask(
+  ctx: BootContext,
+  swapper: PgdPair,
+  prog: UserProgram,
+  index: number,
+  cpus: number,
+): TaskInfo {
+  // prettier-ignore
+  const pid = index + 1;
+  const cpu = index % cpus;
+  const asid = index % TLB_NR_DYN_ASIDS;
+  const pgd = allocPgdPair(ctx, swapper, pid);
+  mapUserMemory(ctx, pgd, prog, pid);
+  shareUserHalf(ctx, pgd);
+  const stack = ctx.alloc(`kernel stack of pid ${pid}`, THREAD_SIZE / PAGE_SIZE, THREAD_SIZE);
+  const sp = buildForkFrame(ctx, stack, prog.image.entry);
+  const page = ctx.alloc(`task_struct of pid ${pid}`, 1, PAGE_SIZE, false);
+  const mmOff = Math.ceil(ctx.off("TASK_STRUCT_size") / 64) * 64;
+  ctx.region(`task_struct of pid ${pid}`, va(page), ctx.off("TASK_STRUCT_size"));
+  ctx.region(`mm of pid ${pid}`, va(page + mmOff), ctx.off("MM_STRUCT_size"));
+  const t = (field: string, v: bigint): void => write64(ctx.mem, page + ctx.off(field), v);
+  t("TASK_state", 0n);
+  t("TASK_stack", va(stack));
+  t("TASK_threadsp", sp);
+  t("TASK_pid", BigInt(pid));
+  t("TASK_mm", va(page + mmOff));
+  t("TASK_cpu", BigInt(cpu));
+  const comm = new TextEncoder().encode(prog.name).slice(0, ctx.off("TASK_COMM_LEN_value") - 1);
+  ctx.mem.load(page + ctx.off("TASK_comm"), comm);
+  const m = (field: string, v: bigint): void => write64(ctx.mem, page + mmOff + ctx.off(field), v);
+  m("MM_pgd", va(pgd.kernel));
+  m("MM_asid", BigInt(asid));
+  m("MM_ctx_id", INIT_MM_CTX_ID + BigInt(pid));
+  write64(ctx.mem, ctx.symPhys("boot_tasks", index * 8), va(page));
+  return { pid, name: prog.name, cpu, asid, task: va(page), mm: va(page + mmOff), stack: va(stack), pgd: pgd.kernel }; // prettier-ignore
+}

@@ -1,0 +1,16 @@
+// kernel-rt: what a bootable model kernel needs besides the entry code under study — the kernel
+// build (./build.ts), the boot builder (./boot) and the flat64 C runtime (./crt).
+export * from "./boot/index.js";
+export {
+  buildKernel,
+  buildUserProgram,
+  userProgramPath,
+  parseOffsets,
+  KERNEL_CONFIG,
+  ENTRY_SOURCES,
+  RUNTIME_SOURCES,
+  GENERATED_INCLUDE,
+  type KernelBuild,
+  type KernelBuildOptions,
+} from "./build.js";
+export { buildCrt } from "./crt/index.js";
