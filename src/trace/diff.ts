@@ -233,7 +233,11 @@ export function diffTraces(a0: readonly TraceRecord[], b0: readonly TraceRecord[
   const compared = LEVEL_ORDER[Math.min(LEVEL_ORDER.indexOf(la), LEVEL_ORDER.indexOf(lb))]!;
   const a = atLevel(a0, compared);
   const b = atLevel(b0, compared);
-  const all = cpuUnits(a, b).flatMap((c) => compareCpu(c, options.context ?? 3));
+  // At the insn level RSP is looked at after every instruction, at the others only at system
+  // records: the same run's `stack` records differ between levels, so mixed levels align
+  // without them (the summary still lists the stacks each trace names).
+  const noStacks = (rs: readonly TraceRecord[]): readonly TraceRecord[] => (la === lb ? rs : rs.filter((r) => r.kind !== "stack")); // prettier-ignore
+  const all = cpuUnits(noStacks(a), noStacks(b)).flatMap((c) => compareCpu(c, options.context ?? 3)); // prettier-ignore
   const end = { a: runEnd(a), b: runEnd(b), same: sameEnd(runEnd(a), runEnd(b)) };
   const units = all.map((c) => c.diff).filter((d) => d.status !== "same");
   const d: TraceDiff = { equivalent: units.length === 0 && end.same, units, unitCount: all.length, end, summary: summary(a, b, cost) }; // prettier-ignore
