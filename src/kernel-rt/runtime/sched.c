@@ -33,12 +33,15 @@ static unsigned long build_cr3(struct mm_struct *mm)
 	return cr3;
 }
 
-/* The user PCID of this ASID must be flushed at the next return to user mode. */
+/*
+ * The user PCID of this ASID must be flushed at the next return to user mode. The mask is
+ * indexed by kernel PCID: SWITCH_TO_USER_CR3 tests the bit of CR3's low bits (PTI_ASID_MASK).
+ */
 static void invalidate_user_asid(struct tlb_state *ts, unsigned long asid)
 {
-	if (!boot_cpu_has(X86_FEATURE_PTI))
+	if (!boot_cpu_has(X86_FEATURE_PTI) || !boot_cpu_has(X86_FEATURE_PCID))
 		return;
-	ts->user_pcid_flush_mask |= 1 << asid;
+	ts->user_pcid_flush_mask |= 1 << kern_pcid(asid);
 }
 
 void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next)

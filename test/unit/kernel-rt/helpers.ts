@@ -1,0 +1,74 @@
+// Shared by the kernel-rt tests: build the kernel and user programs once per process from the
+// repository's files, boot them, and run.
+import { readFileSync } from "node:fs";
+import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
+import type { Host } from "../../../src/diag/index.js";
+import { bootKernel, buildKernel, buildUserProgram } from "../../../src/kernel-rt/index.js";
+import type { BootedKernel, KernelBuild, KernelConfig } from "../../../src/kernel-rt/index.js";
+import type { MachineOptions, RunResult } from "../../../src/vm/index.js";
+import type { ObjectFile } from "../../../src/obj/index.js";
+
+export const host: Host = {
+  readFile(path: string): string | undefined {
+    try {
+      return readFileSync(path, "latin1");
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+let kernel: KernelBuild | undefined;
+const programs = new Map<string, ObjectFile>();
+
+function check(diags: DiagnosticBag, sources: SourceManager): void {
+  if (diags.hasErrors) throw new Error(renderDiagnostics(diags.items, sources));
+}
+
+export function theKernel(): KernelBuild {
+  if (kernel) return kernel;
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  kernel = buildKernel({ host, sources, diags });
+  check(diags, sources);
+  return kernel!;
+}
+
+export function program(name: string): ObjectFile {
+  const hit = programs.get(name);
+  if (hit) return hit;
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  const image = buildUserProgram(name, { host, sources, diags });
+  check(diags, sources);
+  programs.set(name, image!);
+  return image!;
+}
+
+export interface Booted {
+  boot: BootedKernel;
+  output: () => string;
+}
+
+export function boot(names: string[], config: KernelConfig, machine: MachineOptions = {}): Booted {
+  const diags = new DiagnosticBag();
+  let out = "";
+  const users = names.map((name) => ({ name, image: program(name) }));
+  const b = bootKernel(theKernel(), users, config, {
+    diags,
+    machine: { maxInsns: 2_000_000, ...machine, output: (bytes) => (out += new TextDecoder().decode(bytes)) }, // prettier-ignore
+  });
+  if (!b) throw new Error(diags.items.map((d) => `${d.code} ${d.message}`).join("\n"));
+  return { boot: b, output: () => out };
+}
+
+export function run(
+  names: string[],
+  config: KernelConfig,
+  machine: MachineOptions = {},
+): { result: RunResult; output: string; boot: BootedKernel } {
+  // prettier-ignore
+  const b = boot(names, config, machine);
+  const result = b.boot.machine.run();
+  return { result, output: b.output(), boot: b.boot };
+}
