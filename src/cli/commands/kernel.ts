@@ -1,0 +1,147 @@
+// `entrylab kernel`: build the model kernel (`kernel build -o vmlinux`) and boot it with user
+// tasks on the `kernel` boot protocol (`kernel run --user PROG...`). UART output goes to stdout;
+// the exit status is the guest's isa-debug-exit status ((v << 1) | 1: 1 when every task exited
+// with 0) or one of run's RUN_EXIT statuses, as `entrylab run` has it (docs/kernel.md).
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { DiagnosticBag, SourceManager } from "../../diag/index.js";
+import { KERNEL } from "../../diag/codes/kernel.js";
+import { writeObject, type ObjectFile } from "../../obj/index.js";
+import { Symbolizer } from "../../trace/index.js";
+import {
+  bootKernel,
+  buildKernel,
+  buildUserProgram,
+  traceImage,
+  type BootedKernel,
+  type KernelBuild,
+  type KernelConfig,
+  type UserProgram,
+} from "../../kernel-rt/index.js";
+import type { MachineOptions, RunResult } from "../../vm/index.js";
+import { nodeHost, writeOutput } from "../node-host.js";
+import { finish, ioError, printDiagnostics, usageError } from "../report.js";
+import { EXIT_IO, ExitError } from "../exit.js";
+import { parseCount, collect } from "../options.js";
+import { machineOptions, RUN_EXIT, type MachineFlags } from "./run.js";
+import { openTrace, type TraceFlags } from "./trace.js";
+
+/** The package root (the bundle lives in dist/): the kernel's own sources are read from it. */
+const ROOT = join(fileURLToPath(import.meta.url), "../..");
+const DEFAULT_USER = "getpid";
+
+interface KernelRunOptions extends MachineFlags, TraceFlags {
+  user: string[];
+  pti?: string;
+  pcid?: string;
+  maxInsns?: string;
+}
+
+export function registerKernel(program: Command): void {
+  const kernel = program
+    .command("kernel")
+    .description("build the model kernel and run user tasks on it (docs/kernel.md)");
+  kernel
+    .command("build")
+    .description("build and link the model kernel image")
+    .requiredOption("-o, --output <file>", "where to write the image")
+    .action((opts: { output: string }) => buildCommand(opts.output));
+  kernel
+    .command("run")
+    .description("boot the model kernel with user tasks and run until they all exit")
+    .option(
+      "--user <prog>",
+      `a user program: a name in programs/user or a .S file (repeatable; default ${DEFAULT_USER})`,
+      collect,
+      [],
+    ) // prettier-ignore
+    .option("--pti <on|off>", "page-table isolation (default on)")
+    .option("--pcid <on|off>", "use PCIDs when the CPU has them (default on)")
+    .option("--cpus <n>", "number of CPUs (default 1); task i runs on CPU i mod n")
+    .option("--mem <size>", "guest physical memory, e.g. 64M (default 64M)")
+    .option("--quantum <n>", "instructions each CPU runs per turn (default 1000)")
+    .option("--tlb <policy>", "TLB policy: strict (default), finite or off")
+    .option("--vendor <v>", "intel (default) or amd")
+    .option("--features <list>", "CPU features: +name/-name edits the default set")
+    .option("--max-insns <n>", "stop after this many instructions")
+    .option("--trace <file>", "write the run's event trace (docs/trace-format.md)")
+    .option("--trace-format <f>", "text or jsonl (default: jsonl for *.jsonl, else text)")
+    .option("--trace-level <l>", "system (default), paging or insn")
+    .action((opts: KernelRunOptions) => runCommand(opts));
+}
+
+function build(sources: SourceManager, diags: DiagnosticBag): KernelBuild {
+  const k = buildKernel({ host: nodeHost, sources, diags, root: ROOT });
+  finish(diags, sources);
+  return k!;
+}
+
+function buildCommand(output: string): void {
+  const image = build(new SourceManager(), new DiagnosticBag());
+  const error = writeOutput(output, writeObject(image.image));
+  if (error) ioError("E0003", error);
+}
+
+function onOff(value: string | undefined, option: string): boolean {
+  if (value === undefined || value === "on") return true;
+  if (value === "off") return false;
+  return usageError(`${option}: '${value}' is not on or off`);
+}
+
+function userPrograms(specs: string[], sources: SourceManager): UserProgram[] {
+  const diags = new DiagnosticBag();
+  const out: UserProgram[] = [];
+  for (const spec of specs.length > 0 ? specs : [DEFAULT_USER]) {
+    const image = buildUserProgram(spec, { host: nodeHost, sources, diags, root: ROOT });
+    if (image) out.push({ name: image.name, image });
+  }
+  // A program that cannot be found is a missing file: status 3, as `run` has it.
+  if (diags.items.some((d) => d.code === KERNEL.NO_USER_PROGRAM)) {
+    printDiagnostics(diags, sources);
+    throw new ExitError(EXIT_IO);
+  }
+  finish(diags, sources);
+  return out;
+}
+
+function boot(
+  k: KernelBuild,
+  users: UserProgram[],
+  config: KernelConfig,
+  machine: MachineOptions,
+  sources: SourceManager,
+): BootedKernel {
+  // prettier-ignore
+  const diags = new DiagnosticBag();
+  const booted = bootKernel(k, users, config, { diags, machine });
+  finish(diags, sources);
+  return booted!;
+}
+
+function runCommand(opts: KernelRunOptions): void {
+  const config: KernelConfig = { pti: onOff(opts.pti, "--pti"), pcid: onOff(opts.pcid, "--pcid") };
+  const maxInsns = opts.maxInsns === undefined ? undefined : parseCount(opts.maxInsns, "--max-insns"); // prettier-ignore
+  const base: MachineOptions = { ...machineOptions(opts), maxInsns, output: (b) => process.stdout.write(b) }; // prettier-ignore
+  const sources = new SourceManager();
+  const k = build(sources, new DiagnosticBag());
+  const users = userPrograms(opts.user, sources);
+  // The regions are known once the builder has placed everything; booting is deterministic, so
+  // a first boot names them for the trace and the second one runs with the recorder attached.
+  const named = opts.trace === undefined ? undefined : traceImage(k.image, boot(k, users, config, { ...base, output: undefined }, sources).regions); // prettier-ignore
+  const trace = named && openTrace(opts, named);
+  const booted = boot(k, users, config, { ...base, events: trace?.recorder }, sources);
+  const result = booted.machine.run();
+  trace?.close();
+  if (result.reason !== "exit" && result.reason !== "halt") report(result, k.image);
+  throw new ExitError(result.reason === "exit" ? result.exitStatus! : RUN_EXIT[result.reason]);
+}
+
+/** What went wrong, where: a run that did not end through isa-debug-exit. */
+function report(result: RunResult, image: ObjectFile): void {
+  const sym = new Symbolizer(image);
+  const where = (hex: string): string => sym.describe(BigInt.asUintN(64, BigInt(hex.startsWith("0x") ? hex : `0x${hex}`))); // prettier-ignore
+  const lines = [`entrylab: kernel run ended: ${result.reason} after ${result.insns} instructions`, `  rip ${where(result.cpu.rip)}`]; // prettier-ignore
+  for (const f of result.faultChain ?? []) lines.push(`  fault ${f.name} at ${where(f.rip)} rsp=0x${f.rsp} cr2=0x${f.cr2} cr3=0x${f.cr3}`); // prettier-ignore
+  process.stderr.write(lines.join("\n") + "\n");
+}
