@@ -21,6 +21,7 @@ export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => P
   { names: ["pt"], load: async () => (await import("./commands/pt.js")).registerPt },
   { names: ["cc", "asm-offsets"], load: async () => (await import("./commands/cc.js")).registerCc },
   { names: ["trace"], load: async () => (await import("./commands/trace.js")).registerTrace },
+  { names: ["kernel"], load: async () => (await import("./commands/kernel.js")).registerKernel },
 ]; // prettier-ignore
 
 /** The modules `argv` needs: none for `--version`, the named command's, else (help...) all. */
