@@ -1,0 +1,63 @@
+// entrylab kernel: run user tasks on the model kernel from the command line (any directory),
+// trace the run, build the image; bad input gives stable codes and run's statuses.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { entrylab, scratch } from "./helpers.js";
+
+describe("entrylab kernel run", () => {
+  it("runs the default getpid task and exits with status 1 (debug-exit 0)", () => {
+    const r = entrylab(["kernel", "run"], scratch());
+    expect(r.stdout).toBe("getpid: pid 1 after 10 calls\n");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(1);
+  });
+
+  it("runs two yielding tasks with PTI and PCID off", () => {
+    const r = entrylab(["kernel", "run", "--user", "yield", "--user", "yield", "--pti", "off", "--pcid", "off"]); // prettier-ignore
+    expect(r.stdout.split("\n").slice(0, 2)).toEqual(["yield: pid 1 round 0", "yield: pid 2 round 0"]); // prettier-ignore
+    expect(r.status).toBe(1);
+  });
+
+  it("writes a trace that names the PTI CR3 writes and the builder's regions", () => {
+    const dir = scratch();
+    const r = entrylab(["kernel", "run", "--trace", join(dir, "k.trace")], dir);
+    expect(r.status).toBe(1);
+    const text = readFileSync(join(dir, "k.trace"), "latin1");
+    expect(text).toMatch(/ cr .*pcid=801 noflush=yes/);
+    expect(text).toContain('to="entry stack of CPU 0"');
+  });
+
+  it("reports the instruction limit with run's status 4", () => {
+    const r = entrylab(["kernel", "run", "--max-insns", "500"]);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toMatch(/kernel run ended: limit/);
+  });
+
+  it("rejects a missing user program (E9001, status 3) and a bad option (E0001, status 2)", () => {
+    const missing = entrylab(["kernel", "run", "--user", "no-such-program"]);
+    expect(missing.stderr).toMatch(/error\[E9001\]: user program 'no-such-program' not found/);
+    expect(missing.status).toBe(3);
+    const bad = entrylab(["kernel", "run", "--pcid", "sometimes"]);
+    expect(bad.stderr).toMatch(/error\[E0001\]: --pcid: 'sometimes' is not on or off/);
+    expect(bad.status).toBe(2);
+    const cpus = entrylab(["kernel", "run", "--cpus", "0"]);
+    expect(cpus.status).toBe(2);
+  });
+
+  it("reports a user program that does not assemble with its location (status 1)", () => {
+    const dir = scratch({ "bad.S": "\tmovq %rax\n" });
+    const r = entrylab(["kernel", "run", "--user", join(dir, "bad.S")], dir);
+    expect(r.stderr).toMatch(/bad\.S:1:\d+: error\[E\d+\]/);
+    expect(r.status).toBe(1);
+  });
+});
+
+describe("entrylab kernel build", () => {
+  it("writes the kernel image", () => {
+    const dir = scratch();
+    const r = entrylab(["kernel", "build", "-o", join(dir, "vmlinux")], dir);
+    expect(r.status).toBe(0);
+    expect([...readFileSync(join(dir, "vmlinux")).subarray(0, 4)]).toEqual([0x7f, 0x45, 0x4c, 0x46]); // prettier-ignore
+  });
+});
