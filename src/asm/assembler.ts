@@ -17,7 +17,7 @@ import type { SectionType } from "../obj/index.js";
 import { directive } from "./directives.js";
 import { instruction } from "./insn.js";
 import { InsnRecipes } from "./insn-recipe.js";
-import type { Layout } from "../isa/index.js";
+import type { InsnForm, Layout } from "../isa/index.js";
 
 /** One statement being processed: its line and the column its text starts at. */
 export interface StmtCtx {
@@ -82,6 +82,7 @@ export class Assembler implements ReaderSink {
   /** Encodings reused by instruction lines of one skeleton (none when listing or asked). */
   readonly recipes: InsnRecipes | undefined;
   /** Where ./insn.ts last encoded an instruction: its layout, operand map and offset. */
+  lastForm: InsnForm | undefined;
   lastLayout: Layout | undefined;
   lastArgs: readonly number[] | undefined;
   lastAt = -1;

@@ -26,8 +26,9 @@ import type { Operand, Expr, Span, Statement } from "./ast.js";
 import type { SourceLine } from "./source-line.js";
 import type { Assembler } from "./assembler.js";
 import type { Fixup } from "./sections.js";
-import { IMPLIED_ONE } from "../isa/index.js";
-import { KEY_DOT_NAME, KEY_NAME, KEY_NUMBER, OWN_IMAGE, SCANNED, scan } from "./line-template.js";
+import { IMPLIED_ONE, OC_E, OC_FIXED, OC_M, operandClass } from "../isa/index.js";
+import { GPR16, GPR32, GPR64, GPR8, GPR8_HIGH, HIGH_BYTE_BASE, needsRex, registerByName, type Register } from "../isa/registers.js"; // prettier-ignore
+import { KEY_DOT_NAME, KEY_NAME, KEY_NUMBER, OWN_IMAGE, SCANNED, nameCode, scan } from "./line-template.js"; // prettier-ignore
 import { immClass } from "./insn.js";
 
 type Insn = Extract<Statement, { kind: "insn" }>;
@@ -47,10 +48,12 @@ const KEY_SPAN = 65536;
 /**
  * A skeleton record: header, then TOKEN_INTS per token, then the spelled tokens' characters.
  * Bit v of NEGATED, IMMS, NAMES, LOCALS: value v is negated (`-8(%rbp)`), an immediate, a symbol
- * name, a numeric local label reference.
+ * name, a numeric local label reference; of REGS, ADDRS: an operand register, a base or index
+ * register of a memory operand (its value is the register's index in `REGISTERS`).
  */
 const SK_COUNT = 0, SK_VALUES = 1, SK_NEGATED = 2, SK_IMMS = 3, SK_NAMES = 4, SK_LOCALS = 5; // prettier-ignore
-const SK_FIRST = 6, SK_LAST = 7, SK_NEXT = 8, SK_VARIANTS = 9, SK_HEADER = 10; // prettier-ignore
+const SK_FIRST = 6, SK_LAST = 7, SK_NEXT = 8, SK_VARIANTS = 9, SK_REGS = 10, SK_ADDRS = 11; // prettier-ignore
+const SK_HEADER = 12;
 /** Per token: class code, value index (-1: spelled), offset of its characters, their count. */
 const TOKEN_INTS = 4;
 /** A variant record: byte count, field count, FIELD_INTS per field, then one int per byte. */
@@ -59,6 +62,10 @@ const V_BYTES = 0, V_FIELDS = 1, V_HEADER = 2; // prettier-ignore
 const FIELD_INTS = 6;
 const ROLES = ["imm", "disp", "rel"] as const;
 const ROLE_IMM = 0;
+/** Register fields: an operand's register byte, a memory operand's base byte and index bits. */
+const ROLE_REG = 3, ROLE_BASE = 4, ROLE_INDEX = 5; // prettier-ignore
+/** The index byte of a memory operand holds the scale above these bits (src/isa/encode.ts). */
+const INDEX_MASK = 0x1f;
 /** Hash slots: skeletons [hash, record + 1]; variants [skeleton + 1, key low, key high, record]. */
 const SK_SLOT = 2;
 const V_SLOT = 4;
@@ -70,13 +77,34 @@ const INT32_END = 2 ** 31;
 /** Decimal and hex literals of at most this many digits are exact doubles. */
 const MAX_DEC_DIGITS = 15;
 const MAX_HEX_DIGITS = 13;
-/** Operand values per instruction (three operands at most). */
-const MAX_VALUES = 4;
+/** Operand values per instruction (three operands, each a register or a memory operand's three). */
+const MAX_VALUES = 8;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 /** The values of the line being checked (decoded by `sameTokens`): numbers, or token indexes. */
 const values = new Float64Array(MAX_VALUES);
+/**
+ * The general registers a recipe may take as values, and per register (by index): its match key
+ * as an operand (./insn.ts `regKey`'s partition: %al/%cl/%dx-like registers 0-2 exactly, others
+ * by size, REX need and high byte) and as a base or index (REX need; %rsp on its own: it cannot
+ * be an index).
+ */
+const REGISTERS: Register[] = [...GPR64, ...GPR32, ...GPR16, ...GPR8, ...GPR8_HIGH].map((n) => registerByName(n)!); // prettier-ignore
+const REGISTER_BY_CODE = new Map<number, number>(REGISTERS.map((r, i) => [nameCode(r.name, 0, r.name.length), i])); // prettier-ignore
+const RDX_NUM = 2;
+const RSP_NUM = 4;
+const REGISTER_KEYS = REGISTERS.map((r, i) =>
+  r.num > RDX_NUM ? 1 + (r.size / 8) * 4 + +needsRex(r) * 2 + +(r.num >= HIGH_BYTE_BASE) : 100 + i,
+);
+const ADDRESS_KEYS = REGISTERS.map((r) => (r.num === RSP_NUM ? 2 : +needsRex(r)));
+/** 1 for the token classes of the general registers (line-template.ts CLASSES). */
+const GPR_CODE = new Uint8Array(128);
+for (const k of "QLWB") GPR_CODE[k.charCodeAt(0)] = 1;
+const KEY_LPAREN = "(".charCodeAt(0);
+const KEY_COMMA = ",".charCodeAt(0);
+const KEY_GPR64 = "Q".charCodeAt(0);
+
 /** The names of its symbolic values (made by `variantKey`: they are needed only on a hit). */
 const names: string[] = new Array<string>(MAX_VALUES).fill("");
 
@@ -278,6 +306,7 @@ function skeletonHash(text: string, count: number): number {
     h = Math.imul(h ^ c, FNV_PRIME);
     if (c === KEY_NUMBER || OWN_IMAGE[c] !== 1) continue;
     if (i > 0 && (c === KEY_NAME || c === KEY_DOT_NAME)) continue;
+    if (GPR_CODE[c] === 1) continue; // registers may be values
     for (let j = starts[i]!; j < ends[i]!; j++) h = Math.imul(h ^ text.charCodeAt(j), FNV_PRIME);
   }
   return h | 1;
@@ -292,6 +321,7 @@ function sameTokens(pool: Int32Array, sk: number, text: string): boolean {
   const count = pool[sk + SK_COUNT]!;
   const negated = pool[sk + SK_NEGATED]!;
   const symbolic = pool[sk + SK_NAMES]! | pool[sk + SK_LOCALS]!;
+  const registers = pool[sk + SK_REGS]! | pool[sk + SK_ADDRS]!;
   for (let i = 0, k = sk + SK_HEADER; i < count; i++, k += TOKEN_INTS) {
     const c = codes[i]!;
     if (c !== pool[k]) return false;
@@ -300,6 +330,12 @@ function sameTokens(pool: Int32Array, sk: number, text: string): boolean {
     const n = ends[i]! - s;
     const v = pool[k + 1]!;
     if (v >= 0) {
+      if ((registers >> v) & 1) {
+        const r = REGISTER_BY_CODE.get(nameCode(text, s + 1, s + n));
+        if (r === undefined) return false;
+        values[v] = r;
+        continue;
+      }
       if ((symbolic >> v) & 1) {
         // A name (its class is checked above), or `Nb`/`Nf` in a number token.
         if (c === KEY_NUMBER && !isLocalRef(text, s, s + n)) return false;
@@ -328,10 +364,14 @@ function variantKey(a: Assembler, text: string, pool: Int32Array, sk: number): n
   const imms = pool[sk + SK_IMMS]!;
   const named = pool[sk + SK_NAMES]!;
   const locals = pool[sk + SK_LOCALS]!;
+  const regs = pool[sk + SK_REGS]!;
+  const addrs = pool[sk + SK_ADDRS]!;
   let key = 0;
   for (let v = 0; v < pool[sk + SK_VALUES]!; v++) {
     const x = values[v]!;
-    if (((named | locals) >> v) & 1) {
+    if ((regs >> v) & 1) key = key * KEY_SPAN + REGISTER_KEYS[x]!;
+    else if ((addrs >> v) & 1) key = key * KEY_SPAN + ADDRESS_KEYS[x]!;
+    else if (((named | locals) >> v) & 1) {
       const { starts, ends } = SCANNED;
       const name = (named >> v) & 1 ? text.slice(starts[x]!, ends[x]!) : localName(a, text, starts[x]!, ends[x]!); // prettier-ignore
       if (name === undefined || a.symbols.get(name)?.def?.kind === "equ") return NaN;
@@ -408,11 +448,17 @@ function write(
     const val = vPool[f]!;
     const p = at + vPool[f + 1]!;
     const width = vPool[f + 2]!;
+    const role = vPool[f + 4]!;
+    if (role >= ROLE_REG) {
+      const num = REGISTERS[values[val]!]!.num;
+      data[p] = role === ROLE_INDEX ? (data[p]! & ~INDEX_MASK) | num : num;
+      continue;
+    }
     if ((symbolic >> val) & 1) {
       const t = values[val]!;
       const span: Span = { start: SCANNED.starts[t]!, end: SCANNED.ends[t]! };
       a.addFixup({
-        frag: sec.frag, off: p, width: width as Fixup["width"], role: ROLES[vPool[f + 4]!]!,
+        frag: sec.frag, off: p, width: width as Fixup["width"], role: ROLES[role]!,
         signed: vPool[f + 3] === 1, expr: { kind: "sym", name: names[val]!, span }, end: at + n,
         pcrel: vPool[f + 5] === 1, loc: line.spanLoc(start + span.start, start + span.end),
       }); // prettier-ignore
@@ -467,6 +513,10 @@ interface Plan {
   imms: number;
   named: number;
   locals: number;
+  regs: number;
+  addrs: number;
+  /** Per value: the register the learned line has there (register values only). */
+  registers: (Register | undefined)[];
   first: number;
   last: number;
   /** The value fields, FIELD_INTS each. */
@@ -482,7 +532,7 @@ type OperandValue =
 /** The plan of an eligible statement (`text` just scanned), or undefined. */
 function planOf(a: Assembler, text: string, st: Insn, count: number): Plan | undefined {
   const { starts, ends, codes } = SCANNED;
-  const plan: Plan = { valueOf: new Int8Array(count).fill(-1), values: 0, negated: 0, imms: 0, named: 0, locals: 0, first: -1, last: -1, fields: [] }; // prettier-ignore
+  const plan: Plan = { valueOf: new Int8Array(count).fill(-1), values: 0, negated: 0, imms: 0, named: 0, locals: 0, regs: 0, addrs: 0, registers: [], first: -1, last: -1, fields: [] }; // prettier-ignore
   /** Per operand: its value's index, or -1 (a register, or memory without a displacement). */
   const operandValue: number[] = [];
   /** Per value: whether it is RIP-relative (a displacement off %rip). */
@@ -515,10 +565,12 @@ function planOf(a: Assembler, text: string, st: Insn, count: number): Plan | und
     operandValue.push(v);
     ripRelative.push(op.kind === "mem" && op.base?.cls === "rip");
   }
+  const regValues = st.operands.map((op) => registerValues(plan, op, count));
+  if (regValues.some((r) => r === undefined)) return undefined;
   plan.first = tokenAt(starts, count, st.span.start);
   plan.last = count - 1;
   while (plan.last >= 0 && ends[plan.last] !== st.span.end) plan.last--;
-  const fields = fieldsOf(a, plan, operandValue, ripRelative);
+  const fields = fieldsOf(a, plan, operandValue, ripRelative, regValues as RegisterValues[]);
   if (fields === undefined || plan.first < 0 || plan.last < plan.first) return undefined;
   plan.fields = fields;
   return plan;
@@ -531,7 +583,7 @@ function storeSkeleton(pool: Pool, text: string, count: number, plan: Plan, next
   for (let i = 0; i < count; i++) if (spelled(codes[i]!, plan.valueOf[i]!)) chars += ends[i]! - starts[i]!; // prettier-ignore
   const sk = pool.alloc(SK_HEADER + count * TOKEN_INTS + chars);
   const d = pool.data;
-  d.set([count, plan.values, plan.negated, plan.imms, plan.named, plan.locals, plan.first, plan.last, next, 0], sk); // prettier-ignore
+  d.set([count, plan.values, plan.negated, plan.imms, plan.named, plan.locals, plan.first, plan.last, next, 0, plan.regs, plan.addrs], sk); // prettier-ignore
   let c = sk + SK_HEADER + count * TOKEN_INTS;
   for (let i = 0, k = sk + SK_HEADER; i < count; i++, k += TOKEN_INTS) {
     d[k] = codes[i]!;
@@ -579,9 +631,11 @@ function fieldsOf(
   plan: Plan,
   operandValue: number[],
   rip: boolean[],
+  regValues: RegisterValues[],
 ): number[] | undefined {
   // prettier-ignore
   const out: number[] = [];
+  if (!registerFields(a, plan, regValues, out)) return undefined;
   const symbolic = plan.named | plan.locals;
   for (const f of a.lastLayout!.fields) {
     const arg = a.lastArgs![f.operand]!;
@@ -615,4 +669,98 @@ function fixupsAsPlanned(a: Assembler, plan: Plan, at: number, first: number): b
     if (x.role !== ROLES[plan.fields[f + 4]!] || x.pcrel !== (plan.fields[f + 5] === 1) || x.expr.kind !== "sym") return false; // prettier-ignore
   }
   return k === fixups.length;
+}
+
+/** The register values of one operand: its own register, a memory operand's base and index (-1: none). */
+interface RegisterValues {
+  reg: number;
+  base: number;
+  index: number;
+}
+
+/**
+ * Make values of an operand's general registers (tokens of a register class): its register, or
+ * a memory operand's 64-bit base and index. Undefined when a register token is not where the
+ * parse says (the line is then no recipe).
+ */
+function registerValues(plan: Plan, op: Operand, count: number): RegisterValues | undefined {
+  const { starts, ends, codes } = SCANNED;
+  const out: RegisterValues = { reg: -1, base: -1, index: -1 };
+  const add = (t: number, r: Register, addr: boolean): number => {
+    const v = plan.values++;
+    plan.valueOf[t] = v;
+    plan.registers[v] = r;
+    if (addr) plan.addrs |= 1 << v;
+    else plan.regs |= 1 << v;
+    return v;
+  };
+  const m = op.kind === "indirect" ? op.target : op;
+  if (m.kind === "reg") {
+    const t = tokenAt(starts, count, m.span.start);
+    if (t < 0 || ends[t] !== m.span.end) return undefined;
+    if (GPR_CODE[codes[t]!] === 1 && m.reg.cls === "gpr" && plan.values < MAX_VALUES) out.reg = add(t, m.reg, false); // prettier-ignore
+    return out;
+  }
+  if (m.kind !== "mem") return out;
+  // The tokens of `disp(base, index, scale)`: base right after `(`, index after the `,`.
+  let t = 0;
+  while (t < count && (starts[t]! < m.span.start || codes[t] !== KEY_LPAREN)) t++;
+  if (t >= count || ends[t]! > m.span.end) return out; // no parentheses: no registers
+  t++;
+  if (m.base !== undefined && m.base.cls === "gpr") {
+    if (codes[t] !== KEY_GPR64 || plan.values >= MAX_VALUES) return undefined;
+    out.base = add(t, m.base, true);
+    t++;
+  } else if (m.base !== undefined) t++; // %rip: spelled
+  if (m.index !== undefined) {
+    if (codes[t] !== KEY_COMMA || codes[t + 1] !== KEY_GPR64 || plan.values >= MAX_VALUES) return undefined; // prettier-ignore
+    out.index = add(t + 1, m.index, true);
+  }
+  return out;
+}
+
+/**
+ * The register fields of the last encoded instruction, appended to `out`: an operand register's
+ * byte, a memory operand's base byte and the index bits of its index byte, at the offsets the
+ * layout gives. False when a register value would be neither written nor implied by its key
+ * (a fixed operand other than registers 0-2), or when the bytes do not hold the registers there.
+ */
+function registerFields(
+  a: Assembler,
+  plan: Plan,
+  regValues: RegisterValues[],
+  out: number[],
+): boolean {
+  // prettier-ignore
+  const form = a.lastForm!;
+  const lay = a.lastLayout!;
+  const data = a.sec.data;
+  const at = a.lastAt;
+  let written = 0;
+  const field = (v: number, offset: number, role: number): boolean => {
+    const num = plan.registers[v]!.num;
+    const b = data[at + offset]!;
+    if ((role === ROLE_INDEX ? b & INDEX_MASK : b) !== num) return false;
+    out.push(v, offset, 1, 0, role, 0);
+    written |= 1 << v;
+    return true;
+  };
+  for (let i = 0; i < form.operands.length; i++) {
+    const arg = a.lastArgs![i]!;
+    if (arg === IMPLIED_ONE) continue;
+    const rv = regValues[arg];
+    if (rv === undefined) return false;
+    const cls = operandClass(form.operands[i]!);
+    const offset = lay.offsets[i]!;
+    if (rv.reg >= 0 && cls !== OC_FIXED && !field(rv.reg, offset, ROLE_REG)) return false;
+    const isMem = cls === OC_M || (cls === OC_E && (rv.base >= 0 || rv.index >= 0));
+    if (isMem && rv.base >= 0 && !field(rv.base, offset + 1, ROLE_BASE)) return false;
+    if (isMem && rv.index >= 0 && !field(rv.index, offset + 2, ROLE_INDEX)) return false;
+  }
+  // Every register value is written, or its key names it exactly (registers 0-2 of fixed forms).
+  for (let v = 0; v < plan.values; v++) {
+    const r = plan.registers[v];
+    if (r !== undefined && ((written >> v) & 1) === 0 && r.num > RDX_NUM) return false;
+  }
+  return true;
 }

@@ -429,6 +429,7 @@ function emit(
   const relBound = !relTarget || relTarget.kind === "num" ? relTarget : a.bind(ctx, relTarget);
   const at = sec.reserve(lay.length);
   encode(form, prefix, values, sec.data, at);
+  a.lastForm = form;
   a.lastLayout = lay;
   a.lastArgs = args;
   a.lastAt = at;

@@ -108,7 +108,7 @@ for (const [name, key] of REGISTER_KEYS) REGISTER_CODES.set(nameCode(name, 0, na
  * A number naming text[start, end) case-insensitively, 6 bits per character (letters and
  * digits only; anything else gives -1), for names of at most MAX_REGISTER_NAME characters.
  */
-function nameCode(text: string, start: number, end: number): number {
+export function nameCode(text: string, start: number, end: number): number {
   if (end - start > MAX_REGISTER_NAME) return -1;
   let code = 0;
   for (let i = start; i < end; i++) {

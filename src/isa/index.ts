@@ -7,7 +7,7 @@ export { CONDITIONS, conditionHolds } from "./conditions.js";
 export type { Condition } from "./conditions.js";
 export type { IsaForm, SuffixPolicy, Category } from "./spec.js";
 export { FORMS, formByOpcode, formByName, suffixLetter } from "./table.js";
-export { layout, operandBytes, kindBits, MEM_DISP_OFFSET, OPCODE_WORD_SIZE } from "./layout.js";
+export { layout, operandBytes, operandClass, kindBits, MEM_DISP_OFFSET, OPCODE_WORD_SIZE, OC_FIXED, OC_E, OC_M } from "./layout.js"; // prettier-ignore
 export type { Layout } from "./layout.js";
 export { encode, writeMem } from "./encode.js";
 export { decode } from "./decode.js";

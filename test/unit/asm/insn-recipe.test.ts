@@ -267,6 +267,43 @@ describe("instruction recipes", () => {
     expect(fast).toEqual(slow);
   });
 
+  it("take registers as values: operands, bases and indexes of the same match keys", () => {
+    const text = [
+      "movq %rbx, %rsi", "movq %rdi, %rbp", "movq %r8, %r9", "movq %r10, %r11", "movq %rax, %rbx",
+      "movl 8(%rax,%rbx,4), %esi", "movl 16(%rcx,%rdi,4), %ebp", "movl 16(%r8,%rdi,4), %esi",
+      "movl 24(%r9,%rbx,4), %edi", "movl 24(%rsp,%rbx,4), %edi",
+    ].map((l) => `\t${l}\n`).join(""); // prettier-ignore
+    // Registers 0-2 (%rax, %rcx, %rdx...) are keyed exactly, others by size and REX need; a
+    // base or index by REX need (and %rsp on its own). Hits: %rdi,%rbp; %r10,%r11;
+    // (%rcx,%rdi) with %ebp; (%r9,%rbx) with %edi.
+    expect(recipeHits(text)).toBe(4);
+    const [fast, slow] = both(text);
+    expect(fast).toEqual(slow);
+  });
+
+  it("keep every register rule the slow path applies", () => {
+    const text = [
+      "movb %ah, (%rax)", "movb %ah, (%rbx)", "movb %ah, (%r8)", "movb %bh, (%rcx,%r9)",
+      "movb %al, %ah", "movb %bl, %ch", "movb %r8b, %ah", "movb %sil, %ch",
+      "movq (%rax,%rbx), %rcx", "movq (%rdx,%rsp), %rcx", "movq (%rsp,%rdx), %rcx",
+      "addb $1, %al", "addb $1, %bl", "addb $1, %cl", "addw $1, %ax", "addw $1, %dx",
+      "inb (%dx), %al", "inb (%dx), %al", "outb %al, (%dx)", "shlq %cl, %rax", "shlq %cl, %rbx",
+      "xchgq %rax, %rbx", "xchgq %rcx, %rbx", "movq %rax, %cr3", "movq %rbx, %cr3",
+      "pushq %rax", "pushq %r15", "popq %rsp", "leaq (%rip), %rax", "leaq 8(%rip), %rbx",
+      "movq %cs:8(%rax), %rbx", "movq %gs:8(%rcx), %rdx", "jmp *%rax", "jmp *%r11", "call *8(%rax,%rbx,8)", "call *16(%rcx,%rdx,8)",
+      "movzbl %al, %eax", "movzbl %ah, %ecx", "movzbl %bh, %r8d", "movsbq %dil, %rax",
+    ].map((l) => `\t${l}\n`).join(""); // prettier-ignore
+    const [fast, slow] = both(text);
+    expect(fast.diagnostics).toBe(slow.diagnostics);
+    expect(slow.diagnostics).toMatch(/can't encode register '%ah'/);
+    expect(slow.diagnostics).toMatch(/'%rsp' cannot be an index register/);
+    const good = text.split("\n").filter((l) => l !== "" && both(`${l}\n`)[1].diagnostics === "");
+    const [f2, s2] = both(good.join("\n") + "\n");
+    expect(s2.object).not.toBe("none");
+    expect(f2).toEqual(s2);
+    expect(recipeHits(good.join("\n") + "\n")).toBeGreaterThanOrEqual(2);
+  });
+
   it("give the same result on a generated compiler-style file", () => {
     const text = execFileSync(process.execPath, [join(ROOT, "bench/gen-asm.mjs"), "20000", "7"], { encoding: "utf8", maxBuffer: 1 << 26 }); // prettier-ignore
     expect(recipeHits(text)).toBeGreaterThan(20000 / 5);
