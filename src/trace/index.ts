@@ -82,3 +82,12 @@ export {
   type ExportFormat,
   type ExportOptions,
 } from "./export.js";
+export {
+  CHECKS,
+  checkTrace,
+  formatCheck,
+  type CheckContext,
+  type CheckInfo,
+  type CheckResult,
+  type Violation,
+} from "./check.js";

@@ -11,12 +11,14 @@ import { DiagnosticBag, SourceManager } from "../../diag/index.js";
 import type { ObjectFile } from "../../obj/index.js";
 import { EVENT_LEVELS, type EventLevel } from "../../vm/index.js";
 import {
+  checkTrace,
   CostModel,
   diffTraces,
   exportChrome,
   EXPORT_FORMATS,
   filterRecords,
   formatDiff,
+  formatCheck,
   formatDiffJson,
   formatRecord,
   formatStats,
@@ -26,12 +28,15 @@ import {
   TRACE_FORMATS,
   TRACE_KINDS,
   TraceRecorder,
+  type CheckContext,
   type ShowFilter,
   type TraceFormat,
   type TraceKind,
   type TraceRecord,
 } from "../../trace/index.js";
 import { cannotRead } from "../node-host.js";
+import { loadObjects } from "../build.js";
+
 import { EXIT_INPUT_ERROR, EXIT_USAGE, ExitError } from "../exit.js";
 import { finish, ioError, printDiagnostics, usageError } from "../report.js";
 
@@ -155,6 +160,14 @@ export function registerTrace(program: Command): void {
     .option("-o, --output <file>", "where to write it (default: standard output)")
     .option("--cost <file>", "a JSON file overriding the cost model's figures")
     .action((file: string, opts: ExportFlags) => exportCommand(file, opts));
+  trace
+    .command("check")
+    .description(
+      "run the named invariants (PTI, SWAPGS, NMI nesting) and report each one's first violation (status 0 none, 1 violated, 2 trouble)",
+    )
+    .argument("<file>", "a trace written with --trace-format jsonl")
+    .option("--image <file>", "the image that ran, for its entry text (__entry_text_start/_end)")
+    .action((file: string, opts: CheckFlags) => checkCommand(file, opts));
   trace.commands.forEach((c) => c.exitOverride().helpOption("-h, --help", "show help"));
 }
 
@@ -281,4 +294,31 @@ function exportCommand(file: string, opts: ExportFlags): void {
   } catch (e) {
     ioError("E0003", `cannot write '${opts.output}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); // prettier-ignore
   }
+}
+
+// ---- trace check -------------------------------------------------------------------------------
+
+interface CheckFlags {
+  image?: string;
+}
+
+/** `trace check`: a violation is status 1 (as `diff`'s difference); bad input 2. */
+function checkCommand(file: string, opts: CheckFlags): void {
+  const records = readTrace(file, EXIT_USAGE);
+  const ctx: CheckContext = {};
+  if (opts.image !== undefined) {
+    const entryText = entryTextOf(loadObjects([opts.image], { include: [], defines: [] })[0]!);
+    if (entryText) ctx.entryText = entryText;
+  }
+  const results = checkTrace(records, ctx);
+  process.stdout.write(formatCheck(results, (r) => formatRecord(r, "text")));
+  if (results.some((r) => r.status === "violated")) throw new ExitError(EXIT_DIFFERENT);
+}
+
+/** [__entry_text_start, __entry_text_end) of an image, when it has both. */
+function entryTextOf(image: ObjectFile): { start: bigint; end: bigint } | undefined {
+  const value = (name: string) => image.symbols.find((s) => s.name === name)?.value;
+  const start = value("__entry_text_start");
+  const end = value("__entry_text_end");
+  return start !== undefined && end !== undefined ? { start, end } : undefined;
 }

@@ -1,0 +1,49 @@
+// `entrylab trace check` end to end: a clean trace passes every check (status 0), a trace that
+// breaks one reports it with its context (status 1), a bad trace file is trouble (status 2).
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { entrylab, scratch } from "./helpers.js";
+
+const SYS = "test/system";
+const ROUNDTRIP = "test/unit/trace/roundtrip.S";
+
+describe("entrylab trace check", () => {
+  const dir = scratch();
+
+  it("passes the SYSCALL, #PF and IST test program at the insn level", () => {
+    const t = join(dir, "rt.jsonl");
+    expect(entrylab(["run", "-I", SYS, ROUNDTRIP, "--trace", t, "--trace-level", "insn"]).status).toBe(1); // prettier-ignore
+    const r = entrylab(["trace", "check", t]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ok {7}user-return-with-kernel-cr3: /m);
+    expect(r.stdout).toMatch(/^ok {7}swapgs-balance: /m);
+    // No image given: the entry text is unknown, so that check says why it did not run.
+    expect(r.stdout).toMatch(/^skipped  kernel-code-on-user-cr3: .*__entry_text_start/m);
+  });
+
+  it("reports a SWAPGS missing on the way out, with the records before it", () => {
+    const t = join(dir, "rt2.jsonl");
+    entrylab(["run", "-I", SYS, ROUNDTRIP, "--trace", t]);
+    // Drop the exit path's SWAPGS: the return to user mode keeps the kernel's GS base.
+    const lines = readFileSync(t, "utf8").trimEnd().split("\n");
+    const sysret = lines.findIndex((l) => l.includes('"kind":"sysret"'));
+    const swapgs = lines.slice(0, sysret).map((l, i) => [l, i] as const).filter(([l]) => l.includes('"kind":"swapgs"')).pop()![1]; // prettier-ignore
+    const broken = join(dir, "broken.jsonl");
+    writeFileSync(broken, lines.filter((_, i) => i !== swapgs).join("\n") + "\n");
+    const r = entrylab(["trace", "check", broken]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^violated swapgs-balance: /m);
+    expect(r.stdout).toMatch(/swapgs-balance: return to user mode with GS base 0x[0-9a-f]+; it was 0x0 at the entry/); // prettier-ignore
+    expect(r.stdout).toMatch(/ {2}> 0 \d+ [0-9a-f]{16} sysret /);
+  });
+
+  it("treats an unreadable trace as trouble (2), not as a violation", () => {
+    const bad = join(dir, "bad.jsonl");
+    writeFileSync(bad, '{"kind":"syscall"\n');
+    const r = entrylab(["trace", "check", bad]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.jsonl:1:\d+: error\[E80\d\d\]/);
+  });
+});
