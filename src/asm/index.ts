@@ -85,6 +85,7 @@ function finish(
   preprocessed: string | undefined,
 ): AssembleResult {
   const a = new Assembler(opts.diags, opts.listing ?? false, opts.recipes ?? true);
+  a.parses.expect(lines.length);
   const reader = new Reader(a, {
     host: opts.host,
     sources: opts.sources,

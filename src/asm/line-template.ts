@@ -447,6 +447,17 @@ export class LineParseCache {
    */
   lastKept = -1;
 
+  /**
+   * Size the table for about `lines` distinct texts before the first lookup (growing it as a
+   * large file fills it rehashed every text seen so far, several times over).
+   */
+  expect(lines: number): void {
+    if (this.used > 0) return;
+    let slots = INITIAL_SEEN;
+    while (slots < lines * 2 && slots < MAX_PRESIZED) slots *= 2;
+    if (slots * SEEN_INTS > this.table.length) this.table = new Int32Array(slots * SEEN_INTS);
+  }
+
   /** The bytes kept for statement `index` of kept entry `kept`. */
   bytesOf(kept: number, index: number): Uint8Array | undefined {
     return this.keptBytes[kept]?.[index];
@@ -596,6 +607,8 @@ function grown(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
 }
 
 const SEEN_INTS = 2;
+/** `expect` sizes the table up to this many slots; past that it grows as it fills. */
+const MAX_PRESIZED = 1 << 21;
 const RAW_INTS = 4;
 const RAW_INITIAL = 1 << 10;
 const RAW_ARENA_INITIAL = 1 << 16;
