@@ -20,6 +20,8 @@ export interface RecorderOptions {
   image?: ObjectFile;
   /** Default "system". */
   level?: EventLevel;
+  /** Named memory regions besides the image's sized object symbols (see `addRegions`). */
+  regions?: readonly Region[];
   /** Receives each record as it is made; without it the records are kept in `records`. */
   onRecord?(r: TraceRecord): void;
 }
@@ -44,8 +46,16 @@ export class TraceRecorder implements EventSink {
     this.level = opts.level ?? "system";
     this.image = opts.image;
     this.symbols = opts.image && new Symbolizer(opts.image);
-    this.regions = new RegionMap(opts.image);
+    this.regions = new RegionMap(opts.image, opts.regions);
     this.emit = opts.onRecord ?? ((r) => this.records.push(r));
+  }
+
+  /**
+   * Name more regions from now on: a kernel's boot builder knows its stacks and page tables only
+   * once it has built them, after the recorder was given to the machine.
+   */
+  addRegions(regions: readonly Region[]): void {
+    this.regions.add(regions);
   }
 
   event(e: VmEvent): void {

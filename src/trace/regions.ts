@@ -12,16 +12,23 @@ export interface Region {
 
 export class RegionMap {
   /** Sorted by start, then by size (smallest first). */
-  readonly regions: readonly Region[];
+  regions: readonly Region[];
 
-  constructor(image?: ObjectFile) {
+  constructor(image?: ObjectFile, extra: readonly Region[] = []) {
     const list: Region[] = [];
     for (const s of image?.symbols ?? []) {
       if (s.type !== "object" || s.size <= 0n || typeof s.section !== "number") continue;
       list.push({ name: s.name, start: s.value, end: s.value + s.size });
     }
-    list.sort((a, b) => (a.start !== b.start ? (a.start < b.start ? -1 : 1) : a.end < b.end ? -1 : 1)); // prettier-ignore
-    this.regions = list;
+    this.regions = sorted([...list, ...extra]);
+  }
+
+  /**
+   * Add regions that exist only at run time (the kernel boot builder's stacks and page tables,
+   * named "entry stack of CPU 0", "kernel stack of pid 1"...).
+   */
+  add(regions: readonly Region[]): void {
+    this.regions = sorted([...this.regions, ...regions.filter((r) => r.end > r.start)]);
   }
 
   /** The region a stack pointer is in, or undefined. */
@@ -33,4 +40,8 @@ export class RegionMap {
     }
     return best;
   }
+}
+
+function sorted(list: Region[]): Region[] {
+  return list.sort((a, b) => (a.start !== b.start ? (a.start < b.start ? -1 : 1) : a.end < b.end ? -1 : a.end > b.end ? 1 : 0)); // prettier-ignore
 }

@@ -99,6 +99,24 @@ describe("stack regions", () => {
     expect(m.stackRegion(0x5080n)).toBeUndefined(); // functions are not regions
   });
 
+  it("takes regions known only at run time, added before or after the recorder exists", () => {
+    const m = new RegionMap(undefined, [{ name: "entry stack of CPU 0", start: 0x8000n, end: 0x9000n }]); // prettier-ignore
+    expect(m.stackRegion(0x8ff8n)?.name).toBe("entry stack of CPU 0");
+    m.add([{ name: "kernel stack of pid 1", start: 0x4000n, end: 0x8000n }, { name: "empty", start: 1n, end: 1n }]); // prettier-ignore
+    expect(m.stackRegion(0x7000n)?.name).toBe("kernel stack of pid 1");
+    expect(m.regions.map((r) => r.name)).toEqual(["kernel stack of pid 1", "entry stack of CPU 0"]); // prettier-ignore
+    // Through the recorder: a region added after construction names the stack in `stack`
+    // records (a sub-range of the image's task_stack: the smaller region wins).
+    const image = buildProgram("roundtrip.S");
+    const sym = image.symbols.find((x) => x.name === "task_stack")!;
+    const rec = new TraceRecorder({ image, level: "system" });
+    rec.addRegions([{ name: "kernel stack of pid 1", start: sym.value + 8n, end: sym.value + sym.size }]); // prettier-ignore
+    runProgram("roundtrip.S", { events: rec });
+    const moves = rec.records.filter((r) => r.kind === "stack").map((r) => r.kind === "stack" && r.to); // prettier-ignore
+    expect(moves).toContain("kernel stack of pid 1");
+    expect(moves).not.toContain("task_stack");
+  });
+
   it("reports each move between regions at the system events", () => {
     const rs = record("roundtrip.S", "system");
     const moves = rs.filter((r) => r.kind === "stack").map((r) => r.kind === "stack" && `${r.from}>${r.to}:${r.cause}`); // prettier-ignore
