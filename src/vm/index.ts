@@ -88,3 +88,25 @@ export class Machine extends MachineCore {
 export function createMachine(opts: MachineOptions = {}): Machine {
   return new Machine(opts);
 }
+
+/** Control-register and EFER bits, and descriptor access, for the kernel boot builder (src/kernel-rt). */
+export {
+  CR0_ET,
+  CR0_MP,
+  CR0_NE,
+  CR0_PE,
+  CR0_PG,
+  CR0_WP,
+  CR4_FSGSBASE,
+  CR4_PAE,
+  CR4_PCIDE,
+  CR4_PGE,
+  CR4_SMAP,
+  CR4_SMEP,
+  EFER_LMA,
+  EFER_LME,
+  EFER_NXE,
+  EFER_SCE,
+  RFLAGS_FIXED,
+} from "./cpu.js";
+export { readDescriptor, setSegment } from "./sys/descriptors.js";

@@ -32,9 +32,10 @@ import {
   EFER_NXE,
   EFER_SCE,
   RFLAGS_FIXED,
-} from "../../vm/cpu.js";
-import { readDescriptor, setSegment } from "../../vm/sys/descriptors.js";
-import { FLAT64_GDT_ENTRIES } from "../../vm/index.js";
+  FLAT64_GDT_ENTRIES,
+  readDescriptor,
+  setSegment,
+} from "../../vm/index.js";
 import type { BootContext, BootFlags } from "./context.js";
 import { linear, TWO32, write64 } from "./image-access.js";
 import { CPU_ENTRY_AREA_RO_IDT, IST_INDEX_DF, IST_INDEX_NMI, PAGE_SIZE } from "./layout.js";
