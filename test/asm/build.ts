@@ -5,22 +5,14 @@ import { readFileSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { assembleText } from "../../src/asm/index.js";
 import { DiagnosticBag, SourceManager } from "../../src/diag/index.js";
-import type { Host } from "../../src/diag/index.js";
 import { link } from "../../src/link/index.js";
 import { createMachine } from "../../src/vm/index.js";
 import type { RunResult } from "../../src/vm/index.js";
+import { fileHost } from "../support/host.js";
 
 export const ASM_DIR = new URL(".", import.meta.url).pathname;
 
-const nodeHost: Host = {
-  readFile(path: string): string | undefined {
-    try {
-      return readFileSync(path, "latin1");
-    } catch {
-      return undefined;
-    }
-  },
-};
+const nodeHost = fileHost;
 
 export interface VmOutcome {
   output: string;

@@ -2,7 +2,6 @@
 // the flat64 C runtime) and run it on the VM; build the same program with the host's gcc and run
 // it natively. test/c/c.test.ts compares the two outputs.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { assembleText } from "../../src/asm/index.js";
 import { compileText } from "../../src/cc/index.js";
@@ -11,19 +10,12 @@ import { buildCrt } from "../../src/kernel-rt/crt/index.js";
 import { link } from "../../src/link/index.js";
 import type { ObjectFile } from "../../src/obj/index.js";
 import { createMachine, type Machine, type RunResult } from "../../src/vm/index.js";
+import { fileHost } from "../support/host.js";
 
 export const C_DIR = new URL(".", import.meta.url).pathname;
 export const C_INCLUDE = `${C_DIR}include`;
 
-export const nodeHost: Host = {
-  readFile(path: string): string | undefined {
-    try {
-      return readFileSync(path, "latin1");
-    } catch {
-      return undefined;
-    }
-  },
-};
+export const nodeHost: Host = fileHost;
 
 export interface VmOutcome {
   output: string;

@@ -4,22 +4,14 @@
 import { readFileSync } from "node:fs";
 import { assembleText } from "../../src/asm/index.js";
 import { DiagnosticBag, SourceManager } from "../../src/diag/index.js";
-import type { Host } from "../../src/diag/index.js";
 import { link } from "../../src/link/index.js";
 import { createMachine } from "../../src/vm/index.js";
 import type { Machine, MachineOptions, RunResult } from "../../src/vm/index.js";
+import { fileHost } from "../support/host.js";
 
 export const SYSTEM_DIR = new URL(".", import.meta.url).pathname;
 
-const host: Host = {
-  readFile(path: string): string | undefined {
-    try {
-      return readFileSync(path, "latin1");
-    } catch {
-      return undefined;
-    }
-  },
-};
+const host = fileHost;
 
 export interface SystemRun {
   output: string;

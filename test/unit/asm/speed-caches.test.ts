@@ -63,7 +63,7 @@ describe("speed caches", () => {
 
   it("a memory operand's need for REX is part of its match key (%ah with %r8 addressing)", () => {
     const r = asm("movb %ah, (%rax)\nmovb %ah, (%r8)\nmovb %ah, (%rcx)\nmovb %ah, (%rdx,%r9)\n");
-    expect(r.diags.items.map((d) => [d.code, r.sources.format(d.loc)])).toEqual([
+    expect(r.diags.items.map((d) => [d.code, r.sources.format(d.loc!)])).toEqual([
       ["E3028", "t.s:2:1"],
       ["E3028", "t.s:4:1"],
     ]);

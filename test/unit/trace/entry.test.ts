@@ -6,7 +6,6 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { assembleText } from "../../../src/asm/index.js";
 import { DiagnosticBag, SourceManager } from "../../../src/diag/index.js";
-import type { Host } from "../../../src/diag/index.js";
 import { link } from "../../../src/link/index.js";
 import type { ObjectFile } from "../../../src/obj/index.js";
 import { createMachine } from "../../../src/vm/index.js";
@@ -14,6 +13,7 @@ import type { EventLevel } from "../../../src/vm/index.js";
 import { TraceRecorder } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
 import { symbolValue } from "./helpers.js";
+import { fileHost } from "../../support/host.js";
 
 const INCLUDE = "src/kernel-rt/include";
 const DEFINES = ["__ASSEMBLY__", "CONFIG_SMP", "CONFIG_PAGE_TABLE_ISOLATION"];
@@ -23,15 +23,7 @@ const ALT_INSTR_SIZE = 13;
 const ALT_PAD_BYTE = 0x90;
 const PTI_USER = 0x1000n;
 
-const host: Host = {
-  readFile(path: string): string | undefined {
-    try {
-      return readFileSync(path, "latin1");
-    } catch {
-      return undefined;
-    }
-  },
-};
+const host = fileHost;
 
 function build(): ObjectFile {
   const sources = new SourceManager();

@@ -4,24 +4,16 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { assembleText } from "../../../src/asm/index.js";
 import { DiagnosticBag, SourceManager } from "../../../src/diag/index.js";
-import type { Host } from "../../../src/diag/index.js";
 import { link } from "../../../src/link/index.js";
 import type { ObjectFile } from "../../../src/obj/index.js";
 import { createMachine } from "../../../src/vm/index.js";
 import type { Machine, MachineOptions, RunResult } from "../../../src/vm/index.js";
+import { fileHost } from "../../support/host.js";
 
 export const TRACE_DIR = new URL(".", import.meta.url).pathname;
 export const SYSTEM_DIR = new URL("../../system/", import.meta.url).pathname;
 
-const host: Host = {
-  readFile(path: string): string | undefined {
-    try {
-      return readFileSync(path, "latin1");
-    } catch {
-      return undefined;
-    }
-  },
-};
+const host = fileHost;
 
 export interface Run {
   output: string;
