@@ -7,6 +7,7 @@ import { DiagnosticBag, SourceManager } from "../../src/diag/index.js";
 import { link } from "../../src/link/index.js";
 import { createMachine } from "../../src/vm/index.js";
 import type { Machine, MachineOptions, RunResult } from "../../src/vm/index.js";
+import type { ObjectFile } from "../../src/obj/index.js";
 import { fileHost } from "../support/host.js";
 
 export const SYSTEM_DIR = new URL(".", import.meta.url).pathname;
@@ -40,6 +41,11 @@ export function runSystem(
     const text = diags.items.map((d) => `${d.code} ${d.message} ${JSON.stringify(d.loc)}`);
     throw new Error(`build of ${file} failed:\n${text.join("\n")}`);
   }
+  return runImage(image, opts);
+}
+
+/** Load a linked flat64 image into a new machine with `opts` and run it, collecting the UART. */
+export function runImage(image: ObjectFile, opts: MachineOptions = {}): SystemRun {
   let output = "";
   const decoder = new TextDecoder("latin1");
   const machine = createMachine({

@@ -6,9 +6,9 @@ import { assembleText } from "../../../src/asm/index.js";
 import { DiagnosticBag, SourceManager } from "../../../src/diag/index.js";
 import { link } from "../../../src/link/index.js";
 import type { ObjectFile } from "../../../src/obj/index.js";
-import { createMachine } from "../../../src/vm/index.js";
 import type { Machine, MachineOptions, RunResult } from "../../../src/vm/index.js";
 import { fileHost } from "../../support/host.js";
+import { runImage } from "../../system/run.js";
 
 export const TRACE_DIR = new URL(".", import.meta.url).pathname;
 export const SYSTEM_DIR = new URL("../../system/", import.meta.url).pathname;
@@ -48,17 +48,7 @@ export function buildProgram(file: string, defines: string[] = []): ObjectFile {
 
 export function runProgram(file: string, opts: MachineOptions = {}, defines: string[] = []): Run {
   const image = buildProgram(file, defines);
-  let output = "";
-  const decoder = new TextDecoder("latin1");
-  const machine = createMachine({
-    maxInsns: 5_000_000,
-    ...opts,
-    output: (b) => (output += decoder.decode(b)),
-  });
-  const problems = machine.loadFlat64(image);
-  if (problems.length > 0) throw new Error(problems.map((p) => p.message).join("; "));
-  const result = machine.run();
-  return { output, result, machine, image };
+  return { ...runImage(image, opts), image };
 }
 
 /** The user-mode address of `name` in a program that maps user_code at WIN + 10 pages. */
