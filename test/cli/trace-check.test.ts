@@ -39,6 +39,25 @@ describe("entrylab trace check", () => {
     expect(r.stdout).toMatch(/ {2}> 0 \d+ [0-9a-f]{16} sysret /);
   });
 
+  it("passes the model kernel's PTI syscalls, entry text included, with --image", () => {
+    const t = join(dir, "k.jsonl");
+    const img = join(dir, "vmlinux");
+    expect(entrylab(["kernel", "run", "--user", "getpid", "--trace", t, "--trace-level", "insn"]).status).toBe(1); // prettier-ignore
+    expect(entrylab(["kernel", "build", "-o", img]).status).toBe(0);
+    const r = entrylab(["trace", "check", t, "--image", img]);
+    expect(r.stdout.split("\n").filter((l) => l !== "").map((l) => l.split(/ +/)[0])).toEqual(["ok", "ok", "ok", "ok"]); // prettier-ignore
+    expect(r.status).toBe(0);
+    // The same trace against an image whose entry text is elsewhere: the entry stub's first
+    // instructions (on the user CR3) are then outside it, and the first one is reported.
+    const src = join(dir, "elsewhere.S");
+    writeFileSync(src, "\t.globl _start\n_start:\thlt\n"); // flat64 puts its (empty) entry text at 1 MiB
+    const other = join(dir, "elsewhere.img");
+    expect(entrylab(["link", src, "-o", other]).status).toBe(0);
+    const v = entrylab(["trace", "check", t, "--image", other]);
+    expect(v.status).toBe(1);
+    expect(v.stdout).toMatch(/^kernel-code-on-user-cr3: kernel instruction at 0xffffffff81[0-9a-f]+ ran with the user page table/m); // prettier-ignore
+  });
+
   it("treats an unreadable trace as trouble (2), not as a violation", () => {
     const bad = join(dir, "bad.jsonl");
     writeFileSync(bad, '{"kind":"syscall"\n');
