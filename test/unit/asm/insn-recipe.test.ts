@@ -2,7 +2,7 @@
 // assemble to the same object bytes (sections, symbols, relocations, line table) and the same
 // diagnostics with them as without them. Each case also checks that the path was taken.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -18,6 +18,8 @@ import { Reader } from "../../../src/asm/reader.js";
 import { fileLines } from "../../../src/asm/source-line.js";
 import { isLabelOnly } from "../../../src/asm/line-template.js";
 import { writeObject } from "../../../src/obj/index.js";
+import { compileText } from "../../../src/cc/index.js";
+import { fileHost } from "../../support/host.js";
 import { prng } from "../../support/prng.js";
 import { ASM_DEFINES, CORPUS_DIR, KERNEL_INCLUDE, ROOT, corpusFiles } from "../../asm-oracle/corpus.js"; // prettier-ignore
 
@@ -336,6 +338,26 @@ describe("instruction recipes", () => {
     const [fast, slow] = both(text);
     expect(fast.diagnostics).toBe(slow.diagnostics);
     expect(fast.object).toBe(slow.object);
+  });
+
+  it("give the same result on handler-C compiler output (with .loc line tables)", () => {
+    const dir = join(ROOT, "test/c");
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith(".c"))
+      .sort();
+    expect(files.length).toBeGreaterThan(20);
+    let hits = 0;
+    for (const f of files) {
+      const sources = new SourceManager();
+      const diags = new DiagnosticBag();
+      const asmText = compileText(f, readFileSync(join(dir, f), "utf8"), { host: fileHost, sources, diags, includePaths: [join(dir, "include")] }).asm; // prettier-ignore
+      expect(asmText, f).toBeDefined();
+      const run = (o: Pick<AssembleOptions, "sources" | "diags" | "recipes">) =>
+        assembleText(f.replace(/\.c$/, ".s"), asmText!, { host: memoryHost({}), ...o });
+      expect(outcome(run, true), f).toEqual(outcome(run, false));
+      hits += recipeHits(asmText!);
+    }
+    expect(hits).toBeGreaterThan(1000);
   });
 
   const host: Host = { readFile: (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined) };
