@@ -12,7 +12,7 @@ import { AsmSection, MAX_SECTION_SIZE, type Fixup, type ListingEntry } from "./s
 import { SymbolTable, displayName } from "./symbols.js";
 import { Binder, Evaluator, type Place } from "./eval.js";
 import type { ReaderSink } from "./reader.js";
-import type { SourceLine } from "./source-line.js";
+import { FileLine, type SourceLine } from "./source-line.js";
 import type { SectionType } from "../obj/index.js";
 import { directive } from "./directives.js";
 import { instruction } from "./insn.js";
@@ -45,6 +45,17 @@ export class PendingLines {
   }
 
   push(frag: number, off: number, loc: Loc): void {
+    this.pushAt(frag, off, loc.file, loc.start, loc.chain);
+  }
+
+  pushAt(
+    frag: number,
+    off: number,
+    file: number,
+    start: number,
+    chain: ExpansionChain | undefined,
+  ): void {
+    // prettier-ignore
     let k = this.chains.length * PENDING_LINE_NUMS;
     if (k + PENDING_LINE_NUMS > this.nums.length) {
       const grown = new Int32Array(this.nums.length * 2);
@@ -54,9 +65,9 @@ export class PendingLines {
     const n = this.nums;
     n[k++] = frag;
     n[k++] = off;
-    n[k++] = loc.file;
-    n[k] = loc.start;
-    this.chains.push(loc.chain);
+    n[k++] = file;
+    n[k] = start;
+    this.chains.push(chain);
   }
 }
 
@@ -206,7 +217,7 @@ export class Assembler implements ReaderSink {
   private rawLine(line: SourceLine, start: number): void {
     const p = this.parses;
     const k = p.lastKept;
-    this.lineEntry(line.spanLoc(start + p.rawSpanStart(k), start + p.rawSpanEnd(k)));
+    this.lineEntryAt(line, start + p.rawSpanStart(k), start + p.rawSpanEnd(k));
     const sec = this.sec;
     const at = sec.reserve(p.rawLength(k)); // may replace sec.data
     p.copyRaw(k, sec.data, at);
@@ -417,6 +428,17 @@ export class Assembler implements ReaderSink {
   /** Record a line-table entry for the instruction or data at the current location. */
   lineEntry(loc: Loc): void {
     this.lines.get(this.sec)!.push(this.sec.frag, this.sec.size, loc);
+  }
+
+  /**
+   * The line-table entry of the statement at [start, end) of `line`: what `lineEntry(
+   * line.spanLoc(start, end))` records, without the Loc object for a line read straight from a
+   * file (most lines: the entry keeps only the file, the offset and the chain).
+   */
+  lineEntryAt(line: SourceLine, start: number, end: number): void {
+    if (!(line instanceof FileLine)) return this.lineEntry(line.spanLoc(start, end));
+    const col = Math.min(start, line.text.length); // as FileLine.spanLoc clamps
+    this.lines.get(this.sec)!.pushAt(this.sec.frag, this.sec.size, line.file, line.offset + col, line.chain); // prettier-ignore
   }
 }
 

@@ -182,7 +182,7 @@ export class InsnRecipes {
     const { starts, ends } = SCANNED;
     this.spanStart = starts[pool[sk + SK_FIRST]!]!;
     this.spanEnd = ends[pool[sk + SK_LAST]!]!;
-    a.lineEntry(line.spanLoc(start + this.spanStart, start + this.spanEnd));
+    a.lineEntryAt(line, start + this.spanStart, start + this.spanEnd);
     write(a, line, start, pool, sk, this.variants.data, v);
     this.hits++;
     return true;

@@ -69,7 +69,7 @@ export function instruction(a: Assembler, ctx: StmtCtx, st: Insn): void {
   if (a.pendingPrefix === undefined) {
     const bytes = kept >= 0 ? a.parses.bytesOf(kept, index) : undefined;
     if (bytes !== undefined) {
-      a.lineEntry(a.loc(ctx, st.span));
+      a.lineEntryAt(ctx.line, ctx.base + st.span.start, ctx.base + st.span.end);
       const sec = a.sec;
       const at = sec.reserve(bytes.length); // may replace sec.data
       const data = sec.data;
@@ -421,7 +421,7 @@ function emit(
   }
   const lay = layout(form, memMask);
   const sec = a.sec;
-  a.lineEntry(a.loc(ctx, st.span));
+  a.lineEntryAt(ctx.line, ctx.base + st.span.start, ctx.base + st.span.end);
   // `.` in a branch target is the address of the instruction itself (gas): bind it before
   // reserving the instruction's bytes.
   const relAt = form.operands.indexOf("Jd");

@@ -22,9 +22,9 @@ export interface CppLineLike {
 export class FileLine implements SourceLine {
   constructor(
     readonly text: string,
-    private readonly file: number,
-    private readonly offset: number,
-    private readonly chain: ExpansionChain | undefined,
+    readonly file: number,
+    readonly offset: number,
+    readonly chain: ExpansionChain | undefined,
   ) {}
   locAt(col: number): Loc {
     return this.spanLoc(col, col + 1);
