@@ -332,6 +332,7 @@ export class Assembler implements ReaderSink {
     const v = this.evaluator.run(bound);
     let constant: bigint | undefined;
     if (!("error" in v) && !v.add && !v.sub && this.evaluator.final) constant = v.addend;
+    if (sym.def?.kind !== "equ") this.symbols.equates++;
     sym.def = { kind: "equ", expr: bound, constant };
     sym.defLoc = this.loc(ctx, span);
     sym.fixed = equiv;

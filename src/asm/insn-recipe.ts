@@ -374,7 +374,8 @@ function variantKey(a: Assembler, text: string, pool: Int32Array, sk: number): n
     else if (((named | locals) >> v) & 1) {
       const { starts, ends } = SCANNED;
       const name = (named >> v) & 1 ? text.slice(starts[x]!, ends[x]!) : localName(a, text, starts[x]!, ends[x]!); // prettier-ignore
-      if (name === undefined || a.symbols.get(name)?.def?.kind === "equ") return NaN;
+      if (name === undefined) return NaN;
+      if (a.symbols.equates > 0 && a.symbols.get(name)?.def?.kind === "equ") return NaN;
       names[v] = name;
       if ((imms >> v) & 1) key = key * KEY_SPAN + KEY_SYMBOLIC;
     } else if ((imms >> v) & 1) key = key * KEY_SPAN + immClass(x);

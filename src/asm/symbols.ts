@@ -36,6 +36,11 @@ export class SymbolTable {
    */
   private lastName: string | undefined;
   private lastSym: AsmSymbol | undefined;
+  /**
+   * Symbols given an equate value so far (`=`, `.set`, `.equ`, `.equiv`): while there are none,
+   * no name can stand for a value, which ./insn-recipe.ts checks for every name it reuses.
+   */
+  equates = 0;
 
   get(name: string): AsmSymbol | undefined {
     if (name === this.lastName) return this.lastSym;
