@@ -124,9 +124,10 @@ export class Reader {
       // Only a `.` word or one a macro name could start with is looked up (in lower case).
       const lw = this.maySpecial(w) ? w.toLowerCase() : "";
       if (w.length > 0 && BLOCK_OPENERS.has(lw)) {
-        if (head.hasLabels) this.sink.statements(line, 0, head.wordStart);
+        const wordStart = head.wordStart; // `head` is shared: collectBlock reads other lines
+        if (head.hasLabels) this.sink.statements(line, 0, wordStart);
         const end = this.collectBlock(lines, i, lw);
-        this.block(lines, i, end, head.wordStart, lw);
+        this.block(lines, i, end, wordStart, lw);
         i = end;
         continue;
       }

@@ -84,7 +84,11 @@ export interface FirstWord {
   wordEnd: number;
 }
 
-/** The first word of a statement after any labels (`foo:`, `1:`, `0 :`). */
+/**
+ * The first word of a statement after any labels (`foo:`, `1:`, `0 :`), in an object shared by
+ * every call (the reader asks for one per line): valid until the next call, so a caller copies
+ * what it needs before anything that could read another line.
+ */
 export function firstWord(text: string, start: number, end: number): FirstWord {
   let i = start;
   let hasLabels = false;
@@ -99,9 +103,17 @@ export function firstWord(text: string, start: number, end: number): FirstWord {
       hasLabels = true;
       continue;
     }
-    return { restStart: i, hasLabels, word: text.slice(i, j), wordStart: i, wordEnd: j };
+    const out = FIRST_WORD;
+    out.restStart = i;
+    out.hasLabels = hasLabels;
+    out.word = j > i ? text.slice(i, j) : "";
+    out.wordStart = i;
+    out.wordEnd = j;
+    return out;
   }
 }
+
+const FIRST_WORD: FirstWord = { restStart: 0, hasLabels: false, word: "", wordStart: 0, wordEnd: 0 }; // prettier-ignore
 
 export interface MacroArg {
   text: string;
