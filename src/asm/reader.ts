@@ -174,12 +174,16 @@ export class Reader {
     wholeWord: string,
   ): Flow {
     const text = line.text;
+    // A one-statement line's ranges are shared (scan.ts): a macro or `.include` read below
+    // splits other lines, so what is needed after one is read first.
     const ranges = splitStatements(text);
+    const count = ranges.length;
+    const lastEnd = ranges[count - 1]!;
     // The usual line is one statement running to its end: its first word is the one `process`
     // found already (same range), so it is not scanned again.
-    const whole = ranges.length === 2 && ranges[0] === 0 && ranges[1] === text.length;
+    const whole = count === 2 && ranges[0] === 0 && ranges[1] === text.length;
     let pending = -1; // start of statements not yet handed to the sink
-    for (let r = 0; r < ranges.length; r += 2) {
+    for (let r = 0; r < count; r += 2) {
       const start = ranges[r]!;
       const end = ranges[r + 1]!;
       if (!this.active) {
@@ -202,7 +206,7 @@ export class Reader {
       const flow = this.special(line, lw, head.wordStart, head.wordEnd, end, inMacro);
       if (flow !== "next") return flow;
     }
-    this.flush(line, pending, ranges[ranges.length - 1]!);
+    this.flush(line, pending, lastEnd);
     return "next";
   }
 

@@ -69,10 +69,17 @@ export function splitStatements(text: string): number[] {
     } else i++;
   }
   const last = Math.min(i, n);
-  if (out === undefined) return [start, last];
+  if (out === undefined) {
+    // One statement (most lines): a shared pair, valid until the next call.
+    ONE_STATEMENT[0] = start;
+    ONE_STATEMENT[1] = last;
+    return ONE_STATEMENT;
+  }
   out.push(start, last);
   return out;
 }
+
+const ONE_STATEMENT: number[] = [0, 0];
 
 export interface FirstWord {
   /** Where labels end (the start of the rest of the statement). */
