@@ -9,7 +9,7 @@ export type NodeKind =
   | "num" | "var" | "member" | "addr" | "deref" | "neg" | "not" | "bitnot" | "logand" | "logor"
   | "add" | "sub" | "mul" | "div" | "mod" | "bitand" | "bitor" | "bitxor" | "shl" | "shr"
   | "eq" | "ne" | "lt" | "le" | "assign" | "cond" | "comma" | "cast" | "call" | "stmtexpr"
-  | "memzero" | "strcopy"
+  | "memzero" | "strcopy" | "complit"
   // statements
   | "block" | "if" | "for" | "do" | "switch" | "case" | "return" | "goto" | "label" | "exprstmt"
   | "asm" | "null"; // prettier-ignore
@@ -60,6 +60,8 @@ export class Node {
   lo = 0n;
   hi = 0n;
   asm: AsmStmt | undefined;
+  /** call returning a structure: the caller's buffer for the result (psABI §3.2.3). */
+  retBuf: Obj | undefined;
 
   constructor(
     readonly kind: NodeKind,
@@ -97,6 +99,8 @@ export interface Obj {
   body: Node | undefined;
   stackSize: number;
   attrs: Set<string>;
+  /** Functions returning a MEMORY-class structure: the slot saving the hidden %rdi pointer. */
+  retPtr: Obj | undefined;
   /** Referenced from code (decides whether a static inline function is emitted). */
   used: boolean;
 }
@@ -106,6 +110,6 @@ export function newObj(name: string, type: Type, loc: Loc): Obj {
     name, asmName: name, type, loc, isLocal: false, offset: 0, isFunction: false,
     isDefinition: false, isStatic: false, isTentative: false, initData: undefined, relocs: [],
     section: "", align: type.align, params: [], locals: [], body: undefined, stackSize: 0,
-    attrs: new Set(), used: false,
+    attrs: new Set(), used: false, retPtr: undefined,
   }; // prettier-ignore
 }

@@ -4,14 +4,12 @@
 // bytes with `.quad sym+addend` where an initialiser holds an address.
 import type { DiagnosticBag, SourceManager } from "../diag/index.js";
 import type { Node, Obj } from "./ast.js";
+import { isRecord } from "./abi.js";
 import { AsmGen } from "./gen-asm.js";
 import { SLOT } from "./gen-expr.js";
 
 /** Bytes per `.byte` line in data, for readable output. */
 const BYTES_PER_LINE = 16;
-/** Incoming stack arguments start above the saved %rbp and the return address. */
-const FIRST_STACK_ARG = 16;
-const REG_ARGS = 6;
 
 export class CodeGen extends AsmGen {
   private files = new Map<number, number>();
@@ -74,15 +72,7 @@ export class CodeGen extends AsmGen {
     this.emit("push %rbp");
     this.emit("mov %rsp, %rbp");
     if (f.stackSize > 0) this.emit(`sub $${f.stackSize}, %rsp`);
-    f.params.forEach((p, i) => {
-      if (i < REG_ARGS) this.storeParam(i, p);
-      else {
-        // Stack arguments (psABI §3.2.3): copy each into its slot below %rbp.
-        this.emit(`mov ${FIRST_STACK_ARG + (i - REG_ARGS) * SLOT}(%rbp), %rax`);
-        const op = { 1: "movb %al", 2: "movw %ax", 4: "movl %eax" }[p.type.size] ?? "movq %rax";
-        this.emit(`${op}, ${p.offset}(%rbp)`);
-      }
-    });
+    this.storeParams(f);
     this.genStmt(f.body!);
     // 5.1.2.2.3: reaching the end of main returns 0.
     if (f.name === "main") this.emit("xor %eax, %eax");
@@ -110,6 +100,7 @@ export class CodeGen extends AsmGen {
         return;
       case "return":
         if (n.lhs) this.genExpr(n.lhs);
+        if (n.lhs && isRecord(this.fn!.type.ret!)) this.returnRecord(this.fn!);
         this.emit(`jmp .L${this.fn!.name}.return`);
         return;
       case "if":

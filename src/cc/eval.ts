@@ -69,6 +69,10 @@ export function evaluate(n: Node): ConstValue {
     case "member":
       if (n.type!.kind === "array") return address(n);
       throw new NotConstant(n);
+    case "complit":
+      // A file-scope array literal decays to its (static) address, 6.5.2.5p5.
+      if (n.type!.kind === "array") return address(n);
+      throw new NotConstant(n);
     default:
       return binary(n);
   }
@@ -141,6 +145,9 @@ function address(n: Node): ConstValue {
       return { val: 0n, label: n.obj.asmName };
     case "deref":
       return evaluate(n.lhs!);
+    case "complit":
+      if (n.lhs) throw new NotConstant(n); // automatic storage
+      return address(n.rhs!);
     case "member": {
       const base = address(n.lhs!);
       return { val: base.val + BigInt(n.member!.offset), label: base.label };

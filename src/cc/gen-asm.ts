@@ -7,7 +7,7 @@
 import { CC } from "../diag/codes/cc.js";
 import type { AsmOperand, Node } from "./ast.js";
 import { evaluate } from "./eval.js";
-import { ExprGen } from "./gen-expr.js";
+import { CallGen } from "./gen-call.js";
 import type { Type } from "./types.js";
 
 /** The 64-bit name of each register and its narrower names (b, w, k) and high byte. */
@@ -44,7 +44,7 @@ interface Place {
   inout: boolean;
 }
 
-export abstract class AsmGen extends ExprGen {
+export abstract class AsmGen extends CallGen {
   protected genAsm(n: Node): void {
     const a = n.asm!;
     const ops = [...a.outputs.map((o) => [o, true] as const), ...a.inputs.map((o) => [o, false] as const)]; // prettier-ignore

@@ -7,7 +7,8 @@
 import type { DiagnosticBag } from "../diag/index.js";
 import { CC } from "../diag/codes/cc.js";
 import type { Node, Obj } from "./ast.js";
-import { ty, type Type } from "./types.js";
+import { isRecord } from "./abi.js";
+import { BITS_PER_BYTE, ty, type Member, type Type } from "./types.js";
 
 /** Integer argument registers in order (psABI §3.2.3). */
 export const ARG_REGS64 = ["%rdi", "%rsi", "%rdx", "%rcx", "%r8", "%r9"];
@@ -28,6 +29,7 @@ export abstract class ExprGen {
 
   protected abstract genStmt(n: Node): void;
   protected abstract genAsm(n: Node): void;
+  protected abstract genCall(n: Node): void;
 
   protected emit(s: string): void {
     this.out.push(`\t${s}`);
@@ -37,8 +39,8 @@ export abstract class ExprGen {
     this.out.push(`${name}:`);
   }
 
-  protected push(): void {
-    this.emit("push %rax");
+  protected push(reg = "%rax"): void {
+    this.emit(`push ${reg}`);
     this.depth++;
   }
 
@@ -64,11 +66,28 @@ export abstract class ExprGen {
         this.genAddr(n.rhs!);
         return;
       case "member":
+        if (n.member!.bitWidth !== undefined) break;
         this.genAddr(n.lhs!);
         if (n.member!.offset !== 0) this.emit(`add $${n.member!.offset}, %rax`);
         return;
+      case "complit":
+        if (n.lhs) this.genExpr(n.lhs);
+        this.genAddr(n.rhs!);
+        return;
+      case "call":
+      case "cond":
+      case "stmtexpr":
+      case "assign":
+        // A structure rvalue's value is its address (a call's result buffer, an operand).
+        if (isRecord(n.type!)) {
+          this.genExpr(n);
+          return;
+        }
+        break;
     }
-    this.diags.error(CC.NOT_LVALUE, n.loc, "expression has no address");
+    if (n.kind === "member")
+      this.diags.error(CC.BITFIELD_ADDRESS, n.loc, "cannot take the address of a bit-field"); // prettier-ignore
+    else this.diags.error(CC.NOT_LVALUE, n.loc, "expression has no address");
   }
 
   /** Load the value of type `t` at the address in %rax. */
@@ -107,7 +126,7 @@ export abstract class ExprGen {
   }
 
   /** Copy `size` bytes from (%rax) to (%rdi), widest moves first. */
-  private copyBytes(size: number): void {
+  protected copyBytes(size: number): void {
     let i = 0;
     for (const [w, reg, suffix] of [
       [8, "%r8", "q"],
@@ -156,8 +175,17 @@ export abstract class ExprGen {
         this.emit("sete %al");
         this.emit("movzbl %al, %eax");
         return;
-      case "var":
       case "member":
+        if (n.member!.bitWidth !== undefined) {
+          this.genBitFieldBase(n);
+          this.loadBitField(n.member!);
+          return;
+        }
+        this.genAddr(n);
+        this.load(n.type!);
+        return;
+      case "var":
+      case "complit":
         this.genAddr(n);
         this.load(n.type!);
         return;
@@ -169,6 +197,13 @@ export abstract class ExprGen {
         this.genAddr(n.lhs!);
         return;
       case "assign":
+        if (n.lhs!.kind === "member" && n.lhs!.member!.bitWidth !== undefined) {
+          this.genBitFieldBase(n.lhs!);
+          this.push();
+          this.genExpr(n.rhs!);
+          this.storeBitField(n.lhs!.member!);
+          return;
+        }
         this.genAddr(n.lhs!);
         this.push();
         this.genExpr(n.rhs!);
@@ -309,49 +344,123 @@ export abstract class ExprGen {
     this.diags.error(CC.UNSUPPORTED, n.loc, `internal: cannot generate code for '${n.kind}'`);
   }
 
-  /** A call: arguments pushed right to left, the first six popped into registers. */
-  private genCall(n: Node): void {
-    const args = n.body;
-    const stackArgs = Math.max(0, args.length - ARG_REGS64.length);
-    let pad = 0;
-    if ((this.depth + stackArgs) % 2 === 1) {
-      this.emit(`sub $${SLOT}, %rsp`); // keep %rsp 16-byte aligned at the call (psABI §3.2.2)
-      this.depth++;
-      pad = 1;
-    }
-    for (let i = args.length - 1; i >= 0; i--) {
-      this.genExpr(args[i]!);
-      this.push();
-    }
-    const direct = n.lhs!.kind === "var" && n.lhs!.type!.kind === "func" ? n.lhs!.obj! : undefined;
-    if (!direct) {
-      this.genExpr(n.lhs!);
-      this.emit("mov %rax, %r11");
-    }
-    for (let i = 0; i < Math.min(args.length, ARG_REGS64.length); i++) this.pop(ARG_REGS64[i]!);
-    const ft = n.funcType!;
-    if (ft.variadic || ft.oldStyle) this.emit("xor %eax, %eax"); // %al: no vector registers used
-    this.emit(direct ? `call ${direct.asmName}` : "call *%r11");
-    const cleanup = stackArgs + pad;
-    if (cleanup > 0) {
-      this.emit(`add $${cleanup * SLOT}, %rsp`);
-      this.depth -= cleanup;
-    }
-    this.widenReturn(ft.ret!);
-  }
-
-  /** The ABI leaves the upper bits of a narrow return value undefined: extend it. */
-  private widenReturn(t: Type): void {
-    if (t.kind === "bool") this.emit("movzbl %al, %eax");
-    else if (t.size === 1 && t.kind !== "void")
-      this.emit(t.unsigned ? "movzbl %al, %eax" : "movsbl %al, %eax"); // prettier-ignore
-    else if (t.size === 2) this.emit(t.unsigned ? "movzwl %ax, %eax" : "movswl %ax, %eax");
-  }
-
   /** Move incoming register parameter i of type t into its stack slot. */
   protected storeParam(i: number, v: Obj): void {
     const regs = { 1: ARG_REGS8, 2: ARG_REGS16, 4: ARG_REGS32 }[v.type.size] ?? ARG_REGS64;
     const suffix = { 1: "b", 2: "w", 4: "l" }[v.type.size] ?? "q";
     this.emit(`mov${suffix} ${regs[i]}, ${v.offset}(%rbp)`);
   }
+
+  // ---- partial eightbytes: structures in registers and bit-field storage
+
+  /**
+   * Load the `k` (1..8) bytes at off(base) into %dst, zero-extended, without touching memory
+   * past them (a 7-byte tail is 4 + 2 + 1 bytes, merged through %r10). `base` must not be dst.
+   */
+  protected loadPartial(base: string, off: number, k: number, dst: string): void {
+    const [first, ...rest] = pieces(k);
+    this.emit(loadPiece(first!.width, `${off + first!.at}(${base})`, dst));
+    for (const p of rest) {
+      this.emit(loadPiece(p.width, `${off + p.at}(${base})`, SCRATCH));
+      this.emit(`shl $${p.at * BITS_PER_BYTE}, %${SCRATCH}`);
+      this.emit(`or %${SCRATCH}, %${dst}`);
+    }
+  }
+
+  /** Store the low `k` (1..8) bytes of %src at off(base); shifts %src as it goes. */
+  protected storePartial(src: string, base: string, off: number, k: number): void {
+    const ps = pieces(k);
+    ps.forEach((p, i) => {
+      this.emit(`mov${SUFFIX[p.width]} %${sub(src, p.width)}, ${off + p.at}(${base})`);
+      if (i + 1 < ps.length) this.emit(`shr $${p.width * BITS_PER_BYTE}, %${src}`);
+    });
+  }
+
+  // ---- bit-fields: the storage bytes are read whole, then shifted and masked (6.7.2.1p11)
+
+  /** The address of the first byte holding bit-field member `n`, in %rax. */
+  protected genBitFieldBase(n: Node): void {
+    this.genAddr(n.lhs!);
+    if (n.member!.offset !== 0) this.emit(`add $${n.member!.offset}, %rax`);
+  }
+
+  /** Read bit-field `m` whose first byte's address is in %rax; sign- or zero-extend it. */
+  protected loadBitField(m: Member): void {
+    const { bytes, bo, w } = bitSpan(m);
+    this.emit("mov %rax, %rcx");
+    this.loadPartial("%rcx", 0, bytes, "rax");
+    const left = QWORD_BITS - bo - w;
+    if (left > 0) this.emit(`shl $${left}, %rax`);
+    const right = QWORD_BITS - w;
+    if (right > 0) this.emit(`${m.type.unsigned ? "shr" : "sar"} $${right}, %rax`);
+  }
+
+  /**
+   * Merge the value in %rax into bit-field `m` whose first byte's address is popped; the
+   * expression's value (the stored bits, re-extended) is left in %rax.
+   */
+  protected storeBitField(m: Member): void {
+    const { bytes, bo, w } = bitSpan(m);
+    const mask = (1n << BigInt(w)) - 1n;
+    this.pop("%rdi");
+    this.emit(`movabs $${BigInt.asIntN(64, mask)}, %rcx`);
+    this.emit("and %rcx, %rax");
+    this.emit("mov %rax, %rsi"); // the new field value, kept for the result
+    this.emit("mov %rax, %rdx");
+    if (bo > 0) this.emit(`shl $${bo}, %rdx`);
+    this.loadPartial("%rdi", 0, bytes, "rax");
+    this.emit(`movabs $${BigInt.asIntN(64, ~(mask << BigInt(bo)))}, %rcx`);
+    this.emit("and %rcx, %rax");
+    this.emit("or %rdx, %rax");
+    this.storePartial("rax", "%rdi", 0, bytes);
+    this.emit("mov %rsi, %rax");
+    if (!m.type.unsigned && w < QWORD_BITS) {
+      this.emit(`shl $${QWORD_BITS - w}, %rax`);
+      this.emit(`sar $${QWORD_BITS - w}, %rax`);
+    }
+  }
+}
+
+const QWORD_BITS = 64;
+/** Scratch register for merging partial loads (caller-saved, never an argument, psABI §3.2.1). */
+const SCRATCH = "r10";
+const SUFFIX: Record<number, string> = { 1: "b", 2: "w", 4: "l", 8: "q" };
+/** Sub-registers by width: [dword, word, byte]. */
+const SUBREGS: Record<string, [string, string, string]> = {
+  rax: ["eax", "ax", "al"], rcx: ["ecx", "cx", "cl"], rdx: ["edx", "dx", "dl"],
+  rsi: ["esi", "si", "sil"], rdi: ["edi", "di", "dil"], r8: ["r8d", "r8w", "r8b"],
+  r9: ["r9d", "r9w", "r9b"], r10: ["r10d", "r10w", "r10b"], r11: ["r11d", "r11w", "r11b"],
+}; // prettier-ignore
+
+/** The name of the low `width` bytes of 64-bit register `r` (no `%`). */
+function sub(r: string, width: number): string {
+  if (width === 8) return r;
+  const names = SUBREGS[r]!;
+  return width === 4 ? names[0] : width === 2 ? names[1] : names[2];
+}
+
+/** Zero-extending load of a 1/2/4/8-byte piece into 64-bit register `r`. */
+function loadPiece(width: number, mem: string, r: string): string {
+  if (width === 8) return `movq ${mem}, %${r}`;
+  if (width === 4) return `movl ${mem}, %${sub(r, 4)}`; // writing a dword zero-extends
+  return `movz${width === 2 ? "w" : "b"}l ${mem}, %${sub(r, 4)}`;
+}
+
+/** `k` bytes as naturally sized pieces, widest first: 7 → 4@0, 2@4, 1@6. */
+function pieces(k: number): { at: number; width: number }[] {
+  const out: { at: number; width: number }[] = [];
+  let at = 0;
+  for (const width of [8, 4, 2, 1])
+    while (k - at >= width) {
+      out.push({ at, width });
+      at += width;
+    }
+  return out;
+}
+
+/** Bytes spanned by a bit-field from its first byte, its bit offset there, and its width. */
+function bitSpan(m: Member): { bytes: number; bo: number; w: number } {
+  const bo = m.bitOffset ?? 0;
+  const w = m.bitWidth ?? 0;
+  return { bytes: Math.ceil((bo + w) / BITS_PER_BYTE), bo, w };
 }

@@ -8,9 +8,12 @@ import type { Node } from "./ast.js";
 import { ParserCore } from "./parse-core.js";
 import type { CToken } from "./tokenize.js";
 import {
-  alignTo, arrayOf, copyType, enumType, funcType, isInteger, pointerTo, ty, Type, withConst,
-  type Member, type Param,
+  alignTo, arrayOf, bitFieldType, BITS_PER_BYTE, copyType, enumType, funcType, isInteger, pointerTo,
+  ty, Type, typeName, withConst, type Member, type Param,
 } from "./types.js"; // prettier-ignore
+
+/** The code generator reads a bit-field's bytes into one 64-bit register. */
+const MAX_BITFIELD_SPAN = 64;
 
 /** GNU attributes that handler-C understands (6.7.x extensions documented by GCC). */
 export interface Attrs {
@@ -459,7 +462,11 @@ export abstract class ParserDecl extends ParserCore {
       do {
         const attrs: Attrs = { names: new Set() };
         const d = this.declarator(spec.type, attrs);
-        if (this.is(":")) this.diags.fatal(CC.UNSUPPORTED, this.tok.loc, "bit-fields are not supported in handler-C"); // prettier-ignore
+        if (this.is(":")) {
+          members.push(this.bitField(d));
+          this.attributes(attrs);
+          continue;
+        }
         this.attributes(attrs);
         if (d.type.kind === "func") this.error(CC.BAD_STORAGE, d.tok.loc, `field '${d.name}' declared as a function`); // prettier-ignore
         if (d.type.incomplete || d.type.kind === "void") this.error(CC.INCOMPLETE_TYPE, d.tok.loc, `field '${d.name}' has incomplete type`); // prettier-ignore
@@ -471,31 +478,85 @@ export abstract class ParserDecl extends ParserCore {
     return members;
   }
 
-  /** psABI §3.1.2: each member at the next multiple of its alignment (1 when packed). */
+  // bit-field = declarator? ":" const-expr   (6.7.2.1p9-12)
+  private bitField(d: Declarator): Member {
+    const at = this.next().loc;
+    const width = this.constExpr();
+    const t = d.type;
+    const bits = t.kind === "bool" ? 1 : t.size * BITS_PER_BYTE;
+    let w = Number(width);
+    if (!isInteger(t)) {
+      this.error(CC.BAD_BITFIELD, d.tok.loc, `bit-field '${d.name || "<unnamed>"}' has invalid type '${typeName(t)}'`); // prettier-ignore
+      w = 1;
+    } else if (width < 0n || width > BigInt(bits)) {
+      this.error(CC.BAD_BITFIELD, at, `width of bit-field '${d.name || "<unnamed>"}' (${width}) ${width < 0n ? "is negative" : `exceeds its type (${bits} bits)`}`); // prettier-ignore
+      w = 1;
+    } else if (width === 0n && d.name) {
+      this.error(CC.BAD_BITFIELD, at, `zero width for bit-field '${d.name}'`);
+      w = 1;
+    }
+    const type = bitFieldType(isInteger(t) ? t : ty.int, w);
+    return { name: d.name, type, offset: 0, loc: d.name ? d.tok.loc : at, bitWidth: w }; // prettier-ignore
+  }
+
+  /**
+   * psABI §3.1.2: each member at the next multiple of its alignment (1 when packed). Bit-fields
+   * (psABI "Bit-Fields", as GCC lays them out on x86-64) are allocated from the current bit;
+   * one that would cross a boundary of its declared type's storage unit starts the next unit
+   * instead (not in a packed struct); `:0` skips to the next unit; a named bit-field aligns
+   * the struct as its declared type does, an unnamed one does not.
+   */
   private layoutStruct(t: Type, aligned: number): void {
-    let offset = 0;
+    let bits = 0;
     let align = 1;
     for (const m of t.members) {
       const a = this.memberAlign(t, m);
-      offset = alignTo(offset, a);
+      if (m.bitWidth !== undefined) {
+        bits = this.placeBitField(t, m, bits);
+        if (m.name) align = Math.max(align, a);
+        continue;
+      }
+      const offset = alignTo(Math.ceil(bits / BITS_PER_BYTE), a);
       m.offset = offset;
-      offset += m.type.len < 0 && m.type.kind === "array" ? 0 : m.type.size;
+      bits = (offset + (m.type.len < 0 && m.type.kind === "array" ? 0 : m.type.size)) * BITS_PER_BYTE; // prettier-ignore
       align = Math.max(align, a);
     }
     t.align = Math.max(align, aligned);
-    t.size = alignTo(offset, t.align);
+    t.size = alignTo(Math.ceil(bits / BITS_PER_BYTE), t.align);
+    t.members = t.members.filter((m) => m.name !== "" || m.bitWidth === undefined);
+  }
+
+  /** Place bit-field m at or after bit `bits`; returns the next free bit. */
+  private placeBitField(t: Type, m: Member, bits: number): number {
+    const w = m.bitWidth!;
+    const unit = m.type.size * BITS_PER_BYTE;
+    if (w === 0) bits = alignTo(bits, unit);
+    else if (!t.packed && Math.floor(bits / unit) !== Math.floor((bits + w - 1) / unit))
+      bits = alignTo(bits, unit);
+    m.offset = Math.floor(bits / BITS_PER_BYTE);
+    m.bitOffset = bits % BITS_PER_BYTE;
+    if (m.bitOffset + w > MAX_BITFIELD_SPAN)
+      this.error(CC.BAD_BITFIELD, m.loc, `bit-field '${m.name}' spans more than 8 bytes in a packed structure`); // prettier-ignore
+    return bits + w;
   }
 
   private layoutUnion(t: Type, aligned: number): void {
     let size = 0;
     let align = 1;
     for (const m of t.members) {
-      align = Math.max(align, this.memberAlign(t, m));
       m.offset = 0;
+      if (m.bitWidth !== undefined) {
+        m.bitOffset = 0;
+        if (m.name) align = Math.max(align, this.memberAlign(t, m));
+        size = Math.max(size, Math.ceil(m.bitWidth / BITS_PER_BYTE));
+        continue;
+      }
+      align = Math.max(align, this.memberAlign(t, m));
       size = Math.max(size, m.type.size);
     }
     t.align = Math.max(align, aligned);
     t.size = alignTo(size, t.align);
+    t.members = t.members.filter((m) => m.name !== "" || m.bitWidth === undefined);
   }
 
   private memberAlign(t: Type, m: Member): number {

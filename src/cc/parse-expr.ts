@@ -19,6 +19,8 @@ const COMPOUND: Record<string, [NodeKind, string]> = {
 export abstract class ParserExpr extends ParserSema {
   protected abstract compoundStmt(loc: Loc): Node;
   protected abstract inlineAsm(loc: Loc): Node;
+  /** `( type-name ) { initializer-list }` (6.5.2.5), after the `)`; see ./parse-init.ts. */
+  protected abstract compoundLiteral(t: Type, loc: Loc): Node;
 
   // expr = assign ("," expr)?
   protected expr(): Node {
@@ -54,13 +56,25 @@ export abstract class ParserExpr extends ParserSema {
   /** `A op= B` → `tmp = &A, *tmp = *tmp op B` (A evaluated once, 6.5.16.2p3). */
   protected compoundAssign(kind: NodeKind, op: string, lhs: Node, rhs: Node, loc: Loc): Node {
     if (!this.requireLvalue(lhs, `'${op}='`)) return rhs;
-    const ptrType = pointerTo(lhs.type!);
-    const tmp = this.newLocal("", ptrType, loc);
-    const setTmp = this.binaryNode("assign", this.varNode(tmp, loc), this.unary("addr", lhs, loc, ptrType), loc, ptrType); // prettier-ignore
-    const target = (): Node => this.unary("deref", this.varNode(tmp, loc), loc, lhs.type!);
+    const [setTmp, target] = this.lvalueOnce(lhs, loc);
     const value = this.binaryOp(kind, op, target(), rhs, loc);
     const store = this.assignNode(target(), value, loc);
     return this.binaryNode("comma", setTmp, store, loc, store.type!);
+  }
+
+  /**
+   * Evaluate an lvalue's address once: `tmp = &A` and a maker of `*tmp`. A bit-field has no
+   * address, so the structure holding it is pinned instead: `tmp = &S`, `tmp->bf`.
+   */
+  private lvalueOnce(lhs: Node, loc: Loc): [Node, () => Node] {
+    const bf = lhs.kind === "member" && lhs.member!.bitWidth !== undefined ? lhs : undefined;
+    const pinned = bf ? bf.lhs! : lhs;
+    const ptrType = pointerTo(pinned.type!);
+    const tmp = this.newLocal("", ptrType, loc);
+    const setTmp = this.binaryNode("assign", this.varNode(tmp, loc), this.unary("addr", pinned, loc, ptrType), loc, ptrType); // prettier-ignore
+    const at = (): Node => this.unary("deref", this.varNode(tmp, loc), loc, pinned.type!);
+    if (!bf) return [setTmp, at];
+    return [setTmp, () => this.memberNode(at(), bf.member!, loc, bf.type!.isConst)];
   }
 
   private binaryOp(kind: NodeKind, op: string, lhs: Node, rhs: Node, loc: Loc): Node {
@@ -238,7 +252,7 @@ export abstract class ParserExpr extends ParserSema {
     const loc = this.next().loc;
     const t = this.typename();
     this.skip(")");
-    if (this.is("{")) this.diags.fatal(CC.UNSUPPORTED, loc, "compound literals are not supported in handler-C"); // prettier-ignore
+    if (this.is("{")) return this.postfixOps(this.compoundLiteral(t, loc));
     this.enter();
     const operand = this.castExpr();
     this.leave();
@@ -331,6 +345,10 @@ export abstract class ParserExpr extends ParserSema {
 
   /** 6.5.3.2p1: `&` needs a function designator or an lvalue. */
   private addressOf(n: Node, loc: Loc): Node {
+    if (isBitField(n)) {
+      this.error(CC.BITFIELD_ADDRESS, loc, `cannot take the address of bit-field '${n.member!.name}'`); // prettier-ignore
+      return this.num(0n, loc, pointerTo(n.type!));
+    }
     if (!this.isLvalue(n) && n.type!.kind !== "func") {
       this.error(CC.NOT_LVALUE, n.loc, "cannot take the address of an rvalue");
       return this.num(0n, loc, pointerTo(n.type!));
@@ -343,10 +361,16 @@ export abstract class ParserExpr extends ParserSema {
     const loc = this.next().loc;
     let t: Type;
     if (this.is("(") && this.isTypename(this.peek())) {
-      this.next();
+      const open = this.next().loc;
       t = this.typename();
       this.skip(")");
-    } else t = this.unaryExpr().type!;
+      // `sizeof (int[]){1, 2}` is the size of a compound literal (and its postfix uses).
+      if (this.is("{")) t = this.postfixOps(this.compoundLiteral(t, open)).type!;
+    } else {
+      const e = this.unaryExpr();
+      if (isBitField(e)) this.error(CC.BITFIELD_ADDRESS, loc, `invalid application of 'sizeof' to bit-field '${e.member!.name}'`); // prettier-ignore
+      t = e.type!;
+    }
     if (t.incomplete || (t.kind === "array" && t.len < 0) || t.kind === "void" || t.kind === "func")
       this.error(CC.INCOMPLETE_TYPE, loc, `invalid application of 'sizeof' to an incomplete type '${typeName(t)}'`); // prettier-ignore
     return this.num(BigInt(t.size), loc, ty.ulong);
@@ -354,7 +378,10 @@ export abstract class ParserExpr extends ParserSema {
 
   // postfix = primary ("[" expr "]" | "." ident | "->" ident | "++" | "--" | func-args)*
   private postfix(): Node {
-    let n = this.primary();
+    return this.postfixOps(this.primary());
+  }
+
+  private postfixOps(n: Node): Node {
     for (;;) {
       const loc = this.tok.loc;
       if (this.consume("[")) {
@@ -377,9 +404,22 @@ export abstract class ParserExpr extends ParserSema {
   /** `a++` → `(typeof a)((a += 1) - 1)`, as chibicc does. */
   private postIncDec(n: Node, delta: bigint, loc: Loc): Node {
     if (!this.requireLvalue(n, delta > 0n ? "'++'" : "'--'")) return n;
+    if (n.kind === "member" && n.member!.bitWidth !== undefined) return this.postIncDecBits(n, delta, loc); // prettier-ignore
     const step = this.compoundAssign("add", "+", n, this.num(delta, loc), loc);
     const back = this.add(step, this.num(-delta, loc), loc);
     return this.cast(back, n.type!, loc);
+  }
+
+  /** A bit-field's `b++`: `(p = &s, old = p->b, p->b = old + 1, old)` — the old value wraps
+   *  to the field's width, which `(b += 1) - 1` would not give back. */
+  private postIncDecBits(n: Node, delta: bigint, loc: Loc): Node {
+    const [setTmp, target] = this.lvalueOnce(n, loc);
+    const oldType = promote(n.type!);
+    const old = this.newLocal("", oldType, loc);
+    const save = this.assignNode(this.varNode(old, loc), target(), loc);
+    const store = this.assignNode(target(), this.add(this.varNode(old, loc), this.num(delta, loc), loc), loc); // prettier-ignore
+    const seq = this.binaryNode("comma", setTmp, this.binaryNode("comma", save, store, loc, store.type!), loc, store.type!); // prettier-ignore
+    return this.binaryNode("comma", seq, this.varNode(old, loc), loc, oldType);
   }
 
   private memberAccess(n: Node, loc: Loc): Node {
@@ -428,8 +468,11 @@ export abstract class ParserExpr extends ParserSema {
     n.funcType = ft;
     n.type = ft.ret!;
     n.body = this.callArgs(ft, args, fn, loc);
-    if (n.type.kind === "struct" || n.type.kind === "union")
-      this.error(CC.UNSUPPORTED, loc, "functions returning structures are not supported in handler-C"); // prettier-ignore
+    if (n.type.kind === "struct" || n.type.kind === "union") {
+      if (n.type.incomplete) this.error(CC.INCOMPLETE_TYPE, loc, `calling a function returning incomplete type '${typeName(n.type)}'`); // prettier-ignore
+      // psABI §3.2.3: the caller owns the result's storage (and passes it for MEMORY class).
+      n.retBuf = this.newLocal("", n.type, loc);
+    }
     return n;
   }
 
@@ -440,8 +483,7 @@ export abstract class ParserExpr extends ParserSema {
       this.error(CC.ARG_COUNT, loc, `too ${args.length < want ? "few" : "many"} arguments to ${name}: expected ${want}${ft.variadic ? " or more" : ""}, have ${args.length}`); // prettier-ignore
     return args.map((a, i) => {
       const at = this.valueType(a.type!);
-      if (at.kind === "struct" || at.kind === "union")
-        this.error(CC.UNSUPPORTED, a.loc, "passing structures by value is not supported in handler-C"); // prettier-ignore
+      if (at.incomplete) this.error(CC.INCOMPLETE_TYPE, a.loc, `argument has incomplete type '${typeName(at)}'`); // prettier-ignore
       const p = ft.params[i];
       if (p) return this.convertForAssign(p.type, a, a.loc, `passing argument ${i + 1} of ${name}: to`); // prettier-ignore
       // 6.5.2.2p7: arguments past the prototype get the default promotions.
@@ -521,6 +563,7 @@ export abstract class ParserExpr extends ParserSema {
       }
       for (const m of path) offset += m.offset;
       t = path[path.length - 1]!.type;
+      if (path[path.length - 1]!.bitWidth !== undefined) this.error(CC.BITFIELD_ADDRESS, name.loc, `cannot apply 'offsetof' to bit-field '${name.text}'`); // prettier-ignore
     }
     this.skip(")");
     return this.num(BigInt(offset), loc, ty.ulong);
@@ -575,6 +618,10 @@ export abstract class ParserExpr extends ParserSema {
     n.type = last && last.kind === "exprstmt" ? this.valueType(last.lhs!.type!) : ty.void;
     return n;
   }
+}
+
+export function isBitField(n: Node): boolean {
+  return n.kind === "member" && n.member!.bitWidth !== undefined;
 }
 
 /** The member path to `name`, looking inside anonymous struct/union members (C11 6.7.2.1p13). */

@@ -4,11 +4,11 @@
 // static object becomes bytes plus relocations (address constants, 6.6p9).
 import type { Loc } from "../diag/index.js";
 import { CC } from "../diag/codes/cc.js";
-import { Node, type Obj, type Relocation } from "./ast.js";
+import { newObj, Node, type Obj, type Relocation } from "./ast.js";
 import { normalize } from "./eval.js";
 import { ParserExpr } from "./parse-expr.js";
 import { findMember } from "./parse-expr.js";
-import { arrayOf, isInteger, type Member, type Type, typeName, unqual } from "./types.js";
+import { arrayOf, BITS_PER_BYTE, isInteger, type Member, type Type, typeName, unqual } from "./types.js"; // prettier-ignore
 
 export class Initializer {
   expr: Node | undefined;
@@ -307,6 +307,35 @@ export abstract class ParserInit extends ParserExpr {
     if (init.expr) out.push(this.assignNode(target(), init.expr, loc));
   }
 
+  // ---- compound literals (6.5.2.5)
+
+  /**
+   * `( type ) { ... }` after the `)`: an unnamed object initialised by the list — automatic in
+   * a function (initialised each time it is evaluated), static at file scope (6.5.2.5p5). The
+   * node is an lvalue whose address is the object's.
+   */
+  protected compoundLiteral(t: Type, loc: Loc): Node {
+    if (t.kind === "func" || t.kind === "void" || t.incomplete)
+      this.error(CC.BAD_INITIALIZER, loc, `compound literal has invalid type '${typeName(t)}'`); // prettier-ignore
+    const init = this.initializer(t);
+    const n = new Node("complit", loc);
+    n.type = init.type;
+    if (!this.fn) {
+      const v = newObj(this.uniqueName("__compound_literal"), init.type, loc);
+      v.asmName = `.L${v.name}`;
+      v.isStatic = true;
+      v.isDefinition = true;
+      this.globals.push(v);
+      this.staticInit(v, init);
+      n.rhs = this.varNode(v, loc);
+      return n;
+    }
+    const v = this.newLocal("", init.type, loc);
+    n.lhs = this.localInit(v, init, loc);
+    n.rhs = this.varNode(v, loc);
+    return n;
+  }
+
   // ---- static objects: bytes and relocations
 
   protected staticInit(v: Obj, init: Initializer): void {
@@ -315,6 +344,18 @@ export abstract class ParserInit extends ParserExpr {
     this.writeData(init, buf, 0, relocs);
     v.initData = buf;
     v.relocs = relocs;
+  }
+
+  private writeBits(init: Initializer, m: Member, buf: Uint8Array, at: number): void {
+    if (!init.expr) return;
+    const e = this.convertForAssign(m.type, init.expr, init.expr.loc, "initializing");
+    const v = this.evalConstant(e);
+    if (!v) return;
+    if (v.label !== undefined) {
+      this.error(CC.NOT_CONSTANT, e.loc, "initializer element is not computable at load time");
+      return;
+    }
+    mergeBits(buf, at, m, v.val);
   }
 
   private writeData(
@@ -331,13 +372,22 @@ export abstract class ParserInit extends ParserExpr {
     if ((t.kind === "struct" || t.kind === "union") && !init.expr) {
       t.members.forEach((m, i) => {
         if (t.kind === "union" && m !== init.member) return;
-        this.writeData(init.children[i]!, buf, offset + m.offset, relocs);
+        const child = init.children[i]!;
+        if (m.bitWidth !== undefined) this.writeBits(child, m, buf, offset + m.offset);
+        else this.writeData(child, buf, offset + m.offset, relocs);
       });
       return;
     }
     if (!init.expr) return;
     if (t.kind === "struct" || t.kind === "union") {
-      this.error(CC.NOT_CONSTANT, init.expr.loc, "initializer element is not a compile-time constant"); // prettier-ignore
+      // GNU: a file-scope compound literal of the same type initialises a static structure.
+      const lit = init.expr.kind === "complit" && !init.expr.lhs ? init.expr.rhs!.obj! : undefined;
+      if (!lit || unqual(lit.type) !== unqual(t) || !lit.initData) {
+        this.error(CC.NOT_CONSTANT, init.expr.loc, "initializer element is not a compile-time constant"); // prettier-ignore
+        return;
+      }
+      buf.set(lit.initData.subarray(0, t.size), offset);
+      for (const r of lit.relocs) relocs.push({ ...r, offset: r.offset + offset });
       return;
     }
     const e = this.convertForAssign(t, init.expr, init.expr.loc, "initializing");
@@ -350,6 +400,18 @@ export abstract class ParserInit extends ParserExpr {
     }
     writeInt(buf, offset, normalize(v.val, t), t.size);
   }
+}
+
+/** Merge a bit-field's constant value into the bytes from its first byte (6.7.2.1p11). */
+function mergeBits(buf: Uint8Array, at: number, m: Member, v: bigint): void {
+  const w = BigInt(m.bitWidth!);
+  const shift = BigInt(m.bitOffset ?? 0);
+  const mask = ((1n << w) - 1n) << shift;
+  const bytes = Math.ceil(Number(shift + w) / BITS_PER_BYTE);
+  let word = 0n;
+  for (let i = bytes - 1; i >= 0; i--) word = (word << 8n) | BigInt(buf[at + i] ?? 0);
+  word = (word & ~mask) | ((BigInt.asUintN(64, v) << shift) & mask);
+  writeInt(buf, at, word, bytes);
 }
 
 function copyInit(from: Initializer, to: Initializer): void {

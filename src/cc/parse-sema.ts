@@ -176,6 +176,8 @@ export abstract class ParserSema extends ParserDecl {
         return n.type!.kind !== "func";
       case "member":
         return this.isLvalue(n.lhs!);
+      case "complit":
+        return true; // 6.5.2.5p4: a compound literal is an lvalue
       default:
         return false;
     }

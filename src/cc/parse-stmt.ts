@@ -6,7 +6,8 @@ import { newObj, Node, type AsmOperand, type Obj } from "./ast.js";
 import type { Attrs, DeclSpec, Declarator } from "./parse-decl.js";
 import { ParserInit } from "./parse-init.js";
 import type { CToken } from "./tokenize.js";
-import { compatible, funcType, isInteger, ty, type Type, typeName } from "./types.js";
+import { classify, isRecord } from "./abi.js";
+import { compatible, funcType, isInteger, pointerTo, ty, type Type, typeName } from "./types.js";
 
 /** Constraint letters of GCC's x86 machine description that handler-C supports. */
 export const ASM_REG_LETTERS = "rabcdSDq";
@@ -549,17 +550,19 @@ export abstract class ParserStmt extends ParserInit {
     f.loc = d.tok.loc;
     if (d.type.variadic) this.error(CC.UNSUPPORTED, d.tok.loc, "defining variadic functions is not supported in handler-C"); // prettier-ignore
     const ret = d.type.ret!;
-    if (ret.kind === "struct" || ret.kind === "union") this.error(CC.UNSUPPORTED, d.tok.loc, "functions returning structures are not supported in handler-C"); // prettier-ignore
+    if (ret.incomplete) this.error(CC.INCOMPLETE_TYPE, d.tok.loc, `return type '${typeName(ret)}' is incomplete`); // prettier-ignore
     this.fn = f;
     this.locals = [];
     this.labels = new Map();
     this.gotos = [];
     this.enterScope();
     f.params = d.params.map((p) => {
-      if (p.type.kind === "struct" || p.type.kind === "union") this.error(CC.UNSUPPORTED, p.loc, "passing structures by value is not supported in handler-C"); // prettier-ignore
+      if (p.type.incomplete) this.error(CC.INCOMPLETE_TYPE, p.loc, `parameter '${p.name}' has incomplete type '${typeName(p.type)}'`); // prettier-ignore
       if (!p.name) this.error(CC.SYNTAX, p.loc, "parameter name omitted");
       return this.newLocal(p.name, p.type, p.loc);
     });
+    // psABI §3.2.3: a MEMORY-class result is written through the pointer the caller passes.
+    if (isRecord(ret) && classify(ret).kind === "memory") f.retPtr = this.newLocal("", pointerTo(ret), d.tok.loc); // prettier-ignore
     f.body = this.compoundStmt(this.tok.loc);
     this.leaveScope();
     for (const g of this.gotos) {

@@ -20,8 +20,13 @@ export type TypeKind =
 export interface Member {
   name: string;
   type: Type;
+  /** Byte offset; for a bit-field, the byte holding its lowest bit. */
   offset: number;
   loc: Loc;
+  /** Bit-fields: the width in bits (0 for `:0`); undefined for ordinary members. */
+  bitWidth?: number;
+  /** Bit-fields: the position of the lowest bit within the byte at `offset` (0..7). */
+  bitOffset?: number;
 }
 
 export interface Param {
@@ -52,6 +57,8 @@ export class Type {
   variadic = false;
   /** `int f()`: parameters unknown (no argument-count check). */
   oldStyle = false;
+  /** The type of a bit-field member: its width in bits (0 for every other type). */
+  bitWidth = 0;
   /** The typedef or the type this one was copied from (qualifier copies share layout). */
   origin: Type | undefined;
 
@@ -71,6 +78,7 @@ const SIZE_SHORT = 2;
 const SIZE_INT = 4;
 const SIZE_LONG = 8;
 export const POINTER_SIZE = 8;
+export const BITS_PER_BYTE = 8;
 
 function scalar(kind: TypeKind, size: number, unsigned: boolean): Type {
   const t = new Type(kind, size, size);
@@ -153,6 +161,13 @@ export function alignTo(n: number, align: number): number {
   return Math.ceil(n / align) * align;
 }
 
+/** A bit-field member's type: the declared type with its width attached. */
+export function bitFieldType(t: Type, width: number): Type {
+  const c = copyType(t);
+  c.bitWidth = width;
+  return c;
+}
+
 /** The type itself, seen through qualifier copies (for identity of struct types). */
 export function unqual(t: Type): Type {
   let u = t;
@@ -180,6 +195,10 @@ function rank(t: Type): number {
 /** C11 6.3.1.1p2: every type of rank below int promotes to int (all their values fit). */
 export function promote(t: Type): Type {
   if (t.kind === "ptr" || t.kind === "array") return t;
+  // 6.3.1.1p2 for bit-fields: int when int holds every value of the width (GCC: int-sized and
+  // narrower declared types only; a `long` bit-field keeps its type).
+  if (t.bitWidth > 0 && t.size <= SIZE_INT)
+    return t.unsigned && t.bitWidth >= SIZE_INT * BITS_PER_BYTE ? ty.uint : ty.int;
   if (t.kind === "enum") return ty.int;
   if (rank(t) < rank(ty.int)) return ty.int;
   return t;

@@ -35,6 +35,8 @@ export const CC = {
   IMPLICIT_DECL: "E6030",
   NEGATIVE_ARRAY: "E6031",
   BAD_OFFSETS: "E6032",
+  BITFIELD_ADDRESS: "E6033",
+  BAD_BITFIELD: "E6034",
 } as const;
 
 export const CC_CODES: Readonly<Record<string, string>> = {
@@ -70,6 +72,8 @@ export const CC_CODES: Readonly<Record<string, string>> = {
   E6030: "call to an undeclared function",
   E6031: "array size is negative or not constant",
   E6032: "asm-offsets input without DEFINE entries",
+  E6033: "address, size or offset of a bit-field requested",
+  E6034: "invalid bit-field (type, width or layout)",
   W6001: "conversion between integer and pointer without a cast",
   W6002: "attribute ignored",
 };
