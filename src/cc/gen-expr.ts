@@ -1,9 +1,9 @@
 // Expression code generation in chibicc's manner: a stack machine whose accumulator is %rax.
 // A binary operator evaluates its right operand, pushes it, evaluates the left one and pops the
 // right into %rdi. Values of types narrower than 64 bits live in %eax (sign- or zero-extended to
-// 32 bits); casts (./gen-cast below) make every conversion explicit. Calls follow the System V
-// AMD64 ABI (psABI §3.2.3): six integer arguments in registers, the rest on the stack, and
-// %rsp 16-byte aligned at the call.
+// 32 bits); casts make every conversion explicit. A structure's value is its address. Calls are
+// in ./gen-call.ts; bit-field reads and writes, and the byte-exact partial eightbyte moves that
+// structures in registers also use, are at the end of this file.
 import type { DiagnosticBag } from "../diag/index.js";
 import { CC } from "../diag/codes/cc.js";
 import type { Node, Obj } from "./ast.js";
