@@ -102,6 +102,9 @@ int main(void)
 	ASSERT(43, al(1, x, 2));
 	struct s16 s = { 7, 3 };
 	ASSERT(1 + 2 + 3 + 4 + 5 + 7000 + 300 + 6, mixed(1, 2, 3, 4, 5, s, 6));
+	/* Calls nested in the arguments while the stack area is reserved. */
+	ASSERT(sum3(mk3(1)) + 8000 + 900 + 15, mixed(mk1(1).a, 2, 3, 4, 5, mk16(8, 9), sum3(mk3(1))));
+	mk24(1); /* a result nobody reads */
 
 	/* Initialisers, ?:, comma, statement expressions. */
 	struct s8 c = next8(), d = next8();
