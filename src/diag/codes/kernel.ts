@@ -8,6 +8,16 @@ export const KERNEL = {
   BAD_CONFIG: "E9005",
   MISSING_OFFSET: "E9006",
   NO_TASKS: "E9007",
+  // Patches (src/kernel-rt/patch.ts): E9010-E9019.
+  BAD_PATCH: "E9010",
+  HUNK_FAILED: "E9011",
+  PATCH_FILE_MISSING: "E9012",
+  PATCH_FILE_EXISTS: "E9013",
+  PATCH_UNSUPPORTED: "E9014",
+  // Scenarios (programs/scenarios/*.json, the CLI's loader): E9020-E9029.
+  BAD_SCENARIO_JSON: "E9020",
+  BAD_SCENARIO_FIELD: "E9021",
+  NO_SCENARIO: "E9022",
 } as const;
 
 export const KERNEL_CODES: Readonly<Record<string, string>> = {
@@ -18,4 +28,12 @@ export const KERNEL_CODES: Readonly<Record<string, string>> = {
   E9005: "bad kernel configuration",
   E9006: "asm-offsets lacks a value the boot builder needs",
   E9007: "no user task to run",
+  E9010: "malformed patch",
+  E9011: "patch hunk does not apply: its context or removed lines differ from the file",
+  E9012: "patch changes a file that does not exist",
+  E9013: "patch creates a file that already exists",
+  E9014: "patch uses a feature the applier does not support (rename, copy, binary)",
+  E9020: "scenario file is not valid JSON",
+  E9021: "bad scenario field",
+  E9022: "scenario not found",
 };
