@@ -5,6 +5,8 @@
 //    share one layout);
 // 3. assemble/compile the entry tree (programs/entry) and the runtime (src/kernel-rt/runtime)
 //    with the CONFIG_* defines, plus the flat64 C library (printk, putchar, memcpy);
+//    a patch series (`patches`, programs/patches) is applied to the tree first, so the patched
+//    files keep their own names in diagnostics and line tables;
 // 4. link with the kernel layout (text at __START_KERNEL, .data..percpu at 0).
 // User programs are built the same way and linked at USER_TEXT_START. Every stage reports into
 // the caller's DiagnosticBag; nothing here throws on bad input.
@@ -14,6 +16,13 @@ import { COMMAND_LINE } from "../diag/index.js";
 import { assembleText } from "../asm/index.js";
 import { asmOffsetsText, compileText } from "../cc/index.js";
 import { link, parseLayout } from "../link/index.js";
+import {
+  applyPatches,
+  patchedHost,
+  type AppliedHunk,
+  type ParsedPatch,
+  type PatchText,
+} from "./patch.js";
 import type { ObjectFile } from "../obj/index.js";
 import { CRT_LIB_C, CRT_LIB_NAME } from "./crt/index.js";
 import {
@@ -64,6 +73,8 @@ export interface KernelBuildOptions {
   root?: string;
   /** CONFIG_* symbols to define (default KERNEL_CONFIG). */
   config?: readonly string[];
+  /** A patch series applied, in order, to the tree's files before the build. */
+  patches?: readonly PatchText[];
 }
 
 export interface KernelBuild {
@@ -71,6 +82,9 @@ export interface KernelBuild {
   /** Every value of the generated asm-offsets.h, by name. */
   offsets: ReadonlyMap<string, number>;
   asmOffsetsHeader: string;
+  /** The series applied (empty without patches) and where each hunk went. */
+  patches: ParsedPatch[];
+  applied: AppliedHunk[];
 }
 
 /**
@@ -150,7 +164,10 @@ function generateHeaders(
 /** Build and link the kernel image; undefined when any stage reported errors. */
 export function buildKernel(opts: KernelBuildOptions): KernelBuild | undefined {
   const generated = new Map<string, string>();
-  const host = kernelHost(opts.host, opts.root ?? ".", generated);
+  const tree = kernelHost(opts.host, opts.root ?? ".", generated);
+  const series = applyPatches((p) => tree.readFile(p), opts.patches ?? [], opts);
+  if (!series) return undefined;
+  const host = patchedHost(tree, series.files);
   const header = generateHeaders(opts, generated, host);
   if (header === undefined) return undefined;
   const config = opts.config ?? KERNEL_CONFIG;
@@ -166,7 +183,7 @@ export function buildKernel(opts: KernelBuildOptions): KernelBuild | undefined {
   if (!layout) return undefined;
   const image = link(objects as ObjectFile[], { diags: opts.diags, layout, output: "vmlinux" });
   if (!image || opts.diags.hasErrors) return undefined;
-  return { image, offsets: parseOffsets(header), asmOffsetsHeader: header };
+  return { image, offsets: parseOffsets(header), asmOffsetsHeader: header, patches: series.patches, applied: series.applied }; // prettier-ignore
 }
 
 export interface UserBuildOptions extends KernelBuildOptions {}

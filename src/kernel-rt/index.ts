@@ -14,3 +14,15 @@ export {
   type KernelBuildOptions,
 } from "./build.js";
 export { buildCrt } from "./crt/index.js";
+export {
+  applyPatches,
+  parsePatch,
+  patchedHost,
+  type AppliedHunk,
+  type FileDiff,
+  type Hunk,
+  type ParsedPatch,
+  type PatchContext,
+  type PatchResult,
+  type PatchText,
+} from "./patch.js";
