@@ -26,3 +26,11 @@ export {
   type PatchResult,
   type PatchText,
 } from "./patch.js";
+export {
+  parseScenario,
+  SCENARIO_MACHINE_KEYS,
+  SCENARIO_TRACE_LEVELS,
+  SCENARIO_TREES,
+  type Scenario,
+  type ScenarioMachineKey,
+} from "./scenario.js";

@@ -323,7 +323,7 @@ function reportFailedHunk(
   const detail =
     found === undefined
       ? `the file has only ${lines.length} lines`
-      : `line ${line} is '${found.trim()}', the patch expects '${old[k]?.trim() ?? ""}'`;
+      : `line ${line} is ${JSON.stringify(found)}, the patch expects ${JSON.stringify(old[k] ?? "")}`;
   ctx.diags.error(KERNEL.HUNK_FAILED, h.loc, `${what} does not apply at line ${expected + 1} (nor at any offset): ${detail}`); // prettier-ignore
 }
 

@@ -1,11 +1,13 @@
 // `entrylab kernel`: build the model kernel (`kernel build -o vmlinux`) and boot it with user
-// tasks on the `kernel` boot protocol (`kernel run --user PROG...`). UART output goes to stdout;
+// tasks on the `kernel` boot protocol (`kernel run --user PROG...`), optionally with a patch
+// series applied to its tree (`--patch FILE...`) or as a named scenario (`--scenario NAME|FILE`,
+// programs/scenarios/*.json; the command line's options override the scenario's). UART goes to stdout;
 // the exit status is the guest's isa-debug-exit status ((v << 1) | 1: 1 when every task exited
 // with 0) or one of run's RUN_EXIT statuses, as `entrylab run` has it (docs/kernel.md).
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { DiagnosticBag, SourceManager } from "../../diag/index.js";
+import { COMMAND_LINE, DiagnosticBag, SourceManager } from "../../diag/index.js";
 import { KERNEL } from "../../diag/codes/kernel.js";
 import { writeObject, type ObjectFile } from "../../obj/index.js";
 import { Symbolizer } from "../../trace/index.js";
@@ -13,7 +15,10 @@ import {
   bootKernel,
   buildKernel,
   buildUserProgram,
+  parseScenario,
   traceImage,
+  type PatchText,
+  type Scenario,
   type BootedKernel,
   type KernelBuild,
   type KernelConfig,
@@ -28,11 +33,14 @@ import { machineOptions, RUN_EXIT, type MachineFlags } from "./run.js";
 import { openTrace, type TraceFlags } from "./trace.js";
 
 /** The package root (the bundle lives in dist/): the kernel's own sources are read from it. */
-const ROOT = join(fileURLToPath(import.meta.url), "../..");
+export const ROOT = join(fileURLToPath(import.meta.url), "../..");
 const DEFAULT_USER = "getpid";
+export const SCENARIO_DIR = "programs/scenarios";
 
 interface KernelRunOptions extends MachineFlags, TraceFlags {
   user: string[];
+  patch: string[];
+  scenario?: string;
   pti?: string;
   pcid?: string;
   maxInsns?: string;
@@ -46,7 +54,13 @@ export function registerKernel(program: Command): void {
     .command("build")
     .description("build and link the model kernel image")
     .requiredOption("-o, --output <file>", "where to write the image")
-    .action((opts: { output: string }) => buildCommand(opts.output));
+    .option(
+      "--patch <file>",
+      "apply a patch (git format-patch) to the tree first (repeatable, in order)",
+      collect,
+      [],
+    ) // prettier-ignore
+    .action((opts: { output: string; patch: string[] }) => buildCommand(opts.output, opts.patch));
   kernel
     .command("run")
     .description("boot the model kernel with user tasks and run until they all exit")
@@ -56,6 +70,13 @@ export function registerKernel(program: Command): void {
       collect,
       [],
     ) // prettier-ignore
+    .option(
+      "--patch <file>",
+      "apply a patch (git format-patch) to the tree first (repeatable, in order)",
+      collect,
+      [],
+    ) // prettier-ignore
+    .option("--scenario <name|file>", `a scenario: a name in ${SCENARIO_DIR} or a .json file`)
     .option("--pti <on|off>", "page-table isolation (default on)")
     .option("--pcid <on|off>", "use PCIDs when the CPU has them (default on)")
     .option("--cpus <n>", "number of CPUs (default 1); task i runs on CPU i mod n")
@@ -71,16 +92,60 @@ export function registerKernel(program: Command): void {
     .action((opts: KernelRunOptions) => runCommand(opts));
 }
 
-function build(sources: SourceManager, diags: DiagnosticBag): KernelBuild {
-  const k = buildKernel({ host: nodeHost, sources, diags, root: ROOT });
+/** Read patch files (paths relative to `base` unless absolute); a missing one is status 3. */
+export function readPatches(files: readonly string[], base = "."): PatchText[] {
+  return files.map((f) => {
+    const text = nodeHost.readFile(isAbsolute(f) ? f : join(base, f));
+    return text === undefined ? ioError("E0002", `cannot read patch '${f}'`) : { name: f, text };
+  });
+}
+
+function build(sources: SourceManager, diags: DiagnosticBag, patches: PatchText[]): KernelBuild {
+  const k = buildKernel({ host: nodeHost, sources, diags, root: ROOT, patches });
   finish(diags, sources);
   return k!;
 }
 
-function buildCommand(output: string): void {
-  const image = build(new SourceManager(), new DiagnosticBag());
+function buildCommand(output: string, patchFiles: string[]): void {
+  const image = build(new SourceManager(), new DiagnosticBag(), readPatches(patchFiles));
   const error = writeOutput(output, writeObject(image.image));
   if (error) ioError("E0003", error);
+}
+
+/** `--scenario NAME|FILE`: a name is programs/scenarios/NAME.json under the package root. */
+export function loadScenario(spec: string, sources: SourceManager): Scenario {
+  const byName = /^[A-Za-z0-9_-]+$/.test(spec);
+  const path = byName ? join(ROOT, SCENARIO_DIR, `${spec}.json`) : spec;
+  const diags = new DiagnosticBag();
+  const text = nodeHost.readFile(path);
+  if (text === undefined) {
+    diags.error(KERNEL.NO_SCENARIO, COMMAND_LINE, `scenario '${spec}' not found (looked for '${byName ? `${SCENARIO_DIR}/${spec}.json` : path}')`); // prettier-ignore
+    printDiagnostics(diags, sources);
+    throw new ExitError(EXIT_IO);
+  }
+  const scenario = parseScenario(byName ? `${SCENARIO_DIR}/${spec}.json` : spec, text, { sources, diags }); // prettier-ignore
+  finish(diags, sources);
+  return scenario!;
+}
+
+/** A scenario's options under the command line's: an option given on the command line wins. */
+function withScenario(opts: KernelRunOptions, s: Scenario): KernelRunOptions {
+  const m = s.machine;
+  const onOffOf = (b: boolean): string => (b ? "on" : "off");
+  return {
+    ...opts,
+    user: opts.user.length > 0 ? opts.user : s.users,
+    pti: opts.pti ?? onOffOf(s.config.pti),
+    pcid: opts.pcid ?? onOffOf(s.config.pcid),
+    cpus: opts.cpus ?? m.cpus,
+    mem: opts.mem ?? m.mem,
+    quantum: opts.quantum ?? m.quantum,
+    tlb: opts.tlb ?? m.tlb,
+    vendor: opts.vendor ?? m.vendor,
+    features: opts.features ?? m.features,
+    maxInsns: opts.maxInsns ?? m.maxInsns,
+    traceLevel: opts.traceLevel ?? (opts.trace !== undefined ? s.trace.level : undefined),
+  };
 }
 
 function onOff(value: string | undefined, option: string): boolean {
@@ -119,12 +184,16 @@ function boot(
   return booted!;
 }
 
-function runCommand(opts: KernelRunOptions): void {
+function runCommand(cli: KernelRunOptions): void {
+  const sources = new SourceManager();
+  const scenario = cli.scenario === undefined ? undefined : loadScenario(cli.scenario, sources);
+  const opts = scenario ? withScenario(cli, scenario) : cli;
+  // A scenario's patches are relative to the package root; the command line's to the cwd.
+  const patches = [...readPatches(scenario?.patches ?? [], ROOT), ...readPatches(cli.patch)];
   const config: KernelConfig = { pti: onOff(opts.pti, "--pti"), pcid: onOff(opts.pcid, "--pcid") };
   const maxInsns = opts.maxInsns === undefined ? undefined : parseCount(opts.maxInsns, "--max-insns"); // prettier-ignore
   const base: MachineOptions = { ...machineOptions(opts), maxInsns, output: (b) => process.stdout.write(b) }; // prettier-ignore
-  const sources = new SourceManager();
-  const k = build(sources, new DiagnosticBag());
+  const k = build(sources, new DiagnosticBag(), patches);
   const users = userPrograms(opts.user, sources);
   // The regions are known once the builder has placed everything; booting is deterministic, so
   // a first boot names them for the trace and the second one runs with the recorder attached.

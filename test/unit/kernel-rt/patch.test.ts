@@ -90,14 +90,14 @@ describe("applyPatches", () => {
     // The first @@ is line 18 of the mail; the file's line 3 is the one that changed.
     expect(where[0]).toContain("0001.patch:18:1");
     expect(where[0]).toContain("hunk #1 of 'lib/numbers.txt' does not apply at line 2");
-    expect(where[0]).toContain("line 3 is 'THREE', the patch expects 'three'");
+    expect(where[0]).toContain(`line 3 is "THREE", the patch expects "three"`);
   });
 
   it("refuses a hunk whose removed line differs", () => {
     const changed = FILE.map((l) => (l === "nine" ? "nein" : l));
     const { r, where } = run({ "lib/numbers.txt": text(changed) }, [{ name: "p", text: MAIL }]);
     expect(r).toBeUndefined();
-    expect(where[0]).toMatch(/^E9011 p:25:1 hunk #2 .* line 9 is 'nein', the patch expects 'nine'/); // prettier-ignore
+    expect(where[0]).toMatch(/^E9011 p:25:1 hunk #2 .* line 9 is "nein", the patch expects "nine"/); // prettier-ignore
   });
 
   it("reports a patch to a file that does not exist", () => {
