@@ -47,18 +47,3 @@ describe("entrylab CLI basics", () => {
     expect(entrylab(["codes", "E9999"]).status).toBe(2);
   });
 });
-
-describe("entrylab demo (npm start)", () => {
-  it("tours the entry stub, a run and a fault report", () => {
-    const r = entrylab(["demo"]);
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/<entry_SYSCALL_64>:/);
-    expect(r.stdout).toMatch(/mov +%rsp,%cr3/);
-    expect(r.stdout).toMatch(/Hello from entrylab's flat64 machine\./);
-    expect(r.stdout).toMatch(
-      /#DF +at 0x0000000000100007 _start\+0x7 \(programs\/bare\/no-idt\.S:10\)/,
-    );
-    expect(r.stdout).not.toMatch(/\/work\//);
-  });
-});

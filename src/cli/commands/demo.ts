@@ -1,25 +1,50 @@
-// `entrylab demo` (what `npm start` runs): a short guided tour. Until the model kernel exists it
-// assembles the baseline entry stub with PTI and shows where CR3 is switched, runs a bare-metal
-// program on the flat64 machine, and shows how the machine reports a guest failure.
+// `entrylab demo` (what `npm start` runs): the mission's headline in a few seconds. Two scenarios
+// (programs/scenarios) run the same getpid workload on the model kernel — the baseline
+// entry_SYSCALL_64, which switches CR3 in assembly, and patch 1, which switches it in C on the
+// per-CPU entry stack — each with an instruction-level trace in a temporary directory; then
+// `trace stats` of each, `trace diff` of the two (where the CR3 writes moved, how many more
+// instructions run on the user page table) and `trace check` of both against their images.
+// Every step prints the command that does the same thing by hand.
 import type { Command } from "commander";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../diag/index.js";
-import { assemble } from "../../asm/index.js";
-import { link } from "../../link/index.js";
-import { createMachine } from "../../vm/index.js";
-import { disassembleObject, Symbolizer } from "../../trace/index.js";
-import type { ObjectFile } from "../../obj/index.js";
+import { writeObject, type ObjectFile } from "../../obj/index.js";
+import {
+  bootKernel,
+  buildKernel,
+  buildUserProgram,
+  traceImage,
+  type Scenario,
+  type UserProgram,
+} from "../../kernel-rt/index.js";
+import {
+  TraceRecorder,
+  checkTrace,
+  diffTraces,
+  formatCheck,
+  formatDiff,
+  formatRecord,
+  formatStats,
+  traceStats,
+  type TraceRecord,
+} from "../../trace/index.js";
 import { nodeHost } from "../node-host.js";
 import { EXIT_INTERNAL, ExitError } from "../exit.js";
+import { ROOT, loadScenario, readPatches } from "./kernel.js";
+import { machineOptions } from "./run.js";
 
-const ROOT = join(fileURLToPath(import.meta.url), "../..");
-const ENTRY_DEFINES = ["__ASSEMBLY__", "CONFIG_SMP", "CONFIG_PAGE_TABLE_ISOLATION"];
+const SCENARIOS = ["baseline-getpid", "pti-c-getpid"] as const;
+/** The workload's system call, whose episodes the summary line is about (asm/unistd_64.h). */
+const NR_GETPID = 39;
+/** Differing units `trace diff` lists in the demo before "... and N more". */
+const UNIT_LINES = 2;
 
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("a short guided tour: the entry stub, a run on the machine, a fault report")
+    .description("the headline demo: the CR3 switch in assembly vs in C, run, diffed and checked")
     .action(() => demo());
 }
 
@@ -27,82 +52,118 @@ function say(text = ""): void {
   process.stdout.write(text + "\n");
 }
 
+function indent(text: string): void {
+  for (const line of text.trimEnd().split("\n")) say(`  ${line}`);
+}
+
+interface Ran {
+  scenario: Scenario;
+  trace: string;
+  image: string;
+  records: TraceRecord[];
+  /** The same run recorded at the system level, the level `trace diff` aligns best. */
+  system: string;
+  systemRecords: TraceRecord[];
+  kernel: ObjectFile;
+}
+
 function demo(): void {
-  say("entrylab — kernel entry code, executable and traceable. A short tour.\n");
-  showEntryStub();
-  runHello();
-  runFault();
-  say("== Next ==");
-  say("  entrylab as --help, entrylab objdump --help, entrylab run --help; docs/ has the details.");
-}
-
-function build(rel: string, defines: string[] = []): ObjectFile {
-  const sources = new SourceManager();
-  const diags = new DiagnosticBag();
-  const file = join(ROOT, rel);
-  const r = assemble(file, {
-    host: nodeHost,
-    sources,
-    diags,
-    includePaths: [join(ROOT, "src/kernel-rt/include")],
-    defines: defines.map((name) => ({ name })),
-  });
-  if (!r.object) {
-    process.stderr.write(renderDiagnostics(diags.items, sources));
-    throw new ExitError(EXIT_INTERNAL);
-  }
-  return r.object;
-}
-
-function showEntryStub(): void {
-  say("== 1. The baseline entry stub, with page-table isolation ==");
-  say(`$ entrylab as -I src/kernel-rt/include ${ENTRY_DEFINES.map((d) => `-D${d}`).join(" ")} \\`);
-  say("      programs/entry/entry_64.S -o entry_64.o && entrylab objdump entry_64.o\n");
-  const listing = disassembleObject(build("programs/entry/entry_64.S", ENTRY_DEFINES), {
-    readSource: (f) => nodeHost.readFile(f),
-  });
-  const lines = listing.split("\n");
-  const start = lines.findIndex((l) => l.includes("<entry_SYSCALL_64>:"));
-  for (const l of lines.slice(start, start + 36)) say(`  ${l.replaceAll(ROOT + "/", "")}`);
-  say("  ...");
-  say("\n  SWITCH_TO_KERNEL_CR3 is the `mov %cr3` / `and` / `mov ..., %cr3` sequence above: the");
-  say("  CR3 switch happens in assembly, in the first instructions, as in Linux v5.10.\n");
-}
-
-function runImage(rel: string): void {
-  const diags = new DiagnosticBag();
-  const image = link([build(rel)], { diags });
-  if (!image) throw new ExitError(EXIT_INTERNAL);
-  let uart = "";
-  const decoder = new TextDecoder("latin1");
-  const machine = createMachine({ output: (b) => (uart += decoder.decode(b)) });
-  machine.loadFlat64(image);
-  const result = machine.run();
-  for (const line of uart.split("\n").filter((l) => l !== "")) say(`  ${line}`);
-  if (result.reason === "exit")
-    say(
-      `  (the guest exited with status ${result.exitStatus} after ${result.insns} instructions)\n`,
-    );
-  else {
-    const sym = new Symbolizer(image);
-    say(`  run ended: ${result.reason} after ${result.insns} instructions`);
-    for (const f of result.faultChain ?? [])
-      say(
-        `    ${f.name.padEnd(4)} at ${sym.describe(BigInt(`0x${f.rip}`)).replace(ROOT + "/", "")}`,
-      );
+  say("entrylab: PTI's CR3 switch moved from assembly into C, executed and compared.\n");
+  const dir = mkdtempSync(join(tmpdir(), "entrylab-demo-"));
+  const runs = SCENARIOS.map((name, i) => runScenario(name, i + 1, dir));
+  const [a, b] = runs as [Ran, Ran];
+  say(`== ${SCENARIOS.length + 1}. Where each spends its instructions ==`);
+  for (const r of runs) {
+    say(`$ entrylab trace stats ${r.trace}`);
+    indent(formatStats(traceStats(r.records)).split("\n").slice(0, 8).join("\n"));
     say();
   }
+  say(`== ${SCENARIOS.length + 2}. The diff: the first real divergence and the per-episode summary ==`); // prettier-ignore
+  say("(at the system level: the insn level would stop at the first differing instruction)");
+  for (const r of runs) say(`$ entrylab kernel run --scenario ${r.scenario.name} --trace ${r.system} --trace-level system`); // prettier-ignore
+  say(`$ entrylab trace diff ${a.system} ${b.system}`);
+  const d = diffTraces(a.systemRecords, b.systemRecords);
+  indent(shortDiff(formatDiff(d, { a: a.scenario.name, b: b.scenario.name })));
+  const row = d.summary.find((r) => r.trigger === `syscall ${NR_GETPID}`);
+  const ev = d.first?.event;
+  if (row && ev?.a && ev.b && row.a.episodes > 0)
+    say(`\n  So: the kernel-bound CR3 write moved from ${ev.a.where} to ${ev.b.where}, and each getpid runs ${(row.b.userCr3Instructions - row.a.userCr3Instructions) / row.a.episodes} more kernel instructions on the user CR3 (${row.a.userCr3Instructions / row.a.episodes} → ${row.b.userCr3Instructions / row.b.episodes}).`); // prettier-ignore
+  say();
+  say(`== ${SCENARIOS.length + 3}. The invariants, against each image's entry text ==`);
+  for (const r of runs) {
+    say(`$ entrylab trace check ${r.trace} --image ${r.image}`);
+    indent(formatCheck(checkTrace(r.records, { entryText: entryText(r.kernel) }), (x) => formatRecord(x, "text"))); // prettier-ignore
+  }
+  say("\nThe files are in " + dir + ". More: entrylab kernel run --help, docs/kernel.md.");
 }
 
-function runHello(): void {
-  say("== 2. A bare-metal program on the flat64 machine ==");
-  say("$ entrylab run programs/bare/hello.S\n");
-  runImage("programs/bare/hello.S");
+/** `trace diff`'s report with its list of differing units cut to its first lines. */
+function shortDiff(text: string): string {
+  const lines = text.trimEnd().split("\n");
+  const start = lines.indexOf("units that differ:");
+  if (start < 0) return lines.join("\n");
+  let end = start + 1;
+  while (end < lines.length && lines[end]!.startsWith("  ")) end++;
+  const units = lines.slice(start + 1, end);
+  const kept = units.slice(0, UNIT_LINES);
+  if (units.length > kept.length)
+    kept.push(`  ... and ${units.length - kept.length} more like them`);
+  return [...lines.slice(0, start + 1), ...kept, ...lines.slice(end)].join("\n");
 }
 
-function runFault(): void {
-  say("== 3. A guest failure, as the machine reports it ==");
-  say("$ entrylab run programs/bare/no-idt.S     # ud2 with no IDT loaded\n");
-  runImage("programs/bare/no-idt.S");
-  say("  #UD cannot be delivered (IDTR limit 0) → #GP → #DF → #GP: a triple fault (SDM 6.15).\n");
+function fail(diags: DiagnosticBag, sources: SourceManager): never {
+  process.stderr.write(renderDiagnostics(diags.items, sources));
+  throw new ExitError(EXIT_INTERNAL);
+}
+
+/** Build, boot and run one scenario with an insn-level trace; print its UART output. */
+function runScenario(name: string, step: number, dir: string): Ran {
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  const scenario = loadScenario(name, sources);
+  const trace = join(dir, `${name}.jsonl`);
+  const image = join(dir, `${name}.vmlinux`);
+  say(`== ${step}. ${scenario.description} ==`);
+  say(`$ entrylab kernel run --scenario ${name} --trace ${trace}`);
+  const k = buildKernel({ host: nodeHost, sources, diags, root: ROOT, patches: readPatches(scenario.patches, ROOT) }); // prettier-ignore
+  const users: UserProgram[] = [];
+  for (const u of scenario.users) {
+    const img = buildUserProgram(u, { host: nodeHost, sources, diags, root: ROOT });
+    if (img) users.push({ name: img.name, image: img });
+  }
+  if (!k || diags.hasErrors) fail(diags, sources);
+  writeFileSync(image, writeObject(k.image));
+  const m = scenario.machine;
+  const machine = { ...machineOptions({ cpus: m.cpus, mem: m.mem, tlb: m.tlb, quantum: m.quantum, vendor: m.vendor, features: m.features }), maxInsns: m.maxInsns === undefined ? undefined : Number(m.maxInsns) }; // prettier-ignore
+  // A first boot places the stacks so that the trace can name them (as `kernel run` does).
+  const placed = bootKernel(k, users, scenario.config, { diags, machine });
+  if (!placed) fail(diags, sources);
+  const named = traceImage(k.image, placed.regions);
+  const record = (
+    level: Scenario["trace"]["level"],
+    file: string,
+    output?: (b: Uint8Array) => void,
+  ) => {
+    // prettier-ignore
+    const recorder = new TraceRecorder({ image: named, level });
+    const booted = bootKernel(k, users, scenario.config, { diags, machine: { ...machine, events: recorder, output } }); // prettier-ignore
+    if (!booted) fail(diags, sources);
+    const result = booted.machine.run();
+    writeFileSync(file, recorder.records.map((r) => formatRecord(r, "jsonl") + "\n").join(""));
+    return { result, records: recorder.records };
+  };
+  let uart = "";
+  const decoder = new TextDecoder("latin1");
+  const { result, records } = record(scenario.trace.level, trace, (bytes) => (uart += decoder.decode(bytes))); // prettier-ignore
+  const system = join(dir, `${name}.system.jsonl`);
+  const systemRecords = record("system", system).records;
+  indent(uart);
+  say(`  (${result.reason}, status ${result.exitStatus ?? "-"}, ${result.insns} instructions)\n`);
+  return { scenario, trace, image, records, system, systemRecords, kernel: k.image };
+}
+
+function entryText(image: ObjectFile): { start: bigint; end: bigint } | undefined {
+  const at = (n: string): bigint | undefined => image.symbols.find((s) => s.name === n)?.value;
+  const [start, end] = [at("__entry_text_start"), at("__entry_text_end")];
+  return start === undefined || end === undefined ? undefined : { start, end };
 }

@@ -1,0 +1,34 @@
+// `entrylab demo` (npm start): both scenarios run with the same UART output, the diff names the
+// moved CR3 write and the user-CR3 delta, and trace check passes on both.
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { entrylab } from "./helpers.js";
+
+describe("entrylab demo (npm start)", () => {
+  const r = entrylab(["demo"]);
+
+  it("runs the baseline and patch 1 scenarios with the same output", () => {
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("$ entrylab kernel run --scenario baseline-getpid --trace ");
+    expect(r.stdout).toContain("$ entrylab kernel run --scenario pti-c-getpid --trace ");
+    expect(r.stdout.match(/^ {2}getpid: pid 1 after 10 calls$/gm)).toHaveLength(2);
+  });
+
+  it("shows the stats, the first divergence at the kernel-bound CR3 write and the delta", () => {
+    expect(r.stdout.match(/^ {2}cpu 0: \d+ instructions, \d+ on the user CR3/gm)).toHaveLength(2);
+    expect(r.stdout).toMatch(/^ {4}B \+\d+ +cr +user_pagetable_escape\+0x[0-9a-f]+ reg=cr3 to=kernel/m); // prettier-ignore
+    const m = /each getpid runs (\d+) more kernel instructions on the user CR3 \((\d+) \S+ (\d+)\)/.exec(r.stdout); // prettier-ignore
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBe(Number(m![3]) - Number(m![2]));
+    expect(Number(m![1])).toBeGreaterThan(0);
+  });
+
+  it("passes trace check on both traces, and leaves the files it names", () => {
+    expect(r.stdout.match(/^ {2}ok {7}kernel-code-on-user-cr3:/gm)).toHaveLength(2);
+    expect(r.stdout).not.toMatch(/^ {2}violated/m);
+    const files = [...r.stdout.matchAll(/--trace (\S+\.jsonl)/g)].map((x) => x[1]!);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const f of files) expect(existsSync(f)).toBe(true);
+  });
+});
