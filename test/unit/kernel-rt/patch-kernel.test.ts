@@ -24,12 +24,12 @@ function patchedKernel(): KernelBuild {
   return patched;
 }
 
-function runPatched(config: KernelConfig, level?: "system" | "insn") {
+function runPatched(config: KernelConfig, level?: "system" | "insn", names = ["getpid"], cpus = 1) {
   const k = patchedKernel();
-  const users = [{ name: "getpid", image: program("getpid") }];
+  const users = names.map((name) => ({ name, image: program(name) }));
   let out = "";
   const diags = new DiagnosticBag();
-  const machine = { maxInsns: 2_000_000, output: (b: Uint8Array) => (out += new TextDecoder().decode(b)) }; // prettier-ignore
+  const machine = { cpus, maxInsns: 2_000_000, output: (b: Uint8Array) => (out += new TextDecoder().decode(b)) }; // prettier-ignore
   const first = bootKernel(k, users, config, { diags, machine })!;
   const rec = level ? new TraceRecorder({ image: traceImage(k.image, first.regions), level }) : undefined; // prettier-ignore
   out = "";
@@ -82,6 +82,22 @@ function userCr3Kernel(ep: TraceRecord[]): string[] {
   }
   return out;
 }
+
+describe("the patched kernel with tasks that schedule inside a system call", () => {
+  it("interleaves two yielding tasks as the baseline does: nothing stays on the entry stack", () => {
+    const r = runPatched({ pti: true, pcid: true }, undefined, ["yield", "yield"]);
+    const expected = [0, 1, 2].flatMap((n) => [1, 2].map((p) => `yield: pid ${p} round ${n}\n`)).join(""); // prettier-ignore
+    expect([r.output, r.result.exitStatus]).toEqual([expected, CLEAN_EXIT]);
+  });
+
+  it("runs tasks on two CPUs, each with its own entry stack", () => {
+    const r = runPatched({ pti: true, pcid: true }, undefined, ["getpid", "yield", "getpid"], 2);
+    expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+    const yields = [0, 1, 2].map((n) => `yield: pid 2 round ${n}\n`).join("");
+    const all = `getpid: pid 1 after 10 calls\ngetpid: pid 3 after 10 calls\n${yields}`;
+    expect([...r.output].sort().join("")).toBe([...all].sort().join(""));
+  });
+});
 
 describe("the patched kernel's trace", () => {
   const config = { pti: true, pcid: true };
