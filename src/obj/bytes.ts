@@ -14,7 +14,11 @@ const UTF8_DECODER = new TextDecoder("utf-8", { fatal: true });
  * `buf` when it holds `need` bytes, else a buffer doubled until it does, holding a copy of
  * `buf`'s first `used` bytes (the growable writers here share it).
  */
-export function withRoom<T extends Uint8Array>(buf: T, used: number, need: number): T | Uint8Array<ArrayBuffer> {
+export function withRoom<T extends Uint8Array>(
+  buf: T,
+  used: number,
+  need: number,
+): T | Uint8Array<ArrayBuffer> {
   if (need <= buf.length) return buf;
   let cap = Math.max(1, buf.length * 2);
   while (cap < need) cap *= 2;
