@@ -16,7 +16,7 @@
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -85,6 +85,7 @@ async function bundle() {
 /** Writes through a temporary name so a reader never sees half a file. */
 function writeAtomically(path, data) {
   const tmp = `${path}.${process.pid}.tmp`;
+  mkdirSync(dirname(path), { recursive: true }); // dist/ does not exist in a fresh clone
   writeFileSync(tmp, data);
   renameSync(tmp, path);
 }
