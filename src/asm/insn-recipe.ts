@@ -28,7 +28,7 @@ import type { Assembler } from "./assembler.js";
 import type { Fixup } from "./sections.js";
 import { IMPLIED_ONE, OC_E, OC_FIXED, OC_M, operandClass } from "../isa/index.js";
 import { GPR16, GPR32, GPR64, GPR8, GPR8_HIGH, HIGH_BYTE_BASE, needsRex, registerByName, type Register } from "../isa/registers.js"; // prettier-ignore
-import { KEY_DOT_NAME, KEY_NAME, KEY_NUMBER, OWN_IMAGE, SCANNED, nameCode, scan } from "./line-template.js"; // prettier-ignore
+import { GPR_KEYS, KEY_DOT_NAME, KEY_GPR64, KEY_NAME, KEY_NUMBER, OWN_IMAGE, SCANNED, nameCode, scan } from "./line-template.js"; // prettier-ignore
 import { immClass } from "./insn.js";
 
 type Insn = Extract<Statement, { kind: "insn" }>;
@@ -94,16 +94,23 @@ const REGISTERS: Register[] = [...GPR64, ...GPR32, ...GPR16, ...GPR8, ...GPR8_HI
 const REGISTER_BY_CODE = new Map<number, number>(REGISTERS.map((r, i) => [nameCode(r.name, 0, r.name.length), i])); // prettier-ignore
 const RDX_NUM = 2;
 const RSP_NUM = 4;
+/** Operand keys: a class key (below KEY_EXACT_REGISTER) or KEY_EXACT_REGISTER + the index. */
+const KEY_EXACT_REGISTER = 100;
+/** %rsp as a base or index: a key of its own (it cannot be an index; the parser rejects it). */
+const KEY_RSP_ADDRESS = 2;
+/** A register's class key: size, REX need and high byte, as ./insn.ts regKey tells them apart. */
+function regClassKey(r: Register): number {
+  return 1 + (r.size / 8) * 4 + +needsRex(r) * 2 + +(r.num >= HIGH_BYTE_BASE);
+}
 const REGISTER_KEYS = REGISTERS.map((r, i) =>
-  r.num > RDX_NUM ? 1 + (r.size / 8) * 4 + +needsRex(r) * 2 + +(r.num >= HIGH_BYTE_BASE) : 100 + i,
+  r.num > RDX_NUM ? regClassKey(r) : KEY_EXACT_REGISTER + i,
 );
-const ADDRESS_KEYS = REGISTERS.map((r) => (r.num === RSP_NUM ? 2 : +needsRex(r)));
+const ADDRESS_KEYS = REGISTERS.map((r) => (r.num === RSP_NUM ? KEY_RSP_ADDRESS : +needsRex(r)));
 /** 1 for the token classes of the general registers (line-template.ts CLASSES). */
 const GPR_CODE = new Uint8Array(128);
-for (const k of "QLWB") GPR_CODE[k.charCodeAt(0)] = 1;
+for (const k of GPR_KEYS) GPR_CODE[k.charCodeAt(0)] = 1;
 const KEY_LPAREN = "(".charCodeAt(0);
 const KEY_COMMA = ",".charCodeAt(0);
-const KEY_GPR64 = "Q".charCodeAt(0);
 
 /** The names of its symbolic values (made by `variantKey`: they are needed only on a hit). */
 const names: string[] = new Array<string>(MAX_VALUES).fill("");
@@ -287,9 +294,9 @@ function variantHash(sk1: number, lo: number, hi: number): number {
 function startsWithLetter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 9) continue;
+    if (c === CH_SPACE || c === CH_TAB) continue;
     const l = c | 0x20;
-    return l >= 97 && l <= 122;
+    return l >= CH_A && l <= CH_Z;
   }
   return false;
 }
@@ -399,12 +406,13 @@ function isLocalRef(text: string, start: number, end: number): boolean {
   if (end - start < 2 || (last !== CH_B && last !== CH_F)) return false;
   for (let i = start; i < end - 1; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
+    if (c < CH_0 || c > CH_9) return false;
   }
   return true;
 }
 const CH_B = 0x62;
 const CH_F = 0x66;
+const CH_A = 0x61, CH_X = 0x78, CH_Z = 0x7a, CH_0 = 0x30, CH_9 = 0x39, CH_SPACE = 0x20, CH_TAB = 0x09; // prettier-ignore
 
 /** Whether every immediate field of variant `v` holds its value without a diagnostic. */
 function fieldsFit(pool: Int32Array, v: number, symbolic: number): boolean {
@@ -478,9 +486,9 @@ function write(
 /** A decimal or hex literal's value, or NaN (octal, binary, suffixes, too many digits). */
 function decodeLiteral(text: string, start: number, end: number): number {
   const c0 = text.charCodeAt(start);
-  if (c0 === 0x30 && end - start > 1) {
+  if (c0 === CH_0 && end - start > 1) {
     const x = text.charCodeAt(start + 1) | 0x20;
-    if (x !== 0x78 || end - start < 3 || end - start - 2 > MAX_HEX_DIGITS) return NaN;
+    if (x !== CH_X || end - start < 3 || end - start - 2 > MAX_HEX_DIGITS) return NaN;
     let v = 0;
     for (let i = start + 2; i < end; i++) {
       const d = hexDigit(text.charCodeAt(i));
@@ -492,7 +500,7 @@ function decodeLiteral(text: string, start: number, end: number): number {
   if (end - start > MAX_DEC_DIGITS) return NaN;
   let v = 0;
   for (let i = start; i < end; i++) {
-    const d = text.charCodeAt(i) - 0x30;
+    const d = text.charCodeAt(i) - CH_0;
     if (d < 0 || d > 9) return NaN;
     v = v * 10 + d;
   }
@@ -500,9 +508,9 @@ function decodeLiteral(text: string, start: number, end: number): number {
 }
 
 function hexDigit(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= CH_0 && c <= CH_9) return c - CH_0;
   const l = c | 0x20;
-  return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
+  return l >= CH_A && l <= CH_F ? l - CH_A + 10 : -1;
 }
 
 /** What a new skeleton and its variants need to know about an eligible statement. */

@@ -185,6 +185,9 @@ export function isLabelOnly(text: string): boolean {
 }
 const KEY_COLON = ":".charCodeAt(0);
 export const KEY_NAME = "n".charCodeAt(0);
+/** The key characters of the general-register classes (CLASSES), 64-bit first. */
+export const GPR_KEYS = "QLWB";
+export const KEY_GPR64 = GPR_KEYS.charCodeAt(0);
 export const KEY_DOT_NAME = "d".charCodeAt(0);
 /** 1 for the key characters of classes whose tokens have their own spelling. */
 export { OWN_IMAGE };
