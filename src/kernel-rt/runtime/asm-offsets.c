@@ -64,6 +64,7 @@ void common(void)
 	OFFSET(TASK_mm, task_struct, mm);
 	OFFSET(TASK_cpu, task_struct, cpu);
 	OFFSET(TASK_comm, task_struct, comm);
+	OFFSET(TASK_flags, task_struct, flags);
 	DEFINE(TASK_STRUCT_size, sizeof(struct task_struct));
 	OFFSET(MM_pgd, mm_struct, pgd);
 	OFFSET(MM_asid, mm_struct, asid);

@@ -106,12 +106,35 @@ void schedule(void)
 {
 	struct rq *rq = this_cpu_ptr(&runqueues);
 	struct task_struct *prev = current;
-	struct task_struct *next = pick_next_task(rq, prev);
+	struct task_struct *next;
 
+	clear_tsk_need_resched(prev);
+	next = pick_next_task(rq, prev);
+	rq->slice_left = SCHED_SLICE_TICKS;
 	if (next == prev)
 		return;
 	rq->nr_switches++;
 	context_switch(prev, next);
+}
+
+/*
+ * The timer tick (sysvec_apic_timer_interrupt, interrupts off): charge the
+ * running task one tick; at the end of its slice ask for a reschedule, which
+ * the return to user mode (exit_to_user_mode_prepare) carries out.
+ */
+void scheduler_tick(void)
+{
+	struct rq *rq = this_cpu_ptr(&runqueues);
+	struct task_struct *curr = current;
+
+	if (curr == rq->idle)
+		return;
+	if (rq->slice_left > 1) {
+		rq->slice_left--;
+		return;
+	}
+	rq->slice_left = SCHED_SLICE_TICKS;
+	set_tsk_need_resched(curr);
 }
 
 static long atomic_dec_return(long *v)

@@ -25,6 +25,10 @@
 
 #define TASK_COMM_LEN		16
 
+/* Thread flags (task_struct.flags), Linux's TIF_* bit numbers. */
+#define TIF_NEED_RESCHED	3	/* schedule() before returning to user mode */
+#define _TIF_NEED_RESCHED	(1UL << TIF_NEED_RESCHED)
+
 struct thread_struct {
 	unsigned long sp;	/* saved by __switch_to_asm */
 	unsigned long fsbase;
@@ -41,6 +45,7 @@ struct task_struct {
 	long cpu;
 	long exit_code;
 	char comm[TASK_COMM_LEN];
+	unsigned long flags;		/* TIF_* bits (Linux keeps them in thread_info) */
 };
 
 /* What __switch_to_asm leaves on a switched-out task's stack, lowest address first. */
@@ -60,7 +65,11 @@ struct rq {
 	struct task_struct *idle;
 	unsigned long nr_running;
 	unsigned long nr_switches;
+	unsigned long slice_left;	/* ticks the current task may still run */
 };
+
+/* Round-robin time slice, in ticks: a task that runs a whole slice is preempted at its end. */
+#define SCHED_SLICE_TICKS	1
 
 DECLARE_PER_CPU(struct task_struct *, current_task);
 
@@ -80,11 +89,39 @@ static inline struct pt_regs *task_pt_regs(struct task_struct *t)
 	return (struct pt_regs *)task_top_of_stack(t) - 1;
 }
 
+/*
+ * need_resched: another CPU (wake-up), the tick or this CPU sets it; the
+ * exits to user mode and the idle loop test it. Set and cleared with a
+ * locked read-modify-write, as Linux's set_bit, because a waker on another
+ * CPU may set it while the owner clears it.
+ */
+static inline void set_tsk_need_resched(struct task_struct *t)
+{
+	asm volatile("lock orq %1, %0" : "+m"(t->flags) : "r"(_TIF_NEED_RESCHED) : "memory");
+}
+
+static inline void clear_tsk_need_resched(struct task_struct *t)
+{
+	asm volatile("lock andq %1, %0" : "+m"(t->flags) : "r"(~_TIF_NEED_RESCHED) : "memory");
+}
+
+static inline int test_tsk_need_resched(struct task_struct *t)
+{
+	return (READ_ONCE(t->flags) & _TIF_NEED_RESCHED) != 0;
+}
+
+static inline int need_resched(void)
+{
+	return test_tsk_need_resched(current);
+}
+
 /* Filled by the boot builder: the tasks to run, each with its CPU, stack and mm. */
 extern struct task_struct *boot_tasks[];
 extern unsigned long nr_boot_tasks;
 
 void schedule(void);
+void scheduler_tick(void);
+void run_local_timers(void);
 void sched_init_cpu(int cpu);
 __noreturn void do_exit(long code);
 __noreturn void cpu_startup_entry(void);
