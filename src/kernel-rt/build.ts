@@ -53,6 +53,7 @@ export const RUNTIME_SOURCES: readonly string[] = [
   "src/kernel-rt/runtime/sched.c",
   "src/kernel-rt/runtime/syscall.c",
   "src/kernel-rt/runtime/traps.c",
+  "src/kernel-rt/runtime/pgtable.c",
   "src/kernel-rt/runtime/timer.c",
 ];
 /** Linked into every user program: write_out, print_dec, sys_exit. */

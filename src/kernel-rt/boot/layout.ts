@@ -5,7 +5,12 @@
 // (Documentation/x86/x86_64/mm.rst); the physical placement is entrylab's own.
 //
 //   virtual                                  what
-//   0x0000000000400000                       user text (the program's image)
+//   0x0000000000300000                       USER_SHARED_PAGE: one frame shared by every task
+//                                            (user, RW, NX; futex words live there)
+//   0x0000000000400000                       user text (the program's image, below the heap)
+//   0x0000008000000000-0x0000008040000000    USER_HEAP_START-END: demand-zero heap area (its own
+//                                            PGD slot: its first fault builds every level)
+//   0x00007fffff7ff000-0x00007fffffffb000    the stack's demand-zero area (USER_STACK_LIMIT up)
 //   0x00007fffffffb000-0x00007ffffffff000    user stack (USER_STACK_PAGES), RSP starts at the top
 //   0x00007ffffffff000                       TASK_SIZE_MAX: the last user page stays unmapped
 //   0xffff888000000000                       PAGE_OFFSET: direct map of all RAM (2 MiB pages)
@@ -26,6 +31,8 @@
 //   0x00800000              .data..percpu template (the image's load address for it)
 //   0x01000000              kernel image (CONFIG_PHYSICAL_START), segments in link order
 //   after the image         frame allocator (page tables, stacks, per-CPU areas, user memory)
+//   after the boot's frames the guest page pool, [page_pool_start, page_pool_end): free frames the
+//                           kernel's get_zeroed_page() hands out (demand-zero user pages, tables)
 
 export const PAGE_SIZE = 0x1000;
 export const PAGE_SHIFT = 12;
@@ -56,6 +63,14 @@ export const TASK_SIZE_MAX = 0x00007ffffffff000n;
 export const USER_TEXT_START = 0x400000n;
 export const USER_STACK_TOP = TASK_SIZE_MAX;
 export const USER_STACK_PAGES = 4;
+/** The page every task maps at the same address (user, RW, NX), backed by one shared frame. */
+export const USER_SHARED_PAGE = 0x300000n;
+/** The demand-zero heap area [USER_HEAP_START, USER_HEAP_END): 1 GiB in PGD slot 1. */
+export const USER_HEAP_START = 0x0000008000000000n;
+export const USER_HEAP_END = USER_HEAP_START + 0x40000000n;
+/** Stack growth: the stack area is [USER_STACK_LIMIT, USER_STACK_TOP), 8 MiB (RLIMIT_STACK's default). */
+export const USER_STACK_SIZE_MAX = 0x800000n;
+export const USER_STACK_LIMIT = USER_STACK_TOP - USER_STACK_SIZE_MAX;
 
 /** Physical placement. */
 export const PHYS_PERCPU_TEMPLATE = 0x800000;
@@ -112,6 +127,10 @@ export function layoutDefines(): [name: string, value: string, comment: string][
     ["USER_TEXT_START", ul(USER_TEXT_START), "user programs are linked here"],
     ["USER_STACK_TOP", ul(USER_STACK_TOP), "initial user RSP"],
     ["USER_STACK_PAGES", String(USER_STACK_PAGES), ""],
+    ["USER_SHARED_PAGE", ul(USER_SHARED_PAGE), "one frame shared by every task (RW, NX)"],
+    ["USER_HEAP_START", ul(USER_HEAP_START), "demand-zero heap area"],
+    ["USER_HEAP_END", ul(USER_HEAP_END), ""],
+    ["USER_STACK_LIMIT", ul(USER_STACK_LIMIT), "the stack may grow down to here by faults"],
     ["LAYOUT_THREAD_SIZE", ul(THREAD_SIZE), "kernel stack of a task"],
     ["NR_CPUS", String(NR_CPUS), ""],
     ["MAX_BOOT_TASKS", String(MAX_BOOT_TASKS), ""],

@@ -1,8 +1,9 @@
 // Address spaces and tasks. Each task gets its own mm: an 8 KiB-aligned PGD pair (kernel PGD,
 // then the user PGD at +4 KiB: CR3 bit 12), whose kernel halves are copies of swapper's two
 // halves (so every address space sees the same kernel, and under PTI the same entry text and
-// cpu_entry_area), and whose user half maps the program at USER_TEXT_START and a stack below
-// USER_STACK_TOP. As Linux's pti_set_user_pgtbl() does, a user-half PGD entry is shared by both
+// cpu_entry_area), and whose user half maps the program at USER_TEXT_START (it must end below
+// USER_HEAP_START), a stack below USER_STACK_TOP, and USER_SHARED_PAGE: one frame shared by
+// every task (user, RW, NX), where tasks keep words they share (futexes). As Linux's pti_set_user_pgtbl() does, a user-half PGD entry is shared by both
 // PGDs (same PUD), and the kernel PGD's copy carries NX, so kernel code can never run user pages
 // on the kernel page table. The task's kernel stack is built as fork leaves it: the user pt_regs
 // at the top, below it an inactive_task_frame that returns into ret_from_fork.
@@ -16,8 +17,9 @@ import { write64 } from "./image-access.js";
 import {
   PAGE_SIZE,
   PGD_PAIR_SIZE,
-  TASK_SIZE_MAX,
   THREAD_SIZE,
+  USER_HEAP_START,
+  USER_SHARED_PAGE,
   USER_STACK_PAGES,
   USER_STACK_TOP,
   USER_TEXT_START,
@@ -71,7 +73,7 @@ function allocPgdPair(ctx: BootContext, swapper: PgdPair, pid: number): PgdPair 
 function mapUserMemory(ctx: BootContext, pgd: PgdPair, prog: UserProgram, pid: number): void {
   for (const s of prog.image.segments) {
     const end = s.vaddr + s.memSize;
-    if (s.vaddr < USER_TEXT_START || end > TASK_SIZE_MAX - BigInt(USER_STACK_PAGES * PAGE_SIZE))
+    if (s.vaddr < USER_TEXT_START || end > USER_HEAP_START)
       throw new BootError(KERNEL.BAD_USER_PROGRAM, `${prog.name}: segment at 0x${s.vaddr.toString(16)} is outside user space (link it at 0x${USER_TEXT_START.toString(16)})`); // prettier-ignore
     const start = s.vaddr - (s.vaddr % BigInt(PAGE_SIZE));
     const pages = Number((end - start + BigInt(PAGE_SIZE - 1)) / BigInt(PAGE_SIZE));
@@ -84,6 +86,20 @@ function mapUserMemory(ctx: BootContext, pgd: PgdPair, prog: UserProgram, pid: n
   const base = USER_STACK_TOP - BigInt(stackBytes);
   ctx.region(`user stack of pid ${pid}`, base, stackBytes);
   ctx.pt.mapRange(pgd.kernel, base, stack, stackBytes, { rw: true, user: true, nx: ctx.flags.nx, global: false }); // prettier-ignore
+  ctx.pt.map4k(pgd.kernel, USER_SHARED_PAGE, sharedPage(ctx), { rw: true, user: true, nx: ctx.flags.nx, global: false }); // prettier-ignore
+}
+
+/** The one frame behind USER_SHARED_PAGE in every task of a boot (allocated by the first task). */
+const sharedFrames = new WeakMap<BootContext, number>();
+
+export function sharedPage(ctx: BootContext): number {
+  let pa = sharedFrames.get(ctx);
+  if (pa === undefined) {
+    pa = ctx.alloc("user shared page", 1, PAGE_SIZE, false);
+    ctx.region("user shared page", USER_SHARED_PAGE, PAGE_SIZE);
+    sharedFrames.set(ctx, pa);
+  }
+  return pa;
 }
 
 /**

@@ -1,0 +1,76 @@
+/*
+ * asm/pgtable.h - 4-level page tables as the model kernel's C code reads and
+ * writes them (SDM vol. 3, 4.5, figure 4-11): entry bits, level shifts, the
+ * direct map (__va/__pa), the PTI PGD pair, and the walks of pgtable.c.
+ *
+ * Every task's mm->pgd is the direct-map address of its kernel PGD; under
+ * PTI the user PGD is the next page (CR3 bit 12). The user half's lower
+ * levels (PUD, PMD, PT) are shared by both PGDs, so a walk of the kernel PGD
+ * sees every user mapping; only a new PGD entry must be written in both
+ * (pti_set_user_pgtbl: the kernel copy with NX).
+ */
+#ifndef _ASM_X86_PGTABLE_H
+#define _ASM_X86_PGTABLE_H
+
+#include <linux/types.h>
+#include <asm/page_types.h>
+#include <asm/tlbflush.h>
+#include <asm/entrylab-layout.h>
+
+/* SDM 4.5, tables 4-14..4-20: the bits of a paging-structure entry. */
+#define _PAGE_BIT_PRESENT	0	/* P: maps something (else the entry is ignored, #PF) */
+#define _PAGE_BIT_RW		1	/* R/W: writes allowed (ANDed across levels, 4.6.1) */
+#define _PAGE_BIT_USER		2	/* U/S: user accesses allowed (ANDed across levels) */
+#define _PAGE_BIT_ACCESSED	5
+#define _PAGE_BIT_DIRTY		6
+#define _PAGE_BIT_PSE		7	/* PS: a 1 GiB (PUD) or 2 MiB (PMD) leaf */
+#define _PAGE_BIT_GLOBAL	8
+#define _PAGE_BIT_NX		63	/* XD: no instruction fetch (with EFER.NXE; ORed across levels) */
+
+#define _PAGE_PRESENT		_BITUL(_PAGE_BIT_PRESENT)
+#define _PAGE_RW		_BITUL(_PAGE_BIT_RW)
+#define _PAGE_USER		_BITUL(_PAGE_BIT_USER)
+#define _PAGE_ACCESSED		_BITUL(_PAGE_BIT_ACCESSED)
+#define _PAGE_DIRTY		_BITUL(_PAGE_BIT_DIRTY)
+#define _PAGE_PSE		_BITUL(_PAGE_BIT_PSE)
+#define _PAGE_GLOBAL		_BITUL(_PAGE_BIT_GLOBAL)
+#define _PAGE_NX		_BITUL(_PAGE_BIT_NX)
+
+/* Bits 51:12 of an entry: the frame of the next table or of the page (M = 52 here). */
+#define PTE_PFN_MASK		_AC(0x000ffffffffff000, UL)
+
+/* A table below the PGD in the user half: present, writable, user (the leaf decides). */
+#define _PAGE_TABLE		(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
+
+/* Each level's index: 9 bits of the linear address (SDM 4.5, figure 4-8). */
+#define PGDIR_SHIFT		39
+#define PUD_SHIFT		30
+#define PMD_SHIFT		21
+#define PTRS_PER_TABLE		512
+#define PT_LEVEL_BITS		9
+
+/* The first PGD entry of the kernel half (0xffff800000000000 and up). */
+#define KERNEL_PGD_BOUNDARY	256
+
+/* The user PGD of a PTI pair: the page after the kernel PGD (PTI_USER_PGTABLE_MASK). */
+#define PTI_USER_PGD_OFFSET	PAGE_SIZE
+
+/* The direct map: every physical address p is mapped at PAGE_OFFSET + p. */
+#define __va(p)			((void *)((unsigned long)(p) + __PAGE_OFFSET))
+#define __pa(v)			((unsigned long)(v) - __PAGE_OFFSET)
+
+static inline unsigned long pt_index(unsigned long addr, int shift)
+{
+	return (addr >> shift) & (PTRS_PER_TABLE - 1);
+}
+
+/* The table an entry points to, in the direct map. */
+static inline unsigned long *pt_table(unsigned long entry)
+{
+	return (unsigned long *)__va(entry & PTE_PFN_MASK);
+}
+
+/* The physical address behind a user address of mm (the page and offset), 0 if unmapped. */
+unsigned long user_virt_to_phys(struct mm_struct *mm, unsigned long addr);
+
+#endif /* _ASM_X86_PGTABLE_H */

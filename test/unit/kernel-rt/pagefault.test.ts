@@ -1,0 +1,49 @@
+// Memory (kernel step 2): the user layout's shared page and areas, the guest page pool the boot
+// builder reserves, demand-zero page faults and kill-on-bad-access (runtime/fault.c).
+import { describe, expect, it } from "vitest";
+import { ACC_READ, ACC_WRITE, ACC_FETCH, WalkResult, walk } from "../../../src/vm/index.js";
+import type { AccessKind, WalkControls } from "../../../src/vm/index.js";
+import {
+  USER_HEAP_END,
+  USER_HEAP_START,
+  USER_SHARED_PAGE,
+  USER_STACK_LIMIT,
+  USER_STACK_TOP,
+  USER_TEXT_START,
+  layoutHeader,
+} from "../../../src/kernel-rt/index.js";
+import { boot } from "./helpers.js";
+
+type Booted = ReturnType<typeof boot>;
+
+function probe(pb: Booted, pgd: number, addr: bigint, acc: AccessKind, user: boolean): WalkResult {
+  const c: WalkControls = { pml4: pgd, wp: true, smep: false, smap: false, nxe: true, ac: false, maxPhysAddr: 46, gbPages: true }; // prettier-ignore
+  return walk(pb.boot.machine.mem, c, Number(BigInt.asIntN(64, addr)), acc, user, false, new WalkResult()); // prettier-ignore
+}
+
+describe("user layout", () => {
+  it("orders text, heap and stack areas and exports them to guest code", () => {
+    expect(USER_SHARED_PAGE < USER_TEXT_START).toBe(true);
+    expect(USER_TEXT_START < USER_HEAP_START && USER_HEAP_START < USER_HEAP_END).toBe(true);
+    expect(USER_HEAP_END < USER_STACK_LIMIT && USER_STACK_LIMIT < USER_STACK_TOP).toBe(true);
+    for (const name of ["USER_SHARED_PAGE", "USER_HEAP_START", "USER_HEAP_END", "USER_STACK_LIMIT"])
+      expect(layoutHeader()).toMatch(new RegExp(`^#define ${name}\\s`, "m"));
+  });
+});
+
+describe("the shared page", () => {
+  for (const pti of [true, false])
+    it(`maps one frame user RW NX at USER_SHARED_PAGE in every task (pti ${pti ? "on" : "off"})`, () => {
+      const pb = boot(["getpid", "getpid"], { pti, pcid: true });
+      const frames = pb.boot.tasks.map((t) => {
+        const pgd = pti ? t.pgd + 0x1000 : t.pgd;
+        const w = probe(pb, pgd, USER_SHARED_PAGE, ACC_WRITE, true);
+        expect(w.ok).toBe(true);
+        expect(probe(pb, pgd, USER_SHARED_PAGE, ACC_FETCH, true).ok).toBe(false);
+        expect(probe(pb, t.pgd, USER_SHARED_PAGE, ACC_READ, true).ok).toBe(true);
+        return w.frame;
+      });
+      expect(frames[0]).toBe(frames[1]);
+      expect(pb.boot.regions.some((r) => r.name === "user shared page" && r.start === USER_SHARED_PAGE)).toBe(true); // prettier-ignore
+    });
+});
