@@ -54,6 +54,8 @@ export const RUNTIME_SOURCES: readonly string[] = [
   "src/kernel-rt/runtime/syscall.c",
   "src/kernel-rt/runtime/traps.c",
   "src/kernel-rt/runtime/pgtable.c",
+  "src/kernel-rt/runtime/page_alloc.c",
+  "src/kernel-rt/runtime/fault.c",
   "src/kernel-rt/runtime/timer.c",
 ];
 /** Linked into every user program: write_out, print_dec, sys_exit. */
@@ -198,12 +200,14 @@ export function userProgramPath(spec: string): string {
 /** Build one user program (its source plus the user library) linked at USER_TEXT_START. */
 export function buildUserProgram(spec: string, opts: UserBuildOptions): ObjectFile | undefined {
   const path = userProgramPath(spec);
-  const host = kernelHost(opts.host, opts.root ?? ".", new Map());
+  // User programs see the layout too (<asm/entrylab-layout.h>: USER_HEAP_START, USER_SHARED_PAGE).
+  const generated = new Map([[`${GENERATED_INCLUDE}/${LAYOUT_HEADER_NAME}`, layoutHeader()]]);
+  const host = kernelHost(opts.host, opts.root ?? ".", generated);
   if (host.readFile(path) === undefined) {
     opts.diags.error(KERNEL.NO_USER_PROGRAM, COMMAND_LINE, `user program '${spec}' not found (looked for '${path}')`); // prettier-ignore
     return undefined;
   }
-  const unit = { host, sources: opts.sources, diags: opts.diags, config: [], includePaths: [KERNEL_INCLUDE] }; // prettier-ignore
+  const unit = { host, sources: opts.sources, diags: opts.diags, config: [], includePaths: [GENERATED_INCLUDE, KERNEL_INCLUDE] }; // prettier-ignore
   const objects = [buildOne(path, unit), buildOne(USER_LIB, unit)];
   if (objects.some((o) => o === undefined)) return undefined;
   const layout = parseLayout(userLayoutText(), { diags: opts.diags });

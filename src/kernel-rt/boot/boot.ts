@@ -33,6 +33,7 @@ import {
 import {
   buildTask,
   INIT_MM_CTX_ID,
+  reservePagePool,
   type PgdPair,
   type TaskInfo,
   type UserProgram,
@@ -62,6 +63,8 @@ export interface KernelConfig {
   pti: boolean;
   /** Use PCIDs when the machine has them. */
   pcid: boolean;
+  /** Frames in the guest page pool (get_zeroed_page); default every frame the boot leaves. */
+  pagePool?: number;
 }
 
 export interface BootOptions {
@@ -88,6 +91,8 @@ export interface BootedKernel {
   /** X86_FEATURE_* numbers of this boot. */
   features: Set<number>;
   alternatives: AltSite[];
+  /** The guest page pool, [start, end) physical (boot/tasks.ts reservePagePool). */
+  pagePool: { start: number; end: number };
 }
 
 /** Boot the kernel with one task per user program; undefined (with diagnostics) on failure. */
@@ -141,6 +146,7 @@ function boot(
   if (flags.pti) cloneForPti(ctx, swapper, cpuInfo);
   const tasks = users.map((u, i) => buildTask(ctx, swapper, u, i, cpus));
   write64(mem, ctx.symPhys("nr_boot_tasks"), BigInt(tasks.length));
+  const pagePool = reservePagePool(ctx, config.pagePool);
   const alternatives = applyAlternatives(image, mem, features);
   const lstar = ctx.sym("entry_SYSCALL_64");
   const rip = ctx.sym("startup_64");
@@ -150,7 +156,7 @@ function boot(
     loadCpu(c, flags, { cr3, gdt: info.cea + BigInt(CEA_GDT), tss: info.cea + BigInt(CEA_TSS), tssSize: ctx.off("TSS_size"), gsBase: info.percpu, rsp: info.idleTop, rip, lstar }); // prettier-ignore
   });
   for (const b of machine.caches) b.clear();
-  return { machine, regions: ctx.regions, tasks, cpus: cpuInfo.map(({ cpu, percpu, cea }) => ({ cpu, percpu, cea })), swapper, flags, features, alternatives }; // prettier-ignore
+  return { machine, regions: ctx.regions, tasks, cpus: cpuInfo.map(({ cpu, percpu, cea }) => ({ cpu, percpu, cea })), swapper, flags, features, alternatives, pagePool }; // prettier-ignore
 }
 
 /** Global pages (with PGE): the PTI clones always; the rest only without PTI (docs/kernel.md). */

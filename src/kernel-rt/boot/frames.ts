@@ -33,6 +33,19 @@ export class FrameAllocator {
     return phys;
   }
 
+  /**
+   * Hand every frame left (at most `maxPages` of them) to one owner, unzeroed: the guest's page
+   * pool, which zeroes what it hands out. Returns [start, end) physical, empty when RAM is full.
+   */
+  reserveRest(name: string, maxPages = Infinity): { start: number; end: number } {
+    const start = alignUp(this.next, PAGE_SIZE);
+    const last = this.end - (this.end % PAGE_SIZE);
+    const end = Math.max(start, Math.min(last, start + maxPages * PAGE_SIZE));
+    this.next = end;
+    this.allocations.push({ name, phys: start, size: end - start });
+    return { start, end };
+  }
+
   /** Bytes handed out so far, alignment gaps included. */
   get used(): number {
     return this.next;

@@ -89,6 +89,22 @@ function mapUserMemory(ctx: BootContext, pgd: PgdPair, prog: UserProgram, pid: n
   ctx.pt.map4k(pgd.kernel, USER_SHARED_PAGE, sharedPage(ctx), { rw: true, user: true, nx: ctx.flags.nx, global: false }); // prettier-ignore
 }
 
+/**
+ * The guest page pool: every frame the boot has not used (or the first `maxPages` of them),
+ * mapped by nothing but the direct map, handed to the kernel's get_zeroed_page() through the
+ * boot-data variables page_pool_start and page_pool_end (physical addresses). Called last.
+ */
+export function reservePagePool(
+  ctx: BootContext,
+  maxPages?: number,
+): { start: number; end: number } {
+  const pool = ctx.frames.reserveRest("page pool", maxPages);
+  ctx.region("page pool", va(pool.start), pool.end - pool.start);
+  write64(ctx.mem, ctx.symPhys("page_pool_start"), BigInt(pool.start));
+  write64(ctx.mem, ctx.symPhys("page_pool_end"), BigInt(pool.end));
+  return pool;
+}
+
 /** The one frame behind USER_SHARED_PAGE in every task of a boot (allocated by the first task). */
 const sharedFrames = new WeakMap<BootContext, number>();
 

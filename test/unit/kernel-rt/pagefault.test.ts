@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ACC_READ, ACC_WRITE, ACC_FETCH, WalkResult, walk } from "../../../src/vm/index.js";
 import type { AccessKind, WalkControls } from "../../../src/vm/index.js";
 import {
+  PAGE_OFFSET,
   USER_HEAP_END,
   USER_HEAP_START,
   USER_SHARED_PAGE,
@@ -12,7 +13,7 @@ import {
   USER_TEXT_START,
   layoutHeader,
 } from "../../../src/kernel-rt/index.js";
-import { boot } from "./helpers.js";
+import { boot, theKernel } from "./helpers.js";
 
 type Booted = ReturnType<typeof boot>;
 
@@ -46,4 +47,45 @@ describe("the shared page", () => {
       expect(frames[0]).toBe(frames[1]);
       expect(pb.boot.regions.some((r) => r.name === "user shared page" && r.start === USER_SHARED_PAGE)).toBe(true); // prettier-ignore
     });
+});
+
+/** A kernel variable's value in guest memory after boot. */
+function kernelVar(pb: Booted, name: string): bigint {
+  const v = theKernel().image.symbols.find((s) => s.name === name)!.value;
+  const seg = theKernel().image.segments.find((s) => v >= s.vaddr && v < s.vaddr + s.memSize)!;
+  const pa = Number(seg.paddr + (v - seg.vaddr));
+  const mem = pb.boot.machine.mem;
+  return (BigInt(mem.read32(pa + 4) >>> 0) << 32n) | BigInt(mem.read32(pa) >>> 0);
+}
+
+describe("the page pool", () => {
+  it("takes every frame the boot left, up to the end of RAM, and tells the kernel", () => {
+    const pb = boot(["getpid", "yield"], { pti: true, pcid: true });
+    const { start, end } = pb.boot.pagePool;
+    expect(start % 0x1000).toBe(0);
+    expect(end).toBe(pb.boot.machine.mem.size);
+    expect(kernelVar(pb, "page_pool_start")).toBe(BigInt(start));
+    expect(kernelVar(pb, "page_pool_end")).toBe(BigInt(end));
+    // Every structure the boot built lies below the pool: nothing maps a pool frame yet.
+    const user = pb.boot.regions.filter((r) => r.name.startsWith("user stack") || r.name === "user shared page"); // prettier-ignore
+    for (const t of pb.boot.tasks)
+      for (const r of user) {
+        const w = probe(pb, t.pgd, r.start, ACC_READ, true);
+        if (w.ok) expect(w.frame).toBeLessThan(start);
+      }
+    expect(pb.boot.regions.find((r) => r.name === "page pool")!.start).toBe(PAGE_OFFSET + BigInt(start)); // prettier-ignore
+  });
+
+  it("is capped by the pagePool option", () => {
+    const pb = boot(["getpid"], { pti: true, pcid: true, pagePool: 3 });
+    expect(pb.boot.pagePool.end - pb.boot.pagePool.start).toBe(3 * 0x1000);
+    expect(kernelVar(pb, "page_pool_end") - kernelVar(pb, "page_pool_start")).toBe(0x3000n);
+  });
+
+  it("maps nothing in the demand-zero areas at boot", () => {
+    const pb = boot(["getpid"], { pti: true, pcid: true });
+    const t = pb.boot.tasks[0]!;
+    for (const a of [USER_HEAP_START, USER_STACK_LIMIT, USER_STACK_TOP - 0x5000n])
+      expect(probe(pb, t.pgd + 0x1000, a, ACC_READ, true).ok).toBe(false);
+  });
 });

@@ -73,4 +73,11 @@ static inline unsigned long *pt_table(unsigned long entry)
 /* The physical address behind a user address of mm (the page and offset), 0 if unmapped. */
 unsigned long user_virt_to_phys(struct mm_struct *mm, unsigned long addr);
 
+/*
+ * The PT entry (leaf) of a user address in mm, or NULL when a level above it is not present or
+ * is a large page. With `alloc`, missing tables come from the page pool (a new PGD entry is
+ * written in both PGDs under PTI); NULL then also means out of frames.
+ */
+unsigned long *user_pte_lookup(struct mm_struct *mm, unsigned long addr, bool alloc);
+
 #endif /* _ASM_X86_PGTABLE_H */

@@ -1,0 +1,178 @@
+/*
+ * fault.c - the page-fault handler, exc_page_fault (vector 14, reached
+ * through the lead's asm_exc_page_fault stub on the kernel stack and kernel
+ * CR3, interrupts off), shaped as Linux's do_user_addr_fault:
+ *   - a user-mode fault, not present, in the heap or the stack area: map a
+ *     zeroed page (user, RW, NX), building the missing table levels, and
+ *     return so the instruction runs again (demand-zero paging);
+ *   - any other user-mode fault: kill the task with Linux's segfault line
+ *     and do_exit(SIGSEGV);
+ *   - a kernel-mode fault on a user address in copy_user_generic (a system
+ *     call's copy): demand-zero as for the user, else the copy's fixup (the
+ *     call returns -EFAULT); any other kernel-mode fault is an oops: a report
+ *     and the end of the machine.
+ */
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/mm.h>
+#include <asm/pgtable.h>
+#include <asm/special_insns.h>
+#include <asm/cpufeature.h>
+#include <asm/entrylab-layout.h>
+
+/* SDM 4.7, figure 4-12: the page-fault error code. */
+#define X86_PF_PROT	_BITUL(0)	/* P: 0 = not-present page, 1 = protection violation */
+#define X86_PF_WRITE	_BITUL(1)	/* W/R: the access was a write */
+#define X86_PF_USER	_BITUL(2)	/* U/S: the access was a user-mode (CPL 3) access */
+#define X86_PF_RSVD	_BITUL(3)	/* RSVD: a reserved bit was set in a paging entry */
+#define X86_PF_INSTR	_BITUL(4)	/* I/D: the access was an instruction fetch */
+
+#define SIGSEGV		11
+/* isa-debug-exit value of an oops: status (0x70 << 1) | 1 = 225, apart from the early traps'. */
+#define OOPS_EXIT	0x70
+
+/* The faulting instruction and the fixup of copy_user_generic (usercopy_64.S). */
+extern char copy_user_insn[];
+extern char copy_user_fixup[];
+
+/* CPL of the interrupted code: the RPL of the saved CS (SDM 6.12.1). */
+static int user_mode(struct pt_regs *regs)
+{
+	return (regs->cs & 3) == 3;
+}
+
+/* The demand-zero areas: the heap, and the stack down to USER_STACK_LIMIT. */
+static int in_demand_zero_area(unsigned long address)
+{
+	if (address >= USER_HEAP_START && address < USER_HEAP_END)
+		return 1;
+	return address >= USER_STACK_LIMIT && address < USER_STACK_TOP;
+}
+
+/*
+ * Map a zeroed page at the faulting page of current's mm: user, RW, NX. Returns 0 when the pool
+ * is out of frames (for the page or a table on the way to it).
+ */
+static int do_anonymous_page(unsigned long address)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long *pte, page, entry;
+
+	if (mm == NULL)
+		return 0;
+	pte = user_pte_lookup(mm, address, true);
+	if (pte == NULL)
+		return 0;
+	/* Another path mapped it since (a second fault on the same page): nothing to do. */
+	if (*pte & _PAGE_PRESENT)
+		return 1;
+	page = get_zeroed_page();
+	if (!page)
+		return 0;
+	entry = __pa(page) | _PAGE_PRESENT | _PAGE_RW | _PAGE_USER;
+	/* XD is a reserved bit without EFER.NXE (SDM 4.5, table 4-19): set it only with NX. */
+	if (boot_cpu_has(X86_FEATURE_NX))
+		entry |= _PAGE_NX;
+	/*
+	 * SDM 4.10.4.3: a not-present entry is never cached in the TLB or the paging-structure
+	 * caches, so making it present needs no invalidation; the retried access walks again.
+	 */
+	WRITE_ONCE(*pte, entry);
+	return 1;
+}
+
+/* Could a demand-zero page fix this fault? Not present, a data access, inside an area. */
+static int demand_zero_fault(unsigned long error_code, unsigned long address)
+{
+	/* SDM 4.7: P=1 is a protection violation on a present page: no page to add. */
+	if (error_code & X86_PF_PROT)
+		return 0;
+	/* SDM 4.7: I/D=1 is an instruction fetch: the areas hold data only (NX pages). */
+	if (error_code & X86_PF_INSTR)
+		return 0;
+	return in_demand_zero_area(address);
+}
+
+static void show_error_code(unsigned long error_code)
+{
+	printk("#PF: error_code(0x%04lx) - %s %s %s %s%s\n", error_code,
+	       error_code & X86_PF_PROT ? "protection" : "not-present",
+	       error_code & X86_PF_WRITE ? "write" : "read",
+	       error_code & X86_PF_USER ? "user" : "supervisor",
+	       error_code & X86_PF_INSTR ? "instruction-fetch" : "data",
+	       error_code & X86_PF_RSVD ? " reserved-bit" : "");
+}
+
+/* A fault the kernel cannot handle: report it and stop the machine (Linux's oops, then panic). */
+static __noreturn void page_fault_oops(struct pt_regs *regs, unsigned long error_code,
+				       unsigned long address)
+{
+	struct task_struct *tsk = current;
+
+	printk("BUG: unable to handle page fault for address: %lx\n", address);
+	show_error_code(error_code);
+	printk("Oops: RIP: %lx RSP: %lx CS: %lx CPU: %d task: %s[%ld]\n", regs->ip, regs->sp,
+	       regs->cs, smp_processor_id(), tsk->comm, tsk->pid);
+	printk("Kernel panic - not syncing: Fatal exception in page fault\n");
+	machine_exit(OOPS_EXIT);
+}
+
+/* A bad user access: Linux's show_signal_msg line, then the task dies of SIGSEGV. */
+static __noreturn void bad_area(struct pt_regs *regs, unsigned long error_code,
+				unsigned long address)
+{
+	struct task_struct *tsk = current;
+
+	printk("%s[%ld]: segfault at %lx ip %lx sp %lx error %lx\n", tsk->comm, tsk->pid, address,
+	       regs->ip, regs->sp, error_code);
+	do_exit(SIGSEGV);
+}
+
+/* The pool is empty: say so, then kill as for a bad access (Linux would OOM-kill). */
+static __noreturn void out_of_memory(struct pt_regs *regs, unsigned long error_code,
+				     unsigned long address)
+{
+	printk("%s[%ld]: out of memory: no free page for %lx\n", current->comm, current->pid,
+	       address);
+	bad_area(regs, error_code, address);
+}
+
+static void do_user_addr_fault(struct pt_regs *regs, unsigned long error_code,
+			       unsigned long address)
+{
+	/* SDM 4.7: RSVD=1: a paging entry is malformed; the kernel built it, so it is a bug. */
+	if (error_code & X86_PF_RSVD)
+		page_fault_oops(regs, error_code, address);
+	/* A user access to a kernel address: the U/S bit refused it (SDM 4.6.1). */
+	if (address >= TASK_SIZE_MAX)
+		bad_area(regs, error_code, address);
+	if (!demand_zero_fault(error_code, address))
+		bad_area(regs, error_code, address);
+	if (!do_anonymous_page(address))
+		out_of_memory(regs, error_code, address);
+}
+
+/* A supervisor-mode fault: only a system call's copy of user memory may fault. */
+static void do_kern_addr_fault(struct pt_regs *regs, unsigned long error_code,
+			       unsigned long address)
+{
+	int in_copy = regs->ip == (unsigned long)copy_user_insn;
+
+	if (!in_copy || address >= TASK_SIZE_MAX || (error_code & X86_PF_RSVD))
+		page_fault_oops(regs, error_code, address);
+	if (demand_zero_fault(error_code, address) && do_anonymous_page(address))
+		return;
+	/* Linux's fixup_exception: the copy stops and returns the bytes it did not copy. */
+	regs->ip = (unsigned long)copy_user_fixup;
+}
+
+void exc_page_fault(struct pt_regs *regs, unsigned long error_code)
+{
+	/* SDM 4.7: CR2 holds the linear address that faulted; read it before anything can fault. */
+	unsigned long address = native_read_cr2();
+
+	if (user_mode(regs))
+		do_user_addr_fault(regs, error_code, address);
+	else
+		do_kern_addr_fault(regs, error_code, address);
+}

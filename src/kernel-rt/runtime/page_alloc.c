@@ -1,0 +1,89 @@
+/*
+ * page_alloc.c - the guest page allocator: 4 KiB frames from the pool the
+ * boot builder reserves ([page_pool_start, page_pool_end), physical, mapped
+ * only by the direct map). Frames never used yet come from a bump pointer;
+ * freed frames go on a free list threaded through their first word. One
+ * spinlock keeps the CPUs out of each other's way (the kernel runs with
+ * interrupts off, so nothing else can interrupt the holder); a page is
+ * zeroed after the lock is dropped, as it belongs to the caller by then.
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <asm/pgtable.h>
+#include <asm/special_insns.h>
+
+/* Written by the boot builder (boot/tasks.ts reservePagePool). */
+unsigned long page_pool_start;
+unsigned long page_pool_end;
+
+unsigned long nr_pages_in_use;
+
+/* The next never-used frame (physical; 0 until the first allocation starts it at the pool). */
+static unsigned long pool_next;
+/* Freed pages (direct-map addresses), each holding the next one's address in its first word. */
+static unsigned long *free_list;
+static long pool_lock;
+
+/* Take the pool: XCHG with memory is locked by itself (SDM vol. 2, XCHG); spin on plain reads. */
+static void pool_lock_acquire(void)
+{
+	for (;;) {
+		long old = 1;
+		asm volatile("xchgq %0, %1" : "+r"(old), "+m"(pool_lock) : : "memory");
+		if (old == 0)
+			return;
+		while (READ_ONCE(pool_lock))
+			cpu_relax();
+	}
+}
+
+static void pool_lock_release(void)
+{
+	WRITE_ONCE(pool_lock, 0);
+}
+
+/* One page off the free list or the untouched rest of the pool; 0 when both are empty. */
+static unsigned long take_page(void)
+{
+	unsigned long page = 0;
+
+	if (free_list) {
+		page = (unsigned long)free_list;
+		free_list = (unsigned long *)*free_list;
+	} else {
+		if (pool_next == 0)
+			pool_next = page_pool_start;
+		if (pool_next + PAGE_SIZE <= page_pool_end) {
+			page = (unsigned long)__va(pool_next);
+			pool_next += PAGE_SIZE;
+		}
+	}
+	if (page)
+		nr_pages_in_use++;
+	return page;
+}
+
+unsigned long get_zeroed_page(void)
+{
+	unsigned long page;
+
+	pool_lock_acquire();
+	page = take_page();
+	pool_lock_release();
+	if (page)
+		memset((void *)page, 0, PAGE_SIZE);
+	return page;
+}
+
+void free_page(unsigned long addr)
+{
+	unsigned long *page = (unsigned long *)addr;
+
+	if (!addr)
+		return;
+	pool_lock_acquire();
+	*page = (unsigned long)free_list;
+	free_list = page;
+	nr_pages_in_use--;
+	pool_lock_release();
+}
