@@ -101,10 +101,14 @@ function verdict(d: TraceDiff): string {
   return `the traces differ: of ${d.unitCount} units, ${n("changed")} changed, ${n("only-a")} only in A, ${n("only-b")} only in B${d.end.same ? "" : "; the runs end differently"}`; // prettier-ignore
 }
 
+function levelNote(l: NonNullable<TraceDiff["level"]>): string {
+  const recorded = l.a === l.b ? `both were recorded at the ${l.a} level` : `A was recorded at the ${l.a} level and B at ${l.b}`; // prettier-ignore
+  return `${recorded}; compared at ${l.compared}`;
+}
+
 export function formatDiff(d: TraceDiff, names: DiffNames): string {
   const out = [`A: ${names.a}`, `B: ${names.b}`, `result: ${verdict(d)}`];
-  if (d.level !== undefined)
-    out.push(`note: A was recorded at the ${d.level.a} level and B at ${d.level.b}; compared at ${d.level.compared}`); // prettier-ignore
+  if (d.level !== undefined) out.push(`note: ${levelNote(d.level)}`);
   const first = firstLines(d);
   if (first.length > 0) out.push("", ...first);
   if (d.units.length > 0) out.push("", "units that differ:", ...d.units.map((u) => `  ${unitLine(u)}`)); // prettier-ignore

@@ -35,6 +35,12 @@ const UNIT_HEAD = 4;
 
 export interface DiffOptions {
   cost?: CostModel;
+  /**
+   * Compare at this level even when both traces are richer (`trace diff --level`): the finer
+   * records are dropped before aligning, so two insn-level traces can be compared on their
+   * system events only. Never finer than the coarser trace.
+   */
+  level?: TraceLevel;
   /** Events of context on each side of the first divergence (default 3). */
   context?: number;
 }
@@ -98,7 +104,10 @@ export interface FirstDivergence {
 
 export interface TraceDiff {
   equivalent: boolean;
-  /** Set when the traces were recorded at different levels and compared at the lower one. */
+  /**
+   * Set when the traces were compared at a level coarser than one of them was recorded at:
+   * they were recorded at different levels, or `DiffOptions.level` asked for it.
+   */
   level?: { a: TraceLevel; b: TraceLevel; compared: TraceLevel };
   first?: FirstDivergence;
   /** Units that differ, in trace order (CPU by CPU). */
@@ -114,7 +123,12 @@ export function levelOf(rs: readonly TraceRecord[]): TraceLevel {
   return rs.some((r) => r.kind === "walk" || r.kind === "tlb-fill") ? "paging" : "system";
 }
 
-const LEVEL_ORDER: readonly TraceLevel[] = ["system", "paging", "insn"];
+export const TRACE_LEVELS: readonly TraceLevel[] = ["system", "paging", "insn"];
+
+/** The coarsest of some levels. */
+function coarsest(...levels: TraceLevel[]): TraceLevel {
+  return TRACE_LEVELS[Math.min(...levels.map((l) => TRACE_LEVELS.indexOf(l)))]!;
+}
 
 /** The records a trace would have had at a lower level. */
 function atLevel(rs: readonly TraceRecord[], level: TraceLevel): readonly TraceRecord[] {
@@ -230,19 +244,21 @@ export function diffTraces(a0: readonly TraceRecord[], b0: readonly TraceRecord[
   const cost = options.cost ?? new CostModel();
   const la = levelOf(a0);
   const lb = levelOf(b0);
-  const compared = LEVEL_ORDER[Math.min(LEVEL_ORDER.indexOf(la), LEVEL_ORDER.indexOf(lb))]!;
+  const compared = coarsest(la, lb, options.level ?? "insn");
   const a = atLevel(a0, compared);
   const b = atLevel(b0, compared);
   // At the insn level RSP is looked at after every instruction, at the others only at system
-  // records: the same run's `stack` records differ between levels, so mixed levels align
-  // without them (the summary still lists the stacks each trace names).
-  const noStacks = (rs: readonly TraceRecord[]): readonly TraceRecord[] => (la === lb ? rs : rs.filter((r) => r.kind !== "stack")); // prettier-ignore
+  // records: a `stack` record's timing depends on the level it was recorded at, so a trace
+  // compared at a coarser level is aligned without them (the summary still lists the stacks
+  // each trace names).
+  const recordedAsCompared = la === compared && lb === compared;
+  const noStacks = (rs: readonly TraceRecord[]): readonly TraceRecord[] => (recordedAsCompared ? rs : rs.filter((r) => r.kind !== "stack")); // prettier-ignore
   const all = cpuUnits(noStacks(a), noStacks(b)).flatMap((c) => compareCpu(c, options.context ?? 3)); // prettier-ignore
   const end = { a: runEnd(a), b: runEnd(b), same: sameEnd(runEnd(a), runEnd(b)) };
   const units = all.map((c) => c.diff).filter((d) => d.status !== "same");
   const d: TraceDiff = { equivalent: units.length === 0 && end.same, units, unitCount: all.length, end, summary: summary(a, b, cost) }; // prettier-ignore
   const first = firstDivergence(all);
   if (first !== undefined) d.first = first;
-  if (la !== lb) d.level = { a: la, b: lb, compared };
+  if (!recordedAsCompared) d.level = { a: la, b: lb, compared };
   return d;
 } // prettier-ignore

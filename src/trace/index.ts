@@ -62,6 +62,7 @@ export { eventKey, type EventDiff, type EventView } from "./diff-events.js";
 export {
   diffTraces,
   levelOf,
+  TRACE_LEVELS,
   type DiffOptions,
   type EpisodeTotals,
   type FirstDivergence,

@@ -1,6 +1,7 @@
 // `entrylab demo` (npm start): both scenarios run with the same UART output, the diff names the
 // moved CR3 write and the user-CR3 delta, and trace check passes on both.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { entrylab } from "./helpers.js";
 
@@ -22,6 +23,19 @@ describe("entrylab demo (npm start)", () => {
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBe(Number(m![3]) - Number(m![2]));
     expect(Number(m![1])).toBeGreaterThan(0);
+  });
+
+  it("records each scenario once and diffs the insn-level traces at the system level", () => {
+    const files = [...r.stdout.matchAll(/--trace (\S+\.jsonl)$/gm)].map((x) => x[1]!);
+    expect(files).toHaveLength(2);
+    expect(r.stdout).not.toContain("--trace-level");
+    expect(r.stdout).toContain(`$ entrylab trace diff --level system ${files[0]} ${files[1]}\n`);
+    expect(readdirSync(dirname(files[0]!)).filter((f) => f.endsWith(".jsonl")).sort()).toEqual(["baseline-getpid.jsonl", "pti-c-getpid.jsonl"]); // prettier-ignore
+    expect(r.stdout).toMatch(/^ {4}A \+\d+ +cr +\S+ +reg=cr3 to=kernel/m);
+    // At their own level the traces part at the ALTERNATIVE padding instead: the reason for --level.
+    const insn = entrylab(["trace", "diff", files[0]!, files[1]!]);
+    expect(insn.status).toBe(1);
+    expect(insn.stdout).toMatch(/^ {2}A \+\d+ +insn +\S+ +text=nop/m);
   });
 
   it("passes trace check on both traces, and leaves the files it names", () => {

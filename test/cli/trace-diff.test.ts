@@ -52,6 +52,22 @@ describe("entrylab trace diff", () => {
     expect(d.first.contextA).toHaveLength(3);
   });
 
+  it("compares at a coarser level with --level, and refuses an unknown level", () => {
+    entrylab(["run", "-I", SYS, PAIR, "--trace", join(dir, "base.insn.jsonl"), "--trace-level", "insn"]); // prettier-ignore
+    entrylab(["run", "-I", SYS, "-D", "LATE_CR3", PAIR, "--trace", join(dir, "late.insn.jsonl"), "--trace-level", "insn"]); // prettier-ignore
+    const insn = inDir(["trace", "diff", "base.insn.jsonl", "late.insn.jsonl"]);
+    expect(insn.stdout).toMatch(/^ {6}\+\d+ +insn /m);
+    expect(insn.stdout).not.toMatch(/^ {2}A \+\d+ +cr /m);
+    const r = inDir(["trace", "diff", "--level", "system", "base.insn.jsonl", "late.insn.jsonl"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^note: both were recorded at the insn level; compared at system$/m);
+    expect(r.stdout).toMatch(/^ {2}A \+\d+ +cr +entry_syscall\S* +reg=cr3 to=kernel/m);
+    const bad = inDir(["trace", "diff", "--level", "cycle", "base.jsonl", "late.jsonl"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--level: 'cycle' is not one of system, paging, insn/);
+  });
+
   it("exits 2 on usage errors and bad trace or cost files, 3 on a missing file", () => {
     writeFileSync(join(dir, "bad.jsonl"), '{"kind":"warp"}\n');
     expect(inDir(["trace", "diff", "base.jsonl", "late.jsonl", "--format", "html"]).status).toBe(2);

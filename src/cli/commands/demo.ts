@@ -15,7 +15,6 @@ import {
   bootKernel,
   buildKernel,
   buildUserProgram,
-  traceImage,
   type Scenario,
   type UserProgram,
 } from "../../kernel-rt/index.js";
@@ -38,6 +37,11 @@ import { machineOptions } from "./run.js";
 const SCENARIOS = ["baseline-getpid", "pti-c-getpid"] as const;
 /** The workload's system call, whose episodes the summary line is about (asm/unistd_64.h). */
 const NR_GETPID = 39;
+/**
+ * The level the demo diffs at. The traces are recorded at the scenarios' (insn): at that level
+ * the first divergence is the ALTERNATIVE padding NOPs patch 1 moved, not the CR3 write.
+ */
+const DIFF_LEVEL = "system";
 /** Differing units `trace diff` lists in the demo before "... and N more". */
 const UNIT_LINES = 2;
 
@@ -61,9 +65,6 @@ interface Ran {
   trace: string;
   image: string;
   records: TraceRecord[];
-  /** The same run recorded at the system level, the level `trace diff` aligns best. */
-  system: string;
-  systemRecords: TraceRecord[];
   kernel: ObjectFile;
 }
 
@@ -80,9 +81,8 @@ function demo(): void {
   }
   say(`== ${SCENARIOS.length + 2}. The diff: the first real divergence and the per-episode summary ==`); // prettier-ignore
   say("(at the system level: the insn level would stop at the first differing instruction)");
-  for (const r of runs) say(`$ entrylab kernel run --scenario ${r.scenario.name} --trace ${r.system} --trace-level system`); // prettier-ignore
-  say(`$ entrylab trace diff ${a.system} ${b.system}`);
-  const d = diffTraces(a.systemRecords, b.systemRecords);
+  say(`$ entrylab trace diff --level ${DIFF_LEVEL} ${a.trace} ${b.trace}`);
+  const d = diffTraces(a.records, b.records, { level: DIFF_LEVEL });
   indent(shortDiff(formatDiff(d, { a: a.scenario.name, b: b.scenario.name })));
   const row = d.summary.find((r) => r.trigger === `syscall ${NR_GETPID}`);
   const ev = d.first?.event;
@@ -135,31 +135,20 @@ function runScenario(name: string, step: number, dir: string): Ran {
   writeFileSync(image, writeObject(k.image));
   const m = scenario.machine;
   const machine = { ...machineOptions({ cpus: m.cpus, mem: m.mem, tlb: m.tlb, quantum: m.quantum, vendor: m.vendor, features: m.features }), maxInsns: m.maxInsns === undefined ? undefined : Number(m.maxInsns) }; // prettier-ignore
-  // A first boot places the stacks so that the trace can name them (as `kernel run` does).
-  const placed = bootKernel(k, users, scenario.config, { diags, machine });
-  if (!placed) fail(diags, sources);
-  const named = traceImage(k.image, placed.regions);
-  const record = (
-    level: Scenario["trace"]["level"],
-    file: string,
-    output?: (b: Uint8Array) => void,
-  ) => {
-    // prettier-ignore
-    const recorder = new TraceRecorder({ image: named, level });
-    const booted = bootKernel(k, users, scenario.config, { diags, machine: { ...machine, events: recorder, output } }); // prettier-ignore
-    if (!booted) fail(diags, sources);
-    const result = booted.machine.run();
-    writeFileSync(file, recorder.records.map((r) => formatRecord(r, "jsonl") + "\n").join(""));
-    return { result, records: recorder.records };
-  };
   let uart = "";
   const decoder = new TextDecoder("latin1");
-  const { result, records } = record(scenario.trace.level, trace, (bytes) => (uart += decoder.decode(bytes))); // prettier-ignore
-  const system = join(dir, `${name}.system.jsonl`);
-  const systemRecords = record("system", system).records;
+  const recorder = new TraceRecorder({ image: k.image, level: scenario.trace.level });
+  const output = (bytes: Uint8Array): void => void (uart += decoder.decode(bytes));
+  const booted = bootKernel(k, users, scenario.config, { diags, machine: { ...machine, events: recorder, output } }); // prettier-ignore
+  if (!booted) fail(diags, sources);
+  // The builder places the stacks as it boots, before the first instruction: name them now.
+  recorder.addRegions(booted.regions);
+  const result = booted.machine.run();
+  const records = recorder.records;
+  writeFileSync(trace, records.map((r) => formatRecord(r, "jsonl") + "\n").join(""));
   indent(uart);
   say(`  (${result.reason}, status ${result.exitStatus ?? "-"}, ${result.insns} instructions)\n`);
-  return { scenario, trace, image, records, system, systemRecords, kernel: k.image };
+  return { scenario, trace, image, records, kernel: k.image };
 }
 
 function entryText(image: ObjectFile): { start: bigint; end: bigint } | undefined {

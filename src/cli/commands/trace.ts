@@ -27,7 +27,9 @@ import {
   traceStats,
   TRACE_FORMATS,
   TRACE_KINDS,
+  TRACE_LEVELS,
   TraceRecorder,
+  type DiffOptions,
   type CheckContext,
   type ShowFilter,
   type TraceFormat,
@@ -151,6 +153,7 @@ export function registerTrace(program: Command): void {
     .option("--format <f>", "text (default) or json")
     .option("--cost <file>", "a JSON file overriding the cost model's figures")
     .option("--context <n>", "events of context around the first divergence (default 3)")
+    .option("--level <l>", "compare at this level: system, paging or insn (default: the traces')")
     .action((a: string, b: string, opts: DiffFlags) => diffCommand(a, b, opts));
   trace
     .command("export")
@@ -255,6 +258,7 @@ const EXIT_DIFFERENT = 1;
 interface DiffFlags extends CostFlags {
   format?: string;
   context?: string;
+  level?: string;
 }
 
 /**
@@ -263,10 +267,13 @@ interface DiffFlags extends CostFlags {
  */
 function diffCommand(a: string, b: string, opts: DiffFlags): void {
   const format = opts.format === undefined ? "text" : oneOf(opts.format, DIFF_FORMATS, "--format");
-  const context = opts.context === undefined ? undefined : parseIndex(opts.context, "--context");
-  const cost = costModel(opts, EXIT_USAGE);
-  const d = diffTraces(readTrace(a, EXIT_USAGE), readTrace(b, EXIT_USAGE), context === undefined ? { cost } : { cost, context }); // prettier-ignore
-  if (d.level !== undefined) {
+  const options: DiffOptions = {};
+  if (opts.context !== undefined) options.context = parseIndex(opts.context, "--context");
+  if (opts.level !== undefined) options.level = oneOf(opts.level, TRACE_LEVELS, "--level");
+  options.cost = costModel(opts, EXIT_USAGE);
+  const d = diffTraces(readTrace(a, EXIT_USAGE), readTrace(b, EXIT_USAGE), options);
+  // Mixed levels lose the stack records (docs/trace-format.md): a warning; --level is asked for.
+  if (d.level !== undefined && d.level.a !== d.level.b) {
     const diags = new DiagnosticBag();
     diags.warning("W8002", undefined, `${a} was recorded at the ${d.level.a} level and ${b} at ${d.level.b}: compared at ${d.level.compared}`); // prettier-ignore
     printDiagnostics(diags, new SourceManager());

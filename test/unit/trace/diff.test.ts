@@ -113,6 +113,26 @@ describe("trace diff", () => {
     expect(diffTraces(recordPair([], "paging"), recordPair(["LATE_CR3"], "paging")).first!.event!.what).toBe("moved"); // prettier-ignore
   });
 
+  it("compares two richer traces at a coarser level when asked, without their stack records", () => {
+    const insnA = recordPair([], "insn");
+    const insnB = recordPair(["LATE_CR3"], "insn");
+    // At the insn level the instructions around the CR3 write diverge first, not the write.
+    const fine = diffTraces(insnA, insnB).first!;
+    expect(fine.event!.a!.kind).not.toBe("cr");
+    expect(fine.contextA.some((e) => e.kind === "insn")).toBe(true);
+    const d = diffTraces(insnA, insnB, { level: "system" });
+    expect(d.level).toEqual({ a: "insn", b: "insn", compared: "system" });
+    expect(d.first!.event).toMatchObject({ what: "moved", a: { kind: "cr" }, b: { kind: "cr" } });
+    const kinds = d.units.flatMap((u) => u.events.flatMap((e) => [e.a?.kind, e.b?.kind]));
+    expect(kinds.filter((k) => k === "insn" || k === "walk" || k === "stack")).toEqual([]);
+    // The same verdict as two traces recorded at that level, stack moves aside.
+    const sys = diffTraces(base, late);
+    expect(d.units.map((u) => u.events.filter((e) => e.a?.kind !== "stack" && e.b?.kind !== "stack").length)).toEqual(sys.units.map((u) => u.events.filter((e) => e.a?.kind !== "stack" && e.b?.kind !== "stack").length)); // prettier-ignore
+    // A level finer than the traces changes nothing; equal traces stay equivalent.
+    expect(diffTraces(base, late, { level: "insn" }).level).toBeUndefined();
+    expect(diffTraces(insnA, recordPair([], "insn"), { level: "paging" }).equivalent).toBe(true);
+  });
+
   it("reports a different run end", () => {
     const cut = base.map((r) => (r.kind === "end" ? { ...r, exitStatus: 3 } : r));
     const d = diffTraces(base, cut);
