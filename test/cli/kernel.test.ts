@@ -4,6 +4,26 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { entrylab, scratch } from "./helpers.js";
+import { DiagnosticBag } from "../../src/diag/index.js";
+import { bootKernel, traceImage } from "../../src/kernel-rt/index.js";
+import { TraceRecorder, formatRecord } from "../../src/trace/index.js";
+import { program, theKernel } from "../unit/kernel-rt/helpers.js";
+
+/**
+ * The trace `kernel run --trace` wrote while it booted twice: a first boot to learn the
+ * builder's regions, named as image symbols, and a second one with the recorder.
+ */
+function twoBootTrace(users: string[], cpus: number): string {
+  const k = theKernel();
+  const progs = users.map((name) => ({ name, image: program(name) }));
+  const config = { pti: true, pcid: true };
+  const diags = new DiagnosticBag();
+  const first = bootKernel(k, progs, config, { diags, machine: { cpus } })!;
+  const recorder = new TraceRecorder({ image: traceImage(k.image, first.regions), level: "paging" }); // prettier-ignore
+  bootKernel(k, progs, config, { diags, machine: { cpus, events: recorder, output: () => {} } })!.machine.run(); // prettier-ignore
+  expect(diags.items).toEqual([]);
+  return recorder.records.map((r) => formatRecord(r, "jsonl") + "\n").join("");
+}
 
 describe("entrylab kernel run", () => {
   it("runs the default getpid task and exits with status 1 (debug-exit 0)", () => {
@@ -26,6 +46,16 @@ describe("entrylab kernel run", () => {
     const text = readFileSync(join(dir, "k.trace"), "latin1");
     expect(text).toMatch(/ cr .*pcid=801 noflush=yes/);
     expect(text).toContain('to="entry stack of CPU 0"');
+  });
+
+  it("boots once with --trace, and the trace is byte for byte the two-boot one", () => {
+    const dir = scratch();
+    const file = join(dir, "k.jsonl");
+    const r = entrylab(["kernel", "run", "--user", "yield", "--user", "yield", "--cpus", "2", "--trace", file, "--trace-level", "paging"], dir); // prettier-ignore
+    expect(r.status).toBe(1);
+    const text = readFileSync(file, "latin1");
+    expect(text).toContain('"to":"kernel stack of pid 2"');
+    expect(text).toBe(twoBootTrace(["yield", "yield"], 2));
   });
 
   it("reports the instruction limit with run's status 4", () => {

@@ -16,7 +16,6 @@ import {
   buildKernel,
   buildUserProgram,
   parseScenario,
-  traceImage,
   type PatchText,
   type Scenario,
   type BootedKernel,
@@ -195,11 +194,11 @@ function runCommand(cli: KernelRunOptions): void {
   const base: MachineOptions = { ...machineOptions(opts), maxInsns, output: (b) => process.stdout.write(b) }; // prettier-ignore
   const k = build(sources, new DiagnosticBag(), patches);
   const users = userPrograms(opts.user, sources);
-  // The regions are known once the builder has placed everything; booting is deterministic, so
-  // a first boot names them for the trace and the second one runs with the recorder attached.
-  const named = opts.trace === undefined ? undefined : traceImage(k.image, boot(k, users, config, { ...base, output: undefined }, sources).regions); // prettier-ignore
-  const trace = named && openTrace(opts, named);
+  const trace = openTrace(opts, k.image);
   const booted = boot(k, users, config, { ...base, events: trace?.recorder }, sources);
+  // The builder names its stacks and page tables as it places them, before the first
+  // instruction runs: the recorder learns them between the boot and the run.
+  trace?.recorder.addRegions(booted.regions);
   const result = booted.machine.run();
   trace?.close();
   if (result.reason !== "exit" && result.reason !== "halt") report(result, k.image);
