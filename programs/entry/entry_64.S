@@ -202,6 +202,8 @@ SYM_INNER_LABEL(swapgs_restore_regs_and_return_to_usermode, SYM_L_GLOBAL)
 
 	popq	%rdi
 	swapgs
+SYM_INNER_LABEL(native_irq_return_iret, SYM_L_GLOBAL)
+	/* A fault here is the user frame's: error_entry recognises this address. */
 	iretq
 
 SYM_INNER_LABEL(restore_regs_and_return_to_kernel, SYM_L_GLOBAL)
@@ -218,3 +220,217 @@ SYM_INNER_LABEL(restore_regs_and_return_to_kernel, SYM_L_GLOBAL)
 	UNWIND_HINT_IRET_REGS
 	iretq
 SYM_CODE_END(common_interrupt_return)
+
+/*
+ * The idtentry stubs: every exception and interrupt vector enters through one.
+ *
+ * What the CPU did (SDM vol. 3A, 6.14): through an interrupt gate, IF is now
+ * clear. From user mode it loaded RSP from TSS.sp0 - the per-CPU entry stack,
+ * mapped on both page tables - and pushed SS, RSP, RFLAGS, CS, RIP there (6.14.2,
+ * RSP first aligned down to 16 bytes), then the error code for the vectors that
+ * have one (6.13). From kernel mode it pushed the same frame on the current
+ * stack; an IST gate (6.14.5) switches to TSS.ist[n] either way. GS base and
+ * CR3 are untouched: still the user's when the CPU came from user mode.
+ *
+ * A stub makes the frame uniform (orig_ax = -1 when the CPU pushed no error
+ * code), lets error_entry build the pt_regs and leave the entry stack, calls
+ * the C handler with (regs[, error_code]) and leaves through error_return.
+ */
+.macro idtentry_body cfunc has_error_code:req
+	call	error_entry
+	UNWIND_HINT_REGS
+	movq	%rsp, %rdi			/* struct pt_regs *, first argument */
+	.if \has_error_code == 1
+	movq	ORIG_RAX(%rsp), %rsi		/* the error code, second argument */
+	movq	$-1, ORIG_RAX(%rsp)		/* no system call to restart */
+	.endif
+	call	\cfunc
+	jmp	error_return
+.endm
+
+.macro idtentry vector asmsym cfunc has_error_code:req
+SYM_CODE_START(\asmsym)
+	UNWIND_HINT_IRET_REGS offset=\has_error_code*8
+	ASM_CLAC
+	.if \has_error_code == 0
+	pushq	$-1				/* pt_regs->orig_ax: no error code */
+	.endif
+	idtentry_body \cfunc \has_error_code
+SYM_CODE_END(\asmsym)
+.endm
+
+/*
+ * idtentry_df: #DF runs on its IST stack, whatever the CPU was doing, and
+ * may have interrupted the kernel between SWAPGS and the CR3 switch: only
+ * paranoid_entry can tell which GS and CR3 are loaded. The handler does not
+ * return to a faulting context (a double fault is not restartable, SDM vol.
+ * 3A, 6.15 interrupt 8), but the exit is written for completeness.
+ */
+.macro idtentry_df vector asmsym cfunc
+SYM_CODE_START(\asmsym)
+	UNWIND_HINT_IRET_REGS offset=8
+	ASM_CLAC
+	call	paranoid_entry
+	UNWIND_HINT_REGS
+	movq	%rsp, %rdi			/* struct pt_regs * */
+	movq	ORIG_RAX(%rsp), %rsi		/* the error code (always 0 for #DF) */
+	movq	$-1, ORIG_RAX(%rsp)
+	call	\cfunc
+	jmp	paranoid_exit
+SYM_CODE_END(\asmsym)
+.endm
+
+/*
+ * The stubs themselves: every DECLARE_IDTENTRY* line of <asm/idtentry.h> is
+ * one of the macros above, and the header adds the per-vector stubs of the
+ * external interrupts (irq_entries_start).
+ */
+#define EMIT_IDTENTRY_STUBS
+#include <asm/idtentry.h>
+
+/*
+ * error_entry - called by every non-paranoid stub with the hardware frame and
+ * orig_ax on the stack: saves the registers into a pt_regs and, when the CPU
+ * came from user mode, does the user-to-kernel switch - SWAPGS, the kernel CR3
+ * - and moves the pt_regs from the per-CPU entry stack to the task's stack
+ * (sync_regs), so that the handler may sleep or schedule. Returns with %rsp at
+ * the pt_regs.
+ */
+SYM_CODE_START_LOCAL(error_entry)
+	UNWIND_HINT_FUNC
+	cld
+	PUSH_AND_CLEAR_REGS save_ret=1
+	testb	$SEGMENT_RPL_MASK, CS+8(%rsp)
+	jz	.Lerror_kernelspace
+
+	/* From user mode: GS base and CR3 are the user's. */
+	swapgs
+.Lerror_entry_from_usermode_after_swapgs:
+	SWITCH_TO_KERNEL_CR3 scratch_reg=%rax
+
+	/* Off the entry stack: the next entry on this CPU would overwrite it. */
+	popq	%r12				/* our return address */
+	movq	%rsp, %rdi
+	call	sync_regs
+	movq	%rax, %rsp
+	pushq	%r12
+	ret
+
+.Lerror_kernelspace:
+	/*
+	 * From kernel mode: the kernel's GS and CR3 are loaded - except when the
+	 * IRETQ to user mode itself faulted (a bad user frame, SDM vol. 3A, 6.14.3
+	 * / IRET's #GP conditions): that fault arrives in kernel mode after the
+	 * SWAPGS and the CR3 switch back to the user's. Redo the switch and report
+	 * the fault as the user task's.
+	 */
+	leaq	native_irq_return_iret(%rip), %rcx
+	cmpq	%rcx, RIP+8(%rsp)
+	je	.Lerror_bad_iret
+	ret
+
+.Lerror_bad_iret:
+	swapgs
+	SWITCH_TO_KERNEL_CR3 scratch_reg=%rax
+	/* fixup_bad_iret builds the user frame the IRETQ was loading on the task stack. */
+	popq	%r12
+	movq	%rsp, %rdi
+	call	fixup_bad_iret
+	movq	%rax, %rsp
+	pushq	%r12
+	ret
+SYM_CODE_END(error_entry)
+
+/* error_return - after a non-paranoid handler: the exit matching the frame's mode. */
+SYM_CODE_START_LOCAL(error_return)
+	UNWIND_HINT_REGS
+	testb	$SEGMENT_RPL_MASK, CS(%rsp)
+	jz	restore_regs_and_return_to_kernel
+	jmp	swapgs_restore_regs_and_return_to_usermode
+SYM_CODE_END(error_return)
+
+/*
+ * paranoid_entry - for the IST vectors (#DF, NMI from kernel mode), which may
+ * interrupt the kernel anywhere, even between SWAPGS and the CR3 switch of an
+ * entry or exit. Neither the saved CS nor anything else tells which GS base
+ * and CR3 are loaded, so both are looked at directly:
+ *   CR3: saved in %r14, switched to the kernel's if it was a user one;
+ *   GS:  the kernel's GS base is a kernel address (negative), a user one is
+ *        not: %ebx = 1 when the kernel's was loaded, 0 when SWAPGS was needed.
+ * (With FSGSBASE a user could load a negative GS base: Linux then saves and
+ * sets GS base with RDGSBASE/WRGSBASE instead. The model kernel takes the
+ * MSR test in both configurations; docs/kernel.md lists the difference.)
+ */
+SYM_CODE_START_LOCAL(paranoid_entry)
+	UNWIND_HINT_FUNC
+	cld
+	PUSH_AND_CLEAR_REGS save_ret=1
+	SAVE_AND_SWITCH_TO_KERNEL_CR3 scratch_reg=%rax save_reg=%r14
+
+	movl	$1, %ebx
+	movl	$MSR_GS_BASE, %ecx
+	rdmsr
+	testl	%edx, %edx
+	js	1f				/* negative: the kernel's GS base */
+	swapgs
+	xorl	%ebx, %ebx			/* SWAPGS again on the way out */
+1:	ret
+SYM_CODE_END(paranoid_entry)
+
+/* paranoid_exit - undo paranoid_entry: CR3 first (it needs the kernel GS), then GS. */
+SYM_CODE_START_LOCAL(paranoid_exit)
+	UNWIND_HINT_REGS
+	RESTORE_CR3 scratch_reg=%rax save_reg=%r14
+	testl	%ebx, %ebx
+	jnz	1f
+	swapgs
+1:	POP_REGS
+	addq	$8, %rsp			/* skip orig_ax */
+	UNWIND_HINT_IRET_REGS
+	iretq
+SYM_CODE_END(paranoid_exit)
+
+/*
+ * asm_exc_nmi - the NMI stub, on the NMI IST stack. The CPU blocks further
+ * NMIs until the next IRET (SDM vol. 3A, 6.7.1), so a second NMI can arrive
+ * on this same stack only after an IRET inside the handler - from an
+ * exception the handler took. Linux guards against that with its nested-NMI
+ * frame copies; the model's exc_nmi takes no exceptions, so the stub keeps
+ * only the two paths that matter for entry and PTI:
+ *   from user mode: like error_entry, SWAPGS, kernel CR3, and the frame moved
+ *     to the task's stack; the exit is the ordinary one to user mode;
+ *   from kernel mode: paranoid_entry / paranoid_exit, which restore whatever
+ *     GS and CR3 the interrupted code had.
+ * No exit work (no rescheduling) on either path, as in Linux.
+ */
+SYM_CODE_START(asm_exc_nmi)
+	UNWIND_HINT_IRET_REGS
+	testb	$SEGMENT_RPL_MASK, CS-RIP(%rsp)
+	jz	.Lnmi_from_kernel
+
+	swapgs
+	cld
+	pushq	%rdx				/* one scratch register */
+	SWITCH_TO_KERNEL_CR3 scratch_reg=%rdx
+	movq	%rsp, %rdx
+	movq	PER_CPU_VAR(cpu_current_top_of_stack), %rsp
+	pushq	5*8(%rdx)			/* pt_regs->ss */
+	pushq	4*8(%rdx)			/* pt_regs->sp */
+	pushq	3*8(%rdx)			/* pt_regs->flags */
+	pushq	2*8(%rdx)			/* pt_regs->cs */
+	pushq	1*8(%rdx)			/* pt_regs->ip */
+	UNWIND_HINT_IRET_REGS
+	pushq	$-1				/* pt_regs->orig_ax */
+	PUSH_AND_CLEAR_REGS rdx=(%rdx)
+	movq	%rsp, %rdi
+	call	exc_nmi
+	jmp	swapgs_restore_regs_and_return_to_usermode
+
+.Lnmi_from_kernel:
+	pushq	$-1				/* pt_regs->orig_ax */
+	call	paranoid_entry
+	UNWIND_HINT_REGS
+	movq	%rsp, %rdi
+	call	exc_nmi
+	jmp	paranoid_exit
+SYM_CODE_END(asm_exc_nmi)

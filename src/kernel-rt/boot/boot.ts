@@ -19,10 +19,10 @@ import { createMachine, type Machine, type MachineOptions } from "../../vm/index
 import type { KernelBuild } from "../build.js";
 import { applyAlternatives, type AltSite } from "./alternatives.js";
 import { BootContext, BootError, type BootFlags, type BootRegion } from "./context.js";
-import { cr4Of, loadCpu, writeGdt, writeIdt, writeTss, EXCEPTION_VECTORS } from "./cpu-tables.js";
+import { cr4Of, loadCpu, writeGdt, writeIdt, writeTss } from "./cpu-tables.js";
 import { bootFeatures, capabilityWords, X86_FEATURE } from "./features.js";
 import { alignUp, FrameAllocator } from "./frames.js";
-import { imagePhys, loadSegments, read64, write64 } from "./image-access.js";
+import { imagePhys, loadSegments, write64 } from "./image-access.js";
 import {
   LEVEL_PGD,
   PageTableBuilder,
@@ -58,11 +58,19 @@ import {
   va,
 } from "./layout.js";
 
+/** The default tick: 100,000 instructions (≈ 1 ms at the 100 M instructions/s a slow core runs). */
+export const DEFAULT_TICK = 100_000;
+
 export interface KernelConfig {
   /** Page-table isolation (X86_FEATURE_PTI): the ALTERNATIVE CR3 switches and the PGD pairs. */
   pti: boolean;
   /** Use PCIDs when the machine has them. */
   pcid: boolean;
+  /**
+   * Instructions per timer tick: each CPU's APIC timer period (time.c's tick_period, HZ = 1000,
+   * so a tick stands for 1 ms). 0 = no timer. Default DEFAULT_TICK.
+   */
+  tick?: number;
   /** Frames in the guest page pool (get_zeroed_page); default every frame the boot leaves. */
   pagePool?: number;
 }
@@ -146,6 +154,7 @@ function boot(
   if (flags.pti) cloneForPti(ctx, swapper, cpuInfo);
   const tasks = users.map((u, i) => buildTask(ctx, swapper, u, i, cpus));
   write64(mem, ctx.symPhys("nr_boot_tasks"), BigInt(tasks.length));
+  write64(mem, ctx.symPhys("tick_period"), BigInt(config.tick ?? DEFAULT_TICK));
   const pagePool = reservePagePool(ctx, config.pagePool);
   const alternatives = applyAlternatives(image, mem, features);
   const lstar = ctx.sym("entry_SYSCALL_64");
@@ -191,8 +200,7 @@ function buildSwapper(ctx: BootContext): PgdPair {
   const idt = ctx.alloc("IDT", 1, PAGE_SIZE, false);
   ctx.region("IDT", CPU_ENTRY_AREA_RO_IDT, PAGE_SIZE);
   ctx.pt.map4k(swapper.kernel, CPU_ENTRY_AREA_RO_IDT, idt, { rw: false, user: false, nx, global: g.clone }); // prettier-ignore
-  const table = ctx.symPhys("early_trap_table");
-  writeIdt(ctx, idt, Array.from({ length: EXCEPTION_VECTORS }, (_, v) => read64(ctx.mem, table + v * 8))); // prettier-ignore
+  writeIdt(ctx, idt);
   return swapper;
 }
 

@@ -56,26 +56,90 @@ export const GATE_SIZE = 16;
 export const X86_TRAP_NMI = 2;
 export const X86_TRAP_DF = 8;
 export const EXCEPTION_VECTORS = 32;
+/** asm/irq_vectors.h and asm/idtentry.h: the external vectors' stubs, IDT_ALIGN bytes each. */
+export const FIRST_EXTERNAL_VECTOR = 0x20;
+export const IDT_ALIGN = 16;
+export const LOCAL_TIMER_VECTOR = 0xec;
+export const RESCHEDULE_VECTOR = 0xfd;
+export const SPURIOUS_APIC_VECTOR = 0xff;
 const GATE_INTERRUPT = 0xe;
 const DESC_P = 0x80;
+const DPL_SHIFT = 5;
 const TSS_TYPE_BUSY = 0xb;
 /** SYSCALL clears these RFLAGS bits (Linux: TF DF IF IOPL AC NT). */
 export const SYSCALL_MASK = 0x47700;
 
-/** The IDT page: every exception vector → its early_trap stub; #DF on IST1, NMI on IST2. */
-export function writeIdt(ctx: BootContext, idt: number, stubs: bigint[]): void {
-  stubs.forEach((target, vector) => {
-    const ist = vector === X86_TRAP_DF ? IST_INDEX_DF + 1 : vector === X86_TRAP_NMI ? IST_INDEX_NMI + 1 : 0; // prettier-ignore
-    const t = BigInt.asUintN(64, target);
-    const lo = Number(t & 0xffffn) | (KERNEL_CS << 16);
-    const mid = Number((t >> 16n) & 0xffffn) << 16;
-    const attr = ist | (GATE_INTERRUPT << 8) | (DESC_P << 8);
-    const ea = idt + vector * GATE_SIZE;
-    ctx.mem.write32(ea, lo);
-    ctx.mem.write32(ea + 4, mid | attr);
-    ctx.mem.write32(ea + 8, Number(t >> 32n) | 0);
-    ctx.mem.write32(ea + 12, 0);
-  });
+/**
+ * One IDT gate: the stub by symbol, its IST slot (gate field, 0 = none) and its DPL: INT n,
+ * INT3 and INTO from CPL 3 need DPL 3, else #GP (SDM 6.12.1.1).
+ */
+export interface IdtGate {
+  vector: number;
+  sym: string;
+  ist?: number;
+  dpl?: number;
+}
+
+/**
+ * The gates with a stub of their own (asm/idtentry.h; Linux's def_idts and apic_idts). #MC
+ * (18) and the reserved vectors 20-31 stay not present: nothing in the model raises them.
+ */
+export const IDT_GATES: readonly IdtGate[] = [
+  { vector: 0, sym: "asm_exc_divide_error" },
+  { vector: 1, sym: "asm_exc_debug" },
+  { vector: X86_TRAP_NMI, sym: "asm_exc_nmi", ist: IST_INDEX_NMI + 1 },
+  { vector: 3, sym: "asm_exc_int3", dpl: 3 },
+  { vector: 4, sym: "asm_exc_overflow", dpl: 3 },
+  { vector: 5, sym: "asm_exc_bounds" },
+  { vector: 6, sym: "asm_exc_invalid_op" },
+  { vector: 7, sym: "asm_exc_device_not_available" },
+  { vector: X86_TRAP_DF, sym: "asm_exc_double_fault", ist: IST_INDEX_DF + 1 },
+  { vector: 9, sym: "asm_exc_coproc_segment_overrun" },
+  { vector: 10, sym: "asm_exc_invalid_tss" },
+  { vector: 11, sym: "asm_exc_segment_not_present" },
+  { vector: 12, sym: "asm_exc_stack_segment" },
+  { vector: 13, sym: "asm_exc_general_protection" },
+  { vector: 14, sym: "asm_exc_page_fault" },
+  { vector: 15, sym: "asm_exc_spurious_interrupt_bug" },
+  { vector: 16, sym: "asm_exc_coprocessor_error" },
+  { vector: 17, sym: "asm_exc_alignment_check" },
+  { vector: 19, sym: "asm_exc_simd_coprocessor_error" },
+  { vector: LOCAL_TIMER_VECTOR, sym: "asm_sysvec_apic_timer_interrupt" },
+  { vector: RESCHEDULE_VECTOR, sym: "asm_sysvec_reschedule_ipi" },
+  { vector: SPURIOUS_APIC_VECTOR, sym: "asm_sysvec_spurious_apic_interrupt" },
+];
+
+/** Write one 64-bit interrupt gate (figure 6-8 above). */
+function writeGate(
+  ctx: BootContext,
+  idt: number,
+  vector: number,
+  target: bigint,
+  ist: number,
+  dpl: number,
+): void {
+  // prettier-ignore
+  const t = BigInt.asUintN(64, target);
+  const lo = Number(t & 0xffffn) | (KERNEL_CS << 16);
+  const mid = Number((t >> 16n) & 0xffffn) << 16;
+  const attr = ist | (GATE_INTERRUPT << 8) | ((DESC_P | (dpl << DPL_SHIFT)) << 8);
+  const ea = idt + vector * GATE_SIZE;
+  ctx.mem.write32(ea, lo);
+  ctx.mem.write32(ea + 4, mid | attr);
+  ctx.mem.write32(ea + 8, Number(t >> 32n) | 0);
+  ctx.mem.write32(ea + 12, 0);
+}
+
+/**
+ * The IDT page: the exception and system-vector stubs by name; every other vector from 32 up
+ * goes to its per-vector stub in irq_entries_start, which hands it to common_interrupt.
+ */
+export function writeIdt(ctx: BootContext, idt: number): void {
+  const own = new Set(IDT_GATES.map((g) => g.vector));
+  const irqStubs = ctx.sym("irq_entries_start");
+  for (let v = FIRST_EXTERNAL_VECTOR; v < IDT_ENTRIES; v++)
+    if (!own.has(v)) writeGate(ctx, idt, v, irqStubs + BigInt((v - FIRST_EXTERNAL_VECTOR) * IDT_ALIGN), 0, 0); // prettier-ignore
+  for (const g of IDT_GATES) writeGate(ctx, idt, g.vector, ctx.sym(g.sym), g.ist ?? 0, g.dpl ?? 0);
 }
 
 /** A CPU's GDT page: the flat descriptors of asm/segment.h and a busy TSS descriptor. */

@@ -31,6 +31,7 @@ const ALT_INSTR_OFFSET_CPUID = 8;
 // Feature numbers (asm/cpufeatures.h): word * 32 + bit.
 const X86_FEATURE_PCID = 4 * 32 + 17;
 const X86_FEATURE_PTI = 7 * 32 + 11;
+const X86_FEATURE_SMAP = 9 * 32 + 20;
 
 const work = mkdtempSync(join(tmpdir(), "entrylab-kheaders-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -210,13 +211,19 @@ describe.skipIf(GAS_MISSING !== undefined)("programs/entry/entry_64.S with GNU a
         out.push(view.getUint16(at + ALT_INSTR_OFFSET_CPUID, true));
       return out;
     };
-    expect(features(CONFIGS["SMP"]!)).toEqual([]);
+    const cr3 = (fs: number[]) => fs.filter((f) => f === X86_FEATURE_PTI || f === X86_FEATURE_PCID);
+    const plain = features(CONFIGS["SMP"]!);
+    expect(cr3(plain)).toEqual([]);
+    // Every idtentry stub starts with ASM_CLAC: 18 exceptions, common_interrupt, 3 sysvecs.
+    expect(plain.filter((f) => f === X86_FEATURE_SMAP)).toHaveLength(22);
     const pti = features(CONFIGS["SMP + PTI"]!);
-    // One SWITCH_TO_KERNEL_CR3 (PTI + its PCID no-flush) and two SWITCH_TO_USER_CR3_STACK
-    // (PTI + PCID each).
-    expect(pti.filter((f) => f === X86_FEATURE_PTI)).toHaveLength(3);
-    expect(pti.filter((f) => f === X86_FEATURE_PCID)).toHaveLength(3);
-    expect(pti).toHaveLength(6);
+    // PTI sites: SWITCH_TO_KERNEL_CR3 ×4 (SYSCALL, error_entry and its bad-IRET path, the NMI
+    // from user mode), SWITCH_TO_USER_CR3_STACK ×2 (SYSRET, IRET), SAVE_AND_SWITCH_TO_KERNEL_CR3
+    // and RESTORE_CR3 (paranoid entry and exit). Each has one PCID site beside it: the no-flush
+    // bit of the switches to the kernel CR3, the flush decision of those to the user CR3.
+    expect(pti.filter((f) => f === X86_FEATURE_PTI)).toHaveLength(8);
+    expect(pti.filter((f) => f === X86_FEATURE_PCID)).toHaveLength(8);
+    expect(pti.length - cr3(pti).length).toBe(22);
   });
 
   it("keeps the v5.10 instruction order at the entry and the SYSRET exit", () => {
@@ -238,6 +245,7 @@ describe.skipIf(GAS_MISSING !== undefined)("programs/entry/entry_64.S with GNU a
     expect(insns.slice(sysret - 4, sysret + 1)).toEqual([
       "pop %rax", "pop %rdi", "pop %rsp", "swapgs", "sysretq",
     ]); // prettier-ignore
-    expect(insns.filter((i) => i === "iretq")).toHaveLength(2);
+    // The exits to user and to kernel mode, and paranoid_exit.
+    expect(insns.filter((i) => i === "iretq")).toHaveLength(3);
   });
 });

@@ -1,0 +1,46 @@
+/*
+ * entry-common.c - the work done between a handler and the return to user
+ * mode (Linux's kernel/entry/common.c): on every return to user mode - after a
+ * system call (syscall_exit_to_user_mode) or an interrupt or exception
+ * (irqentry_exit) - a task whose need_resched flag is set gives up the CPU.
+ * That is where the timer preempts a task that never enters the kernel by
+ * itself: the tick sets the flag (scheduler_tick), the interrupt's return
+ * path acts on it. A return to kernel mode does no such work: the model
+ * kernel is not preemptible (no CONFIG_PREEMPT).
+ *
+ * Runs on the task's kernel stack, on the kernel page table, interrupts off.
+ */
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <asm/idtentry.h>
+#include <asm/ptrace.h>
+
+static inline int user_mode(struct pt_regs *regs)
+{
+	return (regs->cs & 3) == 3;
+}
+
+/* Before the return to user mode: reschedule until nothing asks for it. */
+void exit_to_user_mode_prepare(struct pt_regs *regs)
+{
+	while (need_resched())
+		schedule();
+}
+
+void syscall_exit_to_user_mode(struct pt_regs *regs)
+{
+	exit_to_user_mode_prepare(regs);
+}
+
+irqentry_state_t irqentry_enter(struct pt_regs *regs)
+{
+	irqentry_state_t state = { 0 };
+
+	return state;
+}
+
+void irqentry_exit(struct pt_regs *regs, irqentry_state_t state)
+{
+	if (user_mode(regs))
+		exit_to_user_mode_prepare(regs);
+}
