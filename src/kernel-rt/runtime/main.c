@@ -14,7 +14,6 @@
 #include <asm/cpufeature.h>
 #include <asm/special_insns.h>
 #include <asm/tss.h>
-#include <asm/apic.h>
 #include <asm/entrylab-layout.h>
 
 /* Per-CPU data; each CPU's copy is made and its fixed fields written by the boot builder. */
@@ -61,6 +60,7 @@ void sched_init_cpu(int cpu)
 	idle->stack = (void *)(current_stack_pointer() & ~(THREAD_SIZE - 1));
 	memcpy(idle->comm, "swapper", 8);
 	rq->idle = idle;
+	rq->slice_left = SCHED_SLICE_TICKS;
 	for (i = 0; i < nr_boot_tasks; i++) {
 		struct task_struct *t = boot_tasks[i];
 		if (t->cpu != cpu)
@@ -76,22 +76,40 @@ void sched_init_cpu(int cpu)
 	this_cpu_write(current_task, idle);
 }
 
-/* The idle loop: run tasks while there are any; with none left here, stop this CPU. */
+/*
+ * Wait for an interrupt, as Linux's default_idle: STI enables interrupts
+ * only after the next instruction (SDM 6.8.3, the STI shadow), so an
+ * interrupt already pending, a wake-up IPI say, is taken after HLT has
+ * stopped the CPU and wakes it; none slips in between the test of
+ * need_resched and the HLT. Interrupts are off again on the way out.
+ */
+static void default_idle(void)
+{
+	asm volatile("sti\n\thlt\n\tcli" : : : "memory");
+}
+
+/*
+ * The idle loop: run this CPU's tasks; when none is runnable (they all
+ * sleep, or are gone), wait for an interrupt until a wake-up sets the idle
+ * task's need_resched, then look again. The machine exits in do_exit when
+ * the last task of all CPUs exits.
+ */
 __noreturn void cpu_startup_entry(void)
 {
 	sched_init_cpu(smp_processor_id());
-	setup_local_APIC();
 	for (;;) {
 		schedule();
-		/* Nothing runnable on this CPU (no wake-ups before step 2): halt it for good. */
-		native_irq_disable();
-		native_halt();
+		while (!need_resched())
+			default_idle();
 	}
 }
+
+void futex_init(void);
 
 __noreturn void start_kernel(void)
 {
 	nr_tasks_alive = nr_boot_tasks;
+	futex_init();
 	if (nr_boot_tasks == 0)
 		machine_exit(0);
 	WRITE_ONCE(smp_boot_released, 1);

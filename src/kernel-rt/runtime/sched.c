@@ -15,6 +15,7 @@
 DECLARE_PER_CPU(struct tss_struct, cpu_tss_rw);
 DECLARE_PER_CPU(struct tlb_state, cpu_tlbstate);
 DECLARE_PER_CPU(struct rq, runqueues);
+extern struct task_struct idle_tasks[];
 extern long nr_tasks_alive;
 extern long exit_status;
 
@@ -66,6 +67,12 @@ void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next)
 	native_write_cr3(cr3);
 }
 
+/* Tell another CPU to look at its run queue again. */
+static void smp_send_reschedule(int cpu)
+{
+	/* Until the reschedule IPI exists the CPU notices at its next tick. */
+}
+
 /* Called by __switch_to_asm on the next task's stack; returns prev for ret_from_fork. */
 struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *next)
 {
@@ -115,6 +122,29 @@ void schedule(void)
 		return;
 	rq->nr_switches++;
 	context_switch(prev, next);
+}
+
+/*
+ * Make a sleeping task runnable. It stays on its own CPU's run queue, so
+ * that CPU must look again: its idle task's need_resched is set (the idle
+ * loop tests it before it halts), and a CPU other than this one is sent the
+ * reschedule IPI, which ends its HLT and preempts a running task at its next
+ * return to user mode. The state is written before the flag, and schedule()
+ * clears the flag before it picks, so a pick that misses the new state sees
+ * the flag afterwards: no wake-up is lost.
+ */
+int wake_up_process(struct task_struct *p)
+{
+	long state = READ_ONCE(p->state);
+	int cpu = p->cpu;
+
+	if (state == TASK_RUNNING || state == TASK_DEAD)
+		return 0;
+	WRITE_ONCE(p->state, TASK_RUNNING);
+	set_tsk_need_resched(&idle_tasks[cpu]);
+	if (cpu != smp_processor_id())
+		smp_send_reschedule(cpu);
+	return 1;
 }
 
 /*

@@ -6,6 +6,8 @@
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
 #include <asm/errno.h>
 #include <asm/unistd_64.h>
 #include <asm/entrylab-layout.h>
@@ -13,36 +15,11 @@
 
 typedef long (*sys_call_ptr_t)(const struct pt_regs *);
 
-/* Copy from user memory with SMAP opened (usercopy_64.S); returns bytes not copied. */
-unsigned long copy_user_generic(void *to, const void *from, unsigned long len);
-
-/* access_ok: the whole range lies in user space. */
-static int access_ok(unsigned long addr, unsigned long size)
-{
-	return size <= USER_STACK_TOP && addr <= USER_STACK_TOP - size;
-}
 
 #define WRITE_CHUNK 64
 
 /* One write() reaches the console whole: CPUs take turns by this lock (interrupts are off). */
-static long console_lock;
-
-static void raw_spin_lock(long *lock)
-{
-	for (;;) {
-		long old = 1;
-		asm volatile("xchgq %0, %1" : "+r"(old), "+m"(*lock) : : "memory");
-		if (old == 0)
-			return;
-		while (READ_ONCE(*lock))
-			cpu_relax();
-	}
-}
-
-static void raw_spin_unlock(long *lock)
-{
-	WRITE_ONCE(*lock, 0);
-}
+static raw_spinlock_t console_lock;
 
 /* write(fd, buf, count): fds 1 and 2 are the console (the UART, through putchar). */
 long __x64_sys_write(const struct pt_regs *regs)
@@ -84,6 +61,8 @@ long __x64_sys_exit(const struct pt_regs *regs)
 	return 0;
 }
 
+long __x64_sys_futex(const struct pt_regs *regs);
+
 long __x64_sys_ni_syscall(const struct pt_regs *regs)
 {
 	return -ENOSYS;
@@ -96,6 +75,7 @@ __attribute__((section(".rodata"))) const sys_call_ptr_t sys_call_table[NR_sysca
 	[__NR_sched_yield] = __x64_sys_sched_yield,
 	[__NR_getpid] = __x64_sys_getpid,
 	[__NR_exit] = __x64_sys_exit,
+	[__NR_futex] = __x64_sys_futex,
 };
 
 /* do_syscall_64(nr, regs), as entry_SYSCALL_64 calls it; the result goes to regs->ax. */

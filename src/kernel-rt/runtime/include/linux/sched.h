@@ -115,12 +115,20 @@ static inline int need_resched(void)
 	return test_tsk_need_resched(current);
 }
 
+/*
+ * The sleeping state is set before the sleeper tests its condition (see
+ * <linux/wait.h>); WRITE_ONCE keeps the store where it is written.
+ */
+#define __set_current_state(s)	WRITE_ONCE(current->state, (s))
+#define set_current_state(s)	WRITE_ONCE(current->state, (s))
+
 /* Filled by the boot builder: the tasks to run, each with its CPU, stack and mm. */
 extern struct task_struct *boot_tasks[];
 extern unsigned long nr_boot_tasks;
 
 void schedule(void);
 void scheduler_tick(void);
+int wake_up_process(struct task_struct *p);
 void run_local_timers(void);
 void sched_init_cpu(int cpu);
 __noreturn void do_exit(long code);
