@@ -47,12 +47,13 @@ export const ENTRY_SOURCES: readonly string[] = [
 ];
 export const RUNTIME_SOURCES: readonly string[] = [
   "src/kernel-rt/runtime/head_64.S",
-  "src/kernel-rt/runtime/traps_64.S",
   "src/kernel-rt/runtime/usercopy_64.S",
   "src/kernel-rt/runtime/main.c",
   "src/kernel-rt/runtime/sched.c",
   "src/kernel-rt/runtime/syscall.c",
   "src/kernel-rt/runtime/traps.c",
+  "src/kernel-rt/runtime/entry-common.c",
+  "src/kernel-rt/runtime/time.c",
   "src/kernel-rt/runtime/pgtable.c",
   "src/kernel-rt/runtime/page_alloc.c",
   "src/kernel-rt/runtime/fault.c",

@@ -14,6 +14,7 @@
 #include <asm/cpufeature.h>
 #include <asm/special_insns.h>
 #include <asm/tss.h>
+#include <asm/apic.h>
 #include <asm/entrylab-layout.h>
 
 /* Per-CPU data; each CPU's copy is made and its fixed fields written by the boot builder. */
@@ -97,6 +98,7 @@ static void default_idle(void)
 __noreturn void cpu_startup_entry(void)
 {
 	sched_init_cpu(smp_processor_id());
+	setup_local_APIC();
 	for (;;) {
 		schedule();
 		while (!need_resched())
