@@ -53,8 +53,9 @@ static void do_trap(struct pt_regs *regs, unsigned long vector, const char *str,
 
 	if (!user_mode(regs))
 		die(str, regs, vector, err);
-	printk("%s[%ld] trap %s ip:%lx sp:%lx error:%lx\n", tsk->comm, tsk->pid, str,
-	       regs->ip, regs->sp, err);
+	/* printk takes at most five arguments after the format (crt/lib.ts): two calls. */
+	printk("%s[%ld] trap %s ip:%lx sp:%lx ", tsk->comm, tsk->pid, str, regs->ip, regs->sp);
+	printk("error:%lx\n", err);
 	do_exit(signr);
 }
 
