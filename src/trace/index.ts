@@ -3,7 +3,7 @@
 // episodes — plus the cost model (estimated cycles), `diff` (two traces aligned on episodes
 // and events), the Chrome trace export, the disassembly listing and the Symbolizer.
 export { disassembleObject, type ListingOptions } from "./disasm.js";
-export { Symbolizer } from "./symbolize.js";
+export { Symbolizer, isSectionMarker } from "./symbolize.js";
 export { TraceRecorder, type RecorderOptions } from "./recorder.js";
 export { RegionMap, type Region } from "./regions.js";
 export {

@@ -31,7 +31,7 @@ describe("entrylab demo (npm start)", () => {
     expect(r.stdout).not.toContain("--trace-level");
     expect(r.stdout).toContain(`$ entrylab trace diff --level system ${files[0]} ${files[1]}\n`);
     expect(readdirSync(dirname(files[0]!)).filter((f) => f.endsWith(".jsonl")).sort()).toEqual(["baseline-getpid.jsonl", "pti-c-getpid.jsonl"]); // prettier-ignore
-    expect(r.stdout).toMatch(/^ {4}A \+\d+ +cr +\S+ +reg=cr3 to=kernel/m);
+    expect(r.stdout).toMatch(/^ {4}A \+\d+ +cr +entry_SYSCALL_64\+0x[0-9a-f]+ +reg=cr3 to=kernel/m);
     // At their own level the traces part at the ALTERNATIVE padding instead: the reason for --level.
     const insn = entrylab(["trace", "diff", files[0]!, files[1]!]);
     expect(insn.status).toBe(1);
