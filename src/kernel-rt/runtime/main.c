@@ -11,6 +11,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
+#include <linux/timer.h>
 #include <asm/cpufeature.h>
 #include <asm/special_insns.h>
 #include <asm/tss.h>
@@ -62,6 +63,7 @@ void sched_init_cpu(int cpu)
 	memcpy(idle->comm, "swapper", 8);
 	rq->idle = idle;
 	rq->slice_left = SCHED_SLICE_TICKS;
+	init_timers_cpu();
 	for (i = 0; i < nr_boot_tasks; i++) {
 		struct task_struct *t = boot_tasks[i];
 		if (t->cpu != cpu)

@@ -10,6 +10,7 @@
 #include <asm/special_insns.h>
 #include <asm/processor-flags.h>
 #include <asm/tss.h>
+#include <asm/apic.h>
 #include <asm/entrylab-layout.h>
 
 DECLARE_PER_CPU(struct tss_struct, cpu_tss_rw);
@@ -67,10 +68,10 @@ void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next)
 	native_write_cr3(cr3);
 }
 
-/* Tell another CPU to look at its run queue again. */
+/* Tell another CPU to look at its run queue again: the reschedule IPI (sysvec_reschedule_ipi). */
 static void smp_send_reschedule(int cpu)
 {
-	/* Until the reschedule IPI exists the CPU notices at its next tick. */
+	apic_send_IPI(cpu, RESCHEDULE_VECTOR);
 }
 
 /* Called by __switch_to_asm on the next task's stack; returns prev for ret_from_fork. */

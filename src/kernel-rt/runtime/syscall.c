@@ -61,6 +61,7 @@ long __x64_sys_exit(const struct pt_regs *regs)
 	return 0;
 }
 
+long __x64_sys_nanosleep(const struct pt_regs *regs);
 long __x64_sys_futex(const struct pt_regs *regs);
 
 long __x64_sys_ni_syscall(const struct pt_regs *regs)
@@ -73,6 +74,7 @@ __attribute__((section(".rodata"))) const sys_call_ptr_t sys_call_table[NR_sysca
 	[0 ... NR_syscalls - 1] = __x64_sys_ni_syscall,
 	[__NR_write] = __x64_sys_write,
 	[__NR_sched_yield] = __x64_sys_sched_yield,
+	[__NR_nanosleep] = __x64_sys_nanosleep,
 	[__NR_getpid] = __x64_sys_getpid,
 	[__NR_exit] = __x64_sys_exit,
 	[__NR_futex] = __x64_sys_futex,

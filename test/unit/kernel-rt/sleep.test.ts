@@ -8,17 +8,76 @@ import type { Host } from "../../../src/diag/index.js";
 import { USER_SHARED_PAGE, bootKernel, buildUserProgram } from "../../../src/kernel-rt/index.js";
 import type { KernelConfig } from "../../../src/kernel-rt/index.js";
 import type { MachineOptions, RunResult } from "../../../src/vm/index.js";
+import { TraceRecorder } from "../../../src/trace/index.js";
+import type { TraceRecord } from "../../../src/trace/index.js";
 import { host, program, run, theKernel } from "./helpers.js";
 
 /** isa-debug-exit: every task exited with 0. */
 const CLEAN_EXIT = 1;
 const ERRNO = { EAGAIN: 11, EFAULT: 14, EINVAL: 22, ENOSYS: 38 };
+const NR_NANOSLEEP = 35n;
+const LOCAL_TIMER_VECTOR = 0xec;
+const RESCHEDULE_VECTOR = 0xfd;
+/** Instructions per tick in the timed tests: long enough for a system call, short to run. */
+const TICK = 5000;
+/** Nanoseconds per tick (HZ = 1000). */
+const TICK_NSEC = 1_000_000;
+/** A kernel address (the direct map): outside user space, so access_ok fails. */
+const KERNEL_ADDRESS = "0xffff888000000000";
+/** An instruction limit for runs with idle CPUs and the default tick. */
+const IDLE_ROOM = 50_000_000;
 
 /** The futex word of the test programs: the first word of the page every task shares. */
 const SHARED = `0x${USER_SHARED_PAGE.toString(16)}`;
 
 /** Test programs, by file name, built with the user library like programs/user's. */
 const TEST_PROGRAMS: Record<string, string> = {
+  // nanosleep(req, NULL) for each timespec of the table (tv_sec, tv_nsec), then through a kernel
+  // address and an unmapped user address: each result, negated, on one line.
+  "sleepcheck.S": `
+#include <asm/unistd_64.h>
+	.macro	sleep req
+	movl	$__NR_nanosleep, %eax
+	movq	\\req, %rdi
+	xorl	%esi, %esi
+	syscall
+	negq	%rax
+	call	show
+	.endm
+	.text
+	.globl	_start
+_start:
+	leaq	times(%rip), %rbx
+1:	sleep	%rbx
+	addq	$16, %rbx
+	leaq	times_end(%rip), %rax
+	cmpq	%rax, %rbx
+	jne	1b
+	movabsq	$${KERNEL_ADDRESS}, %rbx
+	sleep	%rbx
+	sleep	$0x1000
+	leaq	nl(%rip), %rsi
+	movl	$1, %edx
+	call	write_out
+	xorl	%edi, %edi
+	call	sys_exit
+show:	call	print_dec
+	leaq	sp(%rip), %rsi
+	movl	$1, %edx
+	jmp	write_out
+	.section .rodata, "a"
+	.balign	8
+times:	.quad	0, ${TICK_NSEC * 2.5}		/* 3 ticks (rounded up) */
+	.quad	0, 0				/* at least one tick */
+	.quad	0, ${TICK_NSEC}			/* exactly 1 */
+	.quad	0, ${TICK_NSEC + 1}		/* 2 */
+	.quad	0, 1000000000			/* a whole second in tv_nsec: EINVAL */
+	.quad	0, -1				/* EINVAL */
+	.quad	-1, 0				/* EINVAL */
+times_end:
+sp:	.ascii	" "
+nl:	.ascii	"\\n"
+`,
   // Each futex call's result, negated, on one line: the error numbers (or counts) in order.
   "futexcheck.S": `
 #include <asm/unistd_64.h>
@@ -141,16 +200,36 @@ function runUsers(
   names: string[],
   config: KernelConfig,
   machine: MachineOptions = {},
-): { result: RunResult; output: string } {
+): { result: RunResult; output: string; records: TraceRecord[] } {
   const diags = new DiagnosticBag();
   let output = "";
+  const events = new TraceRecorder({ level: "system" });
   const users = names.map((name) => ({ name: name.replace(/\.S$/, ""), image: image(name) }));
   const b = bootKernel(theKernel(), users, config, {
     diags,
-    machine: { maxInsns: 2_000_000, ...machine, output: (bytes) => (output += new TextDecoder().decode(bytes)) }, // prettier-ignore
+    machine: { maxInsns: 2_000_000, events, ...machine, output: (bytes) => (output += new TextDecoder().decode(bytes)) }, // prettier-ignore
   });
   if (!b) throw new Error(diags.items.map((d) => `${d.code} ${d.message}`).join("\n"));
-  return { result: b.machine.run(), output };
+  return { result: b.machine.run(), output, records: events.records };
+}
+
+/** For each nanosleep of CPU 0: the timer ticks until its SYSRET, and when the last came. */
+function nanosleeps(records: TraceRecord[]): { ticks: number; lastTick: number }[] {
+  const out: { ticks: number; lastTick: number }[] = [];
+  let cur: { ticks: number; start: number; lastTick: number } | undefined;
+  for (const r of records) {
+    if (r.cpu !== 0) continue;
+    if (r.kind === "syscall")
+      cur = r.rax === NR_NANOSLEEP ? { ticks: 0, start: r.icount, lastTick: 0 } : undefined; // prettier-ignore
+    else if (cur && r.kind === "interrupt" && r.vector === LOCAL_TIMER_VECTOR) {
+      cur.ticks++;
+      cur.lastTick = r.icount - cur.start;
+    } else if (cur && r.kind === "sysret") {
+      out.push({ ticks: cur.ticks, lastTick: cur.lastTick });
+      cur = undefined;
+    }
+  }
+  return out;
 }
 
 const CONFIGS: KernelConfig[] = [
@@ -183,21 +262,74 @@ describe("futex", () => {
 
 describe("pingpong: two tasks hand a turn back and forth through a futex", () => {
   for (const config of CONFIGS)
-    it(`interleaves ping and pong on one CPU (${label(config)})`, () => {
-      const r = run(["pingpong", "pingpong"], config);
-      expect(r.output).toBe(pingpongLines(3));
-      expect(r.result.reason).toBe("exit");
+    for (const cpus of [1, 2])
+      it(`interleaves ping and pong on ${cpus} CPU(s) (${label(config)})`, () => {
+        // A halted CPU's clock jumps to its next tick while the other runs a quantum: room for it.
+        const r = run(["pingpong", "pingpong"], config, { cpus, maxInsns: IDLE_ROOM });
+        expect(r.output).toBe(pingpongLines(3));
+        expect(r.result.reason).toBe("exit");
+        expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+      });
+
+  it("wakes the other CPU by the reschedule IPI alone, without a timer", () => {
+    const r = runUsers(["pingpong", "pingpong"], { pti: true, pcid: true, tick: 0 }, { cpus: 2 });
+    expect(r.output).toBe(pingpongLines(3));
+    expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+    const ipis = r.records.filter((x) => x.kind === "interrupt" && x.vector === RESCHEDULE_VECTOR);
+    expect(ipis.length).toBeGreaterThan(0);
+    expect(r.records.some((x) => x.kind === "interrupt" && x.vector === LOCAL_TIMER_VECTOR)).toBe(false); // prettier-ignore
+  });
+});
+
+describe("nanosleep", () => {
+  for (const config of CONFIGS)
+    it(`sleeps whole ticks, rounded up, at least one (${label(config)})`, () => {
+      const r = runUsers(["sleepcheck.S"], { ...config, tick: TICK });
+      const { EINVAL, EFAULT } = ERRNO;
+      expect(r.output).toBe(`0 0 0 0 ${EINVAL} ${EINVAL} ${EINVAL} ${EFAULT} ${EFAULT} \n`);
       expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+      const sleeps = nanosleeps(r.records);
+      // The valid requests sleep; the bad ones return at once, without a tick.
+      expect(sleeps.map((x) => x.ticks)).toEqual([3, 1, 1, 2, 0, 0, 0, 0, 0]);
+      // Woken by the n-th tick after the call: more than n - 1 tick periods later, at most n.
+      for (const { ticks, lastTick } of sleeps.slice(0, 4)) {
+        expect(lastTick).toBeGreaterThan((ticks - 1) * TICK);
+        expect(lastTick).toBeLessThanOrEqual(ticks * TICK);
+      }
     });
+
+  it("runs the sleeper workload: three rounds of three ticks", () => {
+    const r = runUsers(["sleeper"], { pti: true, pcid: true, tick: TICK });
+    expect(r.output).toBe([0, 1, 2].map((n) => `sleeper: pid 1 round ${n}\n`).join(""));
+    expect(nanosleeps(r.records).map((x) => x.ticks)).toEqual([3, 3, 3]);
+  });
+
+  it("lets other tasks run while one sleeps, on one CPU and on two", () => {
+    for (const cpus of [1, 2]) {
+      const r = runUsers(["sleeper", "getpid"], { pti: true, pcid: true, tick: TICK }, { cpus });
+      expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+      // getpid's line comes first: it runs while the sleeper sleeps its first three ticks.
+      expect(r.output.split("\n")[0]).toBe("getpid: pid 2 after 10 calls");
+    }
+  });
 });
 
 describe("a task that waits forever", () => {
-  it("ends the run as a deadlock (every CPU waiting in default_idle), not a hang", () => {
-    const r = runUsers(["futexwaiter.S"], { pti: true, pcid: true });
+  it("ends the run as a deadlock (every CPU waiting in default_idle) without a timer", () => {
+    const r = runUsers(["futexwaiter.S"], { pti: true, pcid: true, tick: 0 });
     expect(r.output).toBe("");
     expect(r.result.reason).toBe("deadlock");
     const idle = theKernel().image.symbols.find((s) => s.name === "default_idle")!;
     const rip = BigInt(r.result.cpu.rip);
     expect(rip >= idle.value && rip < idle.value + idle.size).toBe(true);
+  });
+
+  it("ends at the instruction limit with the timer ticking, idle in between", () => {
+    const r = runUsers(["futexwaiter.S", "futexwaiter.S"], { pti: true, pcid: true, tick: TICK }, { cpus: 2, maxInsns: 20 * TICK }); // prettier-ignore
+    expect(r.result.reason).toBe("limit");
+    expect(r.output).toBe("");
+    // Both CPUs took their ticks while they waited.
+    for (const cpu of [0, 1])
+      expect(r.records.filter((x) => x.cpu === cpu && x.kind === "interrupt" && x.vector === LOCAL_TIMER_VECTOR).length).toBeGreaterThanOrEqual(15); // prettier-ignore
   });
 });

@@ -1,0 +1,22 @@
+/*
+ * linux/timer.h - timers in ticks (timer.c): a timer_list is armed on the
+ * current CPU with an expiry in jiffies and a function; the CPU's tick runs
+ * the function, interrupts off, once jiffies reaches the expiry.
+ */
+#ifndef _LINUX_TIMER_H
+#define _LINUX_TIMER_H
+
+#include <linux/list.h>
+
+struct timer_list {
+	struct list_head entry;		/* empty while not pending */
+	unsigned long expires;		/* in jiffies */
+	void (*function)(struct timer_list *);
+};
+
+void init_timers_cpu(void);
+void add_timer(struct timer_list *timer);
+int del_timer(struct timer_list *timer);
+long schedule_timeout(long timeout);
+
+#endif /* _LINUX_TIMER_H */
