@@ -1,7 +1,7 @@
 /*
  * fault.c - the page-fault handler, exc_page_fault (vector 14, reached
- * through the lead's asm_exc_page_fault stub on the kernel stack and kernel
- * CR3, interrupts off), shaped as Linux's do_user_addr_fault:
+ * through the asm_exc_page_fault idtentry stub on the task's kernel stack and
+ * the kernel CR3, interrupts off), shaped as Linux's do_user_addr_fault:
  *   - a user-mode fault, not present, in the heap or the stack area: map a
  *     zeroed page (user, RW, NX), building the missing table levels, and
  *     return so the instruction runs again (demand-zero paging);
@@ -18,15 +18,11 @@
 #include <asm/pgtable.h>
 #include <asm/special_insns.h>
 #include <asm/cpufeature.h>
+#include <asm/idtentry.h>
+#include <asm/trapnr.h>
 #include <asm/entrylab-layout.h>
 
-/* SDM 4.7, figure 4-12: the page-fault error code. */
-#define X86_PF_PROT	_BITUL(0)	/* P: 0 = not-present page, 1 = protection violation */
-#define X86_PF_WRITE	_BITUL(1)	/* W/R: the access was a write */
-#define X86_PF_USER	_BITUL(2)	/* U/S: the access was a user-mode (CPL 3) access */
-#define X86_PF_RSVD	_BITUL(3)	/* RSVD: a reserved bit was set in a paging entry */
-#define X86_PF_INSTR	_BITUL(4)	/* I/D: the access was an instruction fetch */
-
+/* The error code's bits, X86_PF_* (SDM 4.7, figure 4-12), come from <asm/trapnr.h>. */
 #define SIGSEGV		11
 /* isa-debug-exit value of an oops: status (0x70 << 1) | 1 = 225, apart from the early traps'. */
 #define OOPS_EXIT	0x70
@@ -93,13 +89,14 @@ static int demand_zero_fault(unsigned long error_code, unsigned long address)
 	return in_demand_zero_area(address);
 }
 
+/* printk takes at most five arguments after the format (crt/lib.ts): long reports take two. */
 static void show_error_code(unsigned long error_code)
 {
-	printk("#PF: error_code(0x%04lx) - %s %s %s %s%s\n", error_code,
+	printk("#PF: error_code(0x%04lx) - %s %s %s", error_code,
 	       error_code & X86_PF_PROT ? "protection" : "not-present",
 	       error_code & X86_PF_WRITE ? "write" : "read",
-	       error_code & X86_PF_USER ? "user" : "supervisor",
-	       error_code & X86_PF_INSTR ? "instruction-fetch" : "data",
+	       error_code & X86_PF_USER ? "user" : "supervisor");
+	printk(" %s%s\n", error_code & X86_PF_INSTR ? "instruction-fetch" : "data",
 	       error_code & X86_PF_RSVD ? " reserved-bit" : "");
 }
 
@@ -111,8 +108,9 @@ static __noreturn void page_fault_oops(struct pt_regs *regs, unsigned long error
 
 	printk("BUG: unable to handle page fault for address: %lx\n", address);
 	show_error_code(error_code);
-	printk("Oops: RIP: %lx RSP: %lx CS: %lx CPU: %d task: %s[%ld]\n", regs->ip, regs->sp,
-	       regs->cs, smp_processor_id(), tsk->comm, tsk->pid);
+	printk("Oops: RIP: %lx RSP: %lx CS: %lx CPU: %d", regs->ip, regs->sp, regs->cs,
+	       smp_processor_id());
+	printk(" task: %s[%ld]\n", tsk->comm, tsk->pid);
 	printk("Kernel panic - not syncing: Fatal exception in page fault\n");
 	machine_exit(OOPS_EXIT);
 }
@@ -123,8 +121,9 @@ static __noreturn void bad_area(struct pt_regs *regs, unsigned long error_code,
 {
 	struct task_struct *tsk = current;
 
-	printk("%s[%ld]: segfault at %lx ip %lx sp %lx error %lx\n", tsk->comm, tsk->pid, address,
-	       regs->ip, regs->sp, error_code);
+	printk("%s[%ld]: segfault at %lx ip %lx sp %lx", tsk->comm, tsk->pid, address, regs->ip,
+	       regs->sp);
+	printk(" error %lx\n", error_code);
 	do_exit(SIGSEGV);
 }
 
@@ -166,13 +165,23 @@ static void do_kern_addr_fault(struct pt_regs *regs, unsigned long error_code,
 	regs->ip = (unsigned long)copy_user_fixup;
 }
 
-void exc_page_fault(struct pt_regs *regs, unsigned long error_code)
+static void handle_page_fault(struct pt_regs *regs, unsigned long error_code,
+			      unsigned long address)
 {
-	/* SDM 4.7: CR2 holds the linear address that faulted; read it before anything can fault. */
-	unsigned long address = native_read_cr2();
-
 	if (user_mode(regs))
 		do_user_addr_fault(regs, error_code, address);
 	else
 		do_kern_addr_fault(regs, error_code, address);
+}
+
+/* A raw entry, as Linux's: CR2 is read before irqentry_enter() (which could fault in a real kernel). */
+DEFINE_IDTENTRY_RAW_ERRORCODE(exc_page_fault)
+{
+	/* SDM 4.7: CR2 holds the linear address that faulted; read it before anything can fault. */
+	unsigned long address = native_read_cr2();
+	irqentry_state_t state = irqentry_enter(regs);
+
+	handle_page_fault(regs, error_code, address);
+	/* Back to user mode through the exit work (a pending reschedule runs here). */
+	irqentry_exit(regs, state);
 }

@@ -63,6 +63,17 @@ static unsigned long take_page(void)
 	return page;
 }
 
+/*
+ * Zero a page with one REP STOSQ (Linux's clear_page_rep): 512 quadword stores, where the
+ * C library's byte-wise memset would run thousands of instructions for every fault.
+ */
+static void clear_page(void *page)
+{
+	unsigned long count = PAGE_SIZE / sizeof(unsigned long);
+
+	asm volatile("rep stosq" : "+D"(page), "+c"(count) : "a"(0UL) : "memory");
+}
+
 unsigned long get_zeroed_page(void)
 {
 	unsigned long page;
@@ -71,7 +82,7 @@ unsigned long get_zeroed_page(void)
 	page = take_page();
 	pool_lock_release();
 	if (page)
-		memset((void *)page, 0, PAGE_SIZE);
+		clear_page((void *)page);
 	return page;
 }
 
