@@ -8,7 +8,7 @@
 //     "description": "patch 1: the CR3 switch in C, ten getpid calls",
 //     "tree": "baseline",
 //     "patches": ["programs/patches/0001-....patch"],
-//     "config": { "pti": true, "pcid": true },
+//     "config": { "pti": true, "pcid": true, "tick": 100000 },
 //     "machine": { "cpus": 1, "mem": "64M", "tlb": "strict" },
 //     "users": ["getpid"],
 //     "trace": { "level": "insn" }
@@ -18,6 +18,8 @@ import { KERNEL } from "../diag/codes/kernel.js";
 
 /** The source trees a scenario can name: only the repository's own for now. */
 export const SCENARIO_TREES = ["baseline"] as const;
+/** The longest tick a scenario may ask for: the APIC timer's initial count is 32 bits. */
+export const MAX_TICK = 0xffffffff;
 export const SCENARIO_TRACE_LEVELS = ["system", "paging", "insn"] as const;
 /** Machine options, as `kernel run` spells its flags (values: number or string). */
 export const SCENARIO_MACHINE_KEYS = ["cpus", "mem", "quantum", "tlb", "vendor", "features", "maxInsns"] as const; // prettier-ignore
@@ -30,7 +32,8 @@ export interface Scenario {
   tree: (typeof SCENARIO_TREES)[number];
   /** Patch files, relative to the tree's root, applied in order. */
   patches: string[];
-  config: { pti: boolean; pcid: boolean };
+  /** Boot configuration: PTI, PCIDs, and the timer's period in instructions (0 = none). */
+  config: { pti: boolean; pcid: boolean; tick?: number };
   /** Machine options as flag strings (the CLI parses them as it parses its own flags). */
   machine: Partial<Record<ScenarioMachineKey, string>>;
   users: string[];
@@ -79,15 +82,19 @@ function unknownKeys(
 }
 
 function parseConfig(c: Ctx, v: unknown): Scenario["config"] {
-  const config = { pti: true, pcid: true };
+  const config: Scenario["config"] = { pti: true, pcid: true };
   if (v === undefined) return config;
   if (!isObject(v)) return fail(c, "config", "'config' must be an object like { \"pti\": true, \"pcid\": true }"), config; // prettier-ignore
-  unknownKeys(c, v, ["pti", "pcid"], "'config'");
+  unknownKeys(c, v, ["pti", "pcid", "tick"], "'config'");
   for (const k of ["pti", "pcid"] as const) {
     if (v[k] === undefined) continue;
     if (typeof v[k] === "boolean") config[k] = v[k];
     else fail(c, k, `'config.${k}' must be true or false`);
   }
+  const tick = v.tick;
+  if (tick === undefined) return config;
+  if (typeof tick === "number" && Number.isInteger(tick) && tick >= 0 && tick <= MAX_TICK) config.tick = tick; // prettier-ignore
+  else fail(c, "tick", `'config.tick' must be an integer from 0 (no timer) to ${MAX_TICK}: instructions per tick`); // prettier-ignore
   return config;
 }
 

@@ -30,6 +30,16 @@ describe("parseScenario", () => {
     expect(p.patches).toEqual(["programs/patches/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch"]); // prettier-ignore
   });
 
+  it("takes the timer's period from config.tick and rejects a bad one", () => {
+    expect(parse('{ "config": { "tick": 0 } }').s!.config).toEqual({ pti: true, pcid: true, tick: 0 }); // prettier-ignore
+    expect(parse('{ "config": { "pti": false, "tick": 20000 } }').s!.config).toEqual({ pti: false, pcid: true, tick: 20000 }); // prettier-ignore
+    for (const bad of ["-1", "1.5", '"1000"', "4294967296"]) {
+      const { s, where } = parse(`{ "config": { "tick": ${bad} } }`);
+      expect(s).toBeUndefined();
+      expect(where).toEqual(["E9021 s.json:1:15 'config.tick' must be an integer from 0 (no timer) to 4294967295: instructions per tick"]); // prettier-ignore
+    }
+  });
+
   it("reports bad JSON at the parser's position", () => {
     const { s, where } = parse('{\n  "users": ["getpid"]\n  "x": 1\n}');
     expect(s).toBeUndefined();
