@@ -380,7 +380,8 @@ function hidden(a: Assembler, ctx: StmtCtx, d: Directive): void {
   for (const { name } of names(a, ctx, d)) a.symbols.intern(name).hidden = true;
 }
 
-const SYMBOL_TYPES: Record<string, SymbolType> = {
+/** `.type` words (lower case) → symbol type; ./directive-lines.ts reads them too. */
+export const SYMBOL_TYPES: Record<string, SymbolType> = {
   function: "func", stt_func: "func", object: "object", stt_object: "object",
   notype: "notype", stt_notype: "notype",
 }; // prettier-ignore

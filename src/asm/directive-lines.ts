@@ -1,0 +1,128 @@
+// The symbol directives of compiler output, handled from the scanned tokens without a parse:
+//
+//   .globl NAME          (also .global, .weak, .local, .hidden)
+//   .type  NAME, @TYPE   (@function, @object, @notype, STT_ spellings)
+//   .size  NAME, .-NAME  (or a decimal/hex number)
+//
+// gcc writes these three for every function, each naming it, so they are all distinct lines:
+// each took the template parse and the CST visitor (about a tenth of the lines of compiler output
+// and most of the parse time left). Here the token classes of ./line-template.ts `scan` decide:
+// a line of exactly one of these shapes does what ./directives.ts does with its parse (the same
+// symbol table changes, the same bound expression for `.size`); any other spelling, a type gas
+// would reject, or an argument that is not a plain name or number returns false and takes the
+// parser, which stays the definition (tested: the same objects and diagnostics with and without
+// this path).
+import type { Expr, Span } from "./ast.js";
+import type { Assembler } from "./assembler.js";
+import type { SourceLine } from "./source-line.js";
+import { KEY_DOT_NAME, KEY_NAME, KEY_NUMBER, SCANNED, scan } from "./line-template.js";
+import { SYMBOL_TYPES } from "./directives.js";
+import { decodeNumber } from "./lexer.js";
+
+const KEY_COMMA = ",".charCodeAt(0);
+const KEY_DOT = ".".charCodeAt(0);
+const KEY_MINUS = "-".charCodeAt(0);
+const KEY_TYPE_NAME = "t".charCodeAt(0);
+
+/** Directives whose handler only sets a binding or visibility on each named symbol. */
+const BINDINGS = new Map<string, "global" | "weak" | "local" | "hidden">([
+  [".globl", "global"], [".global", "global"], [".weak", "weak"], [".local", "local"], [".hidden", "hidden"],
+]); // prettier-ignore
+
+/** Token counts of the three shapes: `.globl n`, `.type n , @t`, `.size n , . - n` / `.size n , 0`. */
+const BINDING_TOKENS = 2;
+const TYPE_TOKENS = 4;
+const SIZE_DOT_TOKENS = 6;
+const SIZE_NUMBER_TOKENS = 4;
+
+const C_AT = 0x40;
+
+/**
+ * Handle the statement `text` (= line.text[start, start + text.length)) if it is one of the
+ * shapes above; false (nothing done) otherwise.
+ */
+export function symbolDirectiveLine(
+  a: Assembler,
+  line: SourceLine,
+  start: number,
+  text: string,
+): boolean {
+  const count = scan(text);
+  if (count < BINDING_TOKENS || SCANNED.codes[0] !== KEY_DOT_NAME || !isName(1)) return false;
+  const { starts, ends } = SCANNED;
+  const directive = text.slice(starts[0]!, ends[0]!).toLowerCase();
+  const name = text.slice(starts[1]!, ends[1]!);
+  if (count === BINDING_TOKENS) {
+    const b = BINDINGS.get(directive);
+    if (b === undefined) return false;
+    setBinding(a, name, b);
+    return true;
+  }
+  if (SCANNED.codes[2] !== KEY_COMMA) return false;
+  if (directive === ".type") return count === TYPE_TOKENS && typeLine(a, text, name);
+  if (directive === ".size") return sizeLine(a, line, start, text, count, name);
+  return false;
+}
+
+/** Whether token i is a symbol name as an expression reads it (`foo`, `.Lfoo`). */
+function isName(i: number): boolean {
+  const c = SCANNED.codes[i];
+  return c === KEY_NAME || c === KEY_DOT_NAME;
+}
+
+/** ./directives.ts `binding` and `hidden` for one name. */
+function setBinding(a: Assembler, name: string, b: "global" | "weak" | "local" | "hidden"): void {
+  const s = a.symbols.intern(name);
+  if (b === "hidden") s.hidden = true;
+  else if (b !== "local" || s.binding === undefined || s.binding === "local") s.binding = b;
+}
+
+/**
+ * `.type name, @type`: ./directives.ts `type` reads the type word as letters and underscores
+ * only; anything else (digits, `.`, `$`, an unknown word) is left to it for its diagnostic.
+ */
+function typeLine(a: Assembler, text: string, name: string): boolean {
+  const { starts, ends, codes } = SCANNED;
+  if (codes[3] !== KEY_TYPE_NAME || text.charCodeAt(starts[3]!) !== C_AT) return false;
+  const word = text.slice(starts[3]! + 1, ends[3]!);
+  if (!/^[A-Za-z_]+$/.test(word)) return false;
+  const t = SYMBOL_TYPES[word.toLowerCase()];
+  if (t === undefined) return false;
+  a.symbols.intern(name).type = t;
+  return true;
+}
+
+/** `.size name, .-name2` or `.size name, number`: the expression ./visitor.ts builds, bound. */
+function sizeLine(
+  a: Assembler,
+  line: SourceLine,
+  start: number,
+  text: string,
+  count: number,
+  name: string,
+): boolean {
+  const e = sizeExpr(text, count);
+  if (e === undefined) return false;
+  const ctx = { line, base: start };
+  const bound = a.bind(ctx, e);
+  if (bound) a.symbols.intern(name).size = { expr: bound, loc: a.loc(ctx, e.span) };
+  return true;
+}
+
+function sizeExpr(text: string, count: number): Expr | undefined {
+  const { codes } = SCANNED;
+  if (count === SIZE_NUMBER_TOKENS && codes[3] === KEY_NUMBER) {
+    const n = decodeNumber(text.slice(SCANNED.starts[3]!, SCANNED.ends[3]!));
+    return n.kind === "num" ? { kind: "num", value: n.value, span: tokenSpan(3) } : undefined;
+  }
+  if (count !== SIZE_DOT_TOKENS || codes[3] !== KEY_DOT || codes[4] !== KEY_MINUS || !isName(5)) {
+    return undefined;
+  }
+  const left: Expr = { kind: "dot", span: tokenSpan(3) };
+  const right: Expr = { kind: "sym", name: text.slice(SCANNED.starts[5]!, SCANNED.ends[5]!), span: tokenSpan(5) }; // prettier-ignore
+  return { kind: "binary", op: "-", left, right, span: { start: left.span.start, end: right.span.end } }; // prettier-ignore
+}
+
+function tokenSpan(i: number): Span {
+  return { start: SCANNED.starts[i]!, end: SCANNED.ends[i]! };
+}

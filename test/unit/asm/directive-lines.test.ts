@@ -1,0 +1,81 @@
+// The symbol-directive lines handled without a parse (src/asm/directive-lines.ts) are a speed
+// path only: with it (recipes on) and without it (recipes off, every line parsed) a source must
+// give the same object bytes and the same diagnostics. Each shape is also checked to take the
+// path, and near misses to leave it.
+import { describe, expect, it } from "vitest";
+import { DiagnosticBag, SourceManager, memoryHost, renderDiagnostics } from "../../../src/diag/index.js"; // prettier-ignore
+import { assembleText } from "../../../src/asm/index.js";
+import { Assembler } from "../../../src/asm/assembler.js";
+import { FileLine } from "../../../src/asm/source-line.js";
+import { symbolDirectiveLine } from "../../../src/asm/directive-lines.js";
+import { writeObject } from "../../../src/obj/index.js";
+
+function outcome(text: string, recipes: boolean): { object: string; diagnostics: string } {
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  const r = assembleText("t.s", text, { host: memoryHost({}), sources, diags, recipes });
+  const object = r.object ? Buffer.from(writeObject(r.object)).toString("hex") : "none";
+  return { object, diagnostics: renderDiagnostics(diags.items, sources) };
+}
+
+/** Whether the fast path takes the statement `text` (in a fresh assembly). */
+function taken(text: string): boolean {
+  const a = new Assembler(new DiagnosticBag(), false);
+  return symbolDirectiveLine(a, new FileLine(text, 0, 0, undefined), 0, text);
+}
+
+const TAKEN = [
+  ".globl f", ".global f", ".GLOBL f", ".weak f", ".local f", ".hidden f", ".globl .Lf",
+  ".globl\tf  # comment", ".type f, @function", ".type f,@object", ".type f , @notype",
+  ".type f, @STT_FUNC", ".type f, @Function", ".type .Lx, @object", ".size f, .-f",
+  ".size f,.-g", ".size .Lx, .-.Lx", ".size f, 8", ".size f, 0x10", ".size f, 017",
+]; // prettier-ignore
+
+const LEFT = [
+  ".globl f, g", ".globl 1", ".globl lock", ".globl", ".text", ".type f, @func2", ".type f, @bogus",
+  ".type f, %function", ".type f @function", ".type f, @function, 1", ".size f, .-f+1",
+  ".size f, 1b", ".size f, 08", ".size f, 99999999999999999999999", ".size f, . - 1",
+  ".size f g", ".set f, 1", ".quad f", "movq %rax, %rbx", ".type f, \"function\"",
+]; // prettier-ignore
+
+describe("symbol directive lines", () => {
+  it("take exactly the simple shapes", () => {
+    for (const t of TAKEN) expect(taken(t), t).toBe(true);
+    for (const t of LEFT) expect(taken(t), t).toBe(false);
+  });
+
+  it("give the objects and diagnostics the parser gives", () => {
+    const body = [...TAKEN, ...LEFT].filter((t) => !t.startsWith("movq"));
+    const text = [
+      "\t.text",
+      "f:\tret",
+      "g:\tnop",
+      ".Lf:\tnop",
+      ".Lx:\t.byte 1",
+      ...body.map((t) => `\t${t}`),
+      "\t.local g", // after .globl: stays global
+      "\t.globl h",
+      "\t.size h, .-h",
+      "h:\tret",
+      "\t.size k, .-undefined_sym",
+      "k = 4",
+      "\t.globl k",
+      "\t.size k, .-k",
+    ].join("\n");
+    const fast = outcome(`${text}\n`, true);
+    const slow = outcome(`${text}\n`, false);
+    expect(slow.diagnostics).toMatch(/error/); // the near misses are reported...
+    expect(fast).toEqual(slow); // ...the same way
+  });
+
+  it("give the same object for gcc's function boilerplate", () => {
+    const fn = (i: number) =>
+      `\t.globl\tfn${i}\n\t.type\tfn${i}, @function\nfn${i}:\n\tret\n\t.size\tfn${i}, .-fn${i}\n`;
+    const text = `\t.text\n${Array.from({ length: 20 }, (_, i) => fn(i)).join("")}\t.data\n\t.globl\tobj\n\t.type\tobj, @object\n\t.size\tobj, 8\nobj:\n\t.quad 1\n`; // prettier-ignore
+    const fast = outcome(text, true);
+    const slow = outcome(text, false);
+    expect(slow.diagnostics).toBe("");
+    expect(slow.object).not.toBe("none");
+    expect(fast).toEqual(slow);
+  });
+});
