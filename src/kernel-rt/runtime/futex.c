@@ -6,17 +6,17 @@
  * different address spaces meet on the same word when they map the same
  * frame (USER_SHARED_PAGE); the private flag does not change the key here
  * (Linux keys private futexes by mm and address: the same meeting within one
- * mm). Waiters hang in a hash bucket, each with its own spinlock. FUTEX_WAIT
- * compares the word with val under the bucket's lock and queues itself in
- * the same critical section, so a FUTEX_WAKE after the user's store to the
- * word either finds the waiter queued or the waiter sees the new value and
- * returns -EAGAIN: no wake-up is lost. The word is read through the direct
- * map (no SMAP window, no fault: the walk has found it mapped).
+ * mm). Waiters sleep on a wait queue (<linux/wait.h>), one of a small hash
+ * table, with the key in their entry. FUTEX_WAIT compares the word with val
+ * under the queue's lock and queues itself in the same critical section, so
+ * a FUTEX_WAKE after the user's store to the word either finds the waiter
+ * queued or the waiter sees the new value and returns -EAGAIN: no wake-up is
+ * lost. The word is read through the direct map (no SMAP window, no fault:
+ * the walk has found it mapped).
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
-#include <linux/list.h>
-#include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <asm/errno.h>
 #include <asm/pgtable.h>
 
@@ -26,36 +26,22 @@
 #define FUTEX_CLOCK_REALTIME	256
 #define FUTEX_CMD_MASK		(~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
 
-/* A power of two; the key's word index picks the bucket. */
+/* A power of two; the key's word index picks the queue. */
 #define FUTEX_HASH_SIZE		16
 #define FUTEX_WORD_SIZE		4
 
-struct futex_q {
-	struct list_head list;
-	unsigned long key;		/* physical address of the word */
-	struct task_struct *task;
-	long woken;			/* set by the waker as it takes the entry off */
-};
+static struct wait_queue_head futex_queues[FUTEX_HASH_SIZE];
 
-struct futex_hash_bucket {
-	raw_spinlock_t lock;
-	struct list_head chain;
-};
-
-static struct futex_hash_bucket futex_queues[FUTEX_HASH_SIZE];
-
-/* Buckets start as empty lists; done once, on CPU 0 before any task runs. */
+/* The queues start empty; done once, on CPU 0 before any task runs. */
 void futex_init(void)
 {
 	int i;
 
-	for (i = 0; i < FUTEX_HASH_SIZE; i++) {
-		raw_spin_lock_init(&futex_queues[i].lock);
-		INIT_LIST_HEAD(&futex_queues[i].chain);
-	}
+	for (i = 0; i < FUTEX_HASH_SIZE; i++)
+		init_waitqueue_head(&futex_queues[i]);
 }
 
-static struct futex_hash_bucket *hash_futex(unsigned long key)
+static struct wait_queue_head *hash_futex(unsigned long key)
 {
 	return &futex_queues[(key / FUTEX_WORD_SIZE) & (FUTEX_HASH_SIZE - 1)];
 }
@@ -69,55 +55,41 @@ static unsigned long get_futex_key(unsigned long uaddr)
 static long futex_wait(unsigned long uaddr, u32 val)
 {
 	unsigned long key = get_futex_key(uaddr);
-	struct futex_hash_bucket *hb;
-	struct futex_q q;
+	struct wait_queue_head *wq;
+	struct wait_queue_entry wait;
 
 	if (key == 0)
 		return -EFAULT;
-	hb = hash_futex(key);
-	q.key = key;
-	q.task = current;
-	q.woken = 0;
-	raw_spin_lock(&hb->lock);
+	wq = hash_futex(key);
+	init_wait_entry(&wait);
+	wait.key = key;
+	raw_spin_lock(&wq->lock);
 	if (*(volatile u32 *)__va(key) != val) {
-		raw_spin_unlock(&hb->lock);
+		raw_spin_unlock(&wq->lock);
 		return -EAGAIN;
 	}
-	list_add_tail(&q.list, &hb->chain);
+	list_add_tail(&wait.entry, &wq->head);
 	set_current_state(TASK_INTERRUPTIBLE);
-	raw_spin_unlock(&hb->lock);
-	/* The state is set before woken is tested: a wake after the test makes schedule() return. */
-	while (!READ_ONCE(q.woken)) {
+	raw_spin_unlock(&wq->lock);
+	/* The waker takes the entry off before it wakes us; the state is set before each look. */
+	while (!list_empty(&wait.entry)) {
 		schedule();
 		set_current_state(TASK_INTERRUPTIBLE);
 	}
-	__set_current_state(TASK_RUNNING);
+	finish_wait(wq, &wait);
 	return 0;
 }
 
+/* Wake up to nr_wake waiters of the word, oldest first; returns how many. */
 static long futex_wake(unsigned long uaddr, int nr_wake)
 {
 	unsigned long key = get_futex_key(uaddr);
-	struct futex_hash_bucket *hb;
-	struct list_head *pos, *next;
-	long woken = 0;
 
 	if (key == 0)
 		return -EFAULT;
-	hb = hash_futex(key);
-	raw_spin_lock(&hb->lock);
-	for (pos = hb->chain.next; pos != &hb->chain && woken < nr_wake; pos = next) {
-		struct futex_q *q = list_entry(pos, struct futex_q, list);
-		next = pos->next;
-		if (q->key != key)
-			continue;
-		list_del_init(&q->list);
-		WRITE_ONCE(q->woken, 1);
-		wake_up_process(q->task);
-		woken++;
-	}
-	raw_spin_unlock(&hb->lock);
-	return woken;
+	if (nr_wake <= 0)
+		return 0;
+	return __wake_up_key(hash_futex(key), nr_wake, key);
 }
 
 /*

@@ -18,6 +18,7 @@ void init_waitqueue_head(struct wait_queue_head *wq_head)
 void init_wait_entry(struct wait_queue_entry *wq_entry)
 {
 	wq_entry->task = current;
+	wq_entry->key = 0;
 	INIT_LIST_HEAD(&wq_entry->entry);
 }
 
@@ -41,14 +42,20 @@ void finish_wait(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_en
 	raw_spin_unlock(&wq_head->lock);
 }
 
-int __wake_up(struct wait_queue_head *wq_head, int nr_wake)
+int __wake_up_key(struct wait_queue_head *wq_head, int nr_wake, unsigned long key)
 {
+	struct list_head *pos, *next;
 	int woken = 0;
 
 	raw_spin_lock(&wq_head->lock);
-	while (!list_empty(&wq_head->head) && (nr_wake == 0 || woken < nr_wake)) {
-		struct wait_queue_entry *e =
-			list_entry(wq_head->head.next, struct wait_queue_entry, entry);
+	for (pos = wq_head->head.next; pos != &wq_head->head; pos = next) {
+		struct wait_queue_entry *e = list_entry(pos, struct wait_queue_entry, entry);
+		next = pos->next;
+		if (nr_wake != 0 && woken >= nr_wake)
+			break;
+		if (key != 0 && e->key != key)
+			continue;
+		/* Off the queue first: a sleeper that sees its entry gone stops waiting. */
 		list_del_init(&e->entry);
 		wake_up_process(e->task);
 		woken++;

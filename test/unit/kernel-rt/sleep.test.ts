@@ -144,6 +144,60 @@ _start:
 woke:	.ascii	"woke "
 nl:	.ascii	"\\n"
 `,
+  // Pids 1 and 2 wait on two words that share a hash queue (64 bytes apart); pid 3 wakes the
+  // second word's waiters, yields, then the first's: each wake-up reaches its own word only.
+  "futexkeys.S": `
+#include <asm/unistd_64.h>
+	.macro	futex addr, op, val
+	movl	$__NR_futex, %eax
+	movq	\\addr, %rdi
+	movl	$\\op, %esi
+	movl	$\\val, %edx
+	xorl	%r10d, %r10d
+	syscall
+	.endm
+	.macro	say msg, n
+	movq	\\n, %r12
+	leaq	\\msg(%rip), %rsi
+	movl	$5, %edx
+	call	write_out
+	movq	%r12, %rax
+	call	print_dec
+	leaq	nl(%rip), %rsi
+	movl	$1, %edx
+	call	write_out
+	.endm
+	.text
+	.globl	_start
+_start:
+	movl	$__NR_getpid, %eax
+	syscall
+	movq	%rax, %r13
+	cmpq	$3, %r13
+	je	waker
+	leaq	-1(%r13), %rbx
+	shlq	$6, %rbx
+	addq	$${SHARED}, %rbx		/* pid 1: the word, pid 2: 64 bytes on */
+	futex	%rbx, 0, 0
+	say	woke, %r13
+	xorl	%edi, %edi
+	call	sys_exit
+waker:
+	movq	$${SHARED} + 64, %rbx
+	futex	%rbx, 1, 5
+	say	wake, %rax
+	movl	$__NR_sched_yield, %eax
+	syscall
+	movq	$${SHARED}, %rbx
+	futex	%rbx, 1, 5
+	say	wake, %rax
+	xorl	%edi, %edi
+	call	sys_exit
+	.section .rodata, "a"
+woke:	.ascii	"woke "
+wake:	.ascii	"wake "
+nl:	.ascii	"\\n"
+`,
   // FUTEX_WAKE 2, yield (the woken run), then 5, then 1 on the shared word: prints the counts.
   "futexwaker.S": `
 #include <asm/unistd_64.h>
@@ -256,6 +310,14 @@ describe("futex", () => {
     const r = runUsers(names, { pti: true, pcid: true });
     // The three waiters sleep first (pids 1-3, one CPU); the first two woken run at the yield.
     expect(r.output).toBe("wake 2\nwoke 1\nwoke 2\nwake 1\nwake 0\nwoke 3\n");
+    expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+  });
+});
+
+describe("futex keys", () => {
+  it("wakes only the waiters of the word named, also when two words share a queue", () => {
+    const r = runUsers(["futexkeys.S", "futexkeys.S", "futexkeys.S"], { pti: true, pcid: true });
+    expect(r.output).toBe("wake 1\nwoke 2\nwake 1\nwoke 1\n");
     expect(r.result.exitStatus).toBe(CLEAN_EXIT);
   });
 });

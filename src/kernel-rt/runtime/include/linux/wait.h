@@ -16,7 +16,9 @@
  * condition true afterwards finds the entry and sets the state back to
  * TASK_RUNNING, so schedule() does not sleep and no wake-up is lost. The
  * waker's side: make the condition true, then wake_up(&wq). A woken entry
- * is taken off the queue by the waker (Linux's autoremove_wake_function).
+ * is taken off the queue by the waker (Linux's autoremove_wake_function),
+ * under the lock; finish_wait takes the lock too, so the entry (on the
+ * sleeper's stack) outlives the waker's last look at it.
  */
 #ifndef _LINUX_WAIT_H
 #define _LINUX_WAIT_H
@@ -27,7 +29,8 @@
 
 struct wait_queue_entry {
 	struct task_struct *task;
-	struct list_head entry;		/* empty while not queued */
+	unsigned long key;		/* what it waits for (a futex's word); 0: anything */
+	struct list_head entry;		/* empty while not queued: the waker takes it off */
 };
 
 struct wait_queue_head {
@@ -40,12 +43,15 @@ void init_wait_entry(struct wait_queue_entry *wq_entry);
 void prepare_to_wait(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry,
 		     long state);
 void finish_wait(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry);
-/* Wake up to nr_wake queued tasks (0: all) and take them off the queue; returns how many. */
-int __wake_up(struct wait_queue_head *wq_head, int nr_wake);
+/*
+ * Wake up to nr_wake queued tasks (0: all) whose entry waits for key (key 0:
+ * every entry), oldest first, and take their entries off; returns how many.
+ */
+int __wake_up_key(struct wait_queue_head *wq_head, int nr_wake, unsigned long key);
 
-#define wake_up(wq)		__wake_up(wq, 1)
-#define wake_up_nr(wq, nr)	__wake_up(wq, nr)
-#define wake_up_all(wq)		__wake_up(wq, 0)
+#define wake_up(wq)		__wake_up_key(wq, 1, 0)
+#define wake_up_nr(wq, nr)	__wake_up_key(wq, nr, 0)
+#define wake_up_all(wq)		__wake_up_key(wq, 0, 0)
 
 static inline int waitqueue_active(struct wait_queue_head *wq_head)
 {
