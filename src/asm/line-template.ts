@@ -4,8 +4,8 @@
 // parser run once per shape, not once per distinct line:
 //
 //   1. scan the line with a small scanner that mirrors ./lexer.ts's token rules for the common
-//      characters (names, numbers, registers, operators, blanks, `#` comments); anything else
-//      (strings, char constants, `/`, `\`, bad characters) falls back to parseLine;
+//      characters (names, numbers, strings, registers, operators, blanks, `#` comments);
+//      anything else (char constants, `/`, `\`, bad characters) falls back to parseLine;
 //   2. the token classes form the key of a template: a canonical line ("s 0 ( %rax ) , %rax")
 //      that the real lexer and parser handle once, giving one CST per statement;
 //   3. each line of that shape is built by pointing the template's tokens at the line's own
@@ -73,11 +73,12 @@ const CLASSES: ClassInfo[] = [
   { key: ":", image: ":", type: T.Colon },
   { key: ";", image: ";", type: T.Semicolon },
   { key: "$", image: "$", type: T.Dollar },
+  { key: '"', image: '"s"', type: T.StringLit }, // decoded by the visitor from the line's image
 ];
 const CLASS_BY_KEY = new Map(CLASSES.map((c) => [c.key.charCodeAt(0), c]));
 /** 1 for the key characters of classes whose tokens have their own spelling (names, numbers, registers). */
 const OWN_IMAGE = new Uint8Array(128);
-for (const k of "npd0twQLWBSCR") OWN_IMAGE[k.charCodeAt(0)] = 1;
+for (const k of 'npd0twQLWBSCR"') OWN_IMAGE[k.charCodeAt(0)] = 1;
 
 /** Register names (lower case) → key character, in the lexer's token order (first wins). */
 const REGISTER_KEYS = new Map<string, string>();
@@ -92,6 +93,7 @@ const PREFIX_WORDS: ReadonlySet<string> = new Set(["lock", "rep", "repe", "repz"
 const C_TAB = 9, C_LF = 10, C_VT = 11, C_FF = 12, C_CR = 13, C_SPACE = 32, C_BANG = 33, C_HASH = 35; // prettier-ignore
 const C_DOLLAR = 36, C_PERCENT = 37, C_AMP = 38, C_DOT = 46, C_0 = 48, C_9 = 57, C_LT = 60; // prettier-ignore
 const C_EQ = 61, C_GT = 62, C_AT = 64, C_UNDERSCORE = 95, C_PIPE = 124; // prettier-ignore
+const C_DQUOTE = 34, C_BACKSLASH = 92; // prettier-ignore
 
 /** Register names are at most this long (`r15d`, `cr15`); longer `%names` are not registers. */
 const MAX_REGISTER_NAME = 5;
@@ -266,6 +268,10 @@ function scanText(text: string): number {
       i += 2;
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
       k = "t";
+    } else if (c === C_DQUOTE) {
+      i = stringEnd(text, i);
+      if (i < 0) return -1; // unterminated: the lexer's UnterminatedString reports it
+      k = '"';
     } else if (isOperatorStart(c)) {
       const two = i + 1 < n && DOUBLE_SECOND.has(text.charCodeAt(i + 1)) ? DOUBLE.get(text.slice(i, i + 2)) : undefined; // prettier-ignore
       if (two !== undefined) {
@@ -279,6 +285,25 @@ function scanText(text: string): number {
     pushToken(count++, start, i, k.charCodeAt(0));
   }
   return count;
+}
+
+/**
+ * Index just past the string literal opening at text[start], as ./lexer.ts StringLit matches
+ * it (`"`, then characters other than `"`, `\\` and newline, or `\\` and any character but a
+ * newline, then `"`); -1 when it is not terminated on the line.
+ */
+function stringEnd(text: string, start: number): number {
+  const n = text.length;
+  for (let i = start + 1; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === C_DQUOTE) return i + 1;
+    if (c === C_LF) return -1;
+    if (c === C_BACKSLASH) {
+      if (i + 1 >= n || text.charCodeAt(i + 1) === C_LF) return -1;
+      i++;
+    }
+  }
+  return -1;
 }
 
 /**

@@ -6,7 +6,7 @@ import { Lexer } from "chevrotain";
 import { ALL_TOKENS, LEXER_CONFIG } from "../../../src/asm/lexer.js";
 import { AsmParser } from "../../../src/asm/parser.js";
 import { parseLine } from "../../../src/asm/parse-line.js";
-import { LineParseCache, parseLineFast } from "../../../src/asm/line-template.js";
+import { LineParseCache, parseLineFast, scan } from "../../../src/asm/line-template.js";
 import { prng } from "../../support/prng.js";
 
 const CORPUS = [
@@ -46,6 +46,17 @@ const CORPUS = [
   "call *%rax",
   "movq $sym+8, 16(%rip)",
   "leaq sym(%rip), %rax",
+  // Strings: scanned as the lexer's StringLit (escapes, `#` and `;` inside), decoded by the visitor.
+  '.asciz "x %d\\n"',
+  '.ascii "a\\"b", "c#d;e" # comment',
+  '.string "tab\\there", "\\x41\\101\\\\"',
+  'lbl: .asciz ""',
+  '\t.section .rodata.str1.1,"aMS",@progbits,1',
+  '.byte "ab", 1',
+  'movq "s", %rax',
+  '.asciz "unterminated',
+  '.asciz "ends in a backslash\\',
+  '.asciz "a" "b"',
   // Rejected by the visitor or the parser: the template must not hide the line's own error.
   "leaq (%rax,%rcx,3), %rdx",
   "leaq (%rax,%rsp,2), %rdx",
@@ -65,7 +76,6 @@ const CORPUS = [
   ".long 1,, 2",
   ".byte 1 2",
   // Left to the real lexer.
-  '.asciz "x %d\\n"',
   ".byte 'a, 'b'",
   "movl $10/2, %eax",
   "movq $1 \\ 2, %rax",
@@ -123,6 +133,14 @@ describe("parseLineFast", () => {
     expect(shape(b)).toBe(shape(parseLine("\tmovl\t-8(%rbp),%ecx")));
     expect(shape(a)).toBe(shape(parseLine("movq 176(%rsi), %rax")));
     expect(shape(a)).not.toBe(shape(b));
+  });
+
+  it("scans terminated strings as one token and leaves unterminated ones to the lexer", () => {
+    expect(scan('.asciz "a\\"b#;"')).toBe(2);
+    expect(scan('.ascii "", "x" # "')).toBe(4);
+    expect(scan('.asciz "a')).toBe(-1);
+    expect(scan('.asciz "a\\"')).toBe(-1);
+    expect(scan('.asciz "a\\')).toBe(-1);
   });
 
   it("equals parseLine on 6000 seeded mutants", () => {
