@@ -1,14 +1,15 @@
 // Memory (kernel step 2): the user layout's shared page and areas, the guest page pool the boot
 // builder reserves, demand-zero page faults and kill-on-bad-access (runtime/fault.c).
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ACC_READ, ACC_WRITE, ACC_FETCH, WalkResult, walk } from "../../../src/vm/index.js";
 import type { AccessKind, WalkControls } from "../../../src/vm/index.js";
-import { DiagnosticBag } from "../../../src/diag/index.js";
+import { DiagnosticBag, SourceManager } from "../../../src/diag/index.js";
 import {
   bootKernel,
+  parseScenario,
   type KernelConfig,
   type UserProgram,
   PAGE_OFFSET,
@@ -306,5 +307,25 @@ describe("faults in kernel mode", () => {
     expect(r.output).toMatch(new RegExp(`^Oops: RIP: ${bad.toString(16)} RSP: [0-9a-f]+ CS: 10 CPU: 0 task: getpid\\[1\\]$`, "m")); // prettier-ignore
     expect(r.output).toContain("Kernel panic - not syncing: Fatal exception in page fault\n");
     expect(r.status).toBe(OOPS_EXIT);
+  });
+});
+
+describe("the pagefault scenario", () => {
+  it("parses, and its tasks run as it says: pftouch completes, segv is killed, getpid completes", () => {
+    const sources = new SourceManager();
+    const diags = new DiagnosticBag();
+    const path = "programs/scenarios/pagefault.json";
+    const s = parseScenario("pagefault", readFileSync(path, "utf8"), { sources, diags })!;
+    expect(diags.items).toEqual([]);
+    expect(s.users).toEqual(["pftouch", "segv", "getpid"]);
+    const r = run(s.users, s.config, { cpus: Number(s.machine.cpus), maxInsns: 8_000_000 });
+    expect(r.result.exitStatus).toBe(SEGV_EXIT);
+    // The segfault line as segv prints it alone on one CPU.
+    const alone = run(["segv"], s.config).output.split("\n")[1]!;
+    expect(alone).toMatch(/^segv\[1\]: segfault at 10 ip [0-9a-f]+ sp 7ffffffff000 error 6$/);
+    // Two CPUs: each write() and printk is whole, but the CPUs' outputs interleave.
+    const segfault = `${alone.replace("[1]", "[2]")}\n`;
+    const all = `${pftouchLine(1)}segv: writing to a bad address\n${segfault}getpid: pid 3 after 10 calls\n`; // prettier-ignore
+    expect([...r.output].sort().join("")).toBe([...all].sort().join(""));
   });
 });
