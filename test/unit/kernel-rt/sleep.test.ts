@@ -5,7 +5,13 @@
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
 import type { Host } from "../../../src/diag/index.js";
-import { USER_SHARED_PAGE, bootKernel, buildUserProgram } from "../../../src/kernel-rt/index.js";
+import { readFileSync } from "node:fs";
+import {
+  USER_SHARED_PAGE,
+  bootKernel,
+  buildUserProgram,
+  parseScenario,
+} from "../../../src/kernel-rt/index.js";
 import type { KernelConfig } from "../../../src/kernel-rt/index.js";
 import type { MachineOptions, RunResult } from "../../../src/vm/index.js";
 import { TraceRecorder } from "../../../src/trace/index.js";
@@ -267,18 +273,24 @@ function runUsers(
   return { result: b.machine.run(), output, records: events.records };
 }
 
-/** For each nanosleep of CPU 0: the timer ticks until its SYSRET, and when the last came. */
+/** The length of SYSCALL (0f 05): SYSRET returns to the syscall's address plus this. */
+const SYSCALL_LENGTH = 2n;
+
+/**
+ * For each nanosleep of CPU 0: the timer ticks until the SYSRET back behind it (other tasks'
+ * system calls in between are theirs), and when the last of them came.
+ */
 function nanosleeps(records: TraceRecord[]): { ticks: number; lastTick: number }[] {
   const out: { ticks: number; lastTick: number }[] = [];
-  let cur: { ticks: number; start: number; lastTick: number } | undefined;
+  let cur: { ticks: number; start: number; lastTick: number; back: bigint } | undefined;
   for (const r of records) {
     if (r.cpu !== 0) continue;
-    if (r.kind === "syscall")
-      cur = r.rax === NR_NANOSLEEP ? { ticks: 0, start: r.icount, lastTick: 0 } : undefined; // prettier-ignore
+    if (r.kind === "syscall" && r.rax === NR_NANOSLEEP)
+      cur = { ticks: 0, start: r.icount, lastTick: 0, back: r.rip + SYSCALL_LENGTH };
     else if (cur && r.kind === "interrupt" && r.vector === LOCAL_TIMER_VECTOR) {
       cur.ticks++;
       cur.lastTick = r.icount - cur.start;
-    } else if (cur && r.kind === "sysret") {
+    } else if (cur && r.kind === "sysret" && r.target === cur.back) {
       out.push({ ticks: cur.ticks, lastTick: cur.lastTick });
       cur = undefined;
     }
@@ -393,5 +405,34 @@ describe("a task that waits forever", () => {
     // Both CPUs took their ticks while they waited.
     for (const cpu of [0, 1])
       expect(r.records.filter((x) => x.cpu === cpu && x.kind === "interrupt" && x.vector === LOCAL_TIMER_VECTOR).length).toBeGreaterThanOrEqual(15); // prettier-ignore
+  });
+});
+
+describe("the sleep and pingpong scenarios", () => {
+  /** A scenario's run: its users, config, CPUs and instruction limit. */
+  function runScenario(name: string) {
+    const path = `programs/scenarios/${name}.json`;
+    const diags = new DiagnosticBag();
+    const sc = parseScenario(path, readFileSync(path, "utf8"), { sources: new SourceManager(), diags }); // prettier-ignore
+    expect(diags.items).toEqual([]);
+    const machine: MachineOptions = { cpus: Number(sc!.machine.cpus ?? 1) };
+    if (sc!.machine.maxInsns !== undefined) machine.maxInsns = Number(sc!.machine.maxInsns);
+    return { sc: sc!, r: runUsers(sc!.users, sc!.config, machine) };
+  }
+
+  it("sleep: getpid runs while the sleeper sleeps, one CPU, with a tick", () => {
+    const { sc, r } = runScenario("sleep");
+    expect([sc.machine.cpus, sc.config.tick !== undefined]).toEqual(["1", true]);
+    const rounds = [0, 1, 2].map((n) => `sleeper: pid 1 round ${n}\n`).join("");
+    expect(r.output).toBe(`getpid: pid 2 after 10 calls\n${rounds}`);
+    expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+    expect(nanosleeps(r.records).map((x) => x.ticks)).toEqual([3, 3, 3]);
+  });
+
+  it("pingpong: two CPUs take turns", () => {
+    const { sc, r } = runScenario("pingpong");
+    expect(sc.machine.cpus).toBe("2");
+    expect(r.output).toBe(pingpongLines(3));
+    expect(r.result.exitStatus).toBe(CLEAN_EXIT);
   });
 });
