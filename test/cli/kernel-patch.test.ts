@@ -21,14 +21,14 @@ describe("kernel --patch", () => {
     const broken = join(dir, "broken.patch");
     writeFileSync(broken, text);
     const r = entrylab(["kernel", "build", "--patch", broken, "-o", join(dir, "vmlinux")]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     const line = text.split("\n").findIndex((l) => l.startsWith("@@ -64,")) + 1;
     expect(r.stderr).toContain(`broken.patch:${line}:1: error[E9011]: hunk #3 of 'programs/entry/entry_64.S' does not apply`); // prettier-ignore
   });
 
-  it("reports a patch file that cannot be read (status 3)", () => {
+  it("reports a patch file that cannot be read (status 2, as every kernel trouble)", () => {
     const r = entrylab(["kernel", "build", "--patch", "no-such.patch", "-o", "/dev/null"]);
-    expect(r.status).toBe(3);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain("error[E0002]: cannot read patch 'no-such.patch'");
   });
 });
@@ -56,10 +56,10 @@ describe("kernel run --scenario", () => {
       "fields.json": '{ "users": "getpid", "config": { "pti": "yes" }, "colour": 1 }',
     });
     const a = entrylab(["kernel", "run", "--scenario", join(dir, "syntax.json")]);
-    expect(a.status).toBe(1);
+    expect(a.status).toBe(2);
     expect(a.stderr).toMatch(/syntax\.json:\d+:\d+: error\[E9020\]: not valid JSON/);
     const b = entrylab(["kernel", "run", "--scenario", join(dir, "fields.json")]);
-    expect(b.status).toBe(1);
+    expect(b.status).toBe(2);
     expect(b.stderr).toMatch(
       /fields\.json:1:3: error\[E9021\]: 'users' must be an array of strings/,
     );
@@ -71,9 +71,9 @@ describe("kernel run --scenario", () => {
     );
   });
 
-  it("reports an unknown scenario name (status 3)", () => {
+  it("reports an unknown scenario name (status 2)", () => {
     const r = entrylab(["kernel", "run", "--scenario", "no-such-scenario"]);
-    expect(r.status).toBe(3);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain("error[E9022]: scenario 'no-such-scenario' not found");
   });
 });

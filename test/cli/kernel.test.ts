@@ -64,10 +64,10 @@ describe("entrylab kernel run", () => {
     expect(r.stderr).toMatch(/kernel run ended: limit/);
   });
 
-  it("rejects a missing user program (E9001, status 3) and a bad option (E0001, status 2)", () => {
+  it("rejects a missing user program (E9001) and a bad option (E0001) with status 2", () => {
     const missing = entrylab(["kernel", "run", "--user", "no-such-program"]);
     expect(missing.stderr).toMatch(/error\[E9001\]: user program 'no-such-program' not found/);
-    expect(missing.status).toBe(3);
+    expect(missing.status).toBe(2);
     const bad = entrylab(["kernel", "run", "--pcid", "sometimes"]);
     expect(bad.stderr).toMatch(/error\[E0001\]: --pcid: 'sometimes' is not on or off/);
     expect(bad.status).toBe(2);
@@ -75,11 +75,27 @@ describe("entrylab kernel run", () => {
     expect(cpus.status).toBe(2);
   });
 
-  it("reports a user program that does not assemble with its location (status 1)", () => {
+  it("ends trouble on entrylab's side with 2, which no guest status is (docs/diagnostics.md)", () => {
+    const dir = scratch({ "bad.json": "{ nope" });
+    const guest = new Set([0, 4, 6, 8]); // halt, limit, triple fault, deadlock; exits are odd
+    for (const args of [
+      ["--scenario", join(dir, "bad.json")], // E9020, was 1 = a clean exit
+      ["--scenario", "no-such"], // E9022, was 3 = exit code 1
+      ["--mem", "1M"], // E9004 from the boot builder
+      ["--trace", join(dir, "no-dir", "t.jsonl")], // E0003: cannot write
+    ]) {
+      const r = entrylab(["kernel", "run", ...args], dir);
+      expect(r.stderr).toMatch(/error\[E\d{4}\]/);
+      expect(r.status).toBe(2);
+      expect(r.status % 2 === 1 || guest.has(r.status)).toBe(false);
+    }
+  });
+
+  it("reports a user program that does not assemble with its location (status 2)", () => {
     const dir = scratch({ "bad.S": "\tmovq %rax\n" });
     const r = entrylab(["kernel", "run", "--user", join(dir, "bad.S")], dir);
     expect(r.stderr).toMatch(/bad\.S:1:\d+: error\[E\d+\]/);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
   });
 });
 

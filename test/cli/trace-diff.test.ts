@@ -121,7 +121,7 @@ describe("entrylab trace export", () => {
 });
 
 describe("entrylab trace stats --cost", () => {
-  it("prints estimated cycles that follow the cost file; a bad one is an error (status 1)", () => {
+  it("prints estimated cycles that follow the cost file; a bad one is trouble (status 2)", () => {
     const def = inDir(["trace", "stats", "base.jsonl"]);
     const dear = inDir(["trace", "stats", "base.jsonl", "--cost", "cost.json"]);
     expect(def.status).toBe(0);
@@ -129,7 +129,7 @@ describe("entrylab trace stats --cost", () => {
     const cr3Writes = (readFileSync(join(dir, "base.jsonl"), "utf8").match(/"reg":"cr3"[^\n]*"noflush":true/g) ?? []).length; // prettier-ignore
     expect(total(dear.stdout) - total(def.stdout)).toBe(cr3Writes * (1000 - 200));
     const bad = inDir(["trace", "stats", "base.jsonl", "--cost", "bad-cost.json"]);
-    expect(bad.status).toBe(1);
+    expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/error\[E8007\]/);
   });
 });

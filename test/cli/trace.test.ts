@@ -60,7 +60,7 @@ describe("entrylab run --trace", () => {
     expect(lines.filter((l) => / insn {9}rsp=/.test(l)).length).toBeGreaterThan(4000);
     expect(lines[lines.length - 1]).toMatch(/ end {10}rsp=[0-9a-f]{16} reason=exit exitStatus=1 insns=\[\d+\]/); // prettier-ignore
     const show = entrylab(["trace", "show", t]);
-    expect(show.status).toBe(1);
+    expect(show.status).toBe(2);
     expect(show.stderr).toMatch(/rt\.txt:1:1: error\[E8004\]/);
   });
 
@@ -115,7 +115,7 @@ describe("bad trace files", () => {
       "empty.jsonl": "\n\n",
     });
     const r = entrylab(["trace", "show", join(dir, "bad.jsonl")]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2); // trouble, as for every trace command (docs/diagnostics.md)
     expect(r.stderr).toMatch(/bad\.jsonl:1:1: error\[E8001\]/);
     expect(r.stderr).toMatch(/bad\.jsonl:2:1: error\[E8002\]: unknown record kind 'warp'/);
     expect(r.stderr).toMatch(/bad\.jsonl:3:1: error\[E8003\]: 'syscall' record: field 'icount'/);
@@ -142,8 +142,8 @@ describe("bad trace files", () => {
       for (const cmd of ["show", "stats"]) {
         const r = entrylab(["trace", cmd, join(dir, `m${n}.jsonl`)]);
         expect(r.stderr).not.toMatch(/internal error|E0005/);
-        expect([0, 1]).toContain(r.status);
-        if (r.status === 1) expect(r.stderr).toMatch(/m\d+\.jsonl:\d+:\d+: error\[E800[1-5]\]/);
+        expect([0, 2]).toContain(r.status);
+        if (r.status === 2) expect(r.stderr).toMatch(/m\d+\.jsonl:\d+:\d+: error\[E800[1-5]\]/);
       }
     }
   });

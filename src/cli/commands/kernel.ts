@@ -3,7 +3,8 @@
 // series applied to its tree (`--patch FILE...`) or as a named scenario (`--scenario NAME|FILE`,
 // programs/scenarios/*.json; the command line's options override the scenario's). UART goes to stdout;
 // the exit status is the guest's isa-debug-exit status ((v << 1) | 1: 1 when every task exited
-// with 0) or one of run's RUN_EXIT statuses, as `entrylab run` has it (docs/kernel.md).
+// with 0) or one of run's RUN_EXIT statuses, as `entrylab run` has it (docs/kernel.md); any
+// trouble on entrylab's side — bad input, a missing or unwritable file — is 2, never a guest's.
 import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
@@ -26,14 +27,16 @@ import {
 import type { MachineOptions, RunResult } from "../../vm/index.js";
 import { nodeHost, writeOutput } from "../node-host.js";
 import { finish, ioError, printDiagnostics, usageError } from "../report.js";
-import { EXIT_IO, ExitError } from "../exit.js";
+import { EXIT_INPUT_ERROR, EXIT_IO, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js";
 import { parseCount, collect } from "../options.js";
 import { machineOptions, RUN_EXIT, type MachineFlags } from "./run.js";
-import { openTrace, type TraceFlags } from "./trace.js";
+import { openTrace, type TraceFile, type TraceFlags } from "./trace.js";
 
 /** The package root (the bundle lives in dist/): the kernel's own sources are read from it. */
 export const ROOT = join(fileURLToPath(import.meta.url), "../..");
 const DEFAULT_USER = "getpid";
+/** The shared helpers' statuses that `kernel` reports as trouble (EXIT_TROUBLE). */
+const KERNEL_TROUBLE = [EXIT_INPUT_ERROR, EXIT_IO];
 export const SCENARIO_DIR = "programs/scenarios";
 
 interface KernelRunOptions extends MachineFlags, TraceFlags {
@@ -105,10 +108,13 @@ function build(sources: SourceManager, diags: DiagnosticBag, patches: PatchText[
   return k!;
 }
 
+/** `kernel build`: trouble is 2 here too, as for `kernel run`. */
 function buildCommand(output: string, patchFiles: string[]): void {
-  const image = build(new SourceManager(), new DiagnosticBag(), readPatches(patchFiles));
-  const error = writeOutput(output, writeObject(image.image));
-  if (error) ioError("E0003", error);
+  remapExit(KERNEL_TROUBLE, EXIT_TROUBLE, () => {
+    const image = build(new SourceManager(), new DiagnosticBag(), readPatches(patchFiles));
+    const error = writeOutput(output, writeObject(image.image));
+    if (error) ioError("E0003", error);
+  });
 }
 
 /** `--scenario NAME|FILE`: a name is programs/scenarios/NAME.json under the package root. */
@@ -183,7 +189,14 @@ function boot(
   return booted!;
 }
 
-function runCommand(cli: KernelRunOptions): void {
+/** What `kernel run` sets up before its one boot runs. */
+interface Prepared {
+  booted: BootedKernel;
+  trace: TraceFile | undefined;
+  image: ObjectFile;
+}
+
+function prepare(cli: KernelRunOptions): Prepared {
   const sources = new SourceManager();
   const scenario = cli.scenario === undefined ? undefined : loadScenario(cli.scenario, sources);
   const opts = scenario ? withScenario(cli, scenario) : cli;
@@ -199,9 +212,18 @@ function runCommand(cli: KernelRunOptions): void {
   // The builder names its stacks and page tables as it places them, before the first
   // instruction runs: the recorder learns them between the boot and the run.
   trace?.recorder.addRegions(booted.regions);
+  return { booted, trace, image: k.image };
+}
+
+/**
+ * The guest's status, or 2 for any trouble on entrylab's side (bad or missing input, a file it
+ * cannot write): input errors (1) and unreadable files (3) would read as guest statuses.
+ */
+function runCommand(cli: KernelRunOptions): void {
+  const { booted, trace, image } = remapExit(KERNEL_TROUBLE, EXIT_TROUBLE, () => prepare(cli));
   const result = booted.machine.run();
-  trace?.close();
-  if (result.reason !== "exit" && result.reason !== "halt") report(result, k.image);
+  remapExit(KERNEL_TROUBLE, EXIT_TROUBLE, () => trace?.close());
+  if (result.reason !== "exit" && result.reason !== "halt") report(result, image);
   throw new ExitError(result.reason === "exit" ? result.exitStatus! : RUN_EXIT[result.reason]);
 }
 

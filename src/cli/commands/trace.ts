@@ -39,8 +39,8 @@ import {
 import { cannotRead } from "../node-host.js";
 import { loadObjects } from "../build.js";
 
-import { EXIT_INPUT_ERROR, EXIT_USAGE, ExitError } from "../exit.js";
-import { finish, ioError, printDiagnostics, usageError } from "../report.js";
+import { EXIT_INPUT_ERROR, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js";
+import { ioError, printDiagnostics, usageError } from "../report.js";
 
 export interface TraceFlags {
   trace?: string;
@@ -206,20 +206,19 @@ function readText(file: string): string {
   }
 }
 
-/** Print the bag; on errors end with `status` (1, or 2 where 1 means something else). */
-function finishWith(diags: DiagnosticBag, sources: SourceManager, status: number): void {
-  if (status === EXIT_INPUT_ERROR || !diags.hasErrors) return finish(diags, sources);
+/** Print the bag (warnings too); on errors end with trouble (2: `trace` reserves 1 for results). */
+function finishTrouble(diags: DiagnosticBag, sources: SourceManager): void {
   printDiagnostics(diags, sources);
-  throw new ExitError(status);
+  if (diags.hasErrors) throw new ExitError(EXIT_TROUBLE);
 }
 
-/** The records of a trace file; diagnostics printed, `status` (default 1) on errors. */
-function readTrace(file: string, status = EXIT_INPUT_ERROR): TraceRecord[] {
+/** The records of a trace file; diagnostics printed, status 2 on errors. */
+function readTrace(file: string): TraceRecord[] {
   const text = readText(file);
   const sources = new SourceManager();
   const diags = new DiagnosticBag();
   const records = parseTrace(sources.add(file, text), diags);
-  finishWith(diags, sources, status); // prints warnings too
+  finishTrouble(diags, sources);
   return records;
 }
 
@@ -227,13 +226,13 @@ interface CostFlags {
   cost?: string;
 }
 
-/** The cost model: the defaults, or a --cost file's overrides (diagnostics: `status`). */
-function costModel(o: CostFlags, status = EXIT_INPUT_ERROR): CostModel {
+/** The cost model: the defaults, or a --cost file's overrides (diagnostics: status 2). */
+function costModel(o: CostFlags): CostModel {
   if (o.cost === undefined) return new CostModel();
   const sources = new SourceManager();
   const diags = new DiagnosticBag();
   const model = parseCostFile(sources.add(o.cost, readText(o.cost)), diags);
-  finishWith(diags, sources, status);
+  finishTrouble(diags, sources);
   return model!;
 }
 
@@ -270,8 +269,8 @@ function diffCommand(a: string, b: string, opts: DiffFlags): void {
   const options: DiffOptions = {};
   if (opts.context !== undefined) options.context = parseIndex(opts.context, "--context");
   if (opts.level !== undefined) options.level = oneOf(opts.level, TRACE_LEVELS, "--level");
-  options.cost = costModel(opts, EXIT_USAGE);
-  const d = diffTraces(readTrace(a, EXIT_USAGE), readTrace(b, EXIT_USAGE), options);
+  options.cost = costModel(opts);
+  const d = diffTraces(readTrace(a), readTrace(b), options);
   // Mixed levels lose the stack records (docs/trace-format.md): a warning; --level is asked for.
   if (d.level !== undefined && d.level.a !== d.level.b) {
     const diags = new DiagnosticBag();
@@ -311,10 +310,11 @@ interface CheckFlags {
 
 /** `trace check`: a violation is status 1 (as `diff`'s difference); bad input 2. */
 function checkCommand(file: string, opts: CheckFlags): void {
-  const records = readTrace(file, EXIT_USAGE);
+  const records = readTrace(file);
   const ctx: CheckContext = {};
   if (opts.image !== undefined) {
-    const entryText = entryTextOf(loadObjects([opts.image], { include: [], defines: [] })[0]!);
+    const image = remapExit([EXIT_INPUT_ERROR], EXIT_TROUBLE, () => loadObjects([opts.image!], { include: [], defines: [] })[0]!); // prettier-ignore
+    const entryText = entryTextOf(image);
     if (entryText) ctx.entryText = entryText;
   }
   const results = checkTrace(records, ctx);
