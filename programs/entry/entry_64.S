@@ -13,7 +13,9 @@
  * Layout of this file:
  *   entry_SYSCALL_64                  SYSCALL entry, through the SYSRET exit
  *   common_interrupt_return           the IRET exit to user mode (and to kernel mode),
- *                                     shared with the idtentry stubs (added later)
+ *                                     shared with the idtentry stubs
+ *   idtentry, error_entry, paranoid_* the exception and interrupt stubs, generated
+ *                                     from <asm/idtentry.h>, and asm_exc_nmi
  *
  * Stacks, per CPU (see asm/asm-offsets.h for the TSS fields):
  *   TSS.sp0   top of the entry (trampoline) stack in cpu_entry_area: mapped in
