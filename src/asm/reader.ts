@@ -120,10 +120,10 @@ export class Reader {
         continue;
       }
       const head = firstWord(line.text, 0, line.text.length);
-      const w = head.word;
-      // Only a `.` word or one a macro name could start with is looked up (in lower case).
-      const lw = this.maySpecial(w) ? w.toLowerCase() : "";
-      if (w.length > 0 && BLOCK_OPENERS.has(lw)) {
+      // Only a `.` word or one a macro name could start with is sliced and looked up (in lower
+      // case): most lines' first word is a mnemonic no macro name starts like.
+      const lw = this.maySpecial(head.firstChar) ? head.word.toLowerCase() : "";
+      if (lw.length > 0 && BLOCK_OPENERS.has(lw)) {
         const wordStart = head.wordStart; // `head` is shared: collectBlock reads other lines
         if (head.hasLabels) this.sink.statements(line, 0, wordStart);
         const end = this.collectBlock(lines, i, lw);
@@ -137,10 +137,9 @@ export class Reader {
     return "next";
   }
 
-  /** Whether `word` could be a reader directive, block opener or macro name. */
-  private maySpecial(word: string): boolean {
-    if (word.length === 0) return false;
-    const c = word.charCodeAt(0);
+  /** Whether a word starting with character `c` (-1: no word) could be a reader directive, block opener or macro name. */
+  private maySpecial(c: number): boolean {
+    if (c < 0) return false;
     if (c === DOT) return true;
     if (c >= 128) return this.macroFirst[0] === 1;
     // Macro names are kept in lower case; a word may be spelled in upper case.

@@ -81,14 +81,44 @@ export function splitStatements(text: string): number[] {
 
 const ONE_STATEMENT: number[] = [0, 0];
 
-export interface FirstWord {
+/**
+ * The first word of a statement: where it is, and its text, sliced only when asked for (the
+ * reader looks at most lines' first word by its first character alone).
+ */
+export class FirstWord {
   /** Where labels end (the start of the rest of the statement). */
-  restStart: number;
+  restStart = 0;
   /** Labels precede the word. */
-  hasLabels: boolean;
-  word: string;
-  wordStart: number;
-  wordEnd: number;
+  hasLabels = false;
+  wordStart = 0;
+  wordEnd = 0;
+  private text = "";
+  private sliced: string | undefined;
+
+  /** Point at text[wordStart, wordEnd) after labels ending at restStart. */
+  set(
+    text: string,
+    restStart: number,
+    hasLabels: boolean,
+    wordStart: number,
+    wordEnd: number,
+  ): void {
+    this.text = text;
+    this.restStart = restStart;
+    this.hasLabels = hasLabels;
+    this.wordStart = wordStart;
+    this.wordEnd = wordEnd;
+    this.sliced = undefined;
+  }
+
+  get word(): string {
+    return (this.sliced ??= this.text.slice(this.wordStart, this.wordEnd));
+  }
+
+  /** The word's first character code, or -1 for no word. */
+  get firstChar(): number {
+    return this.wordEnd > this.wordStart ? this.text.charCodeAt(this.wordStart) : -1;
+  }
 }
 
 /**
@@ -110,17 +140,12 @@ export function firstWord(text: string, start: number, end: number): FirstWord {
       hasLabels = true;
       continue;
     }
-    const out = FIRST_WORD;
-    out.restStart = i;
-    out.hasLabels = hasLabels;
-    out.word = j > i ? text.slice(i, j) : "";
-    out.wordStart = i;
-    out.wordEnd = j;
-    return out;
+    FIRST_WORD.set(text, i, hasLabels, i, j);
+    return FIRST_WORD;
   }
 }
 
-const FIRST_WORD: FirstWord = { restStart: 0, hasLabels: false, word: "", wordStart: 0, wordEnd: 0 }; // prettier-ignore
+const FIRST_WORD = new FirstWord();
 
 export interface MacroArg {
   text: string;
