@@ -228,7 +228,9 @@ export class Assembler implements ReaderSink {
   /** A line that is one label (`isLabelOnly`, just scanned): defined without a parse. */
   private labelLine(line: SourceLine, start: number, text: string): void {
     const name = text.slice(SCANNED.starts[0], SCANNED.ends[0]);
-    this.label({ line, base: start }, name, { start: SCANNED.starts[0]!, end: SCANNED.ends[1]! });
+    if (this.defineLabel(name)) return;
+    const span = { start: SCANNED.starts[0]!, end: SCANNED.ends[1]! };
+    this.labelRedefined({ line, base: start }, name, span);
   }
 
   /** The line from an instruction recipe, kept as bytes if seen before; false if none applies. */
@@ -306,19 +308,21 @@ export class Assembler implements ReaderSink {
   }
 
   label(ctx: StmtCtx, name: string, span: Span): void {
+    if (!this.defineLabel(name)) this.labelRedefined(ctx, name, span);
+  }
+
+  /** Define label `name` here; false (nothing changed) if it is already defined. */
+  private defineLabel(name: string): boolean {
     const internal = isDigits(name) ? this.symbols.defineNumeric(name) : name;
     const sym = this.symbols.intern(internal);
-    if (sym.def) {
-      this.diags.error(
-        ASM.SYMBOL_REDEFINED,
-        this.loc(ctx, span),
-        `symbol '${name}' is already defined`,
-      );
-      return;
-    }
+    if (sym.def) return false;
     sym.def = { kind: "label", sec: this.sec, frag: this.sec.frag, off: this.sec.size };
-    sym.defLoc = this.loc(ctx, span);
     sym.fixed = true;
+    return true;
+  }
+
+  private labelRedefined(ctx: StmtCtx, name: string, span: Span): void {
+    this.diags.error(ASM.SYMBOL_REDEFINED, this.loc(ctx, span), `symbol '${name}' is already defined`); // prettier-ignore
   }
 
   /** `.set`/`.equ`/`=` (re-assignable) and `.equiv` (must be new). */
@@ -336,7 +340,6 @@ export class Assembler implements ReaderSink {
     if (!("error" in v) && !v.add && !v.sub && this.evaluator.final) constant = v.addend;
     if (sym.def?.kind !== "equ") this.symbols.equates++;
     sym.def = { kind: "equ", expr: bound, constant };
-    sym.defLoc = this.loc(ctx, span);
     sym.fixed = equiv;
   }
 

@@ -12,7 +12,6 @@ export interface AsmSymbol {
   def?:
     | { kind: "label"; sec: AsmSection; frag: number; off: number }
     | { kind: "equ"; expr: Expr; constant?: bigint };
-  defLoc?: Loc;
   /** First reference, for diagnostics about undefined symbols. */
   refLoc?: Loc;
   binding?: "global" | "weak" | "local";
@@ -54,7 +53,9 @@ export class SymbolTable {
   intern(name: string): AsmSymbol {
     let s = this.map.get(name);
     if (!s) {
-      s = { name, hidden: false, fixed: false };
+      // Every field from the start: fields added later would move to a separately allocated
+      // property array, and a large file has tens of thousands of symbols (labels above all).
+      s = { name, def: undefined, refLoc: undefined, binding: undefined, hidden: false, type: undefined, size: undefined, fixed: false }; // prettier-ignore
       this.map.set(name, s);
       // A remembered miss for this name is now stale.
       if (name === this.lastName) this.lastSym = s;
