@@ -12,11 +12,13 @@
  * a FUTEX_WAKE after the user's store to the word either finds the waiter
  * queued or the waiter sees the new value and returns -EAGAIN: no wake-up is
  * lost. The word is read through the direct map (no SMAP window, no fault:
- * the walk has found it mapped).
+ * the walk has found it mapped). A timed wait sleeps on a timer too
+ * (schedule_timeout).
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/wait.h>
+#include <linux/timer.h>
 #include <asm/errno.h>
 #include <asm/pgtable.h>
 
@@ -52,11 +54,17 @@ static unsigned long get_futex_key(unsigned long uaddr)
 	return user_virt_to_phys(current->mm, uaddr);
 }
 
-static long futex_wait(unsigned long uaddr, u32 val)
+/*
+ * Sleep on the word while it holds val, until woken or timeout ticks have
+ * passed (MAX_SCHEDULE_TIMEOUT: no limit): 0 when woken, -EAGAIN if the word
+ * held something else, -ETIMEDOUT.
+ */
+static long futex_wait(unsigned long uaddr, u32 val, long timeout)
 {
 	unsigned long key = get_futex_key(uaddr);
 	struct wait_queue_head *wq;
 	struct wait_queue_entry wait;
+	int woken;
 
 	if (key == 0)
 		return -EFAULT;
@@ -72,12 +80,18 @@ static long futex_wait(unsigned long uaddr, u32 val)
 	set_current_state(TASK_INTERRUPTIBLE);
 	raw_spin_unlock(&wq->lock);
 	/* The waker takes the entry off before it wakes us; the state is set before each look. */
-	while (!list_empty(&wait.entry)) {
-		schedule();
+	while (!list_empty(&wait.entry) && timeout > 0) {
+		timeout = schedule_timeout(timeout);
 		set_current_state(TASK_INTERRUPTIBLE);
 	}
-	finish_wait(wq, &wait);
-	return 0;
+	__set_current_state(TASK_RUNNING);
+	/* Woken is off the queue, even when the timeout ran out as the waker came (as Linux). */
+	raw_spin_lock(&wq->lock);
+	woken = list_empty(&wait.entry);
+	if (!woken)
+		list_del_init(&wait.entry);
+	raw_spin_unlock(&wq->lock);
+	return woken ? 0 : -ETIMEDOUT;
 }
 
 /* Wake up to nr_wake waiters of the word, oldest first; returns how many. */
@@ -93,15 +107,17 @@ static long futex_wake(unsigned long uaddr, int nr_wake)
 }
 
 /*
- * futex(uaddr, op, val, timeout, uaddr2, val3). The timeout of FUTEX_WAIT
- * must be NULL (no timed waits yet: -EINVAL otherwise); FUTEX_WAKE wakes up
- * to val waiters in the order they came and returns how many it woke.
+ * futex(uaddr, op, val, timeout, uaddr2, val3). FUTEX_WAIT's timeout is
+ * NULL or a relative struct timespec, in ticks rounded up (a zero one times
+ * out at once, once the word matched); FUTEX_WAKE wakes up to val waiters
+ * in the order they came and returns how many it woke.
  */
 long __x64_sys_futex(const struct pt_regs *regs)
 {
 	unsigned long uaddr = regs->di, timeout = regs->r10;
 	int op = (int)regs->si, cmd = op & FUTEX_CMD_MASK;
 	u32 val = (u32)regs->dx;
+	long ticks;
 
 	/* The word is a naturally aligned u32 in user space. */
 	if (uaddr % FUTEX_WORD_SIZE != 0)
@@ -110,9 +126,12 @@ long __x64_sys_futex(const struct pt_regs *regs)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
-		if (timeout != 0)
-			return -EINVAL;
-		return futex_wait(uaddr, val);
+		if (timeout == 0)
+			return futex_wait(uaddr, val, MAX_SCHEDULE_TIMEOUT);
+		ticks = user_timespec_to_ticks(timeout);
+		if (ticks < 0)
+			return ticks;
+		return futex_wait(uaddr, val, ticks);
 	case FUTEX_WAKE:
 		return futex_wake(uaddr, (int)val);
 	default:

@@ -70,14 +70,19 @@ static void process_timeout(struct timer_list *t)
 /*
  * Sleep until timeout ticks have passed or the task is woken otherwise; the
  * caller has set the sleeping state. Returns the ticks left (0 when the
- * timer expired).
+ * timer expired); MAX_SCHEDULE_TIMEOUT sleeps without a timer.
  */
 long schedule_timeout(long timeout)
 {
 	struct process_timer timer;
-	unsigned long expire = jiffies + timeout;
+	unsigned long expire;
 	long left;
 
+	if (timeout == MAX_SCHEDULE_TIMEOUT) {
+		schedule();
+		return timeout;
+	}
+	expire = jiffies + timeout;
 	timer.task = current;
 	timer.timer.expires = expire;
 	timer.timer.function = process_timeout;
@@ -100,32 +105,43 @@ static int timespec64_valid(const struct __kernel_timespec *ts)
 	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < NSEC_PER_SEC;
 }
 
-/* Ticks to sleep: the time rounded up to whole ticks, at least one, capped at the longest. */
+/* A time in ticks, rounded up, capped at the longest timeout. */
 static long timespec_to_ticks(const struct __kernel_timespec *ts)
 {
-	long ticks;
-
 	if (ts->tv_sec >= MAX_SEC_IN_JIFFIES)
 		return MAX_JIFFY_OFFSET;
-	ticks = ts->tv_sec * HZ + (ts->tv_nsec + TICK_NSEC - 1) / TICK_NSEC;
-	return ticks > 0 ? ticks : 1;
+	return ts->tv_sec * HZ + (ts->tv_nsec + TICK_NSEC - 1) / TICK_NSEC;
+}
+
+/*
+ * A relative time from user memory (nanosleep's req, futex's timeout) in
+ * ticks: -EFAULT if it cannot be read, -EINVAL if it is not a valid time.
+ */
+long user_timespec_to_ticks(unsigned long uts)
+{
+	struct __kernel_timespec ts;
+
+	if (copy_from_user(&ts, uts, sizeof(ts)) != 0)
+		return -EFAULT;
+	if (!timespec64_valid(&ts))
+		return -EINVAL;
+	return timespec_to_ticks(&ts);
 }
 
 /*
  * nanosleep(req, rem): -EFAULT if req cannot be read, -EINVAL if it is not
- * a valid time; else sleeps and returns 0. rem is written only when a sleep
- * is interrupted (by a signal, in Linux): never here.
+ * a valid time; else sleeps, at least one tick, and returns 0. rem is
+ * written only when a sleep is interrupted (by a signal, in Linux): never
+ * here.
  */
 long __x64_sys_nanosleep(const struct pt_regs *regs)
 {
-	struct __kernel_timespec ts;
-	long left;
+	long left = user_timespec_to_ticks(regs->di);
 
-	if (copy_from_user(&ts, regs->di, sizeof(ts)) != 0)
-		return -EFAULT;
-	if (!timespec64_valid(&ts))
-		return -EINVAL;
-	left = timespec_to_ticks(&ts);
+	if (left < 0)
+		return left;
+	if (left == 0)
+		left = 1;
 	while (left > 0) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		left = schedule_timeout(left);

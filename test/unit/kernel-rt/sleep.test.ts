@@ -20,8 +20,9 @@ import { host, program, run, theKernel } from "./helpers.js";
 
 /** isa-debug-exit: every task exited with 0. */
 const CLEAN_EXIT = 1;
-const ERRNO = { EAGAIN: 11, EFAULT: 14, EINVAL: 22, ENOSYS: 38 };
+const ERRNO = { EAGAIN: 11, EFAULT: 14, EINVAL: 22, ENOSYS: 38, ETIMEDOUT: 110 };
 const NR_NANOSLEEP = 35n;
+const NR_FUTEX = 202n;
 const LOCAL_TIMER_VECTOR = 0xec;
 const RESCHEDULE_VECTOR = 0xfd;
 /** Instructions per tick in the timed tests: long enough for a system call, short to run. */
@@ -148,6 +149,89 @@ _start:
 	call	sys_exit
 	.section .rodata, "a"
 woke:	.ascii	"woke "
+nl:	.ascii	"\\n"
+`,
+  // FUTEX_WAIT with timeouts: a word that differs, a zero timeout, 2 ms, a bad pointer, a bad
+  // time; each result negated on one line. Then pid 2's part: see futexwoken.
+  "futextimeout.S": `
+#include <asm/unistd_64.h>
+	.macro	wait val, timeout
+	movl	$__NR_futex, %eax
+	movq	$${SHARED}, %rdi
+	xorl	%esi, %esi
+	movl	$\\val, %edx
+	movq	\\timeout, %r10
+	syscall
+	negq	%rax
+	call	show
+	.endm
+	.text
+	.globl	_start
+_start:
+	leaq	t2ms(%rip), %rbx
+	wait	5, %rbx
+	leaq	t0(%rip), %rbx
+	wait	0, %rbx
+	leaq	t2ms(%rip), %rbx
+	wait	0, %rbx
+	movabsq	$${KERNEL_ADDRESS}, %rbx
+	wait	0, %rbx
+	leaq	tbad(%rip), %rbx
+	wait	0, %rbx
+	leaq	nl(%rip), %rsi
+	movl	$1, %edx
+	call	write_out
+	xorl	%edi, %edi
+	call	sys_exit
+show:	call	print_dec
+	leaq	sp(%rip), %rsi
+	movl	$1, %edx
+	jmp	write_out
+	.section .rodata, "a"
+	.balign	8
+t0:	.quad	0, 0
+t2ms:	.quad	0, ${2 * TICK_NSEC}
+tbad:	.quad	0, -1
+sp:	.ascii	" "
+nl:	.ascii	"\\n"
+`,
+  // Pid 1 waits with a one-second timeout; pid 2 wakes it long before: "wake 1", "woke 0".
+  "futexwoken.S": `
+#include <asm/unistd_64.h>
+	.text
+	.globl	_start
+_start:
+	movl	$__NR_getpid, %eax
+	syscall
+	cmpq	$1, %rax
+	movl	$__NR_futex, %eax		/* MOVs leave the flags alone */
+	movq	$${SHARED}, %rdi
+	jne	waker
+	xorl	%esi, %esi
+	xorl	%edx, %edx
+	leaq	t1s(%rip), %r10
+	syscall
+	leaq	woke(%rip), %rsi
+	jmp	say
+waker:	movl	$1, %esi
+	movl	$1, %edx
+	syscall
+	leaq	wake(%rip), %rsi
+say:	movq	%rax, %r12
+	movl	$5, %edx
+	call	write_out
+	movq	%r12, %rax
+	call	print_dec
+	leaq	nl(%rip), %rsi
+	movl	$1, %edx
+	call	write_out
+	xorl	%edi, %edi
+	call	sys_exit
+	.section .rodata, "a"
+	.balign	8
+t1s:	.quad	1, 0
+woke:	.ascii	"woke "
+wake:	.ascii	"wake "
 nl:	.ascii	"\\n"
 `,
   // Pids 1 and 2 wait on two words that share a hash queue (64 bytes apart); pid 3 wakes the
@@ -277,15 +361,18 @@ function runUsers(
 const SYSCALL_LENGTH = 2n;
 
 /**
- * For each nanosleep of CPU 0: the timer ticks until the SYSRET back behind it (other tasks'
+ * For each nanosleep (or system call nr) of CPU 0: the timer ticks until the SYSRET back behind it (other tasks'
  * system calls in between are theirs), and when the last of them came.
  */
-function nanosleeps(records: TraceRecord[]): { ticks: number; lastTick: number }[] {
+function nanosleeps(
+  records: TraceRecord[],
+  nr = NR_NANOSLEEP,
+): { ticks: number; lastTick: number }[] {
   const out: { ticks: number; lastTick: number }[] = [];
   let cur: { ticks: number; start: number; lastTick: number; back: bigint } | undefined;
   for (const r of records) {
     if (r.cpu !== 0) continue;
-    if (r.kind === "syscall" && r.rax === NR_NANOSLEEP)
+    if (r.kind === "syscall" && r.rax === nr)
       cur = { ticks: 0, start: r.icount, lastTick: 0, back: r.rip + SYSCALL_LENGTH };
     else if (cur && r.kind === "interrupt" && r.vector === LOCAL_TIMER_VECTOR) {
       cur.ticks++;
@@ -323,6 +410,27 @@ describe("futex", () => {
     // The three waiters sleep first (pids 1-3, one CPU); the first two woken run at the yield.
     expect(r.output).toBe("wake 2\nwoke 1\nwoke 2\nwake 1\nwake 0\nwoke 3\n");
     expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+  });
+});
+
+describe("futex timeouts", () => {
+  it("times out after the ticks asked for, at once for zero, and checks the word and the time", () => {
+    const r = runUsers(["futextimeout.S"], { pti: true, pcid: true, tick: TICK });
+    const { EAGAIN, EFAULT, EINVAL, ETIMEDOUT } = ERRNO;
+    expect(r.output).toBe(`${EAGAIN} ${ETIMEDOUT} ${ETIMEDOUT} ${EFAULT} ${EINVAL} \n`);
+    const waits = nanosleeps(r.records, NR_FUTEX);
+    expect(waits.map((x) => x.ticks)).toEqual([0, 0, 2, 0, 0]);
+    expect(waits[2]!.lastTick).toBeGreaterThan(TICK);
+    expect(waits[2]!.lastTick).toBeLessThanOrEqual(2 * TICK);
+  });
+
+  it("returns 0 when woken before the timeout runs out", () => {
+    const r = runUsers(["futexwoken.S", "futexwoken.S"], { pti: true, pcid: true, tick: TICK });
+    // The waker's line may come second: the tick can preempt it after its FUTEX_WAKE.
+    expect(r.output.split("\n").sort()).toEqual(["", "wake 1", "woke 0"]);
+    expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+    // Woken within a tick or two of the wake, not at the second's end.
+    expect(r.result.insns).toBeLessThan(20 * TICK);
   });
 });
 

@@ -19,5 +19,6 @@
 #define EINVAL		22
 #define EPIPE		32
 #define ENOSYS		38	/* rax preset for an unknown syscall number */
+#define ETIMEDOUT	110
 
 #endif /* _ASM_X86_ERRNO_H */

@@ -14,9 +14,13 @@ struct timer_list {
 	void (*function)(struct timer_list *);
 };
 
+/* schedule_timeout's "no timeout": sleep until woken (Linux's LONG_MAX). */
+#define MAX_SCHEDULE_TIMEOUT	0x7fffffffffffffffL
+
 void init_timers_cpu(void);
 void add_timer(struct timer_list *timer);
 int del_timer(struct timer_list *timer);
 long schedule_timeout(long timeout);
+long user_timespec_to_ticks(unsigned long uts);
 
 #endif /* _LINUX_TIMER_H */
