@@ -457,18 +457,22 @@ export class LineParseCache {
   private used = 0;
   /** The slot of the text `lookup` saw once before (to keep at `parseNew`), or -1. */
   private slot = -1;
-  private readonly keptTexts: string[] = [];
+  /**
+   * Per kept entry k, KEPT_INTS ints from k * KEPT_INTS: where its text's characters are in
+   * `arena` and how many; for a line kept as bytes (`keepRaw`) also its statement's span and its
+   * byte count (the bytes follow the text in the arena), else RAW_NONE. A hit compares the text
+   * and copies the bytes from one place: kept texts as strings sent each probe through the
+   * array of texts, the string and its parent's characters, three cache misses on a large file.
+   */
+  private keptInfo = new Int32Array(KEPT_INITIAL * KEPT_INTS);
+  private kept = 0;
+  /** Kept texts' UTF-16 units, each raw line's bytes after its text (one byte per unit). */
+  private arena = new Uint16Array(ARENA_INITIAL);
+  private arenaUsed = 0;
   /** Per kept entry: its parse, or RAW_LINE for a line kept as bytes (`keepRaw`). */
   private readonly keptParses: ParsedLine[] = [];
   /** Per kept parse, per statement: its instruction's bytes when reusable (see ./insn.ts). */
   private readonly keptBytes: (Uint8Array | undefined)[][] = [];
-  /**
-   * Per kept entry k, RAW_INTS ints from k * RAW_INTS (used by RAW_LINE entries only): the
-   * statement's span start and end, and where its bytes are in `rawArena` and how many.
-   */
-  private rawInfo = new Int32Array(RAW_INITIAL * RAW_INTS);
-  private rawArena = new Uint8Array(RAW_ARENA_INITIAL);
-  private rawUsed = 0;
   /**
    * The kept entry the last parse() returned, or -1 for a one-off parse: the statements of a
    * kept entry will be seen again, so they are worth remembering more about.
@@ -523,40 +527,36 @@ export class LineParseCache {
     spanEnd: number,
   ): void {
     // prettier-ignore
-    const k = this.keep(text, RAW_LINE);
     const n = to - from;
-    if ((k + 1) * RAW_INTS > this.rawInfo.length) this.rawInfo = grown(this.rawInfo, (k + 1) * RAW_INTS); // prettier-ignore
-    if (this.rawUsed + n > this.rawArena.length) {
-      const bigger = new Uint8Array(Math.max(this.rawArena.length * 2, this.rawUsed + n));
-      bigger.set(this.rawArena.subarray(0, this.rawUsed));
-      this.rawArena = bigger;
-    }
-    this.rawArena.set(data.subarray(from, to), this.rawUsed);
-    const info = this.rawInfo;
-    const at = k * RAW_INTS;
-    info[at] = spanStart;
-    info[at + 1] = spanEnd;
-    info[at + 2] = this.rawUsed;
-    info[at + 3] = n;
-    this.rawUsed += n;
+    const k = this.keep(text, RAW_LINE, n);
+    const info = this.keptInfo;
+    const at = k * KEPT_INTS;
+    info[at + K_SPAN_START] = spanStart;
+    info[at + K_SPAN_END] = spanEnd;
+    info[at + K_RAW_LENGTH] = n;
+    const arena = this.arena;
+    const bytesAt = info[at + K_TEXT_AT]! + text.length;
+    for (let i = 0; i < n; i++) arena[bytesAt + i] = data[from + i]!;
   }
 
   /** The span of RAW_LINE entry `kept`'s statement, and its bytes' count. */
   rawSpanStart(kept: number): number {
-    return this.rawInfo[kept * RAW_INTS]!;
+    return this.keptInfo[kept * KEPT_INTS + K_SPAN_START]!;
   }
   rawSpanEnd(kept: number): number {
-    return this.rawInfo[kept * RAW_INTS + 1]!;
+    return this.keptInfo[kept * KEPT_INTS + K_SPAN_END]!;
   }
   rawLength(kept: number): number {
-    return this.rawInfo[kept * RAW_INTS + 3]!;
+    return this.keptInfo[kept * KEPT_INTS + K_RAW_LENGTH]!;
   }
 
   /** Copy RAW_LINE entry `kept`'s bytes to out[at...]. */
   copyRaw(kept: number, out: Uint8Array, at: number): void {
-    const from = this.rawInfo[kept * RAW_INTS + 2]!;
-    const n = this.rawInfo[kept * RAW_INTS + 3]!;
-    const arena = this.rawArena;
+    const info = this.keptInfo;
+    const k = kept * KEPT_INTS;
+    const from = info[k + K_TEXT_AT]! + info[k + K_TEXT_LENGTH]!;
+    const n = info[k + K_RAW_LENGTH]!;
+    const arena = this.arena;
     for (let i = 0; i < n; i++) out[at + i] = arena[from + i]!; // a few bytes: no .set()
   }
 
@@ -586,29 +586,65 @@ export class LineParseCache {
         this.slot = at;
         return undefined;
       }
-      if (this.keptTexts[k - 1] === text) {
+      if (this.keptTextIs(k - 1, text)) {
         this.lastKept = k - 1;
-        return this.keptParses[k - 1]!;
+        return this.keptInfo[(k - 1) * KEPT_INTS + K_RAW_LENGTH] === RAW_NONE
+          ? this.keptParses[k - 1]!
+          : RAW_LINE;
       }
       // A different kept text with the same hash: keep probing.
     }
   }
 
+  /** Whether kept entry k's text is `text`. */
+  private keptTextIs(k: number, text: string): boolean {
+    const info = this.keptInfo;
+    const n = text.length;
+    if (info[k * KEPT_INTS + K_TEXT_LENGTH] !== n) return false;
+    const from = info[k * KEPT_INTS + K_TEXT_AT]!;
+    const arena = this.arena;
+    for (let i = 0; i < n; i++) if (arena[from + i] !== text.charCodeAt(i)) return false;
+    return true;
+  }
+
   /** Parse `text`, for which `lookup` just returned undefined, keeping it if seen before. */
   parseNew(text: string): ParsedLine {
     const parsed = parseLineFast(text);
-    if (this.slot >= 0) this.keep(text, parsed);
+    if (this.slot >= 0) this.keep(text, parsed, 0);
     return parsed;
   }
 
-  /** Make the text `lookup` saw once before a kept entry; returns its index. */
-  private keep(text: string, parsed: ParsedLine): number {
-    this.keptTexts.push(text);
+  /**
+   * Make the text `lookup` saw once before a kept entry, with room for `bytes` bytes after its
+   * text in the arena (RAW_LINE entries); returns its index.
+   */
+  private keep(text: string, parsed: ParsedLine, bytes: number): number {
+    const k = this.kept++;
+    if (this.kept * KEPT_INTS > this.keptInfo.length) this.keptInfo = grown(this.keptInfo, this.kept * KEPT_INTS); // prettier-ignore
+    const textAt = this.reserveArena(text.length + bytes);
+    const arena = this.arena;
+    for (let i = 0; i < text.length; i++) arena[textAt + i] = text.charCodeAt(i);
+    const info = this.keptInfo;
+    info[k * KEPT_INTS + K_TEXT_AT] = textAt;
+    info[k * KEPT_INTS + K_TEXT_LENGTH] = text.length;
+    info[k * KEPT_INTS + K_RAW_LENGTH] = RAW_NONE;
     this.keptParses.push(parsed);
-    this.table[this.slot + 1] = this.keptTexts.length;
-    this.lastKept = this.keptTexts.length - 1;
+    this.table[this.slot + 1] = k + 1;
+    this.lastKept = k;
     this.slot = -1;
-    return this.lastKept;
+    return k;
+  }
+
+  /** Room for n units at the end of the arena (doubling it when full); returns where. */
+  private reserveArena(n: number): number {
+    const at = this.arenaUsed;
+    if (at + n > this.arena.length) {
+      const bigger = new Uint16Array(Math.max(this.arena.length * 2, at + n));
+      bigger.set(this.arena.subarray(0, at));
+      this.arena = bigger;
+    }
+    this.arenaUsed = at + n;
+    return at;
   }
 
   private grow(): void {
@@ -637,9 +673,13 @@ function grown(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
 const SEEN_INTS = 2;
 /** `expect` sizes the table up to this many slots; past that it grows as it fills. */
 const MAX_PRESIZED = 1 << 21;
-const RAW_INTS = 4;
-const RAW_INITIAL = 1 << 10;
-const RAW_ARENA_INITIAL = 1 << 16;
+/** A kept entry's ints: text offset and length in the arena, span, raw byte count. */
+const K_TEXT_AT = 0, K_TEXT_LENGTH = 1, K_SPAN_START = 2, K_SPAN_END = 3, K_RAW_LENGTH = 4; // prettier-ignore
+const KEPT_INTS = 5;
+/** K_RAW_LENGTH of an entry kept as a parse. */
+const RAW_NONE = -1;
+const KEPT_INITIAL = 1 << 10;
+const ARENA_INITIAL = 1 << 16;
 const INITIAL_SEEN = 1 << 12;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;

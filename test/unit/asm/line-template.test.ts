@@ -6,7 +6,7 @@ import { Lexer } from "chevrotain";
 import { ALL_TOKENS, LEXER_CONFIG } from "../../../src/asm/lexer.js";
 import { AsmParser } from "../../../src/asm/parser.js";
 import { parseLine } from "../../../src/asm/parse-line.js";
-import { LineParseCache, parseLineFast, scan } from "../../../src/asm/line-template.js";
+import { LineParseCache, RAW_LINE, parseLineFast, scan } from "../../../src/asm/line-template.js";
 import { prng } from "../../support/prng.js";
 
 const CORPUS = [
@@ -168,6 +168,30 @@ describe("parseLineFast", () => {
     expect(second).not.toBe(first); // a one-off line's parse is not kept
     expect(third).toBe(second); // a repeated line's statements stay the same objects
     expect(shape(cache.parse("jne 1b"))).toBe(shape(parseLine("jne 1b")));
+  });
+
+  it("the parse cache tells kept texts apart by every character, and keeps raw bytes after them", () => {
+    const cache = new LineParseCache();
+    // Same lengths, one character apart, non-ASCII too: each kept entry answers for its own text.
+    const texts = Array.from({ length: 3000 }, (_, i) => `movq $${i % 1000}, %r${8 + (i % 3)}${i >= 2000 ? "é" : ""}`); // prettier-ignore
+    for (const t of texts) cache.parse(t);
+    const kept = texts.map((t) => cache.parse(t)); // second occurrence: kept now
+    texts.forEach((t, i) => {
+      expect(cache.lookup(t), t).toBe(kept[i]);
+      expect(shape(kept[i]), t).toBe(shape(parseLine(t)));
+    });
+    const raw = "addq $8, %rsp # raw";
+    expect(cache.lookup(raw)).toBeUndefined();
+    expect(cache.lookup(raw)).toBeUndefined();
+    expect(cache.wantsKeep).toBe(true);
+    cache.keepRaw(raw, Uint8Array.of(9, 1, 2, 3, 255), 1, 5, 0, 13);
+    expect(cache.lookup(raw)).toBe(RAW_LINE);
+    const k = cache.lastKept;
+    expect([cache.rawSpanStart(k), cache.rawSpanEnd(k), cache.rawLength(k)]).toEqual([0, 13, 4]);
+    const out = new Uint8Array(6);
+    cache.copyRaw(k, out, 1);
+    expect([...out]).toEqual([0, 1, 2, 3, 255, 0]);
+    expect(cache.lookup("addq $8, %rsp # raX")).toBeUndefined();
   });
 
   it("the lexer's token patterns pass Chevrotain's validations (skipped at run time)", () => {
