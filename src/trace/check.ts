@@ -8,8 +8,9 @@
 // (a CR3 write's own instruction, and SYSCALL itself, ran before it).
 //
 // Checks that need every instruction (`insn` records: `--trace-level insn`) say so and are
-// skipped, with a note, on a coarser trace. Checks about tasks, sleeping and per-task stacks
-// need the model kernel's events and come with it.
+// skipped, with a note, on a coarser trace. The checks about tasks and the per-CPU entry stack,
+// which follow the `stack` records, are in check-tasks.ts; they run here too.
+import { TASK_CHECKS, checkTasks } from "./check-tasks.js";
 import type { TraceRecord } from "./schema.js";
 import { PTI_USER_BIT } from "./stats.js";
 
@@ -57,7 +58,13 @@ export const CHECKS: readonly CheckInfo[] = [
   { name: "user-return-with-kernel-cr3", title: "a return to user mode with the kernel page table in CR3 (PTI)" }, // prettier-ignore
   { name: "swapgs-balance", title: "GS base at a return to user mode differs from the user's at the entry" }, // prettier-ignore
   { name: "nmi-nesting", title: "an NMI delivered while an earlier NMI's frame was still live" },
+  ...TASK_CHECKS,
 ];
+
+/** The note of a check skipped for want of `insn` records. */
+const NEEDS_INSN = "needs a trace with --trace-level insn";
+/** Checks that need `insn` records. */
+const INSN_CHECKS = new Set(["kernel-code-on-user-cr3", ...TASK_CHECKS.map((c) => c.name)]);
 
 /** Per-CPU state as the records so far imply it. */
 class CpuState {
@@ -107,10 +114,12 @@ export function checkTrace(records: readonly TraceRecord[], ctx: CheckContext = 
     s.recent.push(r);
     if (s.recent.length > CONTEXT) s.recent.shift();
   }
+  // Stack moves are seen late without insn records: the task checks would misplace them.
+  if (hasInsns) for (const [name, v] of checkTasks(records, CONTEXT)) found.set(name, v);
   return CHECKS.map(({ name, title }) => {
     const violation = found.get(name);
     if (violation) return { name, title, status: "violated", violation };
-    if (name === "kernel-code-on-user-cr3" && !hasInsns) return { name, title, status: "skipped", note: "needs a trace with --trace-level insn" }; // prettier-ignore
+    if (INSN_CHECKS.has(name) && !hasInsns) return { name, title, status: "skipped", note: NEEDS_INSN }; // prettier-ignore
     if (name === "kernel-code-on-user-cr3" && !ctx.entryText) return { name, title, status: "skipped", note: "the image has no __entry_text_start/__entry_text_end" }; // prettier-ignore
     return { name, title, status: "ok" };
   });
