@@ -1,8 +1,9 @@
 /*
  * pgtable.c - walks of a task's page tables by the kernel: the physical
- * address behind a user address (futexes key their words by it), and, for
- * the page-fault handler, the leaf entry of a user address with the missing
- * tables made on the way. The tables are read through the direct map.
+ * address behind a user address (futexes key their words by it); for the
+ * page-fault handler, the leaf entry of a user address with the missing
+ * tables made on the way; and at exit, giving the pool's frames back
+ * (exit_mmap). The tables are read through the direct map.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -87,4 +88,94 @@ unsigned long *user_pte_lookup(struct mm_struct *mm, unsigned long addr, bool al
 		table = pt_table(e);
 	}
 	return &table[pt_index(addr, PAGE_SHIFT)];
+}
+
+/* Did the frame come from the page pool (a demand-zero page or a table made for one)? */
+static int pool_frame(unsigned long pa)
+{
+	return pa >= page_pool_start && pa < page_pool_end;
+}
+
+/*
+ * The index of the first nonzero entry in table[i..last], or last + 1 when there is none. Most
+ * of a table is empty entries (the builder and the fault path leave an absent entry all zero),
+ * so this is a five-instruction loop in assembly rather than handler-C's, which keeps every
+ * local in memory: exit_mmap scans whole tables.
+ */
+static unsigned long next_used(unsigned long *table, unsigned long i, unsigned long last)
+{
+	asm volatile("1:\tcmpq %2, %0\n"
+		     "\tja 2f\n"
+		     "\tcmpq $0, (%1,%0,8)\n"
+		     "\tjne 2f\n"
+		     "\tincq %0\n"
+		     "\tjmp 1b\n"
+		     "2:"
+		     : "+r"(i)
+		     : "r"(table), "r"(last)
+		     : "cc", "memory");
+	return i;
+}
+
+/*
+ * Free the pool frames that map [start, end) below `table`, whose entries map 2^shift bytes
+ * each: leaves and lower tables alike, clearing the entries that held them. Only the faults'
+ * areas are walked, and a pool table was made for one of them, so nothing outside the range
+ * is under it. Frames the boot builder made (the first stack pages, their tables) stay.
+ */
+static void free_pool_range(unsigned long *table, int shift, unsigned long start,
+			    unsigned long end)
+{
+	unsigned long size = _AC(1, UL) << shift;
+	/* The address entry 0 of this table maps. */
+	unsigned long table_base = start & ~(size * PTRS_PER_TABLE - 1);
+	unsigned long last = pt_index(end - 1, shift);
+	unsigned long i;
+
+	for (i = next_used(table, pt_index(start, shift), last); i <= last;
+	     i = next_used(table, i + 1, last)) {
+		unsigned long e = table[i];
+
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		if (shift > PAGE_SHIFT && !(e & _PAGE_PSE)) {
+			/* The part of [start, end) under entry i. */
+			unsigned long lo = table_base + i * size, hi = lo + size;
+			free_pool_range(pt_table(e), shift - PT_LEVEL_BITS, lo > start ? lo : start,
+					hi < end ? hi : end);
+		}
+		if (pool_frame(e & PTE_PFN_MASK)) {
+			table[i] = 0;
+			free_page((unsigned long)__va(e & PTE_PFN_MASK));
+		}
+	}
+}
+
+/* The same at the PGD level, where a pool entry is also in the user PGD under PTI. */
+static void free_pool_area(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	unsigned long *kernel_pgd = (unsigned long *)mm->pgd;
+	unsigned long *user_pgd = (unsigned long *)(mm->pgd + PTI_USER_PGD_OFFSET);
+	unsigned long index = pt_index(start, PGDIR_SHIFT);
+	unsigned long e = kernel_pgd[index];
+
+	/* Each area lies within one PGD entry (layout.ts). */
+	if (!(e & _PAGE_PRESENT))
+		return;
+	free_pool_range(pt_table(e), PUD_SHIFT, start, end);
+	if (pool_frame(e & PTE_PFN_MASK)) {
+		kernel_pgd[index] = 0;
+		if (boot_cpu_has(X86_FEATURE_PTI))
+			user_pgd[index] = 0;
+		free_page((unsigned long)__va(e & PTE_PFN_MASK));
+	}
+}
+
+void exit_mmap(struct mm_struct *mm)
+{
+	/* Nothing was ever handed out: no task faulted a page in, nothing to walk. */
+	if (mm == NULL || READ_ONCE(nr_pages_in_use) == 0)
+		return;
+	free_pool_area(mm, USER_HEAP_START, USER_HEAP_END);
+	free_pool_area(mm, USER_STACK_LIMIT, USER_STACK_TOP);
 }

@@ -6,6 +6,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
+#include <linux/mm.h>
 #include <asm/cpufeature.h>
 #include <asm/special_insns.h>
 #include <asm/processor-flags.h>
@@ -185,6 +186,8 @@ __noreturn void do_exit(long code)
 		exit_status = code & 0x7f;
 	if (atomic_dec_return(&nr_tasks_alive) == 0)
 		machine_exit(exit_status);
+	/* Its demand-zero pages and tables go back to the pool (the last task's stay for a look). */
+	exit_mmap(tsk->mm);
 	schedule();
 	/* A dead task is never picked again. */
 	for (;;)

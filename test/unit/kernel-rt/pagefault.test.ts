@@ -204,17 +204,37 @@ describe("demand-zero pages", () => {
   });
 
   it("gives tasks on several CPUs distinct frames from the one pool", () => {
-    const pb = boot(["pftouch", "pftouch", "pftouch"], { pti: true, pcid: true }, { cpus: 2, maxInsns: 8_000_000 }); // prettier-ignore
-    const r = runBooted(pb);
-    expect(r.status).toBe(CLEAN_EXIT);
-    // Each write() is whole, but the CPUs' writes interleave: compare the characters.
-    const all = [1, 2, 3].map(pftouchLine).join("");
-    expect([...r.output].sort().join("")).toBe([...all].sort().join(""));
-    const frames = pb.boot.tasks.flatMap(
+    // Each touches its heap pages, then yields for good: the run stops at its limit with every
+    // task alive, so no page has gone back to the pool.
+    const body = `\tmovabsq $USER_HEAP_START, %rbx\n\tmovl $${PFTOUCH_HEAP}, %r12d\n1:\tmovq %rbx, (%rbx)\n\taddq $0x1000, %rbx\n\tdecl %r12d\n\tjnz 1b\n2:\tmovl $__NR_sched_yield, %eax\n\tsyscall\n\tjmp 2b`; // prettier-ignore
+    const hold = userProgram("hold", body);
+    const diags = new DiagnosticBag();
+    const b = bootKernel(theKernel(), [hold, hold, hold], { pti: true, pcid: true }, { diags, machine: { cpus: 2, maxInsns: 3_000_000 } }); // prettier-ignore
+    expect(b!.machine.run().reason).toBe("limit");
+    const pb = { boot: b!, output: () => "" };
+    const frames = b!.tasks.flatMap(
       (t) =>
       Array.from({ length: PFTOUCH_HEAP }, (_, i) => probe(pb, t.pgd + 0x1000, USER_HEAP_START + BigInt(i) * PAGE, ACC_READ, true).frame), // prettier-ignore
     );
     expect(new Set(frames).size).toBe(3 * PFTOUCH_HEAP);
+    // Each task: its pages plus the heap's PUD, PMD and page table.
+    expect(kernelVar(pb, "nr_pages_in_use")).toBe(BigInt(3 * (PFTOUCH_HEAP + 3)));
+  });
+
+  it("gives a task's pages and tables back at exit, for the next task", () => {
+    // Room for one pftouch (11 pages and 3 tables) only; no tick, so the first runs to its end.
+    const need = PFTOUCH_HEAP + PFTOUCH_STACK + 3;
+    const pb = boot(["pftouch", "pftouch"], { pti: true, pcid: true, tick: 0, pagePool: need });
+    const r = runBooted(pb);
+    expect(r.output).toBe(pftouchLine(1) + pftouchLine(2));
+    expect(r.status).toBe(CLEAN_EXIT);
+    // The first task's tables no longer point at pool frames; the last one's are kept.
+    const [first, last] = pb.boot.tasks;
+    expect(probe(pb, first!.pgd + 0x1000, USER_HEAP_START, ACC_READ, true).ok).toBe(false);
+    expect(pb.boot.machine.mem.read32(first!.pgd + 0x1000 + HEAP_SLOT * 8)).toBe(0);
+    expect(pb.boot.machine.mem.read32(first!.pgd + HEAP_SLOT * 8)).toBe(0);
+    expect(probe(pb, last!.pgd + 0x1000, USER_HEAP_START, ACC_READ, true).ok).toBe(true);
+    expect(kernelVar(pb, "nr_pages_in_use")).toBe(BigInt(need));
   });
 
   it("runs without NX: the new entries carry no XD bit (it would be reserved)", () => {

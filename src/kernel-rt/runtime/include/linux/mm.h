@@ -19,6 +19,14 @@ unsigned long get_zeroed_page(void);
 /* Give back a page get_zeroed_page() returned. */
 void free_page(unsigned long addr);
 
+struct mm_struct;
+
+/*
+ * At exit (do_exit): give back every pool frame of mm's user half, pages and tables, and clear
+ * the entries that held them. The task runs on these tables still, but only on the kernel half.
+ */
+void exit_mmap(struct mm_struct *mm);
+
 /* Pages handed out and not freed, over the whole run (statistics, tests). */
 extern unsigned long nr_pages_in_use;
 
