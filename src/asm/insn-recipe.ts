@@ -22,8 +22,9 @@
 // no name is an equate (its value would be substituted) and every `Nb` has its label. Anything
 // else takes the slow path, which is the definition (tested: both paths give the same objects
 // and diagnostics).
-import type { Operand, Expr, Span, Statement } from "./ast.js";
-import type { SourceLine } from "./source-line.js";
+import type { Operand, Expr, Statement } from "./ast.js";
+import { FileLine, type SourceLine } from "./source-line.js";
+import type { ExpansionChain, Loc } from "../diag/index.js";
 import type { Assembler } from "./assembler.js";
 import type { Fixup } from "./sections.js";
 import { IMPLIED_ONE, OC_E, OC_FIXED, OC_M, operandClass } from "../isa/index.js";
@@ -465,12 +466,9 @@ function write(
     }
     if ((symbolic >> val) & 1) {
       const t = values[val]!;
-      const span: Span = { start: SCANNED.starts[t]!, end: SCANNED.ends[t]! };
-      a.addFixup({
-        frag: sec.frag, off: p, width: width as Fixup["width"], role: ROLES[role]!,
-        signed: vPool[f + 3] === 1, expr: { kind: "sym", name: names[val]!, span }, end: at + n,
-        pcrel: vPool[f + 5] === 1, loc: line.spanLoc(start + span.start, start + span.end),
-      }); // prettier-ignore
+      const fixup = new NameFixup(sec.frag, p, width as Fixup["width"], ROLES[role]!, vPool[f + 3] === 1, at + n, vPool[f + 5] === 1, names[val]!, SCANNED.starts[t]!, SCANNED.ends[t]!); // prettier-ignore
+      fixup.locate(line, start);
+      a.addFixup(fixup);
       continue;
     }
     const value = values[val]!;
@@ -480,6 +478,57 @@ function write(
       const hi = Math.floor(value / TWO32) | 0;
       for (let b = 0; b < 4; b++) data[p + 4 + b] = (hi >>> (8 * b)) & 0xff;
     }
+  }
+}
+
+/**
+ * The fixup of a name in a recipe's field: what ./insn.ts makes as four objects (the fixup, its
+ * `sym` expression, the expression's span and the Loc) in one. Every such fixup lives until
+ * layout, and each young-generation GC copied all four objects of every one made since the last;
+ * the expression and the Loc are made when read (layout reads `expr` once, `loc` only to report).
+ */
+class NameFixup implements Fixup {
+  /** The Loc's numbers for a line read straight from a file, else the Loc itself in `other`. */
+  private file = 0;
+  private locStart = 0;
+  private locEnd = 0;
+  private chain: ExpansionChain | undefined;
+  private other: Loc | undefined;
+
+  constructor(
+    readonly frag: number,
+    readonly off: number,
+    readonly width: Fixup["width"],
+    readonly role: Fixup["role"],
+    readonly signed: boolean,
+    readonly end: number,
+    readonly pcrel: boolean,
+    private readonly name: string,
+    private readonly spanStart: number,
+    private readonly spanEnd: number,
+  ) {}
+
+  /** Place the name in `line`, whose statement starts at column `base`. */
+  locate(line: SourceLine, base: number): void {
+    if (!(line instanceof FileLine)) {
+      this.other = line.spanLoc(base + this.spanStart, base + this.spanEnd);
+      return;
+    }
+    // As FileLine.spanLoc clamps.
+    const n = line.text.length;
+    const c = Math.min(base + this.spanStart, n);
+    this.file = line.file;
+    this.locStart = line.offset + c;
+    this.locEnd = line.offset + Math.max(c, Math.min(base + this.spanEnd, n));
+    this.chain = line.chain;
+  }
+
+  get expr(): Expr {
+    return { kind: "sym", name: this.name, span: { start: this.spanStart, end: this.spanEnd } };
+  }
+
+  get loc(): Loc {
+    return this.other ?? { file: this.file, start: this.locStart, end: this.locEnd, chain: this.chain }; // prettier-ignore
   }
 }
 

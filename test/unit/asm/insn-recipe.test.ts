@@ -247,6 +247,19 @@ describe("instruction recipes", () => {
     expect(fast).toEqual(slow);
   });
 
+  it("place the names of their fixups as the slow path does, in files, macros and cpp lines", () => {
+    // Undefined local names are reported at layout, at the fixup's Loc.
+    const body =
+      "\tjmp .Lhere\n\tjmp .Lmissing1\n\tcall  .Lmissing2 # far\n\tleaq .Lmissing3(%rip), %rax\n";
+    const text = `.Lhere:\n${body}\t.macro M\n${body}\t.endm\n\tM\n\tM\n`;
+    expect(recipeHits(text)).toBeGreaterThanOrEqual(6);
+    for (const name of ["t.s", "t.S"]) {
+      const [fast, slow] = both(text, name);
+      expect(slow.diagnostics).toMatch(/undefined local symbol '\.Lmissing3'/);
+      expect(fast).toEqual(slow);
+    }
+  });
+
   it("emit repeated skeletons from recipes", () => {
     const lines = [];
     for (let i = 0; i < 50; i++) lines.push(`\tmovq ${8 * i}(%rsi), %rax`, `\tsubq $${i}, %rsp`);
