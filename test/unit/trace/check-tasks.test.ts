@@ -352,10 +352,32 @@ describe("task checks: what they need", () => {
 
 const PATCH1 = "programs/patches/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch";
 
-function patchedKernel(): KernelBuild {
+/**
+ * Wrong on purpose, on top of patch 1: the SYSCALL path stays on the entry stack (the pt_regs it
+ * built there) instead of taking the copy on the task stack, so a system call that sleeps sleeps
+ * there. It stands in for programs/patches' teaching variant until that exists.
+ */
+const STAY_ON_ENTRY_STACK = [
+  "--- a/programs/entry/entry_64.S",
+  "+++ b/programs/entry/entry_64.S",
+  "@@ -96,7 +96,7 @@",
+  " \t */",
+  " \tmovq\t%rsp, %rdi",
+  " \tcall\tsyscall_enter_from_user_pti",
+  "-\tmovq\t%rax, %rsp",
+  "+\t/* stay on the entry stack */",
+  " ",
+  " \t/* do_syscall_64(nr, regs), entered and left with interrupts off. */",
+  " \tmovq\tORIG_RAX(%rsp), %rdi",
+  "",
+].join("\n");
+
+function patchedKernel(wrong = false): KernelBuild {
   const sources = new SourceManager();
   const diags = new DiagnosticBag();
-  const k = buildKernel({ host, sources, diags, patches: [{ name: PATCH1, text: readFileSync(PATCH1, "latin1") }] }); // prettier-ignore
+  const patches = [{ name: PATCH1, text: readFileSync(PATCH1, "latin1") }];
+  if (wrong) patches.push({ name: "stay-on-entry-stack.patch", text: STAY_ON_ENTRY_STACK });
+  const k = buildKernel({ host, sources, diags, patches });
   if (diags.hasErrors || !k) throw new Error(renderDiagnostics(diags.items, sources));
   return k;
 }
@@ -388,5 +410,21 @@ describe("task checks on the model kernel", () => {
       expect([...moves]).toEqual(expect.arrayContaining([`${K(1)} -> ${K(2)}`, `${U(1)} -> ${E(0)}`, `${E(0)} -> ${K(2)}`, `${K(1)} -> ${IDLE(0)}`])); // prettier-ignore
       expect(taskStatus(records)).toEqual(ALL_OK);
     }
+  }, 60_000);
+
+  it("name the overwritten frame when a system call sleeps on the entry stack", () => {
+    const { output, records } = kernelTrace(patchedKernel(true), ["sleeper", "getpid"], { pti: true, pcid: true, tick: 5000 }); // prettier-ignore
+    const r = results(records);
+    const sw = r["switch-on-entry-stack"]!.violation!;
+    const ow = r["entry-stack-overwrite"]!.violation!;
+    // The sleeper (pid 1) sleeps in nanosleep on the entry stack and getpid (pid 2) runs.
+    expect(sw.message).toMatch(/^pid 1 was switched out on CPU 0 while its frame was on the entry stack of CPU 0: at icount \d+ \(__switch_to_asm\+0x[0-9a-f]+\) RSP moved from the entry stack to kernel stack of pid 2\. /); // prettier-ignore
+    expect(sw.at).toMatchObject({ kind: "stack", from: E(0), to: K(2) });
+    // Pid 2's way back to user mode copies its frame to the entry stack, over pid 1's.
+    expect(ow.message).toBe(`pid 2's IRET exit at icount ${ow.at.icount} on CPU 0 wrote over pid 1's frame, left on the entry stack when pid 1 was switched out at icount ${sw.at.icount} (at ${sw.at.sym}). pid 1 will resume on a frame that is no longer its own`); // prettier-ignore
+    expect(ow.at).toMatchObject({ kind: "stack", from: K(2), to: E(0) });
+    expect(ow.at.icount).toBeGreaterThan(sw.at.icount);
+    // And the sleeper, resuming on getpid's frame, never finishes.
+    expect(output).not.toContain("sleeper: pid 1 round 2\n");
   }, 60_000);
 });
