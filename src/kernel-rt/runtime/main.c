@@ -91,6 +91,55 @@ static void default_idle(void)
 	asm volatile("sti\n\thlt\n\tcli" : : : "memory");
 }
 
+/* CPUs started, and CPUs waiting in default_idle right now. */
+static long nr_cpus_online;
+static long nr_cpus_idle;
+/* The hung-task report is made once a run. */
+static long hung_reported;
+
+static void atomic_add(long *v, long n)
+{
+	asm volatile("lock addq %1, %0" : "+m"(*v) : "r"(n) : "memory");
+}
+
+static int every_task_asleep(void)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr_boot_tasks; i++)
+		if (READ_ONCE(boot_tasks[i]->state) == TASK_RUNNING)
+			return 0;
+	return 1;
+}
+
+/*
+ * Every CPU waits in default_idle, no task is runnable and no timer is
+ * pending: only a running task could wake a sleeper, and none is left. Say
+ * so, once (Linux's hung-task detector reports blocked tasks too); the run
+ * then ends as the machine sees it: a deadlock, or the instruction limit
+ * while the ticks go on. A wake-up sets its task TASK_RUNNING before the
+ * waker's CPU can go idle, so a wake-up in flight is never taken for this.
+ */
+static void check_hung_tasks(void)
+{
+	unsigned long i;
+	long old = 1;
+
+	if (READ_ONCE(nr_cpus_idle) != READ_ONCE(nr_cpus_online) || READ_ONCE(nr_tasks_alive) == 0)
+		return;
+	if (timers_pending() != 0 || !every_task_asleep())
+		return;
+	asm volatile("xchgq %0, %1" : "+r"(old), "+m"(hung_reported) : : "memory");
+	if (old != 0)
+		return;
+	printk("entrylab kernel: every task sleeps and nothing is left to wake one:\n");
+	for (i = 0; i < nr_boot_tasks; i++) {
+		struct task_struct *t = boot_tasks[i];
+		if (t->state != TASK_DEAD)
+			printk("  pid %ld (%s) state %ld on CPU %ld\n", t->pid, t->comm, t->state, t->cpu);
+	}
+}
+
 /*
  * The idle loop: run this CPU's tasks; when none is runnable (they all
  * sleep, or are gone), wait for an interrupt until a wake-up sets the idle
@@ -101,10 +150,15 @@ __noreturn void cpu_startup_entry(void)
 {
 	sched_init_cpu(smp_processor_id());
 	setup_local_APIC();
+	atomic_add(&nr_cpus_online, 1);
 	for (;;) {
 		schedule();
-		while (!need_resched())
+		while (!need_resched()) {
+			atomic_add(&nr_cpus_idle, 1);
+			check_hung_tasks();
 			default_idle();
+			atomic_add(&nr_cpus_idle, -1);
+		}
 	}
 }
 

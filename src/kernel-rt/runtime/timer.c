@@ -20,6 +20,18 @@
 #include <asm/errno.h>
 
 DEFINE_PER_CPU(struct list_head, timer_base);
+/* Timers pending on all CPUs: none, and no sleeper has a tick to wait for. */
+static long nr_timers_pending;
+
+static void atomic_add(long *v, long n)
+{
+	asm volatile("lock addq %1, %0" : "+m"(*v) : "r"(n) : "memory");
+}
+
+long timers_pending(void)
+{
+	return READ_ONCE(nr_timers_pending);
+}
 
 /* This CPU's list starts empty; called as the CPU starts, before interrupts are enabled. */
 void init_timers_cpu(void)
@@ -29,6 +41,7 @@ void init_timers_cpu(void)
 
 void add_timer(struct timer_list *timer)
 {
+	atomic_add(&nr_timers_pending, 1);
 	list_add_tail(&timer->entry, this_cpu_ptr(&timer_base));
 }
 
@@ -38,6 +51,7 @@ int del_timer(struct timer_list *timer)
 	if (list_empty(&timer->entry))
 		return 0;
 	list_del_init(&timer->entry);
+	atomic_add(&nr_timers_pending, -1);
 	return 1;
 }
 
@@ -54,6 +68,7 @@ void run_local_timers(void)
 			continue;
 		list_del_init(&t->entry);
 		t->function(t);
+		atomic_add(&nr_timers_pending, -1);
 	}
 }
 

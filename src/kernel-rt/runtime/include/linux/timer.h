@@ -22,5 +22,7 @@ void add_timer(struct timer_list *timer);
 int del_timer(struct timer_list *timer);
 long schedule_timeout(long timeout);
 long user_timespec_to_ticks(unsigned long uts);
+/* Timers pending on all CPUs. */
+long timers_pending(void);
 
 #endif /* _LINUX_TIMER_H */
