@@ -24,7 +24,7 @@
 
 /* The error code's bits, X86_PF_* (SDM 4.7, figure 4-12), come from <asm/trapnr.h>. */
 #define SIGSEGV		11
-/* isa-debug-exit value of an oops: status (0x70 << 1) | 1 = 225, apart from the early traps'. */
+/* An oops ends the run with this: status (0x70 << 1) | 1 = 225, apart from die()'s 0x40 + v. */
 #define OOPS_EXIT	0x70
 
 /* The faulting instruction and the fixup of copy_user_generic (usercopy_64.S). */
