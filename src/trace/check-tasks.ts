@@ -115,7 +115,6 @@ export function checkTasks(
   records: readonly TraceRecord[],
   context: number,
 ): Map<string, Violation> {
-  // prettier-ignore
   const found = new Map<string, Violation>();
   const cpus = new Map<number, CpuTrack>();
   const stacks = new Map<number, EntryStack>();

@@ -137,15 +137,11 @@ function taskStatus(records: TraceRecord[]): string[] {
 }
 const ALL_OK = TASK_CHECKS.map((c) => `${c.name} ok`);
 
-/** The last record matching `p` before index `end` (the whole trace by default). */
-function last(
-  records: TraceRecord[],
-  p: (r: TraceRecord) => boolean,
-  end = records.length,
-): TraceRecord {
-  // prettier-ignore
-  for (let i = end - 1; i >= 0; i--) if (p(records[i]!)) return records[i]!;
-  throw new Error("no such record");
+/** The last record matching `p`. */
+function last(records: TraceRecord[], p: (r: TraceRecord) => boolean): TraceRecord {
+  const r = records.filter(p).at(-1);
+  if (!r) throw new Error("no such record");
+  return r;
 }
 const isStack = (to: string) => (r: TraceRecord) => r.kind === "stack" && r.to === to;
 
@@ -344,7 +340,6 @@ describe("task checks: what they need", () => {
       "kernel stack of pid x",
       "init_task_stack",
     ])
-      // prettier-ignore
       expect(parseStackRegion(other)).toBeUndefined();
     expect(Object.keys(STACK_REGION_NAMES)).toEqual(["user", "kernel", "entry", "idle"]);
   });
@@ -388,7 +383,6 @@ function kernelTrace(
   names: string[],
   config: KernelConfig,
 ): { output: string; records: TraceRecord[] } {
-  // prettier-ignore
   const users = names.map((name) => ({ name, image: program(name) }));
   const diags = new DiagnosticBag();
   let output = "";
