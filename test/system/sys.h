@@ -487,4 +487,136 @@ ist1_top:
         .skip   8192
 ist2_top:
         .text
+
+/* ---- a PTI entry harness (the trace tests' programs, test/unit/trace/*.S) -------------------
+ * Kept after everything above so that adding to it moves no line of the harness (traces name
+ * them). A program using it provides, besides its entry code:
+ *   - `user_code` (a page of user code) and `ustack` (a page), mapped at window pages UCODE and
+ *     USTACK, so the program starts at UVA(user_code) with RSP at the top of its stack page;
+ *   - `pgd`, an 8 KiB PGD pair: the kernel half, and the user half at +4 KiB (CR3 bit 12,
+ *     PTI_USER) — both copy sys_init's PML4, so both map everything;
+ *   - for PTI_PERCPU_GS: `percpu` (PCPU_USER_RSP, PCPU_TOP slots) and `task_stack` (8 KiB);
+ *   - for PTI_INT80_GATE: `ist_stack` (4 KiB) and `int80_handler`.
+ */
+#define UCODE 10
+#define USTACK 11
+#define UVA(sym) (WIN + 0x1000 * UCODE + ((sym) - user_code))
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_SFMASK 0xc0000084
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define USER_BASE_SEL 0x23
+#define PTI_USER 0x1000         /* CR3 bit 12: the user half of the PGD pair */
+#define USER_PCID 0x800         /* CR3 bit 11: the user PCID of kernel PCID 1 */
+#define KERNEL_PCID 1
+#define CR3_NOFLUSH_BIT 63      /* with CR4.PCIDE: keep the PCID's translations (SDM 4.10.4.1) */
+#define PCPU_USER_RSP 0
+#define PCPU_TOP 8
+#define PERCPU_SIZE 64
+#define TASK_STACK_SIZE 8192
+#define IST_STACK_SIZE 4096
+#define GATE_INT_IST1_DPL3 0xee
+#define IST1 1
+#define RFLAGS_FIXED 0x2        /* bit 1 reads as 1 (SDM 3.4.3) */
+#define SYS_EXIT 60
+
+/* Window page n → page, with PTE flags (clobbers %rax). */
+        .macro win_map n:req, page:req, flags:req
+        lea     \page(%rip), %rax
+        or      $(\flags), %rax
+        mov     %rax, pt_win + 8 * (\n)(%rip)
+        .endm
+
+/* Map the user program and its stack; fill both halves of the pair; CR3 = the kernel half. */
+        .macro PTI_PGD_PAIR
+        win_map UCODE, user_code, PTE_P | PTE_U
+        win_map USTACK, ustack, PTE_P | PTE_W | PTE_U
+        mov     pml4(%rip), %rax
+        mov     %rax, pgd(%rip)
+        mov     %rax, pgd + PTI_USER(%rip)
+        lea     pgd(%rip), %rax
+        mov     %rax, %cr3
+        .endm
+
+/* CR4.PCIDE on (from PCID 0), then CR3 = the kernel half with the kernel PCID. */
+        .macro PTI_PCID_ON
+        mov     %cr4, %rax
+        or      $CR4_PCIDE, %rax
+        mov     %rax, %cr4
+        lea     pgd + KERNEL_PCID(%rip), %rax
+        mov     %rax, %cr3
+        .endm
+
+/* SYSCALL/SYSRET: EFER.SCE, STAR (kernel CS, user selector base), LSTAR = entry, SFMASK. */
+        .macro PTI_SYSCALL entry:req, sfmask:req
+        mov     $EFER_MSR, %ecx
+        rdmsr
+        or      $EFER_SCE, %eax
+        wrmsr
+        WRMSR(MSR_STAR, 0, (USER_BASE_SEL << 16) | KERNEL_CS)
+        lea     \entry(%rip), %rax
+        mov     %rax, %rdx
+        shr     $32, %rdx
+        mov     $MSR_LSTAR, %ecx
+        wrmsr
+        WRMSR(MSR_SFMASK, \sfmask, 0)
+        .endm
+
+/* KERNEL_GS_BASE = percpu (SWAPGS makes it GS base), whose PCPU_TOP is the task stack's top. */
+        .macro PTI_PERCPU_GS
+        lea     percpu(%rip), %rax
+        mov     %rax, %rdx
+        shr     $32, %rdx
+        mov     $MSR_KERNEL_GS_BASE, %ecx
+        wrmsr
+        lea     task_stack + TASK_STACK_SIZE(%rip), %rax
+        mov     %rax, percpu + PCPU_TOP(%rip)
+        .endm
+
+/* TSS.IST1 = the top of ist_stack. */
+        .macro PTI_IST1_STACK
+        lea     ist_stack + IST_STACK_SIZE(%rip), %rax
+        mov     %rax, tss + TSS_IST1(%rip)
+        .endm
+
+/* Vector 0x80 → int80_handler: an interrupt gate user mode may INT to, on IST1. */
+        .macro PTI_INT80_GATE
+        mov     $0x80, %edi
+        lea     int80_handler(%rip), %rsi
+        call    set_gate
+        movb    $IST1, GATE(0x80) + 4(%rip)
+        movb    $GATE_INT_IST1_DPL3, GATE(0x80) + 5(%rip)
+        .endm
+
+/* To CPL 3 at the user program with CR3 = `cr3` (an offset from pgd: half and PCID), with the
+ * no-flush bit when `noflush` is 1; RSP at the top of the user stack page. */
+        .macro PTI_TO_USER cr3:req, noflush:req
+        lea     pgd + \cr3(%rip), %rax
+        .if     \noflush
+        bts     $CR3_NOFLUSH_BIT, %rax
+        .endif
+        mov     %rax, %cr3
+        mov     $UVA(user_code), %rdi
+        mov     $(WIN_VA(USTACK) + 0x1000), %rsi
+        mov     $RFLAGS_FIXED, %edx
+        jmp     to_user
+        .endm
+
+/* The pair and the user stack page, in .bss (what PTI_PGD_PAIR maps). */
+        .macro PTI_PAIR_BSS
+        .bss
+        .align  8192
+        .type   pgd, @object
+pgd:    .skip   8192
+        .size   pgd, 8192
+        .align  4096
+ustack: .skip   4096
+        .endm
+
+/* `size` bytes named `name` as a sized object: the trace recorder names stacks after them. */
+        .macro SIZED_OBJECT name:req, size:req
+        .type   \name, @object
+\name: .skip   \size
+        .size   \name, \size
+        .endm
 #endif

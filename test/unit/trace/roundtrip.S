@@ -8,90 +8,31 @@
  *      the page and returns with IRETQ (the write then completes);
  *   3. INT $0x80 through a DPL-3 gate on IST1 (ist_stack), returning with IRETQ;
  *   4. SYSCALL 60: the kernel ends the run through sys_done (exit status 1).
- * Every stack is a sized object, so the trace names it.
+ * Every stack is a sized object, so the trace names it. The set-up shared with the other trace
+ * programs is sys.h's PTI entry harness (PTI_* macros).
  */
 #include "sys.h"
 
-#define UCODE 10
-#define USTACK 11
-#define UDATA 12
-#define UVA(sym) (WIN + 0x1000 * UCODE + ((sym) - user_code))
-#define USP (WIN_VA(USTACK) + 0x1000)
-#define MSR_STAR 0xc0000081
-#define MSR_LSTAR 0xc0000082
-#define MSR_SFMASK 0xc0000084
-#define MSR_KERNEL_GS_BASE 0xc0000102
-#define USER_BASE_SEL 0x23
-#define PTI_USER 0x1000         /* CR3 bit 12: the user half of the PGD pair */
-#define USER_PCID 0x800         /* CR3 bit 11: the user PCID of kernel PCID 1 */
-#define KERNEL_PCID 1
-#define PCPU_USER_RSP 0
-#define PCPU_TOP 8
-#define GATE_INT_IST1_DPL3 0xee
-#define SYS_EXIT 60
-
-        .macro map n:req, page:req, flags:req
-        lea     \page(%rip), %rax
-        or      $(\flags), %rax
-        mov     %rax, pt_win + 8 * (\n)(%rip)
-        .endm
+#define UDATA 12                /* window page of the data the #PF handler maps */
+#define TSS_RSP0_STACK_SIZE 4096
 
 SYS_BEGIN
-        map     UCODE, user_code, PTE_P | PTE_U
-        map     USTACK, ustack, PTE_P | PTE_W | PTE_U
-        /* Both halves of the PGD pair map what sys_init's PML4 maps. */
-        mov     pml4(%rip), %rax
-        mov     %rax, pgd(%rip)
-        mov     %rax, pgd + PTI_USER(%rip)
-        lea     pgd(%rip), %rax
-        mov     %rax, %cr3
-        mov     %cr4, %rax
-        or      $CR4_PCIDE, %rax
-        mov     %rax, %cr4
-        lea     pgd + KERNEL_PCID(%rip), %rax
-        mov     %rax, %cr3
-
-        mov     $EFER_MSR, %ecx
-        rdmsr
-        or      $EFER_SCE, %eax
-        wrmsr
-        WRMSR(MSR_STAR, 0, (USER_BASE_SEL << 16) | KERNEL_CS)
-        lea     entry_syscall(%rip), %rax
-        mov     %rax, %rdx
-        shr     $32, %rdx
-        mov     $MSR_LSTAR, %ecx
-        wrmsr
-        WRMSR(MSR_SFMASK, RFLAGS_IF | RFLAGS_AC, 0)
-        lea     percpu(%rip), %rax
-        mov     %rax, %rdx
-        shr     $32, %rdx
-        mov     $MSR_KERNEL_GS_BASE, %ecx
-        wrmsr
-        lea     task_stack + 8192(%rip), %rax
-        mov     %rax, percpu + PCPU_TOP(%rip)
+        PTI_PGD_PAIR
+        PTI_PCID_ON
+        PTI_SYSCALL entry_syscall, RFLAGS_IF | RFLAGS_AC
+        PTI_PERCPU_GS
 
         /* TSS: RSP0 = entry_stack, IST1 = ist_stack; #PF → pf_handler, 0x80 → int80 (IST1, DPL 3). */
-        lea     entry_stack + 4096(%rip), %rax
+        lea     entry_stack + TSS_RSP0_STACK_SIZE(%rip), %rax
         mov     %rax, tss + TSS_RSP0(%rip)
-        lea     ist_stack + 4096(%rip), %rax
-        mov     %rax, tss + TSS_IST1(%rip)
+        PTI_IST1_STACK
         mov     $14, %edi
         lea     pf_handler(%rip), %rsi
         call    set_gate
-        mov     $0x80, %edi
-        lea     int80_handler(%rip), %rsi
-        call    set_gate
-        movb    $1, GATE(0x80) + 4(%rip)
-        movb    $GATE_INT_IST1_DPL3, GATE(0x80) + 5(%rip)
+        PTI_INT80_GATE
 
         /* To user mode on the user half, keeping the user PCID's translations. */
-        lea     pgd + PTI_USER + USER_PCID + KERNEL_PCID(%rip), %rax
-        bts     $63, %rax
-        mov     %rax, %cr3
-        mov     $UVA(user_code), %rdi
-        mov     $USP, %rsi
-        mov     $2, %edx
-        jmp     to_user
+        PTI_TO_USER PTI_USER+USER_PCID+KERNEL_PCID, 1
 SYS_END
 
 entry_syscall:
@@ -99,7 +40,7 @@ entry_syscall:
         mov     %rsp, %gs:PCPU_USER_RSP
         mov     %cr3, %rsp
         and     $~(PTI_USER | USER_PCID), %rsp
-        bts     $63, %rsp
+        bts     $CR3_NOFLUSH_BIT, %rsp
         mov     %rsp, %cr3
         mov     %gs:PCPU_TOP, %rsp
         cmp     $SYS_EXIT, %rax
@@ -111,7 +52,7 @@ entry_syscall:
         pop     %rcx
         mov     %cr3, %rdi
         or      $(PTI_USER | USER_PCID), %rdi
-        bts     $63, %rdi
+        bts     $CR3_NOFLUSH_BIT, %rdi
         mov     %rdi, %cr3
         mov     %gs:PCPU_USER_RSP, %rsp
         swapgs
@@ -119,7 +60,7 @@ entry_syscall:
 
 pf_handler:
         push    %rax
-        map     UDATA, udata, PTE_P | PTE_W | PTE_U
+        win_map UDATA, udata, PTE_P | PTE_W | PTE_U
         pop     %rax
         add     $8, %rsp                /* the error code */
         iretq
@@ -146,23 +87,9 @@ u_after_int80:
 
         .data
 int80_count: .quad 0
-        .bss
-        .align  8192
-        .type   pgd, @object
-pgd:    .skip   8192
-        .size   pgd, 8192
-        .align  4096
-ustack: .skip   4096
+        PTI_PAIR_BSS
 udata:  .skip   4096
-        .type   entry_stack, @object
-entry_stack: .skip 4096
-        .size   entry_stack, 4096
-        .type   task_stack, @object
-task_stack: .skip 8192
-        .size   task_stack, 8192
-        .type   ist_stack, @object
-ist_stack: .skip 4096
-        .size   ist_stack, 4096
-        .type   percpu, @object
-percpu: .skip   64
-        .size   percpu, 64
+        SIZED_OBJECT entry_stack, TSS_RSP0_STACK_SIZE
+        SIZED_OBJECT task_stack, TASK_STACK_SIZE
+        SIZED_OBJECT ist_stack, IST_STACK_SIZE
+        SIZED_OBJECT percpu, PERCPU_SIZE
