@@ -1,9 +1,10 @@
 // `entrylab demo` (what `npm start` runs): the mission's headline in a few seconds. Two scenarios
 // (programs/scenarios) run the same getpid workload on the model kernel — the baseline
 // entry_SYSCALL_64, which switches CR3 in assembly, and patch 1, which switches it in C on the
-// per-CPU entry stack — each with an instruction-level trace in a temporary directory; then
-// `trace stats` of each, `trace diff` of the two (where the CR3 writes moved, how many more
-// instructions run on the user page table) and `trace check` of both against their images.
+// per-CPU entry stack — each run once, booted once, with an instruction-level trace in a
+// temporary directory; then `trace stats` of each, `trace diff --level system` of the two (where
+// the CR3 writes moved, how many more instructions run on the user page table: at the insn level
+// the diff would stop at the ALTERNATIVE padding) and `trace check` of both against their images.
 // Every step prints the command that does the same thing by hand.
 import type { Command } from "commander";
 import { mkdtempSync, writeFileSync } from "node:fs";
