@@ -1,0 +1,135 @@
+// Patches 2 and 3 of programs/patches, each on top of patch 1: the per-task PTI stack (each
+// task's kernel stack top mapped in its own user page table, TSS.sp0 following the task) runs
+// tasks that sleep in the kernel with no use of the per-CPU entry stack; the wrong-on-purpose
+// patch (the system call left on the entry stack) runs tasks that never sleep, and crashes, as
+// its description says, when two tasks block in the kernel on one CPU.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
+import { bootKernel, buildKernel, traceImage, type KernelBuild, type KernelConfig } from "../../../src/kernel-rt/index.js"; // prettier-ignore
+import { TraceRecorder } from "../../../src/trace/index.js";
+import { mappedRanges } from "../../../src/vm/index.js";
+import { host, program } from "./helpers.js";
+
+const DIR = "programs/patches";
+export const PATCH1 = `${DIR}/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch`;
+export const PATCH2 = `${DIR}/0002-x86-pti-give-each-task-a-pti-stack.patch`;
+export const PATCH3 = `${DIR}/0003-x86-pti-run-the-system-call-on-the-entry-stack-wrong.patch`;
+const CLEAN_EXIT = 1;
+/** fault.c: the status of a kernel page-fault oops, (0x70 << 1) | 1. */
+const OOPS_EXIT = (0x70 << 1) | 1;
+const THREAD_SIZE = 0x4000;
+const PAGE_SIZE = 0x1000;
+const PINGPONG = ["pingpong: pid 1 round 0", "pingpong: pid 2 round 0", "pingpong: pid 1 round 1", "pingpong: pid 2 round 1", "pingpong: pid 1 round 2", "pingpong: pid 2 round 2"].map((l) => `${l}\n`).join(""); // prettier-ignore
+
+const kernels = new Map<string, KernelBuild>();
+function kernel(patches: string[]): KernelBuild {
+  const key = patches.join();
+  const hit = kernels.get(key);
+  if (hit) return hit;
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  const k = buildKernel({ host, sources, diags, patches: patches.map((name) => ({ name, text: readFileSync(name, "latin1") })) }); // prettier-ignore
+  if (diags.hasErrors || !k) throw new Error(renderDiagnostics(diags.items, sources));
+  kernels.set(key, k);
+  return k;
+}
+
+function run(
+  patches: string[],
+  names: string[],
+  config: KernelConfig = { pti: true, pcid: true },
+  cpus = 1,
+  trace = false,
+) {
+  const k = kernel(patches);
+  const users = names.map((name) => ({ name, image: program(name) }));
+  let output = "";
+  const diags = new DiagnosticBag();
+  // The system level: RSP is looked at on each system record, often enough to see a stack in use.
+  const rec = trace ? new TraceRecorder({ image: traceImage(k.image, []), level: "system" }) : undefined; // prettier-ignore
+  const machine = { cpus, maxInsns: 3_000_000, events: rec, output: (b: Uint8Array) => (output += new TextDecoder().decode(b)) }; // prettier-ignore
+  const b = bootKernel(k, users, config, { diags, machine });
+  if (!b) throw new Error(diags.items.map((d) => d.message).join("\n"));
+  rec?.addRegions(b.regions);
+  const result = b.machine.run();
+  return { result, output, boot: b, records: rec?.records ?? [] };
+}
+
+/** The stack regions a trace's `stack` records name. */
+function stackRegions(records: readonly { kind: string }[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of records) if (r.kind === "stack") for (const k of ["from", "to"] as const) out.add((r as unknown as Record<string, string>)[k]!); // prettier-ignore
+  return out;
+}
+
+describe("patch 2: the per-task PTI stack", () => {
+  it("applies on top of patch 1", () => {
+    const k = kernel([PATCH1, PATCH2]);
+    expect(k.patches.map((p) => p.title)).toEqual(["x86/pti: Switch CR3 in C on the syscall path", "x86/pti: Give each task a PTI stack mapped in its user page table"]); // prettier-ignore
+  });
+
+  for (const cpus of [1, 2])
+    for (const config of [
+      { pti: true, pcid: true },
+      { pti: true, pcid: false },
+      { pti: false, pcid: true },
+    ])
+      it(`runs two tasks that sleep in the kernel (${cpus} CPU(s), pti ${config.pti}, pcid ${config.pcid})`, () => {
+        const r = run([PATCH1, PATCH2], ["pingpong", "pingpong"], config, cpus);
+        expect(r.output).toBe(PINGPONG);
+        expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+      });
+
+  it("takes interrupts and exceptions from user mode on the task's stack: the tick, a page fault", () => {
+    const r = run([PATCH1, PATCH2], ["spinner", "spinner", "pftouch"], { pti: true, pcid: true, tick: 20_000 }); // prettier-ignore
+    expect(r.output.split("\n").filter((l) => l.startsWith("spinner"))).toHaveLength(8);
+    expect(r.output).toContain("pftouch: pid 3");
+    expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+  });
+
+  it("never puts a frame on the per-CPU entry stack: entries land on the task's own stack", () => {
+    const base = run([PATCH1], ["pingpong", "pingpong"], undefined, 1, true);
+    // Patch 1 builds pt_regs on the entry stack and moves it to the task's stack.
+    expect([...stackRegions(base.records)]).toContain("entry stack of CPU 0");
+    const r = run([PATCH1, PATCH2], ["pingpong", "pingpong"], undefined, 1, true);
+    expect(r.output).toBe(PINGPONG);
+    const regions = [...stackRegions(r.records)];
+    expect(regions.filter((n) => n.startsWith("entry stack"))).toEqual([]);
+    expect(regions).toContain("kernel stack of pid 1");
+    expect(regions).toContain("kernel stack of pid 2");
+  });
+
+  it("maps each task's stack top in its own user page table only, supervisor and NX", () => {
+    const r = run([PATCH1, PATCH2], ["pingpong", "pingpong"]);
+    const mem = r.boot.machine.mem;
+    const userRanges = (pgd: number) => mappedRanges(mem, pgd + PAGE_SIZE);
+    const covers = (pgd: number, va: bigint) => userRanges(pgd).find((m) => BigInt.asUintN(64, BigInt(m.start)) <= va && va < BigInt.asUintN(64, BigInt(m.end))); // prettier-ignore
+    for (const t of r.boot.tasks) {
+      const top = t.stack + BigInt(THREAD_SIZE);
+      const page = covers(t.pgd, top - 8n);
+      expect(page).toMatchObject({ user: false, writable: true, nx: true, global: false });
+      // The rest of the kernel stack stays unmapped on the user page table.
+      expect(covers(t.pgd, top - BigInt(PAGE_SIZE) - 8n)).toBeUndefined();
+      for (const other of r.boot.tasks.filter((o) => o !== t)) expect(covers(other.pgd, top - 8n)).toBeUndefined(); // prettier-ignore
+      expect(covers(r.boot.swapper.kernel, top - 8n)).toBeUndefined();
+    }
+  });
+});
+
+describe("patch 3: the system call on the entry stack (wrong on purpose)", () => {
+  it("applies on top of patch 1 and runs tasks that never sleep in the kernel", () => {
+    const r = run([PATCH1, PATCH3], ["getpid", "spinner"]);
+    expect(r.output).toContain("getpid: pid 1 after 10 calls\n");
+    expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+  });
+
+  it("crashes when two tasks block in the kernel on one CPU: the second overwrote the first's frame", () => {
+    const r = run([PATCH1, PATCH3], ["pingpong", "pingpong"]);
+    expect(r.output).toContain("BUG: unable to handle page fault for address:");
+    // The oops happened on the per-CPU entry stack, in the cpu_entry_area.
+    expect(r.output).toMatch(/Oops: RIP: ffffffff81[0-9a-f]+ RSP: fffffe00000[0-9a-f]+ CS: 10/);
+    expect(r.result.exitStatus).toBe(OOPS_EXIT);
+    expect(r.output).not.toContain("pingpong: pid 1 round 2");
+  });
+});
