@@ -347,31 +347,14 @@ describe("task checks: what they need", () => {
 
 const PATCH1 = "programs/patches/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch";
 
-/**
- * Wrong on purpose, on top of patch 1: the SYSCALL path stays on the entry stack (the pt_regs it
- * built there) instead of taking the copy on the task stack, so a system call that sleeps sleeps
- * there. It stands in for programs/patches' teaching variant until that exists.
- */
-const STAY_ON_ENTRY_STACK = [
-  "--- a/programs/entry/entry_64.S",
-  "+++ b/programs/entry/entry_64.S",
-  "@@ -96,7 +96,7 @@",
-  " \t */",
-  " \tmovq\t%rsp, %rdi",
-  " \tcall\tsyscall_enter_from_user_pti",
-  "-\tmovq\t%rax, %rsp",
-  "+\t/* stay on the entry stack */",
-  " ",
-  " \t/* do_syscall_64(nr, regs), entered and left with interrupts off. */",
-  " \tmovq\tORIG_RAX(%rsp), %rdi",
-  "",
-].join("\n");
+/** The teaching variant, wrong on purpose, on top of patch 1: system calls stay on the entry stack. */
+const PATCH3 = "programs/patches/0003-x86-pti-run-the-system-call-on-the-entry-stack-wrong.patch";
 
 function patchedKernel(wrong = false): KernelBuild {
   const sources = new SourceManager();
   const diags = new DiagnosticBag();
   const patches = [{ name: PATCH1, text: readFileSync(PATCH1, "latin1") }];
-  if (wrong) patches.push({ name: "stay-on-entry-stack.patch", text: STAY_ON_ENTRY_STACK });
+  if (wrong) patches.push({ name: PATCH3, text: readFileSync(PATCH3, "latin1") });
   const k = buildKernel({ host, sources, diags, patches });
   if (diags.hasErrors || !k) throw new Error(renderDiagnostics(diags.items, sources));
   return k;
