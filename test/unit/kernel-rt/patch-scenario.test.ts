@@ -1,6 +1,6 @@
 // Scenario files (src/kernel-rt/scenario.ts): defaults, the repository's two scenarios, and a
 // diagnostic at the offending key for each kind of bad field.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag, SourceManager } from "../../../src/diag/index.js";
 import { parseScenario } from "../../../src/kernel-rt/index.js";
@@ -28,6 +28,25 @@ describe("parseScenario", () => {
     }
     const p = parse(readFileSync("programs/scenarios/pti-c-getpid.json", "utf8")).s!;
     expect(p.patches).toEqual(["programs/patches/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch"]); // prettier-ignore
+  });
+
+  it("parses every scenario in programs/scenarios, whose patches and programs exist", () => {
+    const names = readdirSync("programs/scenarios").filter((f) => f.endsWith(".json"));
+    expect(names.length).toBeGreaterThanOrEqual(8);
+    for (const file of names) {
+      const path = `programs/scenarios/${file}`;
+      const { s, where } = parse(readFileSync(path, "utf8"), path);
+      expect(where).toEqual([]);
+      for (const patch of s!.patches) expect(existsSync(patch)).toBe(true);
+      for (const user of s!.users) expect(existsSync(`programs/user/${user}.S`)).toBe(true);
+    }
+  });
+
+  it("runs the sleeping story on one CPU in four designs, the same workload each", () => {
+    const read = (n: string) => parse(readFileSync(`programs/scenarios/${n}-pingpong.json`, "utf8")).s!; // prettier-ignore
+    const designs = ["baseline", "pti-c", "pti-task-stack", "pti-wrong-sleep"].map(read);
+    for (const d of designs) expect([d.users, d.machine.cpus, d.trace.level, d.config.tick]).toEqual([["pingpong", "pingpong"], "1", "insn", 0]); // prettier-ignore
+    expect(designs.map((d) => d.patches.map((p) => p.slice("programs/patches/".length, "programs/patches/".length + 4)))).toEqual([[], ["0001"], ["0001", "0002"], ["0001", "0003"]]); // prettier-ignore
   });
 
   it("takes the timer's period from config.tick and rejects a bad one", () => {
