@@ -433,8 +433,19 @@ export class Assembler implements ReaderSink {
 
   /** Record a line-table entry for the instruction or data at the current location. */
   lineEntry(loc: Loc): void {
-    this.lines.get(this.sec)!.push(this.sec.frag, this.sec.size, loc);
+    this.linesOf(this.sec).push(this.sec.frag, this.sec.size, loc);
   }
+
+  /** The pending line-table entries of `sec` (remembered for the next entry, most likely there too). */
+  private linesOf(sec: AsmSection): PendingLines {
+    if (sec !== this.linesSec) {
+      this.linesSec = sec;
+      this.linesCur = this.lines.get(sec)!;
+    }
+    return this.linesCur!;
+  }
+  private linesSec: AsmSection | undefined;
+  private linesCur: PendingLines | undefined;
 
   /**
    * The line-table entry of the statement at [start, end) of `line`: what `lineEntry(
@@ -444,7 +455,7 @@ export class Assembler implements ReaderSink {
   lineEntryAt(line: SourceLine, start: number, end: number): void {
     if (!(line instanceof FileLine)) return this.lineEntry(line.spanLoc(start, end));
     const col = Math.min(start, line.text.length); // as FileLine.spanLoc clamps
-    this.lines.get(this.sec)!.pushAt(this.sec.frag, this.sec.size, line.file, line.offset + col, line.chain); // prettier-ignore
+    this.linesOf(this.sec).pushAt(this.sec.frag, this.sec.size, line.file, line.offset + col, line.chain); // prettier-ignore
   }
 }
 

@@ -29,7 +29,7 @@ import type { Assembler } from "./assembler.js";
 import type { Fixup } from "./sections.js";
 import { IMPLIED_ONE, OC_E, OC_FIXED, OC_M, operandClass } from "../isa/index.js";
 import { GPR16, GPR32, GPR64, GPR8, GPR8_HIGH, HIGH_BYTE_BASE, needsRex, registerByName, type Register } from "../isa/registers.js"; // prettier-ignore
-import { GPR_KEYS, KEY_DOT_NAME, KEY_GPR64, KEY_NAME, KEY_NUMBER, OWN_IMAGE, SCANNED, nameCode, scan } from "./line-template.js"; // prettier-ignore
+import { GPR_KEYS, KEY_DOT_NAME, KEY_GPR64, KEY_NAME, KEY_NUMBER, NameCodeTable, OWN_IMAGE, SCANNED, nameCode, scan } from "./line-template.js"; // prettier-ignore
 import { immClass } from "./insn.js";
 
 type Insn = Extract<Statement, { kind: "insn" }>;
@@ -92,7 +92,7 @@ const values = new Float64Array(MAX_VALUES);
  * be an index).
  */
 const REGISTERS: Register[] = [...GPR64, ...GPR32, ...GPR16, ...GPR8, ...GPR8_HIGH].map((n) => registerByName(n)!); // prettier-ignore
-const REGISTER_BY_CODE = new Map<number, number>(REGISTERS.map((r, i) => [nameCode(r.name, 0, r.name.length), i])); // prettier-ignore
+const REGISTER_BY_CODE = new NameCodeTable(REGISTERS.map((r, i) => [nameCode(r.name, 0, r.name.length), i])); // prettier-ignore
 const RDX_NUM = 2;
 const RSP_NUM = 4;
 /** Operand keys: a class key (below KEY_EXACT_REGISTER) or KEY_EXACT_REGISTER + the index. */
@@ -340,7 +340,7 @@ function sameTokens(pool: Int32Array, sk: number, text: string): boolean {
     if (v >= 0) {
       if ((registers >> v) & 1) {
         const r = REGISTER_BY_CODE.get(nameCode(text, s + 1, s + n));
-        if (r === undefined) return false;
+        if (r < 0) return false;
         values[v] = r;
         continue;
       }

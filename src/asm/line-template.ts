@@ -90,21 +90,68 @@ for (const [key, names] of [
 const PREFIX_WORDS: ReadonlySet<string> = new Set(["lock", "rep", "repe", "repz", "repne", "repnz"]); // prettier-ignore
 
 // Character codes the scanner dispatches on.
-const C_TAB = 9, C_LF = 10, C_VT = 11, C_FF = 12, C_CR = 13, C_SPACE = 32, C_BANG = 33, C_HASH = 35; // prettier-ignore
-const C_DOLLAR = 36, C_PERCENT = 37, C_AMP = 38, C_DOT = 46, C_0 = 48, C_9 = 57, C_LT = 60; // prettier-ignore
-const C_EQ = 61, C_GT = 62, C_AT = 64, C_UNDERSCORE = 95, C_PIPE = 124; // prettier-ignore
+const C_TAB = 9, C_LF = 10, C_VT = 11, C_FF = 12, C_CR = 13, C_SPACE = 32, C_HASH = 35; // prettier-ignore
+const C_DOLLAR = 36, C_PERCENT = 37, C_DOT = 46, C_0 = 48, C_9 = 57; // prettier-ignore
+const C_AT = 64, C_UNDERSCORE = 95; // prettier-ignore
 const C_DQUOTE = 34, C_BACKSLASH = 92; // prettier-ignore
 
 /** Register names are at most this long (`r15d`, `cr15`); longer `%names` are not registers. */
 const MAX_REGISTER_NAME = 5;
 /** Percent-name key code. */
 const KEY_PERCENT_NAME = "w".charCodeAt(0);
+/** Key codes of other classes the scanner produces (see CLASSES). */
+const KEY_DOT = ".".charCodeAt(0);
+const KEY_PREFIX = "p".charCodeAt(0);
+const KEY_TYPE_NAME = "t".charCodeAt(0);
+const KEY_STRING = '"'.charCodeAt(0);
+/**
+ * A small open-addressed table from `nameCode` numbers to non-negative values: the scanner and the
+ * recipes look up a register name in most lines, and a Map lookup there cost a builtin call.
+ */
+export class NameCodeTable {
+  private readonly keys: Int32Array;
+  private readonly values: Int32Array;
+  private readonly shift: number;
+
+  constructor(entries: readonly (readonly [number, number])[]) {
+    let bits = 4;
+    while (1 << bits < entries.length * 4) bits++; // at most a quarter full: short probes
+    this.keys = new Int32Array(1 << bits);
+    this.values = new Int32Array(1 << bits);
+    this.shift = 32 - bits;
+    for (const [code, value] of entries) {
+      let i = this.slot(code);
+      while (this.keys[i] !== 0 && this.keys[i] !== code) i = (i + 1) & (this.keys.length - 1);
+      this.keys[i] = code;
+      this.values[i] = value;
+    }
+  }
+
+  private slot(code: number): number {
+    return Math.imul(code, NAME_CODE_MULTIPLIER) >>> this.shift;
+  }
+
+  /** The value of `code` (a nameCode, -1 for none), or -1. */
+  get(code: number): number {
+    if (code <= 0) return -1;
+    const keys = this.keys;
+    for (let i = this.slot(code); ; i = (i + 1) & (keys.length - 1)) {
+      const k = keys[i]!;
+      if (k === code) return this.values[i]!;
+      if (k === 0) return -1;
+    }
+  }
+}
+/** Fibonacci hashing's multiplier (2^32 / golden ratio). */
+const NAME_CODE_MULTIPLIER = 0x9e3779b1;
+
 /**
  * The same, keyed by `nameCode` of the name: the scanner meets a register in most lines, and a
  * text slice plus toLowerCase() per register was most of its allocation.
  */
-const REGISTER_CODES = new Map<number, number>();
-for (const [name, key] of REGISTER_KEYS) REGISTER_CODES.set(nameCode(name, 0, name.length), key.charCodeAt(0)); // prettier-ignore
+const REGISTER_CODES = new NameCodeTable([...REGISTER_KEYS].map(([name, key]) => [nameCode(name, 0, name.length), key.charCodeAt(0)])); // prettier-ignore
+/** The instruction prefix words' `nameCode`s (all are at most MAX_REGISTER_NAME letters). */
+const PREFIX_CODES = new NameCodeTable([...PREFIX_WORDS].map((w) => [nameCode(w, 0, w.length), 1])); // prettier-ignore
 
 /**
  * A number naming text[start, end) case-insensitively, 6 bits per character (letters and
@@ -141,14 +188,19 @@ function isNameChar(c: number): boolean {
 function isBlank(c: number): boolean {
   return c === C_SPACE || c === C_TAB || c === C_CR || c === C_LF || c === C_FF || c === C_VT;
 }
-/** Single-character operators and punctuation the scanner accepts ("/" is not: comments). */
-const SINGLE = new Set("|&^!+-*%<>~=(),:;$".split("").map((ch) => ch.charCodeAt(0)));
+/**
+ * Single-character operators and punctuation the scanner accepts ("/" is not: comments), by
+ * character code (below 128): 1 for each, whose key is the character itself.
+ */
+const SINGLE = new Uint8Array(128);
+for (const ch of "|&^!+-*%<>~=(),:;$") SINGLE[ch.charCodeAt(0)] = 1;
 /** Two-character operators → key character. */
 const DOUBLE = new Map<string, string>([
   ["||", "o"], ["&&", "a"], ["<<", "l"], [">>", "r"], ["<=", "{"], [">=", "}"], ["==", "e"], ["!=", "x"], ["<>", "g"],
 ]); // prettier-ignore
-/** Second characters of the two-character operators (others need no lookup). */
-const DOUBLE_SECOND = new Set([...DOUBLE.keys()].map((op) => op.charCodeAt(1)));
+/** 1 for the second characters of the two-character operators (others need no lookup). */
+const DOUBLE_SECOND = new Uint8Array(128);
+for (const op of DOUBLE.keys()) DOUBLE_SECOND[op.charCodeAt(1)] = 1;
 const C_LOWER_L = 108, C_LOWER_R = 114; // prettier-ignore
 
 /**
@@ -241,48 +293,48 @@ function scanText(text: string): number {
     }
     if (c === C_HASH) break; // a comment to the end of the line
     const start = i;
-    let k: string;
+    let k: number;
     if (isDigit(c)) {
       i++;
       while (i < n && (isLetter(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === C_UNDERSCORE)) i++; // prettier-ignore
-      k = "0";
+      k = KEY_NUMBER;
     } else if (c === C_DOT) {
       i++;
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
-      k = i - start > 1 ? "d" : ".";
+      k = i - start > 1 ? KEY_DOT_NAME : KEY_DOT;
     } else if (isLetter(c) || c === C_UNDERSCORE) {
       i++;
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
-      // Prefix words are 3-6 letters starting with l or r: only those are worth a slice.
+      // Prefix words start with l or r: only those are looked up.
       const c0 = c | 0x20;
-      const maybePrefix = i - start <= 6 && (c0 === C_LOWER_L || c0 === C_LOWER_R);
-      k = maybePrefix && PREFIX_WORDS.has(text.slice(start, i).toLowerCase()) ? "p" : "n";
+      const maybePrefix = c0 === C_LOWER_L || c0 === C_LOWER_R;
+      k = maybePrefix && PREFIX_CODES.get(nameCode(text, start, i)) >= 0 ? KEY_PREFIX : KEY_NAME;
     } else if (c === C_PERCENT && i + 1 < n && isWordStart(text.charCodeAt(i + 1))) {
       i += 2;
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
       const reg = REGISTER_CODES.get(nameCode(text, start + 1, i));
-      pushToken(count++, start, i, reg ?? KEY_PERCENT_NAME);
-      continue;
+      k = reg >= 0 ? reg : KEY_PERCENT_NAME;
     } else if (c === C_AT) {
       if (i + 1 >= n || !(isLetter(text.charCodeAt(i + 1)) || text.charCodeAt(i + 1) === C_UNDERSCORE)) return -1; // prettier-ignore
       i += 2;
       while (i < n && isNameChar(text.charCodeAt(i))) i++;
-      k = "t";
+      k = KEY_TYPE_NAME;
     } else if (c === C_DQUOTE) {
       i = stringEnd(text, i);
       if (i < 0) return -1; // unterminated: the lexer's UnterminatedString reports it
-      k = '"';
-    } else if (isOperatorStart(c)) {
-      const two = i + 1 < n && DOUBLE_SECOND.has(text.charCodeAt(i + 1)) ? DOUBLE.get(text.slice(i, i + 2)) : undefined; // prettier-ignore
+      k = KEY_STRING;
+    } else if (c < SINGLE.length && SINGLE[c] === 1) {
+      const c2 = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      const two = c2 < DOUBLE_SECOND.length && DOUBLE_SECOND[c2] === 1 ? DOUBLE.get(text.slice(i, i + 2)) : undefined; // prettier-ignore
       if (two !== undefined) {
         i += 2;
-        k = two;
-      } else if (SINGLE.has(c)) {
+        k = two.charCodeAt(0);
+      } else {
         i++;
-        k = text[start]!;
-      } else return -1;
+        k = c; // a one-character operator is its own key
+      }
     } else return -1; // quotes, `/`, `\`, anything unusual: the real lexer decides
-    pushToken(count++, start, i, k.charCodeAt(0));
+    pushToken(count++, start, i, k);
   }
   return count;
 }
@@ -336,9 +388,6 @@ const byHash = new Map<number, { key: string; t: Template | null }>();
 
 function isWordStart(c: number): boolean {
   return isLetter(c) || c === C_UNDERSCORE || c === C_DOT || c === C_DOLLAR;
-}
-function isOperatorStart(c: number): boolean {
-  return SINGLE.has(c) || c === C_BANG || c === C_AMP || c === C_PIPE || c === C_LT || c === C_GT || c === C_EQ; // prettier-ignore
 }
 
 /** A parsed template: its tokens (re-pointed at each line's images) and one CST per statement. */

@@ -6,7 +6,15 @@ import { Lexer } from "chevrotain";
 import { ALL_TOKENS, LEXER_CONFIG } from "../../../src/asm/lexer.js";
 import { AsmParser } from "../../../src/asm/parser.js";
 import { parseLine } from "../../../src/asm/parse-line.js";
-import { LineParseCache, RAW_LINE, parseLineFast, scan } from "../../../src/asm/line-template.js";
+import {
+  LineParseCache,
+  NameCodeTable,
+  RAW_LINE,
+  SCANNED,
+  nameCode,
+  parseLineFast,
+  scan,
+} from "../../../src/asm/line-template.js";
 import { prng } from "../../support/prng.js";
 
 const CORPUS = [
@@ -141,6 +149,17 @@ describe("parseLineFast", () => {
     expect(scan('.asciz "a')).toBe(-1);
     expect(scan('.asciz "a\\"')).toBe(-1);
     expect(scan('.asciz "a\\')).toBe(-1);
+  });
+
+  it("looks register and prefix names up by name code, in any case", () => {
+    const names = ["rax", "r15d", "cr3", "al", "lock", "repnz", "x", "z9"];
+    const table = new NameCodeTable(names.map((n, i) => [nameCode(n, 0, n.length), i]));
+    names.forEach((n, i) => expect(table.get(nameCode(n.toUpperCase(), 0, n.length)), n).toBe(i));
+    for (const miss of ["rbx", "r15w", "lock1", "rep", "y"]) expect(table.get(nameCode(miss, 0, miss.length)), miss).toBe(-1); // prettier-ignore
+    expect(nameCode("r15_x", 0, 5)).toBe(-1);
+    expect(table.get(-1)).toBe(-1);
+    expect(scan("LOCK incq (%RAX), %Foo # c")).toBe(7);
+    expect(String.fromCharCode(...SCANNED.codes.subarray(0, 7))).toBe("pn(Q),w");
   });
 
   it("equals parseLine on 6000 seeded mutants", () => {
