@@ -22,7 +22,15 @@ describe("kernel --patch", () => {
     writeFileSync(broken, text);
     const r = entrylab(["kernel", "build", "--patch", broken, "-o", join(dir, "vmlinux")]);
     expect(r.status).toBe(2);
-    const line = text.split("\n").findIndex((l) => l.startsWith("@@ -64,")) + 1;
+    // The error is at the `@@` line of the hunk holding the changed line.
+    const lines = text.split("\n");
+    const changed = lines.findIndex((l) => l.startsWith(" \tswapgs "));
+    const line =
+      lines
+        .slice(0, changed)
+        .map((l) => l.startsWith("@@ "))
+        .lastIndexOf(true) + 1;
+    expect(line).toBeGreaterThan(0);
     expect(r.stderr).toContain(`broken.patch:${line}:1: error[E9011]: hunk #3 of 'programs/entry/entry_64.S' does not apply`); // prettier-ignore
   });
 
