@@ -244,10 +244,12 @@ export class Machine {
       this.fireDue(c);
       if (this.service(c)) did = true;
       if (c.halted) {
-        // HLT: the CPU's clock jumps to its next own event (timer, injection), if any.
+        // HLT: the CPU waits for its next own event (timer, injection), if any, but its clock
+        // moves no further than this slice's end: time passes for every CPU alike, so a halted
+        // CPU never runs ahead of the others and an IPI sent at time t reaches it at time t.
         const next = this.nextEvent(c);
         if (next === Infinity) return did;
-        c.icount = Math.max(c.icount, Math.min(next, this.maxInsns));
+        c.icount = Math.max(c.icount, Math.min(next, end));
         did = true;
         continue;
       }

@@ -194,4 +194,15 @@ describe("the tick", () => {
       expect(r.result.exitStatus).toBe(status(0));
     }
   });
+
+  it("keeps an idle CPU's clock with the busy one's, so its tick cannot end the run early", () => {
+    // CPU 1 idles once its ping-pong task is done while CPU 0's spinner still runs: a halted
+    // CPU waits with the others instead of jumping to its next tick, so the limit is not reached
+    // by an idle clock racing ahead.
+    const r = run(["pingpong", "pingpong", "spinner"], PTI_ON, { cpus: 2 });
+    expect(r.output.split("\n").filter((l) => l.startsWith("spinner"))).toHaveLength(4);
+    expect(r.result.reason).toBe("exit");
+    const [c0, c1] = r.result.cpus.map((c) => c.insns);
+    expect(Math.abs(c0! - c1!)).toBeLessThan(200_000);
+  });
 });
