@@ -11,6 +11,7 @@
  * Runs on the task's kernel stack, on the kernel page table, interrupts off.
  */
 #include <linux/kernel.h>
+#include <linux/entry-common.h>
 #include <linux/sched.h>
 #include <asm/idtentry.h>
 #include <asm/ptrace.h>

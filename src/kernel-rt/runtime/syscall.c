@@ -5,6 +5,7 @@
  * task's kernel stack, on the kernel page table.
  */
 #include <linux/kernel.h>
+#include <linux/entry-common.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -80,9 +81,14 @@ __attribute__((section(".rodata"))) const sys_call_ptr_t sys_call_table[NR_sysca
 	[__NR_futex] = __x64_sys_futex,
 };
 
-/* do_syscall_64(nr, regs), as entry_SYSCALL_64 calls it; the result goes to regs->ax. */
+/*
+ * do_syscall_64(nr, regs), as entry_SYSCALL_64 calls it; the result goes to
+ * regs->ax. Then the exit work: a wake-up or the tick may have asked this task
+ * to give up the CPU while it was in the kernel.
+ */
 void do_syscall_64(unsigned long nr, struct pt_regs *regs)
 {
 	if (likely(nr < NR_syscalls))
 		regs->ax = sys_call_table[nr](regs);
+	syscall_exit_to_user_mode(regs);
 }
