@@ -83,6 +83,7 @@ describe("entrylab kernel run", () => {
       ["--scenario", "no-such"], // E9022, was 3 = exit code 1
       ["--mem", "1M"], // E9004 from the boot builder
       ["--trace", join(dir, "no-dir", "t.jsonl")], // E0003: cannot write
+      ["--trace", "/dev/full", "--trace-level", "insn"], // E0003 during the run
     ]) {
       const r = entrylab(["kernel", "run", ...args], dir);
       expect(r.stderr).toMatch(/error\[E\d{4}\]/);

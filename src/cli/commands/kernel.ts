@@ -221,7 +221,8 @@ function prepare(cli: KernelRunOptions): Prepared {
  */
 function runCommand(cli: KernelRunOptions): void {
   const { booted, trace, image } = remapExit(KERNEL_TROUBLE, EXIT_TROUBLE, () => prepare(cli));
-  const result = booted.machine.run();
+  // The trace is written as the run goes: a failed write ends the run, and is trouble too.
+  const result = remapExit(KERNEL_TROUBLE, EXIT_TROUBLE, () => booted.machine.run());
   remapExit(KERNEL_TROUBLE, EXIT_TROUBLE, () => trace?.close());
   if (result.reason !== "exit" && result.reason !== "halt") report(result, image);
   throw new ExitError(result.reason === "exit" ? result.exitStatus! : RUN_EXIT[result.reason]);
