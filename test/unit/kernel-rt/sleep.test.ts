@@ -327,6 +327,70 @@ nl:	.ascii	"\\n"
 };
 
 const TEST_DIR = "<sleep-test>";
+/** Rounds of the tight ping-pong: no output inside the loop, so wake and wait meet closely. */
+const TIGHT_ROUNDS = 200;
+// The turn protocol of pingpong.S without the printing: each task hands the turn over and at
+// once waits for it again, so one CPU's FUTEX_WAKE keeps landing near the other's FUTEX_WAIT.
+TEST_PROGRAMS["pingpong-tight.S"] = `
+#include <asm/unistd_64.h>
+	.text
+	.globl	_start
+_start:
+	movl	$__NR_getpid, %eax
+	syscall
+	movq	%rax, %r13
+	leal	-1(%rax), %r14d
+	andl	$1, %r14d
+	movl	$13, %r15d
+	testl	%r14d, %r14d
+	jz	0f
+	movl	$7, %r15d
+0:	xorl	%r12d, %r12d
+1:	movl	${SHARED}, %edx
+	cmpl	%r14d, %edx
+	je	2f
+	movl	$__NR_futex, %eax
+	movq	$${SHARED}, %rdi
+	xorl	%esi, %esi
+	xorl	%r10d, %r10d
+	syscall
+	jmp	1b
+2:	movl	%r14d, %eax
+	xorl	$1, %eax
+	movl	%eax, ${SHARED}
+	movl	$__NR_futex, %eax
+	movq	$${SHARED}, %rdi
+	movl	$1, %esi
+	movl	$1, %edx
+	syscall
+	/* Spin (round * step) mod 997 times, step 13 or 7 by pid: the tasks' timings drift apart
+	   round by round, so each one's wait meets the other's wake at many offsets. */
+	movl	%r12d, %eax
+	imull	%r15d, %eax
+	xorl	%edx, %edx
+	movl	$997, %ecx
+	divl	%ecx
+	incl	%edx
+3:	decl	%edx
+	jnz	3b
+	incl	%r12d
+	cmpl	$${TIGHT_ROUNDS}, %r12d
+	jne	1b
+	leaq	msg(%rip), %rsi
+	movl	$5, %edx
+	call	write_out
+	movq	%r13, %rax
+	call	print_dec
+	leaq	nl(%rip), %rsi
+	movl	$1, %edx
+	call	write_out
+	xorl	%edi, %edi
+	call	sys_exit
+	.section .rodata, "a"
+msg:	.ascii	"done "
+nl:	.ascii	"\\n"
+`;
+
 const testHost: Host = {
   readFile: (path) =>
     path.startsWith(`${TEST_DIR}/`) ? TEST_PROGRAMS[path.slice(TEST_DIR.length + 1)] : host.readFile(path), // prettier-ignore
@@ -463,6 +527,21 @@ describe("pingpong: two tasks hand a turn back and forth through a futex", () =>
     expect(ipis.length).toBeGreaterThan(0);
     expect(r.records.some((x) => x.kind === "interrupt" && x.vector === LOCAL_TIMER_VECTOR)).toBe(false); // prettier-ignore
   });
+});
+
+describe("no lost wake-ups between two CPUs", () => {
+  // The VM runs each CPU for a quantum of instructions in turn, and the tasks' spins drift
+  // round by round: one CPU's FUTEX_WAKE lands all over the other's FUTEX_WAIT. (Setting the
+  // state after the waiter's last look instead of before, with a 40-PAUSE window, deadlocks
+  // every one of these runs.)
+  for (const quantum of [7, 61])
+    for (const tick of [0, 3000])
+      it(`ping-pongs ${TIGHT_ROUNDS} rounds with a quantum of ${quantum}${tick ? ", with a tick" : ""}`, () => {
+        const r = runUsers(["pingpong-tight.S", "pingpong-tight.S"], { pti: true, pcid: true, tick }, { cpus: 2, quantum, maxInsns: IDLE_ROOM }); // prettier-ignore
+        // Each write() is whole, but the CPUs' writes interleave: compare the characters.
+        expect([...r.output].sort().join("")).toBe([..."done 1\ndone 2\n"].sort().join(""));
+        expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+      });
 });
 
 describe("nanosleep", () => {
