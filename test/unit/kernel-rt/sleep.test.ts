@@ -427,17 +427,18 @@ function runUsers(
 const SYSCALL_LENGTH = 2n;
 
 /**
- * For each nanosleep (or system call nr) of CPU 0: the timer ticks until the SYSRET back behind it (other tasks'
+ * For each nanosleep (or system call nr) of a CPU (0): its timer ticks until the SYSRET back behind it (other tasks'
  * system calls in between are theirs), and when the last of them came.
  */
 function nanosleeps(
   records: TraceRecord[],
   nr = NR_NANOSLEEP,
+  cpu = 0,
 ): { ticks: number; lastTick: number }[] {
   const out: { ticks: number; lastTick: number }[] = [];
   let cur: { ticks: number; start: number; lastTick: number; back: bigint } | undefined;
   for (const r of records) {
-    if (r.cpu !== 0) continue;
+    if (r.cpu !== cpu) continue;
     if (r.kind === "syscall" && r.rax === nr)
       cur = { ticks: 0, start: r.icount, lastTick: 0, back: r.rip + SYSCALL_LENGTH };
     else if (cur && r.kind === "interrupt" && r.vector === LOCAL_TIMER_VECTOR) {
@@ -565,6 +566,19 @@ describe("nanosleep", () => {
     const r = runUsers(["sleeper"], { pti: true, pcid: true, tick: TICK });
     expect(r.output).toBe([0, 1, 2].map((n) => `sleeper: pid 1 round ${n}\n`).join(""));
     expect(nanosleeps(r.records).map((x) => x.ticks)).toEqual([3, 3, 3]);
+  });
+
+  it("sleeps on CPU 1 by CPU 0's jiffies, CPU 1's own tick waking it", () => {
+    const r = runUsers(["getpid", "sleeper"], { pti: true, pcid: true, tick: TICK }, { cpus: 2, maxInsns: IDLE_ROOM }); // prettier-ignore
+    expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+    const sleeps = nanosleeps(r.records, NR_NANOSLEEP, 1);
+    expect(sleeps).toHaveLength(3);
+    // CPU 1's tick may come just before CPU 0's advances jiffies: then the next one wakes it.
+    for (const { ticks, lastTick } of sleeps) {
+      expect([3, 4]).toContain(ticks);
+      expect(lastTick).toBeGreaterThan(2 * TICK);
+      expect(lastTick).toBeLessThanOrEqual(4 * TICK);
+    }
   });
 
   it("lets other tasks run while one sleeps, on one CPU and on two", () => {
