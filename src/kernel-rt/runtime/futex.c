@@ -76,8 +76,7 @@ static long futex_wait(unsigned long uaddr, u32 val, long timeout)
 		raw_spin_unlock(&wq->lock);
 		return -EAGAIN;
 	}
-	list_add_tail(&wait.entry, &wq->head);
-	set_current_state(TASK_INTERRUPTIBLE);
+	__prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
 	raw_spin_unlock(&wq->lock);
 	/* The waker takes the entry off before it wakes us; the state is set before each look. */
 	while (!list_empty(&wait.entry) && timeout > 0) {

@@ -22,13 +22,20 @@ void init_wait_entry(struct wait_queue_entry *wq_entry)
 	INIT_LIST_HEAD(&wq_entry->entry);
 }
 
+/* The queue's lock is held: queue the entry (once) and set the sleeping state. */
+void __prepare_to_wait(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry,
+		       long state)
+{
+	if (list_empty(&wq_entry->entry))
+		list_add_tail(&wq_entry->entry, &wq_head->head);
+	set_current_state(state);
+}
+
 void prepare_to_wait(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry,
 		     long state)
 {
 	raw_spin_lock(&wq_head->lock);
-	if (list_empty(&wq_entry->entry))
-		list_add_tail(&wq_entry->entry, &wq_head->head);
-	set_current_state(state);
+	__prepare_to_wait(wq_head, wq_entry, state);
 	raw_spin_unlock(&wq_head->lock);
 }
 

@@ -42,6 +42,9 @@ void init_waitqueue_head(struct wait_queue_head *wq_head);
 void init_wait_entry(struct wait_queue_entry *wq_entry);
 void prepare_to_wait(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry,
 		     long state);
+/* prepare_to_wait with the queue's lock already held (futex tests its word under it). */
+void __prepare_to_wait(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry,
+		       long state);
 void finish_wait(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry);
 /*
  * Wake up to nr_wake queued tasks (0: all) whose entry waits for key (key 0:
