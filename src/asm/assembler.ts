@@ -4,10 +4,10 @@
 // last line, ./layout.ts sizes variable parts and resolves fixups and ./emit.ts builds the object.
 import type { DiagnosticBag, ExpansionChain, Loc } from "../diag/index.js";
 import { ASM } from "../diag/codes/asm.js";
-import type { EvalError, Expr, Span, Statement } from "./ast.js";
+import type { EvalError, Expr, ParsedLine, Span, Statement } from "./ast.js";
 import { CODES } from "../diag/index.js";
 import { parseLine } from "./parse-line.js";
-import { LineParseCache, RAW_LINE, SCANNED, isLabelOnly, parseLineFast } from "./line-template.js";
+import { LineParseCache, RAW_LINE, SCANNED, isLabelOnly, leadingLabel, parseLineFast } from "./line-template.js"; // prettier-ignore
 import { AsmSection, MAX_SECTION_SIZE, type Fixup, type ListingEntry } from "./sections.js";
 import { SymbolTable, displayName } from "./symbols.js";
 import { Binder, Evaluator, type Place } from "./eval.js";
@@ -172,8 +172,21 @@ export class Assembler implements ReaderSink {
       if (recipes !== undefined && isLabelOnly(text)) return this.labelLine(line, start, text);
       if (recipes !== undefined && symbolDirectiveLine(this, line, start, text)) return;
       if (recipes !== undefined && this.recipeLine(recipes, line, start, text)) return;
+      if (recipes !== undefined && this.labelledLine(recipes, line, start, end, text)) return;
       parsed = this.parses.parseNew(text);
     }
+    this.parsedLine(line, start, end, text, parsed, recipes);
+  }
+
+  /** Act on the statements `parsed` of `text` (= line.text[start, end)). */
+  private parsedLine(
+    line: SourceLine,
+    start: number,
+    end: number,
+    text: string,
+    parsed: ParsedLine,
+    recipes: InsnRecipes | undefined,
+  ): void {
     const kept = this.parses.lastKept;
     const ctx: StmtCtx = { line, base: start };
     if (parsed.errors.length > 0)
@@ -235,15 +248,68 @@ export class Assembler implements ReaderSink {
 
   /** The line from an instruction recipe, kept as bytes if seen before; false if none applies. */
   private recipeLine(recipes: InsnRecipes, line: SourceLine, start: number, text: string): boolean {
-    // prettier-ignore
+    if (!recipes.prepare(this, text)) return false;
+    this.commitRecipe(recipes, line, start, text);
+    return true;
+  }
+
+  /** Emit the recipe `prepare` found for `text`, kept as bytes if seen before. */
+  private commitRecipe(recipes: InsnRecipes, line: SourceLine, start: number, text: string): void {
     const sec = this.sec;
     const at = sec.size;
     const fixups = sec.fixups.length;
-    if (!recipes.emit(this, line, start, text)) return false;
+    recipes.commit(this, line, start);
     // Bytes alone stand for the line only when it made no fixup (a name makes one each time).
     if (this.parses.wantsKeep && sec.fixups.length === fixups) {
       this.parses.keepRaw(text, sec.data, at, sec.size, recipes.spanStart, recipes.spanEnd);
     }
+  }
+
+  /**
+   * A label and an instruction (`1: cmpq %r10, (%rax)`): the label is defined, then the
+   * instruction is handled as a line of its own (kept bytes, a recipe, or its own parse, from
+   * which a recipe can be learned), as the parse of the whole line would do. The instruction is
+   * checked first: one that does not parse alone as one instruction without errors returns false
+   * (nothing done) and the caller parses the whole line, whose error drops the label too. A
+   * numeric label is not split from a recipe that reads numeric labels before it is defined
+   * (`1: jmp 1b` refers to this very label): that instruction takes its parse after the label.
+   */
+  private labelledLine(
+    recipes: InsnRecipes,
+    line: SourceLine,
+    start: number,
+    end: number,
+    text: string,
+  ): boolean {
+    if (leadingLabel(text) === 0) return false;
+    const nameStart = SCANNED.starts[0]!;
+    const nameEnd = SCANNED.ends[0]!;
+    const labelSpan = { start: nameStart, end: SCANNED.ends[1]! };
+    const restAt = SCANNED.starts[2]!;
+    const rest = text.slice(restAt);
+    const name = text.slice(nameStart, nameEnd);
+    const p = this.parses;
+    const kept = p.lookup(rest);
+    if (kept === RAW_LINE) {
+      this.label({ line, base: start }, name, labelSpan);
+      this.rawLine(line, start + restAt);
+      return true;
+    }
+    if (kept === undefined && recipes.prepare(this, rest)) {
+      if (!(recipes.preparedUsesLocals && isDigits(name))) {
+        this.label({ line, base: start }, name, labelSpan);
+        this.commitRecipe(recipes, line, start + restAt, rest);
+        return true;
+      }
+    }
+    const parsed = kept ?? p.parseNew(rest);
+    const st = parsed.statements[0];
+    if (parsed.errors.length > 0 || parsed.statements.length !== 1 || st!.kind !== "insn") {
+      p.lookup(text); // the whole line is parsed next: its lookup state, not the rest's
+      return false;
+    }
+    this.label({ line, base: start }, name, labelSpan);
+    this.parsedLine(line, start + restAt, end, rest, parsed, recipes);
     return true;
   }
 

@@ -177,6 +177,18 @@ export class InsnRecipes {
    * recipe; false when none applies (nothing written).
    */
   emit(a: Assembler, line: SourceLine, start: number, text: string): boolean {
+    if (!this.prepare(a, text)) return false;
+    this.commit(a, line, start);
+    return true;
+  }
+
+  /**
+   * Find the recipe for the instruction statement `text` and check that it applies, changing
+   * nothing: `commit` then emits it (the scan buffers must still hold `text`). False when none
+   * applies.
+   */
+  prepare(a: Assembler, text: string): boolean {
+    this.preparedSk = -1;
     if (!startsWithLetter(text)) return false; // directives, labels on their own: never recipes
     const count = scan(text);
     if (count <= 0) return false;
@@ -187,14 +199,29 @@ export class InsnRecipes {
     const v = this.variant(sk, key);
     const pool = this.skeletons.data;
     if (v < 0 || !fieldsFit(this.variants.data, v, pool[sk + SK_NAMES]! | pool[sk + SK_LOCALS]!)) return false; // prettier-ignore
+    this.preparedSk = sk;
+    this.preparedV = v;
+    return true;
+  }
+
+  /** Whether the prepared recipe refers to numeric local labels (`1b`, `2f`). */
+  get preparedUsesLocals(): boolean {
+    return this.skeletons.data[this.preparedSk + SK_LOCALS] !== 0;
+  }
+
+  /** Emit the prepared recipe for the statement at column `start` of `line`. */
+  commit(a: Assembler, line: SourceLine, start: number): void {
+    const pool = this.skeletons.data;
+    const sk = this.preparedSk;
     const { starts, ends } = SCANNED;
     this.spanStart = starts[pool[sk + SK_FIRST]!]!;
     this.spanEnd = ends[pool[sk + SK_LAST]!]!;
     a.lineEntryAt(line, start + this.spanStart, start + this.spanEnd);
-    write(a, line, start, pool, sk, this.variants.data, v);
+    write(a, line, start, pool, sk, this.variants.data, this.preparedV);
     this.hits++;
-    return true;
   }
+  private preparedSk = -1;
+  private preparedV = -1;
 
   /**
    * Remember how the slow path encoded `st` (the only statement of `text`), which it just

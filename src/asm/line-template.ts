@@ -227,14 +227,28 @@ export const KEY_NUMBER = "0".charCodeAt(0);
  * zero (`01:` is label 1) are left to the parser.
  */
 export function isLabelOnly(text: string): boolean {
-  if (scan(text) !== 2 || codes[1] !== KEY_COLON) return false;
-  const c = codes[0]!;
+  return scan(text) === 2 && codes[1] === KEY_COLON && isLabelName(text, 0);
+}
+
+/**
+ * For a line that starts with one label and goes on (`1: cmpq %r10, (%rax)`): the number of
+ * tokens the label takes (2), its name being text[SCANNED.starts[0], SCANNED.ends[0]) and the
+ * rest starting at token 2; 0 for any other line. Labels are those `isLabelOnly` accepts.
+ */
+export function leadingLabel(text: string): number {
+  const count = scan(text);
+  return count > 2 && codes[1] === KEY_COLON && codes[2] !== KEY_COLON && isLabelName(text, 0) ? 2 : 0; // prettier-ignore
+}
+
+/** Whether token i is a label name the parser reads as such (numbers: decimal, no leading zero). */
+function isLabelName(text: string, i: number): boolean {
+  const c = codes[i]!;
   if (c === KEY_NAME || c === KEY_DOT_NAME) return true;
   if (c !== KEY_NUMBER) return false;
-  const s = starts[0]!;
-  const e = ends[0]!;
+  const s = starts[i]!;
+  const e = ends[i]!;
   if (text.charCodeAt(s) === C_0 && e - s > 1) return false;
-  for (let i = s; i < e; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  for (let k = s; k < e; k++) if (!isDigit(text.charCodeAt(k))) return false;
   return true;
 }
 const KEY_COLON = ":".charCodeAt(0);

@@ -260,6 +260,44 @@ describe("instruction recipes", () => {
     }
   });
 
+  it("split a label from its instruction only where the whole line's parse would do the same", () => {
+    const text = [
+      "\tmovq 8(%rsi), %rax",
+      "1:\tmovq 16(%rsi), %rax", // a recipe
+      "1:\tmovq 16(%rsi), %rax", // kept bytes from here on
+      "1:\tmovq 16(%rsi), %rax # again",
+      ".La:\tcmpq %r10, 248(%rdi)", // parsed alone, then learned
+      ".Lb:\tcmpq %r11, 8(%rdi)",
+      ".Lb:\tcmpq %r11, 8(%rdi)", // already defined: reported, the instruction still emitted
+      "2:\tjmp 2b", // a numeric label and a recipe reading numeric labels
+      "2:\tjmp 2b",
+      "3:\tjmp 2b",
+      "4:\tjmp 4f",
+      "4:\tjmp 4f",
+      "x:\tmovq %rax, 8(%rsp) ; nop",
+      "y:\tmovq (%rax, %rbx", // a syntax error drops the label
+      "y:\tret",
+      "z:\tmovb $300, %al",
+      "z2:\tlock incq (%rax)",
+      "z3: \tsubq $8, %rsp",
+      "z4: z5: subq $8, %rsp",
+      "01:\tsubq $16, %rsp",
+      "\t.data",
+      "d:\tsubq $8, %rsp",
+    ].join("\n");
+    expect(recipeHits(`${text}\n`)).toBeGreaterThanOrEqual(6);
+    for (const name of ["t.s", "t.S"]) {
+      const [fast, slow] = both(`${text}\n`, name);
+      expect(slow.diagnostics).toMatch(/symbol '.Lb' is already defined/);
+      expect(slow.diagnostics).toMatch(/missing '\)'/);
+      expect(fast).toEqual(slow);
+    }
+    const good = text.split("\n").filter((l) => !/^(\.Lb|y|z)/.test(l) || l.startsWith("z3"));
+    const [fast, slow] = both(`${good.join("\n")}\n4:\tnop\n`);
+    expect(slow.diagnostics).toBe("");
+    expect(fast).toEqual(slow);
+  });
+
   it("emit repeated skeletons from recipes", () => {
     const lines = [];
     for (let i = 0; i < 50; i++) lines.push(`\tmovq ${8 * i}(%rsi), %rax`, `\tsubq $${i}, %rsp`);
