@@ -1,5 +1,7 @@
 // `entrylab demo` (npm start): both scenarios run with the same UART output, the diff names the
-// moved CR3 write and the user-CR3 delta, and trace check passes on both.
+// moved CR3 write and the user-CR3 delta, and trace check passes on both; then the futex
+// ping-pong under patches 1, 3 and 2, where only the wrong-on-purpose patch oopses and fails the
+// task checks.
 import { existsSync, readdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -27,10 +29,10 @@ describe("entrylab demo (npm start)", () => {
 
   it("records each scenario once and diffs the insn-level traces at the system level", () => {
     const files = [...r.stdout.matchAll(/--trace (\S+\.jsonl)$/gm)].map((x) => x[1]!);
-    expect(files).toHaveLength(2);
+    expect(files).toHaveLength(5);
     expect(r.stdout).not.toContain("--trace-level");
     expect(r.stdout).toContain(`$ entrylab trace diff --level system ${files[0]} ${files[1]}\n`);
-    expect(readdirSync(dirname(files[0]!)).filter((f) => f.endsWith(".jsonl")).sort()).toEqual(["baseline-getpid.jsonl", "pti-c-getpid.jsonl"]); // prettier-ignore
+    expect(readdirSync(dirname(files[0]!)).filter((f) => f.endsWith(".jsonl")).sort()).toEqual(["baseline-getpid.jsonl", "pti-c-getpid.jsonl", "pti-c-pingpong.jsonl", "pti-task-stack-pingpong.jsonl", "pti-wrong-sleep-pingpong.jsonl"]); // prettier-ignore
     expect(r.stdout).toMatch(/^ {4}A \+\d+ +cr +entry_SYSCALL_64\+0x[0-9a-f]+ +reg=cr3 to=kernel/m);
     // At their own level the traces part at the ALTERNATIVE padding instead: the reason for --level.
     const insn = entrylab(["trace", "diff", files[0]!, files[1]!]);
@@ -38,11 +40,26 @@ describe("entrylab demo (npm start)", () => {
     expect(insn.stdout).toMatch(/^ {2}A \+\d+ +insn +\S+ +text=nop/m);
   });
 
-  it("passes trace check on both traces, and leaves the files it names", () => {
-    expect(r.stdout.match(/^ {2}ok {7}kernel-code-on-user-cr3:/gm)).toHaveLength(2);
-    expect(r.stdout).not.toMatch(/^ {2}violated/m);
+  it("passes trace check on both getpid traces, and leaves the files it names", () => {
+    const act1 = r.stdout.slice(0, r.stdout.indexOf("Sleeping in the kernel"));
+    expect(act1.match(/^ {2}ok {7}kernel-code-on-user-cr3:/gm)).toHaveLength(2);
+    expect(act1).not.toMatch(/^ {2}violated/m);
     const files = [...r.stdout.matchAll(/--trace (\S+\.jsonl)/g)].map((x) => x[1]!);
-    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.length).toBeGreaterThanOrEqual(5);
     for (const f of files) expect(existsSync(f)).toBe(true);
+  });
+
+  it("runs the ping-pong under patches 1, 3 and 2: only the wrong one oopses, and its check names the frame", () => {
+    const act2 = r.stdout.slice(r.stdout.indexOf("Sleeping in the kernel"));
+    expect(act2.match(/^ {2}pingpong: pid 2 round 2$/gm)).toHaveLength(2);
+    expect(act2).toMatch(/^ {2}Oops: RIP: ffffffff81[0-9a-f]+ RSP: fffffe00000[0-9a-f]+ CS: 10/m);
+    expect(act2).toContain("(exit, status 225, ");
+    // Exactly the two task checks fail, on the wrong variant's trace only.
+    expect(act2.match(/^ {2}violated (\S+):/gm)).toEqual(["  violated switch-on-entry-stack:", "  violated entry-stack-overwrite:"]); // prettier-ignore
+    expect(act2).toMatch(/entry-stack-overwrite: pid 2's IRET exit at icount \d+ on CPU 0 wrote over pid 1's frame, left on the entry stack when pid 1 was switched out/); // prettier-ignore
+    const moves = [...act2.matchAll(/^ {2}\((\d+) moves onto the entry stack of CPU 0\)$/gm)].map((m) => Number(m[1])); // prettier-ignore
+    expect(moves).toHaveLength(3);
+    expect(moves[0]).toBeGreaterThan(0);
+    expect(moves[2]).toBe(0); // patch 2: every entry lands on the task's own stack
   });
 });

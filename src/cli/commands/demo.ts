@@ -5,7 +5,9 @@
 // temporary directory; then `trace stats` of each, `trace diff --level system` of the two (where
 // the CR3 writes moved, how many more instructions run on the user page table: at the insn level
 // the diff would stop at the ALTERNATIVE padding) and `trace check` of both against their images.
-// Every step prints the command that does the same thing by hand.
+// Then a second act: the futex ping-pong under patch 1, the wrong-on-purpose patch 3 (which oopses,
+// and whose trace check names the overwritten frame) and patch 2's per-task PTI stack. Every step
+// prints the command that does the same thing by hand.
 import type { Command } from "commander";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,6 +38,14 @@ import { ROOT, loadScenario, readPatches } from "./kernel.js";
 import { machineOptions } from "./run.js";
 
 const SCENARIOS = ["baseline-getpid", "pti-c-getpid"] as const;
+/**
+ * The second act: where a system call's frame lives while it sleeps. Patch 1 moves it off the
+ * per-CPU entry stack before anything can sleep; patch 3 (wrong on purpose) leaves it there;
+ * patch 2 gives each task a stack of its own that both page tables map.
+ */
+const SLEEP_SCENARIOS = ["pti-c-pingpong", "pti-wrong-sleep-pingpong", "pti-task-stack-pingpong"] as const; // prettier-ignore
+/** The region name the boot builder gives CPU 0's per-CPU entry (trampoline) stack. */
+const ENTRY_STACK = "entry stack of CPU 0";
 /** The workload's system call, whose episodes the summary line is about (asm/unistd_64.h). */
 const NR_GETPID = 39;
 /**
@@ -95,7 +105,35 @@ function demo(): void {
     say(`$ entrylab trace check ${r.trace} --image ${r.image}`);
     indent(formatCheck(checkTrace(r.records, { entryText: entryText(r.kernel) }), (x) => formatRecord(x, "text"))); // prettier-ignore
   }
+  sleepAct(dir, SCENARIOS.length + 4);
   say("\nThe files are in " + dir + ". More: entrylab kernel run --help, docs/kernel.md.");
+}
+
+/** Act two: two tasks that sleep in the kernel, on one CPU, under three designs. */
+function sleepAct(dir: string, first: number): void {
+  say(`== ${first}. Sleeping in the kernel: whose stack holds the frame? ==`);
+  say("Two tasks on one CPU take turns through a futex, each sleeping in the kernel while the");
+  say("other runs. The per-CPU entry stack is mapped on both page tables but shared by every");
+  say("entry on the CPU: a frame left there while its task sleeps is the next entry's to overwrite.\n"); // prettier-ignore
+  const runs = SLEEP_SCENARIOS.map((name, i) => runScenario(name, first + 1 + i, dir));
+  say(`== ${first + 4}. The checks that follow tasks and stacks ==`);
+  for (const r of runs) {
+    say(`$ entrylab trace check ${r.trace} --image ${r.image}`);
+    const results = checkTrace(r.records, { entryText: entryText(r.kernel) });
+    const failed = results.some((c) => c.status === "violated");
+    // The whole report where something broke; the status lines alone where nothing did.
+    const text = formatCheck(results, (x) => formatRecord(x, "text"));
+    indent(failed ? text : text.split("\n\n")[0]!);
+    say(`  (${entryStackMoves(r.records)} moves onto the ${ENTRY_STACK})\n`);
+  }
+  say("So: patch 1 passes because it leaves the entry stack before anything can sleep; patch 3");
+  say("sleeps there and the next task's exit path writes over the frame; patch 2's entries never");
+  say("touch the entry stack, at the price of one more page per task in the user page table.");
+}
+
+/** How often a trace's RSP moved onto CPU 0's entry stack. */
+function entryStackMoves(records: readonly TraceRecord[]): number {
+  return records.filter((r) => r.kind === "stack" && r.to === ENTRY_STACK).length;
 }
 
 /** `trace diff`'s report with its list of differing units cut to its first lines. */
