@@ -236,6 +236,34 @@ woke:	.ascii	"woke "
 wake:	.ascii	"wake "
 nl:	.ascii	"\\n"
 `,
+  // FUTEX_WAKE 1 on the shared word until it wakes someone, then "wake 1".
+  "wakeuntil.S": `
+#include <asm/unistd_64.h>
+	.text
+	.globl	_start
+_start:
+1:	movl	$__NR_futex, %eax
+	movq	$${SHARED}, %rdi
+	movl	$1, %esi
+	movl	$1, %edx
+	syscall
+	testq	%rax, %rax
+	jz	1b
+	movq	%rax, %r12
+	leaq	wake(%rip), %rsi
+	movl	$5, %edx
+	call	write_out
+	movq	%r12, %rax
+	call	print_dec
+	leaq	nl(%rip), %rsi
+	movl	$1, %edx
+	call	write_out
+	xorl	%edi, %edi
+	call	sys_exit
+	.section .rodata, "a"
+wake:	.ascii	"wake "
+nl:	.ascii	"\\n"
+`,
   // Pids 1 and 2 wait on two words that share a hash queue (64 bytes apart); pid 3 wakes the
   // second word's waiters, yields, then the first's: each wake-up reaches its own word only.
   "futexkeys.S": `
@@ -543,6 +571,23 @@ describe("no lost wake-ups between two CPUs", () => {
         expect([...r.output].sort().join("")).toBe([..."done 1\ndone 2\n"].sort().join(""));
         expect(r.result.exitStatus).toBe(CLEAN_EXIT);
       });
+});
+
+describe("the reschedule IPI", () => {
+  it("preempts a task spinning on the other CPU for the task it woke, without a timer", () => {
+    // CPU 0: pid 1 wakes the word's waiter as soon as there is one, pid 3 getpid. CPU 1: pid 2
+    // waits on the word, pid 4 spins in user mode (a write per round, no yield).
+    const users = ["wakeuntil.S", "futexwaiter.S", "getpid", "spinner"];
+    const r = runUsers(users, { pti: true, pcid: true, tick: 0 }, { cpus: 2, maxInsns: IDLE_ROOM }); // prettier-ignore
+    expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+    // The woken task ran while the spinner still had rounds to go: the IPI's return to user
+    // mode rescheduled CPU 1. (Each write is whole; the two CPUs' writes interleave.)
+    const woke = r.output.indexOf("woke ");
+    expect(woke).toBeGreaterThanOrEqual(0);
+    expect(r.output.indexOf("spinner: pid 4 round 3")).toBeGreaterThan(woke);
+    const ipis = r.records.filter((x) => x.kind === "interrupt" && x.cpu === 1 && x.vector === RESCHEDULE_VECTOR); // prettier-ignore
+    expect(ipis.length).toBeGreaterThan(0);
+  });
 });
 
 describe("nanosleep", () => {
