@@ -28,6 +28,7 @@ export {
 } from "./patch.js";
 export {
   parseScenario,
+  MAX_TICK,
   SCENARIO_MACHINE_KEYS,
   SCENARIO_TRACE_LEVELS,
   SCENARIO_TREES,

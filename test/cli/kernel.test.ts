@@ -58,6 +58,15 @@ describe("entrylab kernel run", () => {
     expect(text).toBe(twoBootTrace(["yield", "yield"], 2));
   });
 
+  it("sets the timer's period with --tick: without a timer a spinner keeps the CPU", () => {
+    const spinners = (tick: string) => entrylab(["kernel", "run", "--user", "spinner", "--user", "spinner", "--tick", tick]).stdout.split("\n").slice(0, 2); // prettier-ignore
+    expect(spinners("0")).toEqual(["spinner: pid 1 round 0", "spinner: pid 1 round 1"]);
+    expect(spinners("20000")).toEqual(["spinner: pid 1 round 0", "spinner: pid 2 round 0"]);
+    const bad = entrylab(["kernel", "run", "--tick", "-5"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("error[E0001]: --tick: '-5' is not an instruction count from 0 (no timer) to 4294967295"); // prettier-ignore
+  });
+
   it("reports the instruction limit with run's status 4", () => {
     const r = entrylab(["kernel", "run", "--max-insns", "500"]);
     expect(r.status).toBe(4);

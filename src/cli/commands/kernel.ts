@@ -16,6 +16,8 @@ import {
   bootKernel,
   buildKernel,
   buildUserProgram,
+  DEFAULT_TICK,
+  MAX_TICK,
   parseScenario,
   type PatchText,
   type Scenario,
@@ -45,6 +47,7 @@ interface KernelRunOptions extends MachineFlags, TraceFlags {
   scenario?: string;
   pti?: string;
   pcid?: string;
+  tick?: string;
   maxInsns?: string;
 }
 
@@ -81,6 +84,7 @@ export function registerKernel(program: Command): void {
     .option("--scenario <name|file>", `a scenario: a name in ${SCENARIO_DIR} or a .json file`)
     .option("--pti <on|off>", "page-table isolation (default on)")
     .option("--pcid <on|off>", "use PCIDs when the CPU has them (default on)")
+    .option("--tick <n>", `instructions per timer tick; 0 = no timer (default ${DEFAULT_TICK})`)
     .option("--cpus <n>", "number of CPUs (default 1); task i runs on CPU i mod n")
     .option("--mem <size>", "guest physical memory, e.g. 64M (default 64M)")
     .option("--quantum <n>", "instructions each CPU runs per turn (default 1000)")
@@ -133,6 +137,14 @@ export function loadScenario(spec: string, sources: SourceManager): Scenario {
   return scenario!;
 }
 
+/** `--tick N`: the APIC timer's period in instructions, 0 (no timer) to MAX_TICK. */
+function parseTick(text: string): number {
+  const value = /^(0x[0-9a-f]+|\d+)$/i.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(value) || value > MAX_TICK)
+    usageError(`--tick: '${text}' is not an instruction count from 0 (no timer) to ${MAX_TICK}`);
+  return value;
+}
+
 /** A scenario's options under the command line's: an option given on the command line wins. */
 function withScenario(opts: KernelRunOptions, s: Scenario): KernelRunOptions {
   const m = s.machine;
@@ -142,6 +154,7 @@ function withScenario(opts: KernelRunOptions, s: Scenario): KernelRunOptions {
     user: opts.user.length > 0 ? opts.user : s.users,
     pti: opts.pti ?? onOffOf(s.config.pti),
     pcid: opts.pcid ?? onOffOf(s.config.pcid),
+    tick: opts.tick ?? (s.config.tick === undefined ? undefined : String(s.config.tick)),
     cpus: opts.cpus ?? m.cpus,
     mem: opts.mem ?? m.mem,
     quantum: opts.quantum ?? m.quantum,
@@ -203,6 +216,7 @@ function prepare(cli: KernelRunOptions): Prepared {
   // A scenario's patches are relative to the package root; the command line's to the cwd.
   const patches = [...readPatches(scenario?.patches ?? [], ROOT), ...readPatches(cli.patch)];
   const config: KernelConfig = { pti: onOff(opts.pti, "--pti"), pcid: onOff(opts.pcid, "--pcid") };
+  if (opts.tick !== undefined) config.tick = parseTick(opts.tick);
   const maxInsns = opts.maxInsns === undefined ? undefined : parseCount(opts.maxInsns, "--max-insns"); // prettier-ignore
   const base: MachineOptions = { ...machineOptions(opts), maxInsns, output: (b) => process.stdout.write(b) }; // prettier-ignore
   const k = build(sources, new DiagnosticBag(), patches);
