@@ -4,12 +4,14 @@
 // Symbolizer), and adds a `stack` record whenever a CPU's RSP moves from one named region
 // (./regions.ts) — or none — to another. RSP is looked at on every event it receives: at the
 // "insn" level after every instruction, at the "system" and "paging" levels only at the system
-// events (a `mov …, %rsp` between two of them is seen at the next one).
+// events (a `mov …, %rsp` between two of them is seen at the next one). It follows each CPU's
+// CR3 (`cr` records) so that a user-half RSP is named after the region of the current address
+// space: every task's user stack is at the same address (./regions.ts).
 import { disassemble } from "../isa/index.js";
 import type { ObjectFile } from "../obj/types.js";
 import { lineTableLookupAddr } from "../obj/index.js";
 import type { EventLevel, EventSink, VmEvent } from "../vm/index.js";
-import { RegionMap } from "./regions.js";
+import { addressSpaceOf, inSpace, RegionMap } from "./regions.js";
 import type { Region } from "./regions.js";
 import { pfBitsText } from "./schema.js";
 import type { ChainLink, Named, TraceRecord } from "./schema.js";
@@ -41,6 +43,8 @@ export class TraceRecorder implements EventSink {
   private readonly syms = new Map<bigint, string | undefined>();
   /** Per CPU: the region RSP was last seen in (undefined: none). */
   private readonly stackOf = new Map<number, Region | undefined>();
+  /** Per CPU: the current address space (addressSpaceOf CR3), once a CR3 write was seen. */
+  private readonly spaceOf = new Map<number, bigint>();
 
   constructor(opts: RecorderOptions = {}) {
     this.level = opts.level ?? "system";
@@ -59,6 +63,7 @@ export class TraceRecorder implements EventSink {
   }
 
   event(e: VmEvent): void {
+    if (e.kind === "cr" && e.reg === "cr3") this.spaceOf.set(e.cpu, addressSpaceOf(e.new));
     this.push(this.toRecord(e));
     if (e.kind !== "end") this.checkStack(e.cpu, e.icount, e.rip, e.rsp, e.kind); // end stays last
   }
@@ -82,8 +87,9 @@ export class TraceRecorder implements EventSink {
   /** A stack record when RSP left its region (or none) for another. */
   private checkStack(cpu: number, icount: number, rip: bigint, rsp: bigint, cause: string): void {
     const was = this.stackOf.get(cpu);
-    if (was !== undefined && was.start < rsp && rsp <= was.end) return;
-    const now = this.regions.stackRegion(rsp);
+    const space = this.spaceOf.get(cpu);
+    if (was !== undefined && was.start < rsp && rsp <= was.end && inSpace(was, space)) return;
+    const now = this.regions.stackRegion(rsp, space);
     if (now === was) return;
     this.stackOf.set(cpu, now);
     const from = was?.name ?? NO_REGION;

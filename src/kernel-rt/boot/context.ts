@@ -15,6 +15,11 @@ export interface BootRegion {
   name: string;
   start: bigint;
   end: bigint;
+  /**
+   * For a user-half region: the physical address of its mm's kernel PGD (TaskInfo.pgd). Every
+   * task's user stack is at the same virtual address; the recorder tells them apart by CR3.
+   */
+  space?: bigint;
 }
 
 export class BootError extends Error {
@@ -79,7 +84,10 @@ export class BootContext {
     return pa;
   }
 
-  region(name: string, start: bigint, size: number): void {
-    this.regions.push({ name, start, end: start + BigInt(size) });
+  /** A named range; `space`: the kernel PGD's physical address, for a per-mm user-half range. */
+  region(name: string, start: bigint, size: number, space?: number): void {
+    const r: BootRegion = { name, start, end: start + BigInt(size) };
+    if (space !== undefined) r.space = BigInt(space);
+    this.regions.push(r);
   }
 }

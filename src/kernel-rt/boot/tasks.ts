@@ -84,7 +84,7 @@ function mapUserMemory(ctx: BootContext, pgd: PgdPair, prog: UserProgram, pid: n
   const stackBytes = USER_STACK_PAGES * PAGE_SIZE;
   const stack = ctx.alloc(`user stack of pid ${pid}`, USER_STACK_PAGES, PAGE_SIZE, false);
   const base = USER_STACK_TOP - BigInt(stackBytes);
-  ctx.region(`user stack of pid ${pid}`, base, stackBytes);
+  ctx.region(`user stack of pid ${pid}`, base, stackBytes, pgd.kernel); // one per mm, same address
   ctx.pt.mapRange(pgd.kernel, base, stack, stackBytes, { rw: true, user: true, nx: ctx.flags.nx, global: false }); // prettier-ignore
   ctx.pt.map4k(pgd.kernel, USER_SHARED_PAGE, sharedPage(ctx), { rw: true, user: true, nx: ctx.flags.nx, global: false }); // prettier-ignore
 }
