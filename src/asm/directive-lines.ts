@@ -16,7 +16,7 @@ import type { Expr, Span } from "./ast.js";
 import type { Assembler } from "./assembler.js";
 import type { SourceLine } from "./source-line.js";
 import { KEY_DOT_NAME, KEY_NAME, KEY_NUMBER, SCANNED, scan } from "./line-template.js";
-import { SYMBOL_TYPES } from "./directives.js";
+import { DATA_WIDTH, SYMBOL_TYPES } from "./directives.js";
 import { decodeNumber } from "./lexer.js";
 
 const KEY_COMMA = ",".charCodeAt(0);
@@ -125,4 +125,87 @@ function sizeExpr(text: string, count: number): Expr | undefined {
 
 function tokenSpan(i: number): Span {
   return { start: SCANNED.starts[i]!, end: SCANNED.ends[i]! };
+}
+
+/**
+ * `.quad name, 12, -1` and the other data directives whose arguments are all plain numbers
+ * (decimal, hex, octal, binary, negated) or symbol names: what ./directives.ts `data` and `value`
+ * do with their parse (the line entry, then per value its bytes or its fixup). A value that would
+ * be warned about (out of range, a byte in code), a name that is an equate, a `bss` section or
+ * any other argument leave the line to the parser. False (nothing done) then.
+ */
+export function dataDirectiveLine(
+  a: Assembler,
+  line: SourceLine,
+  start: number,
+  text: string,
+): boolean {
+  const count = scan(text);
+  const { starts, ends, codes } = SCANNED;
+  if (count < 2 || codes[0] !== KEY_DOT_NAME) return false;
+  const width = DATA_WIDTH[text.slice(starts[0]!, ends[0]!).toLowerCase()];
+  const sec = a.sec;
+  if (width === undefined || sec.type === "nobits" || (width === 1 && sec.exec)) return false;
+  // First pass: the shape and every value's silence, before anything is emitted.
+  let values = 0;
+  for (let i = 1; i < count; values++) {
+    const end = valueEnd(a, text, i, count, width);
+    if (end < 0 || (end < count && codes[end] !== KEY_COMMA)) return false;
+    i = end + 1;
+    if (end === count - 1) return false; // a trailing comma: an empty value
+  }
+  if (values > MAX_DATA_VALUES) return false;
+  a.lineEntryAt(line, start + starts[0]!, start + ends[count - 1]!);
+  const ctx = { line, base: start };
+  for (let i = 1; i < count; i = valueEnd(a, text, i, count, width) + 1) {
+    const at = sec.reserve(width);
+    if (codes[i] === KEY_MINUS || codes[i] === KEY_NUMBER) {
+      sec.put(at, width, literal(text, i));
+      continue;
+    }
+    const e: Expr = { kind: "sym", name: text.slice(starts[i]!, ends[i]!), span: tokenSpan(i) };
+    a.addFixup({
+      frag: sec.frag, off: at, width, role: "data", signed: false, expr: e, end: at + width,
+      pcrel: false, loc: a.loc(ctx, e.span),
+    }); // prettier-ignore
+  }
+  return true;
+}
+
+/** More values than this on one line go to the parser (its argument list, not a rescan per value). */
+const MAX_DATA_VALUES = 64;
+
+/**
+ * The token index after the value starting at token i (a number, `-` number or a name that is no
+ * equate), or -1 when it is anything else or a number that ./directives.ts checkData would warn
+ * about at this width.
+ */
+function valueEnd(a: Assembler, text: string, i: number, count: number, width: number): number {
+  const c = SCANNED.codes[i];
+  if (c === KEY_NAME || c === KEY_DOT_NAME) {
+    const name = text.slice(SCANNED.starts[i]!, SCANNED.ends[i]!);
+    return a.symbols.equates > 0 && a.symbols.get(name)?.def?.kind === "equ" ? -1 : i + 1;
+  }
+  const n = c === KEY_MINUS ? i + 1 : i;
+  if (n >= count || SCANNED.codes[n] !== KEY_NUMBER) return -1;
+  const v = literalOrUndefined(text, i);
+  if (v === undefined) return -1;
+  if (width < 8) {
+    const limit = 1n << BigInt(width * 8);
+    if (!(v < limit && v > -limit)) return -1;
+  }
+  return n + 1;
+}
+
+/** The value of the (possibly negated) number at token i, checked by `valueEnd`. */
+function literal(text: string, i: number): bigint {
+  return literalOrUndefined(text, i)!;
+}
+
+function literalOrUndefined(text: string, i: number): bigint | undefined {
+  const negated = SCANNED.codes[i] === KEY_MINUS;
+  const t = negated ? i + 1 : i;
+  const n = decodeNumber(text.slice(SCANNED.starts[t]!, SCANNED.ends[t]!));
+  if (n.kind !== "num") return undefined;
+  return negated ? -n.value : n.value;
 }

@@ -20,7 +20,8 @@ import { assumedZero, lenientDataArgs } from "./data-args.js";
 export type Directive = Extract<Statement, { kind: "directive" }>;
 type Handler = (a: Assembler, ctx: StmtCtx, d: Directive) => void;
 
-const DATA_WIDTH: Record<string, 1 | 2 | 4 | 8> = {
+/** Data directives (lower case) → unit size; ./directive-lines.ts reads them too. */
+export const DATA_WIDTH: Record<string, 1 | 2 | 4 | 8> = {
   ".byte": 1, ".short": 2, ".word": 2, ".hword": 2, ".2byte": 2, ".value": 2,
   ".long": 4, ".int": 4, ".4byte": 4, ".quad": 8, ".8byte": 8,
 }; // prettier-ignore

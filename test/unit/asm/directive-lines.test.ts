@@ -7,7 +7,7 @@ import { DiagnosticBag, SourceManager, memoryHost, renderDiagnostics } from "../
 import { assembleText } from "../../../src/asm/index.js";
 import { Assembler } from "../../../src/asm/assembler.js";
 import { FileLine } from "../../../src/asm/source-line.js";
-import { symbolDirectiveLine } from "../../../src/asm/directive-lines.js";
+import { dataDirectiveLine, symbolDirectiveLine } from "../../../src/asm/directive-lines.js";
 import { writeObject } from "../../../src/obj/index.js";
 
 function outcome(text: string, recipes: boolean): { object: string; diagnostics: string } {
@@ -72,6 +72,52 @@ describe("symbol directive lines", () => {
     const fn = (i: number) =>
       `\t.globl\tfn${i}\n\t.type\tfn${i}, @function\nfn${i}:\n\tret\n\t.size\tfn${i}, .-fn${i}\n`;
     const text = `\t.text\n${Array.from({ length: 20 }, (_, i) => fn(i)).join("")}\t.data\n\t.globl\tobj\n\t.type\tobj, @object\n\t.size\tobj, 8\nobj:\n\t.quad 1\n`; // prettier-ignore
+    const fast = outcome(text, true);
+    const slow = outcome(text, false);
+    expect(slow.diagnostics).toBe("");
+    expect(slow.object).not.toBe("none");
+    expect(fast).toEqual(slow);
+  });
+});
+
+/** Whether the data fast path takes the statement `text` (in `.text` of a fresh assembly, or `.data`). */
+function dataTaken(text: string, data = true): boolean {
+  const a = new Assembler(new DiagnosticBag(), false);
+  if (data) a.switchTo(a.existingSection(".data")!);
+  return dataDirectiveLine(a, new FileLine(text, 0, 0, undefined), 0, text);
+}
+
+const DATA_TAKEN = [
+  ".quad f", ".quad .L5, 660786165", ".long 46611, 53351, 0x600c90", ".byte 172, 0, -1",
+  ".short 0xffff", ".value -32768", ".2byte 1", ".4byte 0b101", ".8byte 017", ".int -2147483648",
+  ".QUAD f # c", ".quad 0xffffffffffffffff, -1", ".word g",
+]; // prettier-ignore
+
+const DATA_LEFT = [
+  ".byte 256", ".byte -256", ".short 65536", ".long 0x100000000", ".quad 99999999999999999999",
+  ".quad f + 8", ".quad .", ".quad 1b", ".quad 08", ".byte 1,", ".byte , 1", ".byte 1,,2",
+  '.byte "a"', ".quad", ".quad (1)", ".quad - f", ".ascii 1", ".zero 4", ".quad f g",
+]; // prettier-ignore
+
+describe("data directive lines", () => {
+  it("take exactly plain numbers and names that would not be warned about", () => {
+    for (const t of DATA_TAKEN) expect(dataTaken(t), t).toBe(true);
+    for (const t of DATA_LEFT) expect(dataTaken(t), t).toBe(false);
+    expect(dataTaken(".byte 1", false)).toBe(false); // a byte in code is warned about
+  });
+
+  it("give the objects and diagnostics the parser gives", () => {
+    const body = [...DATA_TAKEN, ...DATA_LEFT].map((t) => `\t${t}`).join("\n");
+    const text = `\t.data\nf:\n${body}\n\t.text\ng: .byte 1\n\t.quad g, 2\n\t.bss\n\t.quad 0\n\t.quad 1\nk = 7\n\t.data\n\t.quad k, f\n1:\n`;
+    const fast = outcome(text, true);
+    const slow = outcome(text, false);
+    expect(slow.diagnostics).toMatch(/truncated/);
+    expect(fast).toEqual(slow);
+  });
+
+  it("give the same object for compiler-style tables", () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `\t.quad\tf${i % 4}, ${i * 977}\n\t.long\t${i}, -${i}, 0x${(i * 4099).toString(16)}\n\t.byte\t${i}, 0, ${255 - i}\n`); // prettier-ignore
+    const text = `\t.text\n${[0, 1, 2, 3].map((i) => `f${i}:\tret\n`).join("")}\t.section .rodata\n${rows.join("")}`;
     const fast = outcome(text, true);
     const slow = outcome(text, false);
     expect(slow.diagnostics).toBe("");
