@@ -48,10 +48,17 @@ static struct wait_queue_head *hash_futex(unsigned long key)
 	return &futex_queues[(key / FUTEX_WORD_SIZE) & (FUTEX_HASH_SIZE - 1)];
 }
 
-/* The key of uaddr in the current task's address space: its physical address, or 0. */
-static unsigned long get_futex_key(unsigned long uaddr)
+/*
+ * The key of uaddr in the current task's address space, its physical
+ * address: -EINVAL if the word is not a naturally aligned u32, -EFAULT if it
+ * is not mapped.
+ */
+static long get_futex_key(unsigned long uaddr, unsigned long *key)
 {
-	return user_virt_to_phys(current->mm, uaddr);
+	if (uaddr % FUTEX_WORD_SIZE != 0)
+		return -EINVAL;
+	*key = user_virt_to_phys(current->mm, uaddr);
+	return *key == 0 ? -EFAULT : 0;
 }
 
 /*
@@ -61,13 +68,14 @@ static unsigned long get_futex_key(unsigned long uaddr)
  */
 static long futex_wait(unsigned long uaddr, u32 val, long timeout)
 {
-	unsigned long key = get_futex_key(uaddr);
+	unsigned long key;
 	struct wait_queue_head *wq;
 	struct wait_queue_entry wait;
+	long err = get_futex_key(uaddr, &key);
 	int woken;
 
-	if (key == 0)
-		return -EFAULT;
+	if (err)
+		return err;
 	wq = hash_futex(key);
 	init_wait_entry(&wait);
 	wait.key = key;
@@ -96,40 +104,40 @@ static long futex_wait(unsigned long uaddr, u32 val, long timeout)
 /* Wake up to nr_wake waiters of the word, oldest first; returns how many. */
 static long futex_wake(unsigned long uaddr, int nr_wake)
 {
-	unsigned long key = get_futex_key(uaddr);
+	unsigned long key;
+	long err = get_futex_key(uaddr, &key);
 
-	if (key == 0)
-		return -EFAULT;
+	if (err)
+		return err;
 	if (nr_wake <= 0)
 		return 0;
 	return __wake_up_key(hash_futex(key), nr_wake, key);
 }
 
 /*
- * futex(uaddr, op, val, timeout, uaddr2, val3). FUTEX_WAIT's timeout is
- * NULL or a relative struct timespec, in ticks rounded up (a zero one times
- * out at once, once the word matched); FUTEX_WAKE wakes up to val waiters
- * in the order they came and returns how many it woke.
+ * futex(uaddr, op, val, timeout, uaddr2, val3), checked in Linux's order:
+ * FUTEX_WAIT's timeout (NULL or a relative struct timespec, in ticks rounded
+ * up; a zero one times out at once, once the word matched), then the op,
+ * then the word. FUTEX_WAKE wakes up to val waiters in the order they came
+ * and returns how many it woke.
  */
 long __x64_sys_futex(const struct pt_regs *regs)
 {
 	unsigned long uaddr = regs->di, timeout = regs->r10;
 	int op = (int)regs->si, cmd = op & FUTEX_CMD_MASK;
 	u32 val = (u32)regs->dx;
-	long ticks;
+	long ticks = MAX_SCHEDULE_TIMEOUT;
 
-	/* The word is a naturally aligned u32 in user space. */
-	if (uaddr % FUTEX_WORD_SIZE != 0)
-		return -EINVAL;
+	if (cmd == FUTEX_WAIT && timeout != 0) {
+		ticks = user_timespec_to_ticks(timeout);
+		if (ticks < 0)
+			return ticks;
+	}
+	/* Linux v5.10 takes CLOCK_REALTIME only for the bitset and requeue-PI waits. */
 	if (op & FUTEX_CLOCK_REALTIME)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
-		if (timeout == 0)
-			return futex_wait(uaddr, val, MAX_SCHEDULE_TIMEOUT);
-		ticks = user_timespec_to_ticks(timeout);
-		if (ticks < 0)
-			return ticks;
 		return futex_wait(uaddr, val, ticks);
 	case FUTEX_WAKE:
 		return futex_wake(uaddr, (int)val);

@@ -142,7 +142,7 @@ woke:	.ascii	"woke "
 nl:	.ascii	"\\n"
 `,
   // FUTEX_WAIT with timeouts: a word that differs, a zero timeout, 2 ms, a bad pointer, a bad
-  // time; each result negated on one line. Then pid 2's part: see futexwoken.
+  // time, a bad pointer with a misaligned word; each result negated on one line. Then pid 2's part: see futexwoken.
   "futextimeout.S": `
 #include <asm/unistd_64.h>
 	.macro	wait val, timeout
@@ -168,6 +168,15 @@ _start:
 	wait	0, %rbx
 	leaq	tbad(%rip), %rbx
 	wait	0, %rbx
+	movabsq	$${KERNEL_ADDRESS}, %rbx	/* the timeout is read before the word is looked at */
+	movl	$__NR_futex, %eax
+	movq	$${SHARED} + 2, %rdi
+	xorl	%esi, %esi
+	xorl	%edx, %edx
+	movq	%rbx, %r10
+	syscall
+	negq	%rax
+	call	show
 	leaq	nl(%rip), %rsi
 	movl	$1, %edx
 	call	write_out
