@@ -12,12 +12,14 @@ export interface CliResult {
   status: number;
   stdout: string;
   stderr: string;
+  /** The command line it ran (after `entrylab`). */
+  args: string[];
 }
 
 export function entrylab(args: string[], cwd = ROOT): CliResult {
   if (!existsSync(join(ROOT, "dist/entrylab.mjs"))) throw new Error("run `npm run build` first");
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "latin1" });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, args };
 }
 
 /** A fresh temporary directory holding the given files. */

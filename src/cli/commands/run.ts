@@ -25,13 +25,15 @@ import { buildImage } from "../build.js";
 import { collect, parseDefine, parseSize, parseCount } from "../options.js";
 import { writeOutput } from "../node-host.js";
 import { ioError, usageError } from "../report.js";
-import { EXIT_INPUT_ERROR, EXIT_USAGE, ExitError } from "../exit.js";
+import { EXIT_INPUT_ERROR, EXIT_IO, EXIT_TROUBLE, EXIT_USAGE, ExitError, remapExit } from "../exit.js"; // prettier-ignore
 
 /**
  * How a run ends when the guest does not exit through isa-debug-exit (whose statuses, (v<<1)|1,
  * are odd): even numbers, so the two never collide. Documented in docs/machine.md.
  */
 export const RUN_EXIT = { halt: 0, limit: 4, "triple-fault": 6, deadlock: 8 } as const;
+/** The shared helpers' statuses that `run` reports as trouble (EXIT_TROUBLE). */
+const RUN_TROUBLE = [EXIT_INPUT_ERROR, EXIT_IO];
 
 interface RunOptions extends MachineFlags, TraceFlags {
   maxInsns?: string;
@@ -74,7 +76,24 @@ export function registerRun(program: Command): void {
     .action((files: string[], opts: RunOptions) => runCommand(files, opts));
 }
 
+/**
+ * `run`: the guest's status passes through, so entrylab's own trouble (bad sources, an image it
+ * cannot load, a file it cannot read or write) ends with EXIT_TROUBLE (2), which no guest status
+ * is, rather than the shared helpers' 1 and 3, which a guest's exit 0 and exit 1 are.
+ */
 function runCommand(files: string[], opts: RunOptions): void {
+  const { machine, image, trace } = remapExit(RUN_TROUBLE, EXIT_TROUBLE, () => prepare(files, opts)); // prettier-ignore
+  const result = remapExit(RUN_TROUBLE, EXIT_TROUBLE, () => machine.run());
+  remapExit(RUN_TROUBLE, EXIT_TROUBLE, () => {
+    trace?.close(); // complete, ending with the run-end record, whatever the ending
+    writeOutputs(opts, machine, result);
+  });
+  if (result.reason !== "exit" && result.reason !== "halt") report(result, image);
+  throw new ExitError(result.reason === "exit" ? result.exitStatus! : RUN_EXIT[result.reason]);
+}
+
+/** Build the image, open the trace and load the machine. */
+function prepare(files: string[], opts: RunOptions) {
   const maxInsns =
     opts.maxInsns === undefined ? undefined : parseCount(opts.maxInsns, "--max-insns");
   const image = buildImage(files, {
@@ -90,8 +109,11 @@ function runCommand(files: string[], opts: RunOptions): void {
     for (const p of problems) process.stderr.write(`entrylab: error[${p.code}]: ${p.message}\n`);
     throw new ExitError(EXIT_INPUT_ERROR);
   }
-  const result = machine.run();
-  trace?.close(); // complete, ending with the run-end record, whatever the ending
+  return { machine, image, trace };
+}
+
+/** --state-out and --pt-out, after the run. */
+function writeOutputs(opts: RunOptions, machine: Machine, result: RunResult): void {
   if (opts.stateOut) {
     const state = {
       end: result.reason,
@@ -108,8 +130,6 @@ function runCommand(files: string[], opts: RunOptions): void {
     const error = writeOutput(opts.ptOut, text);
     if (error) ioError("E0003", error);
   }
-  if (result.reason !== "exit" && result.reason !== "halt") report(result, image);
-  throw new ExitError(result.reason === "exit" ? result.exitStatus! : RUN_EXIT[result.reason]);
 }
 
 /** Guest memory is whole 4 KiB pages (the paging unit's granule; PhysMem's typed-array views). */
