@@ -10,11 +10,12 @@
 import { disassemble } from "../isa/index.js";
 import type { ObjectFile } from "../obj/types.js";
 import { lineTableLookupAddr } from "../obj/index.js";
-import type { EventLevel, EventSink, VmEvent } from "../vm/index.js";
+import type { DecodedInsn } from "../isa/types.js";
+import type { EventLevel, EventSink, InsnEvent, VmEvent } from "../vm/index.js";
 import { addressSpaceOf, inSpace, RegionMap } from "./regions.js";
 import type { Region } from "./regions.js";
 import { pfBitsText } from "./schema.js";
-import type { ChainLink, Named, TraceRecord } from "./schema.js";
+import type { ChainLink, InsnRecord, Named, TraceRecord } from "./schema.js";
 import { Symbolizer } from "./symbolize.js";
 
 export interface RecorderOptions {
@@ -30,28 +31,43 @@ export interface RecorderOptions {
 
 const NO_REGION = "-";
 
+/**
+ * What the recorder knows about one RIP: its names, and the disassembly of the instruction last
+ * seen there with that instruction's decoded form. The VM keeps decoded instructions while the
+ * code bytes stay the same and decodes anew when they change (ALTERNATIVE patching, a store into
+ * code), so the DecodedInsn object's identity says whether `text` is still right.
+ */
+interface RipInfo {
+  sym: string | undefined;
+  line: string | undefined;
+  insn: DecodedInsn | undefined;
+  /** Undefined until an insn record at this RIP was made. */
+  text: string | undefined;
+}
+
 export class TraceRecorder implements EventSink {
   readonly level: EventLevel;
   readonly records: TraceRecord[] = [];
   /** Records made so far (also when they are handed to onRecord). */
   count = 0;
-  private readonly emit: (r: TraceRecord) => void;
+  private readonly onRecord: ((r: TraceRecord) => void) | undefined;
   private readonly symbols: Symbolizer | undefined;
   private readonly regions: RegionMap;
   private readonly image: ObjectFile | undefined;
-  private readonly names = new Map<bigint, Named>();
+  private readonly rips = new Map<bigint, RipInfo>();
   private readonly syms = new Map<bigint, string | undefined>();
+  private readonly symbolize = (a: bigint): string | undefined => this.symbolIn(a);
   /** Per CPU: the region RSP was last seen in (undefined: none). */
-  private readonly stackOf = new Map<number, Region | undefined>();
+  private readonly stackOf: (Region | undefined)[] = [];
   /** Per CPU: the current address space (addressSpaceOf CR3), once a CR3 write was seen. */
-  private readonly spaceOf = new Map<number, bigint>();
+  private readonly spaceOf: (bigint | undefined)[] = [];
 
   constructor(opts: RecorderOptions = {}) {
     this.level = opts.level ?? "system";
     this.image = opts.image;
     this.symbols = opts.image && new Symbolizer(opts.image);
     this.regions = new RegionMap(opts.image, opts.regions);
-    this.emit = opts.onRecord ?? ((r) => this.records.push(r));
+    this.onRecord = opts.onRecord;
   }
 
   /**
@@ -63,49 +79,67 @@ export class TraceRecorder implements EventSink {
   }
 
   event(e: VmEvent): void {
-    if (e.kind === "cr" && e.reg === "cr3") this.spaceOf.set(e.cpu, addressSpaceOf(e.new));
-    this.push(this.toRecord(e));
-    if (e.kind !== "end") this.checkStack(e.cpu, e.icount, e.rip, e.rsp, e.kind); // end stays last
+    if (e.kind === "insn") this.push(this.insnRecord(e));
+    else {
+      if (e.kind === "cr" && e.reg === "cr3") this.spaceOf[e.cpu] = addressSpaceOf(e.new);
+      this.push(this.toRecord(e));
+      if (e.kind === "end") return; // end stays last
+    }
+    this.checkStack(e.cpu, e.icount, e.rip, e.rsp, e.kind);
   }
 
   private push(r: TraceRecord): void {
     this.count++;
-    this.emit(Object.assign(r, this.name(r.rip)));
+    if (this.onRecord !== undefined) this.onRecord(r);
+    else this.records.push(r);
   }
 
-  private toRecord(e: VmEvent): TraceRecord {
-    if (e.kind === "insn") {
-      const { insn, ...rest } = e;
-      const text = insn === undefined ? "(bad)" : disassemble(insn, { address: e.rip, symbolize: (a) => this.symbolIn(a) }); // prettier-ignore
-      return { ...rest, text, length: e.length, regs: e.regs, writes: e.writes };
+  /** An insn record, its fields in the order the other kinds' copies have them. */
+  private insnRecord(e: InsnEvent): TraceRecord {
+    const info = this.info(e.rip);
+    if (info.text === undefined || info.insn !== e.insn) {
+      info.insn = e.insn;
+      info.text = e.insn === undefined ? "(bad)" : disassemble(e.insn, { address: e.rip, symbolize: this.symbolize }); // prettier-ignore
     }
-    if (e.kind === "triple-fault") return { ...e, chain: e.chain.map(chainLink) };
-    if (e.kind === "page-fault") return { ...e, bits: pfBitsText(e.errorCode) };
-    return { ...e };
+    const r: InsnRecord & Named = { kind: "insn", cpu: e.cpu, icount: e.icount, rip: e.rip, rsp: e.rsp, length: e.length, regs: e.regs, writes: e.writes, text: info.text }; // prettier-ignore
+    if (info.sym !== undefined) r.sym = info.sym;
+    if (info.line !== undefined) r.line = info.line;
+    return r;
+  }
+
+  private toRecord(e: Exclude<VmEvent, InsnEvent>): TraceRecord {
+    const r: TraceRecord =
+      e.kind === "triple-fault" ? { ...e, chain: e.chain.map(chainLink) } : e.kind === "page-fault" ? { ...e, bits: pfBitsText(e.errorCode) } : { ...e }; // prettier-ignore
+    return this.named(r);
+  }
+
+  /** `r` with `sym` and `line` of its RIP, when the image knows them. */
+  private named(r: TraceRecord): TraceRecord {
+    const info = this.info(r.rip);
+    if (info.sym !== undefined) r.sym = info.sym;
+    if (info.line !== undefined) r.line = info.line;
+    return r;
   }
 
   /** A stack record when RSP left its region (or none) for another. */
   private checkStack(cpu: number, icount: number, rip: bigint, rsp: bigint, cause: string): void {
-    const was = this.stackOf.get(cpu);
-    const space = this.spaceOf.get(cpu);
+    const was = this.stackOf[cpu];
+    const space = this.spaceOf[cpu];
     if (was !== undefined && was.start < rsp && rsp <= was.end && inSpace(was, space)) return;
     const now = this.regions.stackRegion(rsp, space);
     if (now === was) return;
-    this.stackOf.set(cpu, now);
+    this.stackOf[cpu] = now;
     const from = was?.name ?? NO_REGION;
-    this.push({ kind: "stack", cpu, icount, rip, rsp, from, to: now?.name ?? NO_REGION, cause });
+    this.push(this.named({ kind: "stack", cpu, icount, rip, rsp, from, to: now?.name ?? NO_REGION, cause })); // prettier-ignore
   }
 
-  /** `sym` and `line` of an address inside the image (cached: loops repeat RIPs). */
-  private name(rip: bigint): Named {
-    let n = this.names.get(rip);
+  /** What is known about an address inside the image (cached: loops repeat RIPs). */
+  private info(rip: bigint): RipInfo {
+    let n = this.rips.get(rip);
     if (n === undefined) {
-      n = {};
-      const sym = this.symbolIn(rip);
-      if (sym !== undefined) n.sym = sym;
       const line = this.image && lineTableLookupAddr(this.image, rip);
-      if (line) n.line = `${line.file}:${line.line}`;
-      this.names.set(rip, n);
+      n = { sym: this.symbolIn(rip), line: line ? `${line.file}:${line.line}` : undefined, insn: undefined, text: undefined }; // prettier-ignore
+      this.rips.set(rip, n);
     }
     return n;
   }
