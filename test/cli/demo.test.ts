@@ -1,7 +1,7 @@
 // `entrylab demo` (npm start): both scenarios run with the same UART output, the diff names the
 // moved CR3 write and the user-CR3 delta, and trace check passes on both; then the futex
-// ping-pong under patches 1, 3 and 2, where only the wrong-on-purpose patch oopses and fails the
-// task checks.
+// ping-pong under patches 1-2, 1-2 + 4 and 1-3, where only the wrong-on-purpose patch 4 oopses
+// and fails the task checks.
 import { existsSync, readdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,7 +49,7 @@ describe("entrylab demo (npm start)", () => {
     for (const f of files) expect(existsSync(f)).toBe(true);
   });
 
-  it("runs the ping-pong under patches 1, 3 and 2: only the wrong one oopses, and its check names the frame", () => {
+  it("runs the ping-pong under patches 1-2, 4 and 3: only the wrong one oopses, and its check names the frame", () => {
     const act2 = r.stdout.slice(r.stdout.indexOf("Sleeping in the kernel"));
     expect(act2.match(/^ {2}pingpong: pid 2 round 2$/gm)).toHaveLength(2);
     expect(act2).toMatch(/^ {2}Oops: RIP: ffffffff81[0-9a-f]+ RSP: fffffe00000[0-9a-f]+ CS: 10/m);
@@ -60,6 +60,6 @@ describe("entrylab demo (npm start)", () => {
     const moves = [...act2.matchAll(/^ {2}\((\d+) moves onto the entry stack of CPU 0\)$/gm)].map((m) => Number(m[1])); // prettier-ignore
     expect(moves).toHaveLength(3);
     expect(moves[0]).toBeGreaterThan(0);
-    expect(moves[2]).toBe(0); // patch 2: every entry lands on the task's own stack
+    expect(moves[2]).toBe(0); // patch 3: every entry lands on the task's own stack
   });
 });

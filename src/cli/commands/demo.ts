@@ -5,8 +5,9 @@
 // temporary directory; then `trace stats` of each, `trace diff --level system` of the two (where
 // the CR3 writes moved, how many more instructions run on the user page table: at the insn level
 // the diff would stop at the ALTERNATIVE padding) and `trace check` of both against their images.
-// Then a second act: the futex ping-pong under patch 1, the wrong-on-purpose patch 3 (which oopses,
-// and whose trace check names the overwritten frame) and patch 2's per-task PTI stack. Every step
+// Then a second act: the futex ping-pong under patches 1 and 2 (the agreed first step), the
+// wrong-on-purpose patch 4 (which oopses, and whose trace check names the overwritten frame) and
+// patch 3's per-task PTI stack. Every step
 // prints the command that does the same thing by hand.
 import type { Command } from "commander";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -39,9 +40,9 @@ import { machineOptions } from "./run.js";
 
 const SCENARIOS = ["baseline-getpid", "pti-c-getpid"] as const;
 /**
- * The second act: where a system call's frame lives while it sleeps. Patch 1 moves it off the
- * per-CPU entry stack before anything can sleep; patch 3 (wrong on purpose) leaves it there;
- * patch 2 gives each task a stack of its own that both page tables map.
+ * The second act: where a system call's frame lives while it sleeps. Patches 1 and 2 move it off
+ * the per-CPU entry stack before anything can sleep; patch 4 (wrong on purpose) leaves it there;
+ * patch 3 gives each task a stack of its own that both page tables map.
  */
 const SLEEP_SCENARIOS = ["pti-c-pingpong", "pti-wrong-sleep-pingpong", "pti-task-stack-pingpong"] as const; // prettier-ignore
 /** The region name the boot builder gives CPU 0's per-CPU entry (trampoline) stack. */
@@ -126,8 +127,8 @@ function sleepAct(dir: string, first: number): void {
     indent(failed ? text : text.split("\n\n")[0]!);
     say(`  (${entryStackMoves(r.records)} moves onto the ${ENTRY_STACK})\n`);
   }
-  say("So: patch 1 passes because it leaves the entry stack before anything can sleep; patch 3");
-  say("sleeps there and the next task's exit path writes over the frame; patch 2's entries never");
+  say("So: patches 1-2 pass because they leave the entry stack before anything can sleep; patch 4");
+  say("sleeps there and the next task's exit path writes over the frame; patch 3's entries never"); // prettier-ignore
   say("touch the entry stack, at the price of one more page per task in the user page table.");
 }
 

@@ -46,7 +46,7 @@ describe("parseScenario", () => {
     const read = (n: string) => parse(readFileSync(`programs/scenarios/${n}-pingpong.json`, "utf8")).s!; // prettier-ignore
     const designs = ["baseline", "pti-c", "pti-task-stack", "pti-wrong-sleep"].map(read);
     for (const d of designs) expect([d.users, d.machine.cpus, d.trace.level, d.config.tick]).toEqual([["pingpong", "pingpong"], "1", "insn", 0]); // prettier-ignore
-    expect(designs.map((d) => d.patches.map((p) => p.slice("programs/patches/".length, "programs/patches/".length + 4)))).toEqual([[], ["0001"], ["0001", "0002"], ["0001", "0003"]]); // prettier-ignore
+    expect(designs.map((d) => d.patches.map((p) => p.slice("programs/patches/".length, "programs/patches/".length + 4)))).toEqual([[], ["0001", "0002"], ["0001", "0002", "0003"], ["0001", "0002", "0004"]]); // prettier-ignore
   });
 
   it("takes the timer's period from config.tick and rejects a bad one", () => {

@@ -13,8 +13,11 @@ import { host, program } from "./helpers.js";
 
 const DIR = "programs/patches";
 export const PATCH1 = `${DIR}/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch`;
-export const PATCH2 = `${DIR}/0002-x86-pti-give-each-task-a-pti-stack.patch`;
-export const PATCH3 = `${DIR}/0003-x86-pti-run-the-system-call-on-the-entry-stack-wrong.patch`;
+export const PATCH2 = `${DIR}/0002-x86-pti-switch-cr3-in-c-on-the-idtentry-paths.patch`;
+export const PATCH3 = `${DIR}/0003-x86-pti-give-each-task-a-pti-stack.patch`;
+export const PATCH4 = `${DIR}/0004-x86-pti-run-the-system-call-on-the-entry-stack-wrong.patch`;
+/** The first step the reviewers agreed on: the CR3 switch in C on both ways in and out. */
+const STEP1 = [PATCH1, PATCH2];
 const CLEAN_EXIT = 1;
 /** fault.c: the status of a kernel page-fault oops, (0x70 << 1) | 1. */
 const OOPS_EXIT = (0x70 << 1) | 1;
@@ -63,10 +66,38 @@ function stackRegions(records: readonly { kind: string }[]): Set<string> {
   return out;
 }
 
-describe("patch 2: the per-task PTI stack", () => {
-  it("applies on top of patch 1", () => {
-    const k = kernel([PATCH1, PATCH2]);
-    expect(k.patches.map((p) => p.title)).toEqual(["x86/pti: Switch CR3 in C on the syscall path", "x86/pti: Give each task a PTI stack mapped in its user page table"]); // prettier-ignore
+describe("patch 2: the CR3 switch in C on the idtentry paths", () => {
+  it("runs interrupts, exceptions and the IRET exit with the same results as the baseline", () => {
+    for (const config of [
+      { pti: true, pcid: true },
+      { pti: true, pcid: false },
+      { pti: false, pcid: false },
+    ]) {
+      // prettier-ignore
+      const base = run([], ["spinner", "spinner", "pftouch", "segv"], { ...config, tick: 20_000 });
+      const r = run(STEP1, ["spinner", "spinner", "pftouch", "segv"], { ...config, tick: 20_000 });
+      const sorted = (out: string) => out.split("\n").sort().join("\n");
+      expect(sorted(r.output)).toBe(sorted(base.output));
+      expect(r.output).toContain("segv[4]: segfault at 10 ");
+      expect(r.result.exitStatus).toBe(base.result.exitStatus);
+    }
+  });
+
+  it("writes CR3 for interrupts from user mode in the C helpers, on the entry stack", () => {
+    const r = run(STEP1, ["spinner"], { pti: true, pcid: true, tick: 20_000 }, 1, true);
+    const writes = r.records.filter((x) => x.kind === "cr" && x.reg === "cr3") as { sym?: string }[]; // prettier-ignore
+    const where = new Set(writes.map((w) => w.sym?.replace(/\+0x[0-9a-f]+$/, "")));
+    // The timer's entries and IRET exits switch only in C: no assembly switch is left on them.
+    expect(where.has("user_pagetable_escape")).toBe(true);
+    expect(where.has("user_pagetable_return")).toBe(true);
+    expect([...where].filter((w) => w && /error_entry|swapgs_restore|common_interrupt_return/.test(w))).toEqual([]); // prettier-ignore
+  });
+});
+
+describe("patch 3: the per-task PTI stack", () => {
+  it("applies on top of patches 1 and 2", () => {
+    const k = kernel([...STEP1, PATCH3]);
+    expect(k.patches.map((p) => p.title)).toEqual(["x86/pti: Switch CR3 in C on the syscall path", "x86/pti: Switch CR3 in C on the idtentry paths", "x86/pti: Give each task a PTI stack mapped in its user page table"]); // prettier-ignore
   });
 
   for (const cpus of [1, 2])
@@ -76,23 +107,23 @@ describe("patch 2: the per-task PTI stack", () => {
       { pti: false, pcid: true },
     ])
       it(`runs two tasks that sleep in the kernel (${cpus} CPU(s), pti ${config.pti}, pcid ${config.pcid})`, () => {
-        const r = run([PATCH1, PATCH2], ["pingpong", "pingpong"], config, cpus);
+        const r = run([...STEP1, PATCH3], ["pingpong", "pingpong"], config, cpus);
         expect(r.output).toBe(PINGPONG);
         expect(r.result.exitStatus).toBe(CLEAN_EXIT);
       });
 
   it("takes interrupts and exceptions from user mode on the task's stack: the tick, a page fault", () => {
-    const r = run([PATCH1, PATCH2], ["spinner", "spinner", "pftouch"], { pti: true, pcid: true, tick: 20_000 }); // prettier-ignore
+    const r = run([...STEP1, PATCH3], ["spinner", "spinner", "pftouch"], { pti: true, pcid: true, tick: 20_000 }); // prettier-ignore
     expect(r.output.split("\n").filter((l) => l.startsWith("spinner"))).toHaveLength(8);
     expect(r.output).toContain("pftouch: pid 3");
     expect(r.result.exitStatus).toBe(CLEAN_EXIT);
   });
 
   it("never puts a frame on the per-CPU entry stack: entries land on the task's own stack", () => {
-    const base = run([PATCH1], ["pingpong", "pingpong"], undefined, 1, true);
-    // Patch 1 builds pt_regs on the entry stack and moves it to the task's stack.
+    const base = run(STEP1, ["pingpong", "pingpong"], undefined, 1, true);
+    // Patches 1 and 2 build pt_regs on the entry stack and move it to the task's stack.
     expect([...stackRegions(base.records)]).toContain("entry stack of CPU 0");
-    const r = run([PATCH1, PATCH2], ["pingpong", "pingpong"], undefined, 1, true);
+    const r = run([...STEP1, PATCH3], ["pingpong", "pingpong"], undefined, 1, true);
     expect(r.output).toBe(PINGPONG);
     const regions = [...stackRegions(r.records)];
     expect(regions.filter((n) => n.startsWith("entry stack"))).toEqual([]);
@@ -101,7 +132,7 @@ describe("patch 2: the per-task PTI stack", () => {
   });
 
   it("maps each task's stack top in its own user page table only, supervisor and NX", () => {
-    const r = run([PATCH1, PATCH2], ["pingpong", "pingpong"]);
+    const r = run([...STEP1, PATCH3], ["pingpong", "pingpong"]);
     const mem = r.boot.machine.mem;
     const userRanges = (pgd: number) => mappedRanges(mem, pgd + PAGE_SIZE);
     const covers = (pgd: number, va: bigint) => userRanges(pgd).find((m) => BigInt.asUintN(64, BigInt(m.start)) <= va && va < BigInt.asUintN(64, BigInt(m.end))); // prettier-ignore
@@ -117,15 +148,15 @@ describe("patch 2: the per-task PTI stack", () => {
   });
 });
 
-describe("patch 3: the system call on the entry stack (wrong on purpose)", () => {
-  it("applies on top of patch 1 and runs tasks that never sleep in the kernel", () => {
-    const r = run([PATCH1, PATCH3], ["getpid", "spinner"]);
+describe("patch 4: the system call on the entry stack (wrong on purpose)", () => {
+  it("applies on top of patches 1 and 2 and runs tasks that never sleep in the kernel", () => {
+    const r = run([...STEP1, PATCH4], ["getpid", "spinner"]);
     expect(r.output).toContain("getpid: pid 1 after 10 calls\n");
     expect(r.result.exitStatus).toBe(CLEAN_EXIT);
   });
 
   it("crashes when two tasks block in the kernel on one CPU: the second overwrote the first's frame", () => {
-    const r = run([PATCH1, PATCH3], ["pingpong", "pingpong"]);
+    const r = run([...STEP1, PATCH4], ["pingpong", "pingpong"]);
     expect(r.output).toContain("BUG: unable to handle page fault for address:");
     // The oops happened on the per-CPU entry stack, in the cpu_entry_area.
     expect(r.output).toMatch(/Oops: RIP: ffffffff81[0-9a-f]+ RSP: fffffe00000[0-9a-f]+ CS: 10/);

@@ -347,14 +347,15 @@ describe("task checks: what they need", () => {
 
 const PATCH1 = "programs/patches/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch";
 
-/** The teaching variant, wrong on purpose, on top of patch 1: system calls stay on the entry stack. */
-const PATCH3 = "programs/patches/0003-x86-pti-run-the-system-call-on-the-entry-stack-wrong.patch";
+/** The teaching variant, wrong on purpose, on top of patches 1 and 2: system calls stay on the entry stack. */
+const PATCH2 = "programs/patches/0002-x86-pti-switch-cr3-in-c-on-the-idtentry-paths.patch";
+const PATCH4 = "programs/patches/0004-x86-pti-run-the-system-call-on-the-entry-stack-wrong.patch";
 
 function patchedKernel(wrong = false): KernelBuild {
   const sources = new SourceManager();
   const diags = new DiagnosticBag();
   const patches = [{ name: PATCH1, text: readFileSync(PATCH1, "latin1") }];
-  if (wrong) patches.push({ name: PATCH3, text: readFileSync(PATCH3, "latin1") });
+  if (wrong) for (const name of [PATCH2, PATCH4]) patches.push({ name, text: readFileSync(name, "latin1") }); // prettier-ignore
   const k = buildKernel({ host, sources, diags, patches });
   if (diags.hasErrors || !k) throw new Error(renderDiagnostics(diags.items, sources));
   return k;
