@@ -16,11 +16,6 @@
 #include <asm/idtentry.h>
 #include <asm/ptrace.h>
 
-static inline int user_mode(struct pt_regs *regs)
-{
-	return (regs->cs & 3) == 3;
-}
-
 /* Before the return to user mode: reschedule until nothing asks for it. */
 void exit_to_user_mode_prepare(struct pt_regs *regs)
 {

@@ -31,12 +31,6 @@
 extern char copy_user_insn[];
 extern char copy_user_fixup[];
 
-/* CPL of the interrupted code: the RPL of the saved CS (SDM 6.12.1). */
-static int user_mode(struct pt_regs *regs)
-{
-	return (regs->cs & 3) == 3;
-}
-
 /* The demand-zero areas: the heap, and the stack down to USER_STACK_LIMIT. */
 static int in_demand_zero_area(unsigned long address)
 {

@@ -29,11 +29,6 @@ DECLARE_PER_CPU(struct tss_struct, cpu_tss_rw);
 #define SIGFPE		8
 #define SIGSEGV		11
 
-static inline int user_mode(struct pt_regs *regs)
-{
-	return (regs->cs & 3) == 3;
-}
-
 __noreturn void die(const char *str, struct pt_regs *regs, unsigned long vector, unsigned long err)
 {
 	printk("entrylab kernel: oops: %s: error %lx on CPU %ld\n", str, err, (long)smp_processor_id());

@@ -32,4 +32,10 @@ struct pt_regs {
 	unsigned long ss;
 };
 
+/* The interrupted code ran at CPL 3: the saved CS's RPL is the CPL it had (SDM 6.12.1). */
+static inline int user_mode(struct pt_regs *regs)
+{
+	return (regs->cs & 3) == 3;
+}
+
 #endif /* _ASM_X86_PTRACE_H */
