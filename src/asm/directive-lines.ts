@@ -1,17 +1,19 @@
-// The symbol directives of compiler output, handled from the scanned tokens without a parse:
+// The symbol and data directives of compiler output, handled from the scanned tokens without a
+// parse:
 //
 //   .globl NAME          (also .global, .weak, .local, .hidden)
 //   .type  NAME, @TYPE   (@function, @object, @notype, STT_ spellings)
-//   .size  NAME, .-NAME  (or a decimal/hex number)
+//   .size  NAME, .-NAME  (or a number)
+//   .quad  NAME, 12, -1  (any data directive of plain numbers and names)
 //
-// gcc writes these three for every function, each naming it, so they are all distinct lines:
-// each took the template parse and the CST visitor (about a tenth of the lines of compiler output
-// and most of the parse time left). Here the token classes of ./line-template.ts `scan` decide:
-// a line of exactly one of these shapes does what ./directives.ts does with its parse (the same
-// symbol table changes, the same bound expression for `.size`); any other spelling, a type gas
-// would reject, or an argument that is not a plain name or number returns false and takes the
-// parser, which stays the definition (tested: the same objects and diagnostics with and without
-// this path).
+// gcc writes the first three for every function, each naming it, so they are all distinct lines,
+// as are most lines of its tables: each took the template parse and the CST visitor (most of the
+// parse time left). Here the token classes of ./line-template.ts `scan` decide: a line of
+// exactly one of these shapes does what ./directives.ts does with its parse (the same symbol
+// table changes, bytes, fixups and line entry); any other spelling, a type gas would reject, a
+// value that would be warned about, or an argument that is not a plain name or number returns
+// false and takes the parser, which stays the definition (tested: the same objects and
+// diagnostics with and without this path).
 import type { Expr, Span } from "./ast.js";
 import type { Assembler } from "./assembler.js";
 import type { SourceLine } from "./source-line.js";
@@ -147,14 +149,12 @@ export function dataDirectiveLine(
   const sec = a.sec;
   if (width === undefined || sec.type === "nobits" || (width === 1 && sec.exec)) return false;
   // First pass: the shape and every value's silence, before anything is emitted.
-  let values = 0;
-  for (let i = 1; i < count; values++) {
+  for (let i = 1; i < count;) {
     const end = valueEnd(a, text, i, count, width);
     if (end < 0 || (end < count && codes[end] !== KEY_COMMA)) return false;
-    i = end + 1;
     if (end === count - 1) return false; // a trailing comma: an empty value
+    i = end + 1;
   }
-  if (values > MAX_DATA_VALUES) return false;
   a.lineEntryAt(line, start + starts[0]!, start + ends[count - 1]!);
   const ctx = { line, base: start };
   for (let i = 1; i < count; i = valueEnd(a, text, i, count, width) + 1) {
@@ -171,9 +171,6 @@ export function dataDirectiveLine(
   }
   return true;
 }
-
-/** More values than this on one line go to the parser (its argument list, not a rescan per value). */
-const MAX_DATA_VALUES = 64;
 
 /**
  * The token index after the value starting at token i (a number, `-` number or a name that is no
