@@ -1,0 +1,58 @@
+// The fixup a recipe (./insn-recipe.ts) makes for a name in an instruction field, as one object.
+// ./insn.ts makes a fixup, its `sym` expression, the expression's span and the Loc; a recipe
+// fixup holds their numbers and makes the expression and the Loc when read (./layout.ts).
+import type { ExpansionChain, Loc } from "../diag/index.js";
+import type { Expr } from "./ast.js";
+import type { Fixup } from "./sections.js";
+import { FileLine, type SourceLine } from "./source-line.js";
+
+/**
+ * The fixup of a name in a recipe's field: what ./insn.ts makes as four objects (the fixup, its
+ * `sym` expression, the expression's span and the Loc) in one. Every such fixup lives until
+ * layout, and each young-generation GC copied all four objects of every one made since the last;
+ * the expression and the Loc are made when read (layout reads `expr` once, `loc` only to report).
+ */
+export class NameFixup implements Fixup {
+  /** The Loc's numbers for a line read straight from a file, else the Loc itself in `other`. */
+  private file = 0;
+  private locStart = 0;
+  private locEnd = 0;
+  private chain: ExpansionChain | undefined;
+  private other: Loc | undefined;
+
+  constructor(
+    readonly frag: number,
+    readonly off: number,
+    readonly width: Fixup["width"],
+    readonly role: Fixup["role"],
+    readonly signed: boolean,
+    readonly end: number,
+    readonly pcrel: boolean,
+    private readonly name: string,
+    private readonly spanStart: number,
+    private readonly spanEnd: number,
+  ) {}
+
+  /** Place the name in `line`, whose statement starts at column `base`. */
+  locate(line: SourceLine, base: number): void {
+    if (!(line instanceof FileLine)) {
+      this.other = line.spanLoc(base + this.spanStart, base + this.spanEnd);
+      return;
+    }
+    // As FileLine.spanLoc clamps.
+    const n = line.text.length;
+    const c = Math.min(base + this.spanStart, n);
+    this.file = line.file;
+    this.locStart = line.offset + c;
+    this.locEnd = line.offset + Math.max(c, Math.min(base + this.spanEnd, n));
+    this.chain = line.chain;
+  }
+
+  get expr(): Expr {
+    return { kind: "sym", name: this.name, span: { start: this.spanStart, end: this.spanEnd } };
+  }
+
+  get loc(): Loc {
+    return this.other ?? { file: this.file, start: this.locStart, end: this.locEnd, chain: this.chain }; // prettier-ignore
+  }
+}
