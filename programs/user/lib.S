@@ -1,9 +1,9 @@
 /*
  * lib.S - the minimal user library linked into every user program of the
- * model kernel: write to stdout and print a decimal number through the
- * write system call, and exit. System calls follow the x86-64 Linux ABI:
- * number in %rax, arguments in %rdi, %rsi, %rdx; SYSCALL clobbers %rcx and
- * %r11; the result comes back in %rax.
+ * model kernel: write to stdout, print a decimal number and a workload's
+ * "pid P round R" line through the write system call, and exit. System
+ * calls follow the x86-64 Linux ABI: number in %rax, arguments in %rdi,
+ * %rsi, %rdx; SYSCALL clobbers %rcx and %r11; the result comes back in %rax.
  */
 #include <asm/unistd_64.h>
 
@@ -11,6 +11,10 @@
 #define DECIMAL_BASE	10
 #define ASCII_ZERO	0x30
 #define U64_DIGITS	20
+#define ASCII_NEWLINE	0x0a
+#define PREFIX_MAX	64
+/* print_round's line: the prefix, two numbers, " round " and the newline. */
+#define LINE_MAX	(PREFIX_MAX + 2 * U64_DIGITS + 8)
 
 	.text
 
@@ -43,6 +47,54 @@ print_dec:
 	jmp	write_out
 	.size	print_dec, . - print_dec
 
+/*
+ * append_dec(%rax = value, %rdi = where): the value in decimal at %rdi, which
+ * ends just past it. Clobbers %rax, %rcx, %rdx, %rsi, %r8.
+ */
+append_dec:
+	leaq	numbuf + U64_DIGITS(%rip), %rsi
+	movq	%rsi, %r8
+	movl	$DECIMAL_BASE, %ecx
+1:	xorl	%edx, %edx
+	divq	%rcx
+	addb	$ASCII_ZERO, %dl
+	decq	%rsi
+	movb	%dl, (%rsi)
+	testq	%rax, %rax
+	jnz	1b
+	movq	%r8, %rcx
+	subq	%rsi, %rcx
+	rep movsb
+	ret
+
+/*
+ * print_round(%rsi = prefix, %rdx = its length, %r13 = pid, %r12 = round): the
+ * line "<prefix><pid> round <round>\n" that the round-based workloads print,
+ * built in a buffer and written with one write(), so that a task preempted or
+ * switched out between two writes cannot split it. The prefix is at most
+ * PREFIX_MAX bytes.
+ */
+	.globl	print_round
+	.type	print_round, @function
+print_round:
+	leaq	linebuf(%rip), %rdi
+	movq	%rdx, %rcx
+	rep movsb
+	movq	%r13, %rax
+	call	append_dec
+	leaq	round_word(%rip), %rsi
+	movl	$round_word_len, %ecx
+	rep movsb
+	movq	%r12, %rax
+	call	append_dec
+	movb	$ASCII_NEWLINE, (%rdi)
+	incq	%rdi
+	leaq	linebuf(%rip), %rsi
+	movq	%rdi, %rdx
+	subq	%rsi, %rdx
+	jmp	write_out
+	.size	print_round, . - print_round
+
 /* sys_exit(%edi = status): never returns. */
 	.globl	sys_exit
 	.type	sys_exit, @function
@@ -52,5 +104,11 @@ sys_exit:
 	ud2
 	.size	sys_exit, . - sys_exit
 
+	.section .rodata, "a"
+round_word:
+	.ascii	" round "
+	.set	round_word_len, . - round_word
+
 	.bss
 numbuf:	.skip	U64_DIGITS
+linebuf: .skip	LINE_MAX

@@ -40,17 +40,7 @@ _start:
 
 2:	leaq	msg_pid(%rip), %rsi
 	movl	$msg_pid_len, %edx
-	call	write_out
-	movq	%r13, %rax
-	call	print_dec
-	leaq	msg_round(%rip), %rsi
-	movl	$msg_round_len, %edx
-	call	write_out
-	movq	%r12, %rax
-	call	print_dec
-	leaq	msg_nl(%rip), %rsi
-	movl	$1, %edx
-	call	write_out
+	call	print_round
 
 	/* Hand the turn over, then wake the other task if it sleeps on the word. */
 	movl	%r14d, %eax
@@ -74,8 +64,3 @@ _start:
 msg_pid:
 	.ascii	"pingpong: pid "
 	.set	msg_pid_len, . - msg_pid
-msg_round:
-	.ascii	" round "
-	.set	msg_round_len, . - msg_round
-msg_nl:
-	.ascii	"\n"

@@ -29,17 +29,7 @@ _start:
 
 	leaq	msg_pid(%rip), %rsi
 	movl	$msg_pid_len, %edx
-	call	write_out
-	movq	%r13, %rax
-	call	print_dec
-	leaq	msg_round(%rip), %rsi
-	movl	$msg_round_len, %edx
-	call	write_out
-	movq	%r12, %rax
-	call	print_dec
-	leaq	msg_nl(%rip), %rsi
-	movl	$1, %edx
-	call	write_out
+	call	print_round
 
 	incl	%r12d
 	cmpl	$ROUNDS, %r12d
@@ -60,8 +50,3 @@ req:	.quad	0				/* tv_sec */
 msg_pid:
 	.ascii	"sleeper: pid "
 	.set	msg_pid_len, . - msg_pid
-msg_round:
-	.ascii	" round "
-	.set	msg_round_len, . - msg_round
-msg_nl:
-	.ascii	"\n"

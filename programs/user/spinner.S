@@ -1,6 +1,6 @@
 /*
  * spinner.S - a CPU-bound task: ROUNDS times, spin SPIN iterations without a
- * system call, then print "spinner: pid P round R" (P and R below 10). It enters the kernel only
+ * system call, then print "spinner: pid P round R". It enters the kernel only
  * through the timer interrupt, so two spinners on one CPU take turns only if
  * the tick preempts them (entry-common.c: need_resched on the way back to
  * user mode); without a timer the first one prints all its rounds first.
@@ -9,7 +9,6 @@
 
 #define ROUNDS	4
 #define SPIN	40000
-#define ASCII_ZERO	0x30
 
 	.text
 	.globl	_start
@@ -22,16 +21,9 @@ _start:
 1:	movl	$SPIN, %ecx
 2:	decl	%ecx				/* the spin: user mode only */
 	jnz	2b
-	/* One write per line, so that a preemption between two writes cannot split it. */
-	movb	%r13b, %al
-	addb	$ASCII_ZERO, %al
-	movb	%al, line + pid_at(%rip)
-	movb	%r12b, %al
-	addb	$ASCII_ZERO, %al
-	movb	%al, line + round_at(%rip)
-	leaq	line(%rip), %rsi
-	movl	$line_len, %edx
-	call	write_out
+	leaq	msg_pid(%rip), %rsi
+	movl	$msg_pid_len, %edx
+	call	print_round			/* one write: a preemption cannot split the line */
 	incl	%r12d
 	cmpl	$ROUNDS, %r12d
 	jne	1b
@@ -40,11 +32,7 @@ _start:
 	call	sys_exit
 	.size	_start, . - _start
 
-	/* The line, its digits filled in per round (pids and rounds below 10). */
-	.data
-line:	.ascii	"spinner: pid "
-	.set	pid_at, . - line
-	.ascii	"? round "
-	.set	round_at, . - line
-	.ascii	"?\n"
-	.set	line_len, . - line
+	.section .rodata, "a"
+msg_pid:
+	.ascii	"spinner: pid "
+	.set	msg_pid_len, . - msg_pid

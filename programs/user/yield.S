@@ -17,17 +17,7 @@ _start:
 	xorl	%r12d, %r12d			/* round */
 1:	leaq	msg_pid(%rip), %rsi
 	movl	$msg_pid_len, %edx
-	call	write_out
-	movq	%r13, %rax
-	call	print_dec
-	leaq	msg_round(%rip), %rsi
-	movl	$msg_round_len, %edx
-	call	write_out
-	movq	%r12, %rax
-	call	print_dec
-	leaq	msg_nl(%rip), %rsi
-	movl	$1, %edx
-	call	write_out
+	call	print_round
 
 	movl	$__NR_sched_yield, %eax
 	syscall
@@ -43,8 +33,3 @@ _start:
 msg_pid:
 	.ascii	"yield: pid "
 	.set	msg_pid_len, . - msg_pid
-msg_round:
-	.ascii	" round "
-	.set	msg_round_len, . - msg_round
-msg_nl:
-	.ascii	"\n"
