@@ -36,6 +36,17 @@ do_syscall_64:
         movq    $1, PT_RAX(%rsi)
         ret
 
+/*
+ * The C ends of the idtentry stubs (asm/idtentry.h) and error_entry's helpers: the getpid round
+ * trip takes no interrupt or exception, so each only ends the run if it is ever reached.
+ */
+        .irp    name, exc_divide_error, exc_debug, exc_nmi, exc_int3, exc_overflow, exc_bounds, exc_invalid_op, exc_device_not_available, exc_double_fault, exc_coproc_segment_overrun, exc_invalid_tss, exc_segment_not_present, exc_stack_segment, exc_general_protection, exc_page_fault, exc_spurious_interrupt_bug, exc_coprocessor_error, exc_alignment_check, exc_simd_coprocessor_error, common_interrupt, sysvec_apic_timer_interrupt, sysvec_reschedule_ipi, sysvec_spurious_apic_interrupt, sync_regs, fixup_bad_iret
+        .globl  \name
+        .set    \name, no_handler
+        .endr
+no_handler:
+        ud2
+
         .text
         .align  4096
 user_code:
