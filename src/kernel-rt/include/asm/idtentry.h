@@ -132,6 +132,8 @@ void func(struct pt_regs *regs)
 
 /* The per-vector stubs of external interrupts: IDT_ALIGN bytes each, from irq_entries_start. */
 #define IDT_ALIGN	16
+/* Their padding: one-byte NOPs, as a disassembler walking the text expects. */
+#define NOP_BYTE	0x90
 
 /*
  * The entry points. The boot builder (src/kernel-rt/boot/cpu-tables.ts)
@@ -167,8 +169,9 @@ DECLARE_IDTENTRY_SYSVEC(SPURIOUS_APIC_VECTOR,	sysvec_spurious_apic_interrupt);
 /*
  * The per-vector stubs of the external interrupts and of the system vectors
  * without a stub of their own: each pushes its vector into the error-code
- * slot and joins asm_common_interrupt. Each is exactly IDT_ALIGN bytes (a
- * longer one would move the location counter back: an assembly error), so
+ * slot and joins asm_common_interrupt. Each is exactly IDT_ALIGN bytes, padded
+ * with NOPs (a longer one would move the location counter back: an assembly
+ * error), so
  * the boot builder finds vector v's at irq_entries_start + (v - 32) * IDT_ALIGN.
  */
 	.balign	IDT_ALIGN
@@ -178,6 +181,7 @@ SYM_CODE_START(irq_entries_start)
 	UNWIND_HINT_IRET_REGS
 0:	pushq	$vector
 	jmp	asm_common_interrupt
+	.balign	IDT_ALIGN, NOP_BYTE
 	. = 0b + IDT_ALIGN
 	vector = vector + 1
 	.endr
