@@ -11,7 +11,8 @@
 // of the strings that repeat (disassembly, symbols, lines). The JSON is what JSON.stringify of
 // the record's fields in FIELDS order gives, byte for byte.
 import { BASE_FIELDS, ELEMENT_FIELDS, FIELDS, NAME_FIELDS, TRACE_KINDS } from "./schema.js";
-import type { Field, FieldType, TraceKind, TraceRecord } from "./schema.js";
+import type { Field, FieldType, InsnRecord, Named, TraceKind, TraceRecord } from "./schema.js";
+import type { MemWrite, RegChange } from "../vm/index.js";
 
 export type TraceFormat = "text" | "jsonl";
 export const TRACE_FORMATS: readonly TraceFormat[] = ["text", "jsonl"];
@@ -40,13 +41,24 @@ function plan(fields: readonly Field[]): readonly PlanField[] {
   return fields.map(([name, type]) => ({ name, type, text: `${name}=`, json: `${JSON.stringify(name)}:` })); // prettier-ignore
 }
 
-/** Per kind: the fields after the base ones (text: rsp and the kind's own; JSON: all of them). */
-const TEXT_PLANS = new Map<string, readonly PlanField[]>();
-const JSON_PLANS = new Map<string, readonly PlanField[]>();
-for (const kind of TRACE_KINDS) {
-  TEXT_PLANS.set(kind, plan([["rsp", "u64"], ...FIELDS[kind]]));
-  JSON_PLANS.set(kind, plan([...BASE_FIELDS, ...FIELDS[kind], ...NAME_FIELDS]));
+/** How a kind's records are written: the text's fields (rsp and the kind's own), the JSON's. */
+interface KindPlan {
+  text: readonly PlanField[];
+  /** `{"kind":"insn"`: the JSON line's start, the kind being the first field. */
+  jsonHead: string;
+  /** Every JSON field after `kind`. */
+  json: readonly PlanField[];
 }
+
+function kindPlan(kind: TraceKind): KindPlan {
+  const [first, ...rest] = [...BASE_FIELDS, ...FIELDS[kind], ...NAME_FIELDS];
+  if (first?.[0] !== "kind") throw new Error("the kind must be a record's first field"); // schema.ts's invariant
+  return { text: plan([["rsp", "u64"], ...FIELDS[kind]]), jsonHead: `{"kind":${JSON.stringify(kind)}`, json: plan(rest) }; // prettier-ignore
+}
+
+const PLANS = new Map<string, KindPlan>(TRACE_KINDS.map((k) => [k, kindPlan(k)]));
+/** The plan of a record's kind (one not in FIELDS fails as it always did: no fields). */
+const planOf = (kind: string): KindPlan => PLANS.get(kind) ?? kindPlan(kind as TraceKind);
 const ELEMENT_PLANS = {
   frame: plan(ELEMENT_FIELDS.frame),
   regs: plan(ELEMENT_FIELDS.regs),
@@ -86,18 +98,36 @@ function textValue(type: FieldType, v: unknown): string {
     case "dec": return String(v);
     case "bool": return v ? "yes" : "no";
     case "str": return word(v as string);
-    case "u64s": return textList(v as bigint[], (x) => hex(x, U64_WIDTH));
+    case "u64s": return textU64s(v as bigint[]);
     case "decs": return `[${(v as number[]).join(",")}]`;
     case "frame": return `{${textFields(ELEMENT_PLANS.frame, v as Bag, ",")}}`;
-    case "regs": return textList(v as Bag[], textReg);
-    case "writes": return textList(v as Bag[], textWrite);
-    default: return textList(v as Bag[], (l) => `{${textFields(ELEMENT_PLANS.chain, l, ",")}}`); // chain
+    case "regs": return textRegs(v as Bag[]);
+    case "writes": return textWrites(v as Bag[]);
+    default: return textChain(v as Bag[]);
   } // prettier-ignore
 }
 
-function textList<T>(list: readonly T[], f: (x: T) => string): string {
+function textU64s(list: readonly bigint[]): string {
   let s = "[";
-  for (let i = 0; i < list.length; i++) s += (i === 0 ? "" : ",") + f(list[i]!);
+  for (let i = 0; i < list.length; i++) s += (i === 0 ? "" : ",") + hex(list[i]!, U64_WIDTH);
+  return s + "]";
+}
+
+function textRegs(list: readonly Bag[]): string {
+  let s = "[";
+  for (let i = 0; i < list.length; i++) s += (i === 0 ? "" : ",") + textReg(list[i]!);
+  return s + "]";
+}
+
+function textWrites(list: readonly Bag[]): string {
+  let s = "[";
+  for (let i = 0; i < list.length; i++) s += (i === 0 ? "" : ",") + textWrite(list[i]!);
+  return s + "]";
+}
+
+function textChain(list: readonly Bag[]): string {
+  let s = "[";
+  for (let i = 0; i < list.length; i++) s += `${i === 0 ? "" : ","}{${textFields(ELEMENT_PLANS.chain, list[i]!, ",")}}`; // prettier-ignore
   return s + "]";
 }
 
@@ -128,8 +158,9 @@ function textWhere(sym: string | undefined, line: string | undefined): string {
 
 /** One record as a text line (no newline). */
 export function formatText(r: TraceRecord): string {
+  if (isFastInsn(r)) return insnText(r);
   const head = `${r.cpu} ${String(r.icount).padStart(ICOUNT_WIDTH, "0")} ${hex(r.rip, U64_WIDTH)} ${r.kind.padEnd(KIND_WIDTH)}`; // prettier-ignore
-  const body = textFields(TEXT_PLANS.get(r.kind) ?? plan([["rsp", "u64"], ...FIELDS[r.kind as TraceKind]]), r as unknown as Bag, " "); // prettier-ignore
+  const body = textFields(planOf(r.kind).text, r as unknown as Bag, " ");
   return `${head} ${body}${textWhere(r.sym, r.line)}`;
 }
 
@@ -146,27 +177,112 @@ function jsonScalar(v: unknown): string {
 function jsonValue(type: FieldType, v: unknown): string {
   switch (type) {
     case "u64": return `"0x${hex(v as bigint, U64_WIDTH)}"`;
-    case "u64s": return textList(v as bigint[], (x) => `"0x${hex(x, U64_WIDTH)}"`);
-    case "frame": return jsonObject(ELEMENT_PLANS.frame, v as Bag);
-    case "regs": case "writes": case "chain": { const p = ELEMENT_PLANS[type]; return textList(v as Bag[], (x) => jsonObject(p, x)); } // prettier-ignore
-    case "decs": return Array.isArray(v) ? textList(v as unknown[], (x) => jsonScalar(x) ) : JSON.stringify(v); // prettier-ignore
+    case "u64s": return jsonU64s(v as bigint[]);
+    case "frame": return jsonObject(ELEMENT_PLANS.frame, v as Bag, "{");
+    case "regs": case "writes": case "chain": return jsonObjects(ELEMENT_PLANS[type], v as Bag[]);
+    case "decs": return Array.isArray(v) ? jsonScalars(v) : JSON.stringify(v);
     default: return jsonScalar(v);
   } // prettier-ignore
 }
 
-function jsonObject(fields: readonly PlanField[], o: Bag): string {
-  let s = "{";
+function jsonU64s(list: readonly bigint[]): string {
+  let s = "[";
+  for (let i = 0; i < list.length; i++) s += `${i === 0 ? "" : ","}"0x${hex(list[i]!, U64_WIDTH)}"`;
+  return s + "]";
+}
+
+function jsonScalars(list: readonly unknown[]): string {
+  let s = "[";
+  for (let i = 0; i < list.length; i++) s += (i === 0 ? "" : ",") + jsonScalar(list[i]);
+  return s + "]";
+}
+
+function jsonObjects(fields: readonly PlanField[], list: readonly Bag[]): string {
+  let s = "[";
+  for (let i = 0; i < list.length; i++) s += (i === 0 ? "" : ",") + jsonObject(fields, list[i]!, "{"); // prettier-ignore
+  return s + "]";
+}
+
+/** `head` (`{`, or a line's start up to its first field) and the fields that are there, `}`. */
+function jsonObject(fields: readonly PlanField[], o: Bag, head: string): string {
+  let s = head;
+  let first = head.length === 1;
   for (const f of fields) {
     const v = o[f.name];
-    if (v !== undefined) s += (s.length === 1 ? "" : ",") + f.json + jsonValue(f.type, v);
+    if (v === undefined) continue;
+    s += (first ? "" : ",") + f.json + jsonValue(f.type, v);
+    first = false;
   }
   return s + "}";
 }
 
 /** One record as a JSON line (no newline): fields in FIELDS order, 64-bit values "0x…". */
 export function formatJson(r: TraceRecord): string {
-  const fields = JSON_PLANS.get(r.kind) ?? plan([...BASE_FIELDS, ...FIELDS[r.kind as TraceKind], ...NAME_FIELDS]); // prettier-ignore
-  return jsonObject(fields, r as unknown as Bag);
+  if (isFastInsn(r)) return insnJson(r);
+  const p = planOf(r.kind);
+  return jsonObject(p.json, r as unknown as Bag, p.jsonHead);
+}
+
+// ---- the insn records' fast path ----------------------------------------------------------------
+// Nearly every record of an insn-level trace is an `insn` one: these writers spell its fields out
+// (plain property reads, where the generic loop reads by computed name) and write exactly what
+// the generic ones would. They are used only while FIELDS lists the insn fields as spelt here
+// (checked once, below) and for a record whose fields all have their usual JS types.
+
+/** `name:type …`: what a fast writer below assumes of a field list. */
+const layoutOf = (fields: readonly Field[]): string => fields.map(([n, t]) => `${n}:${t}`).join(" "); // prettier-ignore
+const INSN_LAYOUT = "kind:str cpu:dec icount:dec rip:u64 rsp:u64 text:str length:dec regs:regs writes:writes sym:str line:str"; // prettier-ignore
+const INSN_FAST = layoutOf([...BASE_FIELDS, ...FIELDS.insn, ...NAME_FIELDS]) === INSN_LAYOUT;
+const INSN_KIND_TEXT = "insn".padEnd(KIND_WIDTH);
+
+type InsnLine = InsnRecord & Named;
+
+function isFastInsn(r: TraceRecord): r is InsnLine {
+  return (
+    r.kind === "insn" && INSN_FAST && typeof r.cpu === "number" && typeof r.icount === "number" &&
+    typeof r.rip === "bigint" && typeof r.rsp === "bigint" && typeof r.text === "string" &&
+    typeof r.length === "number" && Array.isArray(r.regs) && Array.isArray(r.writes)
+  ); // prettier-ignore
+}
+
+function insnText(r: InsnLine): string {
+  return `${r.cpu} ${String(r.icount).padStart(ICOUNT_WIDTH, "0")} ${hex(r.rip, U64_WIDTH)} ${INSN_KIND_TEXT} rsp=${hex(r.rsp, U64_WIDTH)} text=${word(r.text)} length=${r.length} regs=${textRegs(r.regs as unknown as Bag[])} writes=${textWrites(r.writes as unknown as Bag[])}${textWhere(r.sym, r.line)}`; // prettier-ignore
+}
+
+function insnJson(r: InsnLine): string {
+  let s = `{"kind":"insn","cpu":${jsonScalar(r.cpu)},"icount":${jsonScalar(r.icount)},"rip":"0x${hex(r.rip, U64_WIDTH)}","rsp":"0x${hex(r.rsp, U64_WIDTH)}","text":${quoted(r.text)},"length":${jsonScalar(r.length)},"regs":${jsonRegs(r.regs)},"writes":${jsonWrites(r.writes)}`; // prettier-ignore
+  if (r.sym !== undefined) s += `,"sym":${jsonScalar(r.sym)}`;
+  if (r.line !== undefined) s += `,"line":${jsonScalar(r.line)}`;
+  return s + "}";
+}
+
+const REG_LAYOUT = "reg:str old:u64 new:u64";
+const WRITE_LAYOUT = "address:u64 physical:u64 size:dec value:u64";
+const REGS_FAST = layoutOf(ELEMENT_FIELDS.regs) === REG_LAYOUT;
+const WRITES_FAST = layoutOf(ELEMENT_FIELDS.writes) === WRITE_LAYOUT;
+
+function jsonRegs(list: readonly RegChange[]): string {
+  let s = "[";
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i]!;
+    s += i === 0 ? "" : ",";
+    s += REGS_FAST && typeof x.reg === "string" && typeof x.old === "bigint" && typeof x.new === "bigint"
+      ? `{"reg":${quoted(x.reg)},"old":"0x${hex(x.old, U64_WIDTH)}","new":"0x${hex(x.new, U64_WIDTH)}"}`
+      : jsonObject(ELEMENT_PLANS.regs, x as unknown as Bag, "{"); // prettier-ignore
+  }
+  return s + "]";
+}
+
+function jsonWrites(list: readonly MemWrite[]): string {
+  let s = "[";
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i]!;
+    s += i === 0 ? "" : ",";
+    s += WRITES_FAST && typeof x.address === "bigint" && typeof x.physical === "bigint" && typeof x.size === "number" && typeof x.value === "bigint"
+      ? `{"address":"0x${hex(x.address, U64_WIDTH)}","physical":"0x${hex(x.physical, U64_WIDTH)}","size":${jsonScalar(x.size)},"value":"0x${hex(x.value, U64_WIDTH)}"}`
+      : jsonObject(ELEMENT_PLANS.writes, x as unknown as Bag, "{"); // prettier-ignore
+  }
+  return s + "]";
 }
 
 export function formatRecord(r: TraceRecord, format: TraceFormat): string {

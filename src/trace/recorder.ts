@@ -31,18 +31,24 @@ export interface RecorderOptions {
 
 const NO_REGION = "-";
 
-/**
- * What the recorder knows about one RIP: its names, and the disassembly of the instruction last
- * seen there with that instruction's decoded form. The VM keeps decoded instructions while the
- * code bytes stay the same and decodes anew when they change (ALTERNATIVE patching, a store into
- * code), so the DecodedInsn object's identity says whether `text` is still right.
- */
+/** What the recorder knows about one RIP: its names. */
 interface RipInfo {
   sym: string | undefined;
   line: string | undefined;
-  insn: DecodedInsn | undefined;
-  /** Undefined until an insn record at this RIP was made. */
-  text: string | undefined;
+}
+
+/**
+ * The disassembly of one decoded instruction at the RIP it ran at. The VM keeps a decoded
+ * instruction (in its block cache) while the code bytes stay the same and decodes anew when they
+ * change (ALTERNATIVE patching, a store into code), so a text cached against the DecodedInsn
+ * object is right as long as that object is the one that runs. The same bytes can sit in
+ * several cached blocks (a jump into the middle of one starts another), hence a cache per
+ * decoded instruction rather than one entry per RIP. It holds the RIP's names too: one lookup
+ * (by object identity, cheaper than hashing a bigint) names an insn record.
+ */
+interface Disassembly extends RipInfo {
+  rip: bigint;
+  text: string;
 }
 
 export class TraceRecorder implements EventSink {
@@ -55,6 +61,7 @@ export class TraceRecorder implements EventSink {
   private readonly regions: RegionMap;
   private readonly image: ObjectFile | undefined;
   private readonly rips = new Map<bigint, RipInfo>();
+  private readonly texts = new WeakMap<DecodedInsn, Disassembly>();
   private readonly syms = new Map<bigint, string | undefined>();
   private readonly symbolize = (a: bigint): string | undefined => this.symbolIn(a);
   /** Per CPU: the region RSP was last seen in (undefined: none). */
@@ -96,15 +103,23 @@ export class TraceRecorder implements EventSink {
 
   /** An insn record, its fields in the order the other kinds' copies have them. */
   private insnRecord(e: InsnEvent): TraceRecord {
-    const info = this.info(e.rip);
-    if (info.text === undefined || info.insn !== e.insn) {
-      info.insn = e.insn;
-      info.text = e.insn === undefined ? "(bad)" : disassemble(e.insn, { address: e.rip, symbolize: this.symbolize }); // prettier-ignore
-    }
-    const r: InsnRecord & Named = { kind: "insn", cpu: e.cpu, icount: e.icount, rip: e.rip, rsp: e.rsp, length: e.length, regs: e.regs, writes: e.writes, text: info.text }; // prettier-ignore
-    if (info.sym !== undefined) r.sym = info.sym;
-    if (info.line !== undefined) r.line = info.line;
+    const d = this.disassembly(e.insn, e.rip);
+    const r: InsnRecord & Named = { kind: "insn", cpu: e.cpu, icount: e.icount, rip: e.rip, rsp: e.rsp, length: e.length, regs: e.regs, writes: e.writes, text: d.text }; // prettier-ignore
+    if (d.sym !== undefined) r.sym = d.sym;
+    if (d.line !== undefined) r.line = d.line;
     return r;
+  }
+
+  /** The disassembly of `insn` at `rip` and the RIP's names (made once per decoded instruction). */
+  private disassembly(insn: DecodedInsn | undefined, rip: bigint): Disassembly {
+    if (insn === undefined) return { ...this.info(rip), rip, text: "(bad)" };
+    let d = this.texts.get(insn);
+    if (d === undefined || d.rip !== rip) {
+      const text = disassemble(insn, { address: rip, symbolize: this.symbolize });
+      d = { ...this.info(rip), rip, text };
+      this.texts.set(insn, d);
+    }
+    return d;
   }
 
   private toRecord(e: Exclude<VmEvent, InsnEvent>): TraceRecord {
@@ -138,7 +153,7 @@ export class TraceRecorder implements EventSink {
     let n = this.rips.get(rip);
     if (n === undefined) {
       const line = this.image && lineTableLookupAddr(this.image, rip);
-      n = { sym: this.symbolIn(rip), line: line ? `${line.file}:${line.line}` : undefined, insn: undefined, text: undefined }; // prettier-ignore
+      n = { sym: this.symbolIn(rip), line: line ? `${line.file}:${line.line}` : undefined };
       this.rips.set(rip, n);
     }
     return n;

@@ -61,7 +61,46 @@ function referenceJson(r: TraceRecord): string {
   return JSON.stringify(object(fieldsOf(r.kind), r as unknown as Bag));
 }
 
+/** What the text writer wrote before it built lines itself (its old code, field by field). */
+function referenceText(r: TraceRecord): string {
+  type Bag = Record<string, unknown>;
+  const WIDTH: Record<string, number> = { u64: 16, vec: 2, sel: 4, pcid: 3, h4: 4, h8: 8 };
+  const hex = (v: bigint | number, w: number) => v.toString(16).padStart(w, "0");
+  const word = (x: string) => (/^[\w.+#:/()|@$%-]+$/.test(x) ? x : JSON.stringify(x));
+  const value = (type: string, v: unknown): string => {
+    if (WIDTH[type] !== undefined) return hex(v as bigint, WIDTH[type]!);
+    if (type === "dec") return String(v);
+    if (type === "bool") return v ? "yes" : "no";
+    if (type === "str") return word(v as string);
+    if (type === "u64s") return `[${(v as bigint[]).map((x) => hex(x, 16)).join(",")}]`;
+    if (type === "decs") return `[${(v as number[]).join(",")}]`;
+    if (type === "frame") return `{${fields(ELEMENT_FIELDS.frame, v as Bag, ",")}}`;
+    if (type === "regs") return `[${(v as Bag[]).map((x) => `${x.reg}:${hex(x.old as bigint, 16)}->${hex(x.new as bigint, 16)}`).join(",")}]`; // prettier-ignore
+    if (type === "writes") return `[${(v as Bag[]).map((w) => `${hex(w.address as bigint, 16)}/${hex(w.physical as bigint, 16)}:${w.size}=${hex(w.value as bigint, 2 * (w.size as number))}`).join(",")}]`; // prettier-ignore
+    return `[${(v as Bag[]).map((l) => `{${fields(ELEMENT_FIELDS.chain, l, ",")}}`).join(",")}]`;
+  };
+  const fields = (fs: readonly Field[], o: Bag, sep: string): string =>
+    fs.flatMap(([n, t]) => (o[n] === undefined ? [] : [`${n}=${value(t, o[n])}`])).join(sep);
+  const head = `${r.cpu} ${String(r.icount).padStart(10, "0")} ${hex(r.rip, 16)} ${r.kind.padEnd(12)}`; // prettier-ignore
+  const own = fieldsOf(r.kind).filter(([n]) => !["kind", "cpu", "icount", "rip", "sym", "line"].includes(n)); // prettier-ignore
+  const where = r.sym === undefined && r.line === undefined ? "" : ` # ${[r.sym, r.line && `(${r.line})`].filter((x) => x).join(" ")}`; // prettier-ignore
+  return `${head} ${fields(own, r as unknown as Bag, " ")}${where}`;
+}
+
 describe("the writers", () => {
+  it("write text as the field-by-field writer did, insn records (their fast path) included", () => {
+    const { records } = smc();
+    for (const r of records) expect(formatText(r)).toBe(referenceText(r));
+    const odd = records.find((r) => r.kind === "insn")!;
+    for (const r of [
+      { ...odd, length: undefined },
+      { ...odd, cpu: 1.5, sym: "a b" },
+    ] as TraceRecord[]) {
+      expect(formatText(r)).toBe(referenceText(r));
+      expect(formatJson(r)).toBe(referenceJson(r));
+    }
+  });
+
   it("write JSON as JSON.stringify does, odd strings included", () => {
     const { records } = smc();
     expect(records.some((r) => r.kind === "insn" && r.regs.length > 0 && r.writes.length > 0)).toBe(true); // prettier-ignore
