@@ -7,6 +7,10 @@
 // events (a `mov …, %rsp` between two of them is seen at the next one). It follows each CPU's
 // CR3 (`cr` records) so that a user-half RSP is named after the region of the current address
 // space: every task's user stack is at the same address (./regions.ts).
+//
+// An insn-level run makes a record per instruction, so the per-instruction path is kept lean: the
+// disassembly and the RIP's names are made once per decoded instruction (see Disassembly), and a
+// record is one object literal built from the event.
 import { disassemble } from "../isa/index.js";
 import type { ObjectFile } from "../obj/types.js";
 import { lineTableLookupAddr } from "../obj/index.js";
