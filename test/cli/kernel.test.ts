@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { entrylab, scratch } from "./helpers.js";
 import { DiagnosticBag } from "../../src/diag/index.js";
-import { bootKernel, traceImage } from "../../src/kernel-rt/index.js";
+import { bootKernel } from "../../src/kernel-rt/index.js";
 import { TraceRecorder, formatRecord } from "../../src/trace/index.js";
 import { program, theKernel } from "../unit/kernel-rt/helpers.js";
 
@@ -19,7 +19,8 @@ function twoBootTrace(users: string[], cpus: number): string {
   const config = { pti: true, pcid: true };
   const diags = new DiagnosticBag();
   const first = bootKernel(k, progs, config, { diags, machine: { cpus } })!;
-  const recorder = new TraceRecorder({ image: traceImage(k.image, first.regions), level: "paging" }); // prettier-ignore
+  // The boot's regions as regions (not as image symbols): they keep their address spaces.
+  const recorder = new TraceRecorder({ image: k.image, regions: first.regions, level: "paging" }); // prettier-ignore
   bootKernel(k, progs, config, { diags, machine: { cpus, events: recorder, output: () => {} } })!.machine.run(); // prettier-ignore
   expect(diags.items).toEqual([]);
   return recorder.records.map((r) => formatRecord(r, "jsonl") + "\n").join("");
@@ -55,6 +56,8 @@ describe("entrylab kernel run", () => {
     expect(r.status).toBe(1);
     const text = readFileSync(file, "latin1");
     expect(text).toContain('"to":"kernel stack of pid 2"');
+    // Each task's user stack by its own name, though both are at the same address.
+    expect(text).toContain('"to":"user stack of pid 2"');
     expect(text).toBe(twoBootTrace(["yield", "yield"], 2));
   });
 
