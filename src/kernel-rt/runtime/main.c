@@ -102,6 +102,9 @@ static void atomic_add(long *v, long n)
 	asm volatile("lock addq %1, %0" : "+m"(*v) : "r"(n) : "memory");
 }
 
+/* The run's status when every task sleeps for good: (0x71 << 1) | 1 = 227 on the port. */
+#define HUNG_TASK_EXIT	0x71
+
 static int every_task_asleep(void)
 {
 	unsigned long i;
@@ -115,10 +118,11 @@ static int every_task_asleep(void)
 /*
  * Every CPU waits in default_idle, no task is runnable and no timer is
  * pending: only a running task could wake a sleeper, and none is left. Say
- * so, once (Linux's hung-task detector reports blocked tasks too); the run
- * then ends as the machine sees it: a deadlock, or the instruction limit
- * while the ticks go on. A wake-up sets its task TASK_RUNNING before the
- * waker's CPU can go idle, so a wake-up in flight is never taken for this.
+ * so, once, with the blocked tasks (Linux's hung-task detector reports them
+ * too), and end the run as Linux does with hung_task_panic set: with the
+ * tick going on, nothing else would ever end it. A wake-up sets its task
+ * TASK_RUNNING before the waker's CPU can go idle, so a wake-up in flight is
+ * never taken for this.
  */
 static void check_hung_tasks(void)
 {
@@ -138,6 +142,7 @@ static void check_hung_tasks(void)
 		if (t->state != TASK_DEAD)
 			printk("  pid %ld (%s) state %ld on CPU %ld\n", t->pid, t->comm, t->state, t->cpu);
 	}
+	machine_exit(HUNG_TASK_EXIT);
 }
 
 /*
