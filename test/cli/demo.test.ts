@@ -57,9 +57,14 @@ describe("entrylab demo (npm start)", () => {
     // Exactly the two task checks fail, on the wrong variant's trace only.
     expect(act2.match(/^ {2}violated (\S+):/gm)).toEqual(["  violated switch-on-entry-stack:", "  violated entry-stack-overwrite:"]); // prettier-ignore
     expect(act2).toMatch(/entry-stack-overwrite: pid 2's IRET exit at icount \d+ on CPU 0 wrote over pid 1's frame, left on the entry stack when pid 1 was switched out/); // prettier-ignore
-    const moves = [...act2.matchAll(/^ {2}\((\d+) moves onto the entry stack of CPU 0\)$/gm)].map((m) => Number(m[1])); // prettier-ignore
+    const rows = [...act2.matchAll(/^ {2}\((\d+) moves onto the entry stack of CPU 0; pid 1's user page table maps (\d+) KiB of kernel addresses\)$/gm)]; // prettier-ignore
+    const moves = rows.map((m) => Number(m[1]));
     expect(moves).toHaveLength(3);
     expect(moves[0]).toBeGreaterThan(0);
     expect(moves[2]).toBe(0); // patch 3: every entry lands on the task's own stack
+    // ... at the price of its stack's top page in the user page table.
+    const kib = rows.map((m) => Number(m[2]));
+    expect(kib[2]! - kib[0]!).toBe(4);
+    expect(kib[1]).toBe(kib[0]);
   });
 });

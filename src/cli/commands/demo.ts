@@ -19,9 +19,12 @@ import {
   bootKernel,
   buildKernel,
   buildUserProgram,
+  PAGE_SIZE,
+  type BootedKernel,
   type Scenario,
   type UserProgram,
 } from "../../kernel-rt/index.js";
+import { mappedRanges } from "../../vm/index.js";
 import {
   TraceRecorder,
   checkTrace,
@@ -54,6 +57,7 @@ const NR_GETPID = 39;
  * the first divergence is the ALTERNATIVE padding NOPs patch 1 moved, not the CR3 write.
  */
 const DIFF_LEVEL = "system";
+const KIB = 1024;
 /** Differing units `trace diff` lists in the demo before "... and N more". */
 const UNIT_LINES = 2;
 
@@ -74,6 +78,8 @@ function indent(text: string): void {
 
 interface Ran {
   scenario: Scenario;
+  /** KiB of kernel addresses the first task's user page table maps (PTI's cost in mappings). */
+  userKernelKiB: number;
   trace: string;
   image: string;
   records: TraceRecord[];
@@ -125,11 +131,20 @@ function sleepAct(dir: string, first: number): void {
     // The whole report where something broke; the status lines alone where nothing did.
     const text = formatCheck(results, (x) => formatRecord(x, "text"));
     indent(failed ? text : text.split("\n\n")[0]!);
-    say(`  (${entryStackMoves(r.records)} moves onto the ${ENTRY_STACK})\n`);
+    say(`  (${entryStackMoves(r.records)} moves onto the ${ENTRY_STACK}; pid 1's user page table maps ${r.userKernelKiB} KiB of kernel addresses)\n`); // prettier-ignore
   }
   say("So: patches 1-2 pass because they leave the entry stack before anything can sleep; patch 4");
   say("sleeps there and the next task's exit path writes over the frame; patch 3's entries never"); // prettier-ignore
   say("touch the entry stack, at the price of one more page per task in the user page table.");
+}
+
+/** KiB of kernel-half addresses mapped by the first task's user PGD (the PGD pair's second page). */
+function kernelMappedKiB(booted: BootedKernel): number {
+  const task = booted.tasks[0];
+  if (!task || !booted.flags.pti) return 0;
+  // Kernel-half addresses come back sign-extended, i.e. negative.
+  const ranges = mappedRanges(booted.machine.mem, task.pgd + PAGE_SIZE).filter((r) => r.start < 0);
+  return ranges.reduce((kib, r) => kib + (r.end - r.start) / KIB, 0);
 }
 
 /** How often a trace's RSP moved onto CPU 0's entry stack. */
@@ -184,11 +199,12 @@ function runScenario(name: string, step: number, dir: string): Ran {
   // The builder places the stacks as it boots, before the first instruction: name them now.
   recorder.addRegions(booted.regions);
   const result = booted.machine.run();
+  const userKernelKiB = kernelMappedKiB(booted);
   const records = recorder.records;
   writeFileSync(trace, records.map((r) => formatRecord(r, "jsonl") + "\n").join(""));
   indent(uart);
   say(`  (${result.reason}, status ${result.exitStatus ?? "-"}, ${result.insns} instructions)\n`);
-  return { scenario, trace, image, records, kernel: k.image };
+  return { scenario, trace, image, records, kernel: k.image, userKernelKiB };
 }
 
 function entryText(image: ObjectFile): { start: bigint; end: bigint } | undefined {
