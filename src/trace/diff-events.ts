@@ -3,8 +3,9 @@
 // which CR, which way a CR3 write goes, the MSR, the stack moved to, an instruction's mnemonic
 // and function) — drives the alignment; its FIELDS — the rest of what matters for that kind,
 // with addresses reduced to the function they are in, values that are addresses dropped — and
-// its GAP — instructions since the previous matched event — are then compared. An event on one
-// side only whose key also appears on the other side only is reported as MOVED.
+// its GAP — instructions since the previous matched event — are then compared (a flush's count
+// of dropped entries is shown, not compared: it moves with the layout). An event on one side only
+// whose key also appears on the other side only is reported as MOVED.
 import { alignSequences } from "./align.js";
 import type { Unit } from "./episodes.js";
 import { PTI_USER_BIT } from "./stats.js";
@@ -125,10 +126,18 @@ export function unitHead(u: Unit, n: number): EventView[] {
   return out;
 }
 
+/**
+ * Fields shown but not compared: how many TLB entries a flush dropped depends on what the TLB
+ * happened to hold, which moves with the code and data layout a patch changes. Whether and what a
+ * write flushes (the CR3 half, PCID and no-flush bit; INVLPG's and INVPCID's PCID) is compared.
+ */
+const SHOWN_ONLY = new Set(["flushed"]);
+
 function fieldChanges(a: EventView, b: EventView): string[] {
   const how: string[] = [];
   if (a.gap !== b.gap) how.push(`gap: ${a.gap} instructions since the previous matched event in A, ${b.gap} in B (at +${a.offset} vs +${b.offset} into the unit)`); // prettier-ignore
   for (const k of new Set([...Object.keys(a.fields), ...Object.keys(b.fields)])) {
+    if (SHOWN_ONLY.has(k)) continue;
     const x = a.fields[k];
     const y = b.fields[k];
     if (x !== y) how.push(`${k === "fn" ? "function" : k}: ${x ?? "(none)"} in A, ${y ?? "(none)"} in B`); // prettier-ignore

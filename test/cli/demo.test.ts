@@ -34,10 +34,12 @@ describe("entrylab demo (npm start)", () => {
     expect(r.stdout).toContain(`$ entrylab trace diff --level system ${files[0]} ${files[1]}\n`);
     expect(readdirSync(dirname(files[0]!)).filter((f) => f.endsWith(".jsonl")).sort()).toEqual(["baseline-getpid.jsonl", "pti-c-getpid.jsonl", "pti-c-pingpong.jsonl", "pti-task-stack-pingpong.jsonl", "pti-wrong-sleep-pingpong.jsonl"]); // prettier-ignore
     expect(r.stdout).toMatch(/^ {4}A \+\d+ +cr +entry_SYSCALL_64\+0x[0-9a-f]+ +reg=cr3 to=kernel/m);
-    // At their own level the traces part at the ALTERNATIVE padding instead: the reason for --level.
+    // At their own level the traces part earlier, at an artefact of the patch's layout (a page
+    // walk where code crossed a page, or the ALTERNATIVE padding): the reason for --level.
     const insn = entrylab(["trace", "diff", files[0]!, files[1]!]);
     expect(insn.status).toBe(1);
-    expect(insn.stdout).toMatch(/^ {2}A \+\d+ +insn +\S+ +text=nop/m);
+    const first = /^first divergence: .*\n {2}[AB] \+\d+ +(\S+)/m.exec(insn.stdout);
+    expect(["walk", "tlb-fill", "insn"]).toContain(first?.[1]);
   });
 
   it("passes trace check on both getpid traces, and leaves the files it names", () => {
