@@ -28,10 +28,8 @@ write_out:
 	ret
 	.size	write_out, . - write_out
 
-/* print_dec(%rax = value): the value in decimal, without a newline. */
-	.globl	print_dec
-	.type	print_dec, @function
-print_dec:
+/* format_dec(%rax = value): its decimal digits in numbuf, at %rsi, %rdx of them. */
+format_dec:
 	leaq	numbuf + U64_DIGITS(%rip), %rsi
 	movq	%rsi, %r8
 	movl	$DECIMAL_BASE, %ecx
@@ -44,6 +42,13 @@ print_dec:
 	jnz	1b
 	movq	%r8, %rdx
 	subq	%rsi, %rdx
+	ret
+
+/* print_dec(%rax = value): the value in decimal, without a newline. */
+	.globl	print_dec
+	.type	print_dec, @function
+print_dec:
+	call	format_dec
 	jmp	write_out
 	.size	print_dec, . - print_dec
 
@@ -52,18 +57,8 @@ print_dec:
  * ends just past it. Clobbers %rax, %rcx, %rdx, %rsi, %r8.
  */
 append_dec:
-	leaq	numbuf + U64_DIGITS(%rip), %rsi
-	movq	%rsi, %r8
-	movl	$DECIMAL_BASE, %ecx
-1:	xorl	%edx, %edx
-	divq	%rcx
-	addb	$ASCII_ZERO, %dl
-	decq	%rsi
-	movb	%dl, (%rsi)
-	testq	%rax, %rax
-	jnz	1b
-	movq	%r8, %rcx
-	subq	%rsi, %rcx
+	call	format_dec
+	movq	%rdx, %rcx
 	rep movsb
 	ret
 
