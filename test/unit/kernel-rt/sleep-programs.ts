@@ -28,6 +28,31 @@ export const IDLE_ROOM = 50_000_000;
 const SHARED = `0x${USER_SHARED_PAGE.toString(16)}`;
 
 /** Test programs, by file name, built with the user library like programs/user's. */
+/** A program's last line: `len` bytes at `msg`, the number in `reg`, a newline; then exit(0). */
+function sayAndExit(msg: string, len: number, reg: string): string {
+  return `	leaq	${msg}(%rip), %rsi
+	movl	$${len}, %edx
+	call	write_out
+	movq	${reg}, %rax
+	call	print_dec
+	leaq	nl(%rip), %rsi
+	movl	$1, %edx
+	call	write_out
+	xorl	%edi, %edi
+	call	sys_exit`;
+}
+
+/** The end of a checking program: a newline, exit(0); and `show`, which prints %rax and a space. */
+const END_LINE_AND_EXIT = `	leaq	nl(%rip), %rsi
+	movl	$1, %edx
+	call	write_out
+	xorl	%edi, %edi
+	call	sys_exit
+show:	call	print_dec
+	leaq	sp(%rip), %rsi
+	movl	$1, %edx
+	jmp	write_out`;
+
 const TEST_PROGRAMS: Record<string, string> = {
   // nanosleep(req, NULL) for each timespec of the table (tv_sec, tv_nsec), then through a kernel
   // address and an unmapped user address: each result, negated, on one line.
@@ -53,15 +78,7 @@ _start:
 	movabsq	$${KERNEL_ADDRESS}, %rbx
 	sleep	%rbx
 	sleep	$0x1000
-	leaq	nl(%rip), %rsi
-	movl	$1, %edx
-	call	write_out
-	xorl	%edi, %edi
-	call	sys_exit
-show:	call	print_dec
-	leaq	sp(%rip), %rsi
-	movl	$1, %edx
-	jmp	write_out
+${END_LINE_AND_EXIT}
 	.section .rodata, "a"
 	.balign	8
 times:	.quad	0, ${TICK_NSEC * 2.5}		/* 3 ticks (rounded up) */
@@ -98,15 +115,7 @@ _start:
 	futex	${SHARED} + 2, 0, 0	/* misaligned: EINVAL */
 	futex	0x1000, 1, 1			/* unmapped: EFAULT */
 	futex	${SHARED}, 0x101, 1	/* FUTEX_CLOCK_REALTIME with FUTEX_WAKE: ENOSYS */
-	leaq	nl(%rip), %rsi
-	movl	$1, %edx
-	call	write_out
-	xorl	%edi, %edi
-	call	sys_exit
-show:	call	print_dec
-	leaq	sp(%rip), %rsi
-	movl	$1, %edx
-	jmp	write_out
+${END_LINE_AND_EXIT}
 	.section .rodata, "a"
 sp:	.ascii	" "
 nl:	.ascii	"\\n"
@@ -177,15 +186,7 @@ _start:
 	syscall
 	negq	%rax
 	call	show
-	leaq	nl(%rip), %rsi
-	movl	$1, %edx
-	call	write_out
-	xorl	%edi, %edi
-	call	sys_exit
-show:	call	print_dec
-	leaq	sp(%rip), %rsi
-	movl	$1, %edx
-	jmp	write_out
+${END_LINE_AND_EXIT}
 	.section .rodata, "a"
 	.balign	8
 t0:	.quad	0, 0
@@ -247,16 +248,7 @@ _start:
 	testq	%rax, %rax
 	jz	1b
 	movq	%rax, %r12
-	leaq	wake(%rip), %rsi
-	movl	$5, %edx
-	call	write_out
-	movq	%r12, %rax
-	call	print_dec
-	leaq	nl(%rip), %rsi
-	movl	$1, %edx
-	call	write_out
-	xorl	%edi, %edi
-	call	sys_exit
+${sayAndExit("wake", 5, "%r12")}
 	.section .rodata, "a"
 wake:	.ascii	"wake "
 nl:	.ascii	"\\n"
@@ -401,16 +393,7 @@ _start:
 	incl	%r12d
 	cmpl	$${TIGHT_ROUNDS}, %r12d
 	jne	1b
-	leaq	msg(%rip), %rsi
-	movl	$5, %edx
-	call	write_out
-	movq	%r13, %rax
-	call	print_dec
-	leaq	nl(%rip), %rsi
-	movl	$1, %edx
-	call	write_out
-	xorl	%edi, %edi
-	call	sys_exit
+${sayAndExit("msg", 5, "%r13")}
 	.section .rodata, "a"
 msg:	.ascii	"done "
 nl:	.ascii	"\\n"
