@@ -76,6 +76,60 @@ export class PendingLines {
 const PENDING_LINE_NUMS = 4;
 const PENDING_LINES_INITIAL = 256;
 
+/** How deep an equate's expression may nest (each `x = x + 1` on an undefined x adds a level). */
+const MAX_EQU_NESTING = 256;
+
+/** The constant `e` adds: n for `n`, ±n for `X ± n`; undefined otherwise. */
+function addendOf(e: Expr): bigint | undefined {
+  if (e.kind === "num") return e.value;
+  if (e.kind !== "binary" || e.right.kind !== "num") return undefined;
+  if (e.op === "+") return e.right.value;
+  if (e.op === "-") return -e.right.value;
+  return undefined;
+}
+
+/**
+ * `(X + a) + b` as `X + (a + b)` (and with `-`): re-assigning `x = x + 1` while x's value is not
+ * yet known (a forward label, say) then keeps one level instead of nesting one per assignment.
+ * Two's-complement wrap-around is the evaluator's too, so the value is the same.
+ */
+function foldAddend(e: Expr): Expr {
+  if (e.kind !== "binary" || (e.op !== "+" && e.op !== "-") || e.right.kind !== "num") return e;
+  const inner = e.left;
+  if (inner.kind !== "binary" || inner.right.kind !== "num") return e;
+  const a = addendOf(inner);
+  if (a === undefined) return e;
+  const sum = BigInt.asIntN(64, a + (e.op === "+" ? e.right.value : -e.right.value));
+  return { ...inner, op: "+", right: { kind: "num", value: sum, span: e.right.span } };
+}
+
+/** Whether `e` refers to the symbol `name`. */
+function mentions(e: Expr, name: string): boolean {
+  switch (e.kind) {
+    case "sym":
+      return e.name === name;
+    case "unary":
+      return mentions(e.arg, name);
+    case "binary":
+      return mentions(e.left, name) || mentions(e.right, name);
+    default:
+      return false;
+  }
+}
+
+/** Whether `e` nests more than `limit` levels (stops descending once it knows). */
+function exprDeeperThan(e: Expr, limit: number): boolean {
+  if (limit < 0) return true;
+  switch (e.kind) {
+    case "unary":
+      return exprDeeperThan(e.arg, limit - 1);
+    case "binary":
+      return exprDeeperThan(e.left, limit - 1) || exprDeeperThan(e.right, limit - 1);
+    default:
+      return false;
+  }
+}
+
 export class Assembler implements ReaderSink {
   readonly symbols = new SymbolTable();
   readonly binder = new Binder(this.symbols);
@@ -400,8 +454,20 @@ export class Assembler implements ReaderSink {
       this.diags.error(code, this.loc(ctx, span), `symbol '${name}' is already defined`);
       return;
     }
-    const bound = this.bind(ctx, expr);
-    if (!bound) return;
+    const b = this.bind(ctx, expr);
+    if (!b) return;
+    const bound = foldAddend(b);
+    // `i = i + 1` while `i` has no value yet defines `i` from itself: GNU as reports the loop.
+    if (sym.def === undefined && mentions(bound, name)) {
+      this.diags.error(ASM.EQU_TOO_DEEP, this.loc(ctx, span), `symbol definition loop: '${name}' is defined from itself before it has a value`); // prettier-ignore
+      return;
+    }
+    // Re-assignments nest the old value into the new one (Binder inlines an equate's
+    // expression): a long chain of them on a value not yet known would overflow the evaluator.
+    if (exprDeeperThan(bound, MAX_EQU_NESTING)) {
+      this.diags.error(ASM.EQU_TOO_DEEP, this.loc(ctx, span), `the value of '${name}' nests more than ${MAX_EQU_NESTING} levels of re-assignments of a value not yet known`); // prettier-ignore
+      return;
+    }
     const v = this.evaluator.run(bound);
     let constant: bigint | undefined;
     if (!("error" in v) && !v.add && !v.sub && this.evaluator.final) constant = v.addend;

@@ -53,6 +53,7 @@ export const ASM = {
   SECTION_ATTRS: "W3010",
   EXPANSION_LIMIT: "E3041",
   SECTION_TOO_LARGE: "E3042",
+  EQU_TOO_DEEP: "E3043",
 } as const;
 
 export const ASM_CODES: Readonly<Record<string, string>> = {
@@ -108,4 +109,5 @@ export const ASM_CODES: Readonly<Record<string, string>> = {
   W3010: "changed section attributes ignored",
   E3041: "macro/.rept expansion too large",
   E3042: "section larger than entrylab's limit",
+  E3043: "symbol definition loop, or a value nested too deeply by re-assignments",
 };
