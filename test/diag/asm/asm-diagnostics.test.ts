@@ -66,6 +66,8 @@ const CASES: [string, string, string, string][] = [
   [".text\nret\n.balign 1 << 31", "E3042", "3:1", "section '.text' would exceed"],
   [".data\n. = 0x10000000", "E3042", "2:1", "would exceed"],
   [".data\n.skip n\nn = 0x10000000", "E3042", "2:1", "would exceed"],
+  ["i = i + 1", "E3043", "1:1", "symbol definition loop: 'i' is defined from itself"],
+  ["x = y\n.rept 300\nx = x * 2\n.endr\ny = 1", "E3043", "3:1", "nests more than 256 levels"],
   ['.section .f, "a"\n.section .f, "aw"', "E3022", "2:10", "changed section attributes for .f"],
   ["mov %al, %rbx", "E3028", "1:", ""],
 ];
