@@ -2,6 +2,8 @@
 // by every task that enters the kernel on that CPU, so a task's frame may stay there only while
 // that task runs. These checks follow the `stack` records (RSP moving between the named regions
 // of the model kernel's boot builder) per CPU and report
+//   - `schedule-on-entry-stack`: schedule() entered with RSP on an entry stack (code that may
+//     sleep running on a stack that belongs to the CPU),
 //   - `switch-on-entry-stack`: RSP moved from the entry stack straight to another task's stack
 //     or the idle stack (a task was switched out, its frame left behind), and
 //   - `entry-stack-overwrite`: after that, another task's entry or exit moved onto the same
@@ -21,6 +23,7 @@ const USER_CPL = 3;
 
 /** The checks of this file, in the order they report (after check.ts's own). */
 export const TASK_CHECKS: readonly CheckInfo[] = [
+  { name: "schedule-on-entry-stack", title: "schedule() was called on a per-CPU entry stack, where a task must not sleep" }, // prettier-ignore
   { name: "switch-on-entry-stack", title: "a task was switched out while its frame was on a per-CPU entry stack" }, // prettier-ignore
   { name: "entry-stack-overwrite", title: "another task's entry overwrote a frame left on a per-CPU entry stack" }, // prettier-ignore
 ];
@@ -126,10 +129,31 @@ export function checkTasks(
     if (!s) cpus.set(r.cpu, (s = new CpuTrack()));
     if (r.kind === "stack") stackMove(s, r, i, records, stacks, report);
     else noteRecord(s, r);
+    if (r.kind === "insn" && r.sym === SCHEDULE && s.at?.kind === "entry") scheduleOnEntryStack(s, r, s.at.cpu, entryStack(stacks, s.at.cpu), report); // prettier-ignore
     s.recent.push(r);
     if (s.recent.length > context) s.recent.shift();
   });
   return found;
+}
+
+/** The scheduler's entry point: a task that calls it may sleep or be switched out there. */
+const SCHEDULE = "schedule";
+
+/**
+ * The first instruction of schedule() ran with RSP on an entry stack: code that may sleep runs on
+ * a stack that belongs to the CPU, not the task. Reported at the call, before the switch it leads to.
+ */
+function scheduleOnEntryStack(
+  s: CpuTrack,
+  r: TraceRecord,
+  cpu: number,
+  e: EntryStack,
+  report: Report,
+): void {
+  // prettier-ignore
+  const task = e.owner ?? s.current;
+  const whose = task ? `${who(task)} ` : "";
+  report("schedule-on-entry-stack", s, r, `${whose}called schedule() at icount ${r.icount} with RSP on the entry stack of CPU ${cpu}: a task that sleeps or is switched out there leaves its frame on a stack the next entry on CPU ${cpu} reuses. Run code that may sleep on the task's own stack (copy the frame there first), or give each task a PTI stack of its own`); // prettier-ignore
 }
 
 function noteRecord(s: CpuTrack, r: TraceRecord): void {

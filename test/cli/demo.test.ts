@@ -56,8 +56,8 @@ describe("entrylab demo (npm start)", () => {
     expect(act2.match(/^ {2}pingpong: pid 2 round 2$/gm)).toHaveLength(2);
     expect(act2).toMatch(/^ {2}Oops: RIP: ffffffff81[0-9a-f]+ RSP: fffffe00000[0-9a-f]+ CS: 10/m);
     expect(act2).toContain("(exit, status 225, ");
-    // Exactly the two task checks fail, on the wrong variant's trace only.
-    expect(act2.match(/^ {2}violated (\S+):/gm)).toEqual(["  violated switch-on-entry-stack:", "  violated entry-stack-overwrite:"]); // prettier-ignore
+    // Exactly the three task checks fail, on the wrong variant's trace only.
+    expect(act2.match(/^ {2}violated (\S+):/gm)).toEqual(["  violated schedule-on-entry-stack:", "  violated switch-on-entry-stack:", "  violated entry-stack-overwrite:"]); // prettier-ignore
     expect(act2).toMatch(/entry-stack-overwrite: pid 2's IRET exit at icount \d+ on CPU 0 wrote over pid 1's frame, left on the entry stack when pid 1 was switched out/); // prettier-ignore
     const rows = [...act2.matchAll(/^ {2}\((\d+) moves onto the entry stack of CPU 0; pid 1's user page table maps (\d+) KiB of kernel addresses\)$/gm)]; // prettier-ignore
     const moves = rows.map((m) => Number(m[1]));

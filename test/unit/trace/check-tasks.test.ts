@@ -244,7 +244,7 @@ describe("task checks: a task switched out on the entry stack", () => {
       iretExit(1),
       patch1Syscall(1),
     );
-    expect(taskStatus(records)).toEqual(["switch-on-entry-stack violated", "entry-stack-overwrite ok"]); // prettier-ignore
+    expect(taskStatus(records)).toEqual(["schedule-on-entry-stack violated", "switch-on-entry-stack violated", "entry-stack-overwrite ok"]); // prettier-ignore
   });
 });
 
@@ -309,7 +309,7 @@ describe("task checks: another task's entry over the frame left there", () => {
       ...move(U(2), E(1), "entry_SYSCALL_64+0x8", FRAME_RSP, 1),
     ];
     const records = trace(boot(1), sleepOnEntryStack(IDLE(0)), cpu1);
-    expect(taskStatus(records)).toEqual(["switch-on-entry-stack violated", "entry-stack-overwrite ok"]); // prettier-ignore
+    expect(taskStatus(records)).toEqual(["schedule-on-entry-stack violated", "switch-on-entry-stack violated", "entry-stack-overwrite ok"]); // prettier-ignore
   });
 
   it("prints both violations with their context", () => {
@@ -395,6 +395,11 @@ describe("task checks on the model kernel", () => {
     const r = results(records);
     const sw = r["switch-on-entry-stack"]!.violation!;
     const ow = r["entry-stack-overwrite"]!.violation!;
+    const sc = r["schedule-on-entry-stack"]!.violation!;
+    // First the call that may sleep: schedule() on the entry stack, before the switch it makes.
+    expect(sc.message).toMatch(/^pid 1 called schedule\(\) at icount \d+ with RSP on the entry stack of CPU 0: /); // prettier-ignore
+    expect(sc.at).toMatchObject({ kind: "insn", sym: "schedule" });
+    expect(sc.at.icount).toBeLessThan(sw.at.icount);
     // The sleeper (pid 1) sleeps in nanosleep on the entry stack and getpid (pid 2) runs.
     expect(sw.message).toMatch(/^pid 1 was switched out on CPU 0 while its frame was on the entry stack of CPU 0: at icount \d+ \(__switch_to_asm\+0x[0-9a-f]+\) RSP moved from the entry stack to kernel stack of pid 2\. /); // prettier-ignore
     expect(sw.at).toMatchObject({ kind: "stack", from: E(0), to: K(2) });
