@@ -97,11 +97,6 @@ static long nr_cpus_idle;
 /* The hung-task report is made once a run. */
 static long hung_reported;
 
-static void atomic_add(long *v, long n)
-{
-	asm volatile("lock addq %1, %0" : "+m"(*v) : "r"(n) : "memory");
-}
-
 /* The run's status when every task sleeps for good: (0x71 << 1) | 1 = 227 on the port. */
 #define HUNG_TASK_EXIT	0x71
 
@@ -155,14 +150,14 @@ __noreturn void cpu_startup_entry(void)
 {
 	sched_init_cpu(smp_processor_id());
 	setup_local_APIC();
-	atomic_add(&nr_cpus_online, 1);
+	atomic_long_add(1, &nr_cpus_online);
 	for (;;) {
 		schedule();
 		while (!need_resched()) {
-			atomic_add(&nr_cpus_idle, 1);
+			atomic_long_add(1, &nr_cpus_idle);
 			check_hung_tasks();
 			default_idle();
-			atomic_add(&nr_cpus_idle, -1);
+			atomic_long_add(-1, &nr_cpus_idle);
 		}
 	}
 }

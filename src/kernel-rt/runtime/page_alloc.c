@@ -9,6 +9,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/spinlock.h>
 #include <asm/pgtable.h>
 #include <asm/special_insns.h>
 
@@ -22,25 +23,7 @@ unsigned long nr_pages_in_use;
 static unsigned long pool_next;
 /* Freed pages (direct-map addresses), each holding the next one's address in its first word. */
 static unsigned long *free_list;
-static long pool_lock;
-
-/* Take the pool: XCHG with memory is locked by itself (SDM vol. 2, XCHG); spin on plain reads. */
-static void pool_lock_acquire(void)
-{
-	for (;;) {
-		long old = 1;
-		asm volatile("xchgq %0, %1" : "+r"(old), "+m"(pool_lock) : : "memory");
-		if (old == 0)
-			return;
-		while (READ_ONCE(pool_lock))
-			cpu_relax();
-	}
-}
-
-static void pool_lock_release(void)
-{
-	WRITE_ONCE(pool_lock, 0);
-}
+static raw_spinlock_t pool_lock;
 
 /* One page off the free list or the untouched rest of the pool; 0 when both are empty. */
 static unsigned long take_page(void)
@@ -78,9 +61,9 @@ unsigned long get_zeroed_page(void)
 {
 	unsigned long page;
 
-	pool_lock_acquire();
+	raw_spin_lock(&pool_lock);
 	page = take_page();
-	pool_lock_release();
+	raw_spin_unlock(&pool_lock);
 	if (page)
 		clear_page((void *)page);
 	return page;
@@ -92,9 +75,9 @@ void free_page(unsigned long addr)
 
 	if (!addr)
 		return;
-	pool_lock_acquire();
+	raw_spin_lock(&pool_lock);
 	*page = (unsigned long)free_list;
 	free_list = page;
 	nr_pages_in_use--;
-	pool_lock_release();
+	raw_spin_unlock(&pool_lock);
 }

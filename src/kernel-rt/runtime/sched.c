@@ -169,13 +169,6 @@ void scheduler_tick(void)
 	set_tsk_need_resched(curr);
 }
 
-static long atomic_dec_return(long *v)
-{
-	long old = -1;
-	asm volatile("lock xaddq %0, %1" : "+r"(old), "+m"(*v) : : "memory");
-	return old - 1;
-}
-
 __noreturn void do_exit(long code)
 {
 	struct task_struct *tsk = current;
@@ -184,7 +177,7 @@ __noreturn void do_exit(long code)
 	tsk->state = TASK_DEAD;
 	if (code != 0 && exit_status == 0)
 		exit_status = code & 0x7f;
-	if (atomic_dec_return(&nr_tasks_alive) == 0)
+	if (atomic_long_dec_return(&nr_tasks_alive) == 0)
 		machine_exit(exit_status);
 	/* Its demand-zero pages and tables go back to the pool (the last task's stay for a look). */
 	exit_mmap(tsk->mm);

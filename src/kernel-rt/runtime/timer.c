@@ -23,11 +23,6 @@ DEFINE_PER_CPU(struct list_head, timer_base);
 /* Timers pending on all CPUs: none, and no sleeper has a tick to wait for. */
 static long nr_timers_pending;
 
-static void atomic_add(long *v, long n)
-{
-	asm volatile("lock addq %1, %0" : "+m"(*v) : "r"(n) : "memory");
-}
-
 long timers_pending(void)
 {
 	return READ_ONCE(nr_timers_pending);
@@ -41,7 +36,7 @@ void init_timers_cpu(void)
 
 void add_timer(struct timer_list *timer)
 {
-	atomic_add(&nr_timers_pending, 1);
+	atomic_long_add(1, &nr_timers_pending);
 	list_add_tail(&timer->entry, this_cpu_ptr(&timer_base));
 }
 
@@ -51,7 +46,7 @@ int del_timer(struct timer_list *timer)
 	if (list_empty(&timer->entry))
 		return 0;
 	list_del_init(&timer->entry);
-	atomic_add(&nr_timers_pending, -1);
+	atomic_long_add(-1, &nr_timers_pending);
 	return 1;
 }
 
@@ -68,7 +63,7 @@ void run_local_timers(void)
 			continue;
 		list_del_init(&t->entry);
 		t->function(t);
-		atomic_add(&nr_timers_pending, -1);
+		atomic_long_add(-1, &nr_timers_pending);
 	}
 }
 

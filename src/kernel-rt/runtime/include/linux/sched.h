@@ -13,6 +13,7 @@
 #define _LINUX_SCHED_H
 
 #include <linux/kernel.h>
+#include <linux/atomic.h>
 #include <linux/percpu.h>
 #include <asm/page_types.h>
 #include <asm/ptrace.h>
