@@ -11,6 +11,7 @@
 // skipped, with a note, on a coarser trace. The checks about tasks and the per-CPU entry stack,
 // which follow the `stack` records, are in check-tasks.ts; they run here too.
 import { TASK_CHECKS, checkTasks } from "./check-tasks.js";
+import { NEEDS_AUDIT, TLB_CHECKS, checkTlb } from "./check-tlb.js";
 import type { TraceRecord } from "./schema.js";
 import { PTI_USER_BIT } from "./stats.js";
 
@@ -59,6 +60,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { name: "swapgs-balance", title: "GS base at a return to user mode differs from the user's at the entry" }, // prettier-ignore
   { name: "nmi-nesting", title: "an NMI delivered while an earlier NMI's frame was still live" },
   ...TASK_CHECKS,
+  ...TLB_CHECKS,
 ];
 
 /** The note of a check skipped for want of `insn` records. */
@@ -116,10 +118,13 @@ export function checkTrace(records: readonly TraceRecord[], ctx: CheckContext = 
   }
   // Stack moves are seen late without insn records: the task checks would misplace them.
   if (hasInsns) for (const [name, v] of checkTasks(records, CONTEXT)) found.set(name, v);
+  const tlb = checkTlb(records, CONTEXT);
+  if (tlb.violation) found.set("stale-translation", tlb.violation);
   return CHECKS.map(({ name, title }) => {
     const violation = found.get(name);
     if (violation) return { name, title, status: "violated", violation };
     if (INSN_CHECKS.has(name) && !hasInsns) return { name, title, status: "skipped", note: NEEDS_INSN }; // prettier-ignore
+    if (name === "stale-translation" && !tlb.audited) return { name, title, status: "skipped", note: NEEDS_AUDIT }; // prettier-ignore
     if (name === "kernel-code-on-user-cr3" && !ctx.entryText) return { name, title, status: "skipped", note: "the image has no __entry_text_start/__entry_text_end" }; // prettier-ignore
     return { name, title, status: "ok" };
   });

@@ -22,6 +22,7 @@ export {
   type Named,
   type PageFaultRecord,
   type StackRecord,
+  type StaleTlbRecord,
   type TraceKind,
   type TraceRecord,
   type TripleFaultRecord,
@@ -92,3 +93,4 @@ export {
   type CheckResult,
   type Violation,
 } from "./check.js";
+export { checkTlb, staleMessage, NEEDS_AUDIT, type TlbCheck } from "./check-tlb.js";

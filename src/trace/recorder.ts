@@ -27,6 +27,8 @@ export interface RecorderOptions {
   image?: ObjectFile;
   /** Default "system". */
   level?: EventLevel;
+  /** Turn the VM's TLB audit on: `pte-write` and `stale-tlb` records (EventSink.auditTlb). */
+  auditTlb?: boolean;
   /** Named memory regions besides the image's sized object symbols (see `addRegions`). */
   regions?: readonly Region[];
   /** Receives each record as it is made; without it the records are kept in `records`. */
@@ -57,6 +59,7 @@ interface Disassembly extends RipInfo {
 
 export class TraceRecorder implements EventSink {
   readonly level: EventLevel;
+  readonly auditTlb: boolean;
   readonly records: TraceRecord[] = [];
   /** Records made so far (also when they are handed to onRecord). */
   count = 0;
@@ -75,6 +78,7 @@ export class TraceRecorder implements EventSink {
 
   constructor(opts: RecorderOptions = {}) {
     this.level = opts.level ?? "system";
+    this.auditTlb = opts.auditTlb === true;
     this.image = opts.image;
     this.symbols = opts.image && new Symbolizer(opts.image);
     this.regions = new RegionMap(opts.image, opts.regions);
@@ -129,6 +133,10 @@ export class TraceRecorder implements EventSink {
   private toRecord(e: Exclude<VmEvent, InsnEvent>): TraceRecord {
     const r: TraceRecord =
       e.kind === "triple-fault" ? { ...e, chain: e.chain.map(chainLink) } : e.kind === "page-fault" ? { ...e, bits: pfBitsText(e.errorCode) } : { ...e }; // prettier-ignore
+    if (r.kind === "stale-tlb") {
+      const sym = this.info(r.writeRip).sym;
+      if (sym !== undefined) r.writeSym = sym;
+    }
     return this.named(r);
   }
 

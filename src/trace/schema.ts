@@ -13,8 +13,10 @@ import type {
   IretEvent,
   MemWrite,
   PageFaultEvent,
+  PteWriteEvent,
   RegChange,
   RunEndEvent,
+  StaleTlbEvent,
   SwapgsEvent,
   SyscallEvent,
   SysretEvent,
@@ -58,6 +60,11 @@ export interface InsnRecord extends EventBase {
   writes: MemWrite[];
 }
 
+/** The recorder names the RIP of the store that made the entry stale (as `sym`). */
+export interface StaleTlbRecord extends StaleTlbEvent {
+  writeSym?: string;
+}
+
 /** RSP moved from one named region (a sized object symbol of the image, or none) to another. */
 export interface StackRecord extends EventBase {
   kind: "stack";
@@ -85,6 +92,8 @@ export type TraceRecord = Named &
     | WalkEvent
     | TlbFillEvent
     | InsnRecord
+    | PteWriteEvent
+    | StaleTlbRecord
     | RunEndEvent
     | StackRecord
   );
@@ -157,7 +166,18 @@ export const FIELDS: Readonly<Record<TraceKind, readonly Field[]>> = {
   ],
   "tlb-fill": [["page", "u64"], ["frame", "u64"], ["pcid", "pcid"], ["global", "bool"], ["pageSize", "dec"]], // prettier-ignore
   insn: [["text", "str"], ["length", "dec"], ["regs", "regs"], ["writes", "writes"]],
-  end: [["reason", "str"], ["exitStatus", "dec", true], ["insns", "decs"]],
+  "pte-write": [
+    ["entry", "u64"], ["level", "dec"], ["old", "u64"], ["new", "u64"], ["changed", "str"],
+    ["affected", "dec"], ["pages", "u64s"], ["pcids", "decs"], ["cpus", "decs"],
+  ],
+  "stale-tlb": [
+    ["address", "u64"], ["pcid", "pcid"], ["access", "str"], ["page", "u64"], ["global", "bool"],
+    ["pageSize", "dec"], ["tlbFrame", "u64"], ["tlbRights", "str"], ["walkFrame", "u64", true],
+    ["walkRights", "str", true], ["walkFault", "h4", true], ["writeCpu", "dec"],
+    ["writeIcount", "dec"], ["writeRip", "u64"], ["writeSym", "str", true], ["entry", "u64"],
+    ["level", "dec"], ["old", "u64"], ["new", "u64"],
+  ],
+  end: [["reason", "str"], ["exitStatus", "dec", true], ["insns", "decs"], ["tlbAudit", "bool", true]],
   stack: [["from", "str"], ["to", "str"], ["cause", "str"]],
 }; // prettier-ignore
 

@@ -11,7 +11,7 @@ import { handlerFor, privileged, udExec } from "./dispatch.js";
 import type { Handler } from "./dispatch.js";
 import { ATTN_SMC } from "./ops/control.js";
 import { Op, prepareOp } from "./op.js";
-import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE } from "./mmu/phys.js";
+import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, WATCH_CODE } from "./mmu/phys.js";
 import type { PhysMem } from "./mmu/phys.js";
 import { ACC_FETCH } from "./mmu/walk.js";
 import type { BlockFn } from "./jit/compile.js";
@@ -153,8 +153,8 @@ export class BlockCache {
     let list = this.byPage.get(page);
     if (list === undefined) this.byPage.set(page, (list = []));
     list.push(pa);
-    if (this.mem.codePage[page] === 0) {
-      this.mem.codePage[page] = 1;
+    if ((this.mem.codePage[page]! & WATCH_CODE) === 0) {
+      this.mem.codePage[page]! |= WATCH_CODE;
       this.onCodePage(page);
     }
     this.blocksBuilt++;
@@ -191,12 +191,12 @@ export class BlockCache {
       }
     }
     this.byPage.delete(page);
-    this.mem.codePage[page] = 0;
+    this.mem.codePage[page]! &= ~WATCH_CODE;
     this.cpu.attention |= ATTN_SMC;
   }
 
   clear(): void {
-    for (const page of this.byPage.keys()) this.mem.codePage[page] = 0;
+    for (const page of this.byPage.keys()) this.mem.codePage[page]! &= ~WATCH_CODE;
     this.map.clear();
     this.byPage.clear();
     this.front.fill(undefined);

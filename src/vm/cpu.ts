@@ -46,6 +46,7 @@ import { defaultFeatures } from "./sys/features.js";
 import { Apic } from "./sys/apic.js";
 import type { Features, Vendor } from "./sys/features.js";
 import type { EventEmitter } from "./events.js";
+import type { TlbAudit } from "./tlb-audit.js";
 
 export const TWO32 = 4294967296;
 
@@ -237,6 +238,8 @@ export class Cpu {
   ev: EventEmitter | undefined = undefined;
   /** The paging level of the last #PF: 1 (PML4E) … 4 (PTE), 0 for a cached entry's rights. */
   pfLevel = 0;
+  /** The TLB audit when the sink asks for it (./tlb-audit.ts), else undefined. */
+  audit: TlbAudit | undefined = undefined;
 
   constructor(
     readonly mem: PhysMem,
@@ -352,6 +355,7 @@ export class Cpu {
     if (acc === ACC_WRITE) w.dirty = true;
     const ne = this.tlb.insert(lin, this.pcid, w, (this.cr4 & CR4_PGE) !== 0);
     if (this.ev !== undefined && this.ev.paging) this.ev.walk(this, lin, acc, w, ne.global);
+    if (this.audit !== undefined) this.audit.filled(this, ne, w);
     this.tlb.toFront(ne, this.pcid, c);
     return w.frame + off;
   }
@@ -359,15 +363,18 @@ export class Cpu {
   /**
    * A stored translation: its cached rights decide (a stale, less permissive entry faults: SDM
    * 4.10.4.3); the first write through an entry cached by a read sets D in the PTE (SDM 4.8).
+   * A stale entry (TLB audit) is used all the same, but stays off the fast front and is reported.
    */
   private useEntry(e: TlbEntry, lin: number, acc: AccessKind, user: boolean, implicit: boolean): number {
     const c = this.controls;
     if (rawDenies(e.raw, c, acc, user, implicit)) this.pageFault(lin, pfErrorCode(PFEC_P, acc, user, c), 0);
+    const stale = e.audit !== undefined && e.audit.stale !== undefined;
+    if (stale) this.audit!.staleUse(this, e, lin, acc, user, implicit);
     if (acc === ACC_WRITE && (e.raw & RAW_DIRTY) === 0) {
       this.mem.write32(e.leaf, this.mem.read32(e.leaf) | PTE_A | PTE_D);
       this.tlb.markDirty(e, c);
     }
-    this.tlb.toFront(e, this.pcid, c);
+    if (!stale) this.tlb.toFront(e, this.pcid, c);
     return e.frame;
   } // prettier-ignore
 

@@ -24,6 +24,9 @@ import type { AccessKind } from "./mmu/walk.js";
 import { MSR_EFER } from "./sys/msr.js";
 import { PAGE_MASK } from "./mmu/phys.js";
 import type { Op } from "./op.js";
+import { RAW_RW, RAW_US, RAW_XD } from "./mmu/tlb.js";
+import type { TlbEntry } from "./mmu/tlb-store.js";
+import type { StaleCause } from "./tlb-audit.js";
 
 /**
  * How much to report: "system" (the default) the system events; "paging" adds a `walk` and a
@@ -35,6 +38,11 @@ export const EVENT_LEVELS: readonly EventLevel[] = ["system", "paging", "insn"];
 export interface EventSink {
   /** Default "system". */
   readonly level?: EventLevel;
+  /**
+   * Turn the TLB audit on (../tlb-audit.ts): `pte-write` and `stale-tlb` events, the interpreter
+   * only (exact RIPs and counts), and `tlbAudit` on the `end` event. Default off: no cost.
+   */
+  readonly auditTlb?: boolean;
   event(e: VmEvent): void;
 }
 
@@ -220,6 +228,57 @@ export interface InsnEvent extends EventBase {
   writes: MemWrite[];
 }
 
+/**
+ * (TLB audit) A store changed, in a bit that counts, a paging-structure entry that translations
+ * held in a TLB were built from: they are now stale. The base fields are the storing instruction's.
+ */
+export interface PteWriteEvent extends EventBase {
+  kind: "pte-write";
+  /** The entry's physical address and level (1 PML4E, 2 PDPTE, 3 PDE, 4 PTE). */
+  entry: bigint;
+  level: number;
+  /** The value the translations were built from, and the value now. */
+  old: bigint;
+  new: bigint;
+  /** The bits that changed: `P`, `R/W`, `U/S`, `PS`, `G`, `XD`, `address`, joined by `|`. */
+  changed: string;
+  /** TLB entries made stale; the first MAX_LISTED of them as linear page, PCID (GLOBAL_PCID, 4096: global), CPU. */
+  affected: number;
+  pages: bigint[];
+  pcids: number[];
+  cpus: number[];
+}
+
+/**
+ * (TLB audit) A stale TLB entry gave a translation that a walk of the tables now does not: another
+ * frame, or an access the tables refuse. Once per entry. The base fields are the using instruction's.
+ */
+export interface StaleTlbEvent extends EventBase {
+  kind: "stale-tlb";
+  /** The linear address used, the PCID current then, and the access. */
+  address: bigint;
+  pcid: number;
+  access: "read" | "write" | "fetch";
+  /** The entry: its 4 KiB page, global, the page size it came from, frame and rights (`W|U|NX|G`). */
+  page: bigint;
+  global: boolean;
+  pageSize: number;
+  tlbFrame: bigint;
+  tlbRights: string;
+  /** What a walk gives now: a frame and rights, or the #PF error code it would raise. */
+  walkFrame?: bigint;
+  walkRights?: string;
+  walkFault?: number;
+  /** The store that made the entry stale: CPU, count, RIP, and the entry it changed. */
+  writeCpu: number;
+  writeIcount: number;
+  writeRip: bigint;
+  entry: bigint;
+  level: number;
+  old: bigint;
+  new: bigint;
+}
+
 export type EndReason = "exit" | "halt" | "triple-fault" | "limit" | "deadlock";
 
 /** The run ended: why, and every CPU's retired-instruction count. */
@@ -228,6 +287,8 @@ export interface RunEndEvent extends EventBase {
   reason: EndReason;
   exitStatus?: number;
   insns: number[];
+  /** The run was made with the TLB audit on (so a trace without `stale-tlb` records is clean). */
+  tlbAudit?: boolean;
 }
 
 export type VmEvent =
@@ -246,12 +307,15 @@ export type VmEvent =
   | WalkEvent
   | TlbFillEvent
   | InsnEvent
+  | PteWriteEvent
+  | StaleTlbEvent
   | RunEndEvent;
 
 export type VmEventKind = VmEvent["kind"];
 export const VM_EVENT_KINDS: readonly VmEventKind[] = [
   "syscall", "sysret", "deliver", "iret", "interrupt", "page-fault", "double-fault",
-  "triple-fault", "cr", "wrmsr", "swapgs", "invlpg", "invpcid", "walk", "tlb-fill", "insn", "end",
+  "triple-fault", "cr", "wrmsr", "swapgs", "invlpg", "invpcid", "walk", "tlb-fill", "insn",
+  "pte-write", "stale-tlb", "end",
 ]; // prettier-ignore
 
 // ---- 64-bit conversions ---------------------------------------------------------------------
@@ -277,11 +341,13 @@ const ACCESS_NAMES = ["read", "write", "fetch"] as const;
 export class EventEmitter {
   readonly paging: boolean;
   readonly insns: boolean;
+  readonly auditTlb: boolean;
 
   constructor(readonly sink: EventSink) {
     const level = sink.level ?? "system";
     this.paging = level !== "system";
     this.insns = level === "insn";
+    this.auditTlb = sink.auditTlb === true;
   }
 
   private base(c: Cpu, rip: number): EventBase {
@@ -410,8 +476,75 @@ export class EventEmitter {
   end(c: Cpu, reason: EndReason, exitStatus: number | undefined, insns: number[]): void {
     const e: RunEndEvent = { kind: "end", ...this.base(c, c.rip), reason, insns };
     if (exitStatus !== undefined) e.exitStatus = exitStatus;
+    if (this.auditTlb) e.tlbAudit = true;
     this.sink.event(e);
   }
+
+  /** (TLB audit) After the storing instruction of CPU `c`: the base is that instruction's. */
+  pteWrite(c: Cpu, f: PteWriteFacts): void {
+    const k = f.cause;
+    const b = { cpu: k.cpu, icount: k.icount, rip: u64(k.rip), rsp: u64Pair(c.rlo[RSP]!, c.rhi[RSP]!) }; // prettier-ignore
+    const [old, now] = [u64Pair(k.oldLo, k.oldHi), u64Pair(k.newLo, k.newHi)];
+    const pages = f.pages.map(u64);
+    this.sink.event({ kind: "pte-write", ...b, entry: u64(k.entry), level: k.level, old, new: now, changed: f.changed, affected: f.affected, pages, pcids: f.pcids, cpus: f.cpus }); // prettier-ignore
+  }
+
+  /** (TLB audit) CPU `c` uses a stale entry, in the instruction at its RIP. */
+  staleTlb(c: Cpu, f: StaleTlbFacts): void {
+    const e = f.entry;
+    const k = f.cause;
+    const ev: StaleTlbEvent = {
+      kind: "stale-tlb",
+      ...this.base(c, c.rip),
+      address: u64(f.lin),
+      pcid: c.pcid,
+      access: ACCESS_NAMES[f.acc],
+      page: u64(e.page),
+      global: e.global,
+      pageSize: e.span,
+      tlbFrame: u64(e.frame),
+      tlbRights: rightsText((e.raw & RAW_RW) !== 0, (e.raw & RAW_US) !== 0, (e.raw & RAW_XD) !== 0, e.global), // prettier-ignore
+      writeCpu: k.cpu,
+      writeIcount: k.icount,
+      writeRip: u64(k.rip),
+      entry: u64(k.entry),
+      level: k.level,
+      old: u64Pair(k.oldLo, k.oldHi),
+      new: u64Pair(k.newLo, k.newHi),
+    };
+    if (f.walk !== undefined) {
+      ev.walkFrame = u64(f.walk.frame);
+      ev.walkRights = rightsText(f.walk.writable, f.walk.user, f.walk.nx, false);
+    } else ev.walkFault = f.fault;
+    this.sink.event(ev);
+  }
+}
+
+/** `W|U|NX|G`: a translation's rights as the audit events show them (`-` for none). */
+export function rightsText(w: boolean, u: boolean, nx: boolean, g: boolean): string {
+  const names = [w && "W", u && "U", nx && "NX", g && "G"].filter((n): n is string => n !== false);
+  return names.length === 0 ? "-" : names.join("|");
+}
+
+/** What the TLB audit hands the emitter for a `pte-write` (../tlb-audit.ts). */
+export interface PteWriteFacts {
+  cause: StaleCause;
+  changed: string;
+  affected: number;
+  pages: number[];
+  pcids: number[];
+  cpus: number[];
+}
+
+/** What the TLB audit hands the emitter for a `stale-tlb`. */
+export interface StaleTlbFacts {
+  lin: number;
+  acc: AccessKind;
+  entry: TlbEntry;
+  cause: StaleCause;
+  /** A walk now: its result, or undefined with `fault` its #PF error code. */
+  walk: WalkResult | undefined;
+  fault: number | undefined;
 }
 
 /** What deliver() knows at its commit point (one object per delivery: a rare path). */

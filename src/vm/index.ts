@@ -38,7 +38,10 @@ export type {
   MemWrite,
   RunEndEvent,
   EndReason,
+  PteWriteEvent,
+  StaleTlbEvent,
 } from "./events.js";
+export { GLOBAL_PCID, MAX_LISTED as PTE_WRITE_MAX_LISTED } from "./tlb-audit.js";
 export type { FaultRecord } from "./fault.js";
 export { snapshot } from "./snapshot.js";
 export {

@@ -47,6 +47,7 @@ import { FLAG_IF } from "../isa/types.js";
 import type { TlbPolicy } from "./mmu/tlb-store.js";
 import type { Features, Vendor } from "./sys/features.js";
 import { EventEmitter, InsnTap } from "./events.js";
+import { TlbAudit } from "./tlb-audit.js";
 import type { EventSink } from "./events.js";
 
 /** An event injected from outside at an instruction count of one CPU. */
@@ -133,6 +134,8 @@ export class Machine {
   /** The event emitter (with a sink) and the per-CPU instruction taps (level "insn"). */
   private readonly ev: EventEmitter | undefined;
   private readonly taps: InsnTap[] | undefined;
+  /** The TLB audit, when the sink asks for it (./tlb-audit.ts). */
+  readonly audit: TlbAudit | undefined;
 
   constructor(opts: MachineOptions = {}) {
     this.mem = new PhysMem(opts.memSize ?? DEFAULT_MEM_SIZE);
@@ -155,8 +158,11 @@ export class Machine {
     this.bus.attach(DEBUG_EXIT_PORT, 1, new DebugExit((s) => this.requestExit(s)));
     const ev = (this.ev = opts.events && new EventEmitter(opts.events));
     for (const c of this.cpus) c.ev = ev;
-    // Below "system" every instruction runs in the interpreter, where RIP and the count are exact.
-    if (ev?.paging) this.jitThreshold = Infinity;
+    // Below "system", and under the TLB audit, every instruction runs in the interpreter, where
+    // RIP and the count are exact.
+    if (ev?.paging || ev?.auditTlb) this.jitThreshold = Infinity;
+    this.audit = ev?.auditTlb ? new TlbAudit(this.mem, this.cpus, ev) : undefined;
+    for (const c of this.cpus) c.audit = this.audit;
     this.taps = ev?.insns ? this.cpus.map((c) => new InsnTap(c, ev)) : undefined;
   }
 
@@ -240,9 +246,12 @@ export class Machine {
     const c = this.cpus[k]!;
     const end = Math.min(c.icount + n, this.maxInsns);
     let did = false;
+    const audit = this.audit;
+    if (audit !== undefined) audit.writer = c;
     while (c.icount < end && (c.attention & STICKY) === 0) {
       this.fireDue(c);
       if (this.service(c)) did = true;
+      if (audit !== undefined) audit.settle(); // stores of the delivery just made
       if (c.halted) {
         // HLT: the CPU waits for its next own event (timer, injection), if any, but its clock
         // moves no further than this slice's end: time passes for every CPU alike, so a halted
@@ -263,6 +272,7 @@ export class Machine {
         if (e !== FAULT) throw e;
         this.handleFault(k, c.excVector, c.excError);
       }
+      if (audit !== undefined) audit.settle(); // a table store leaves the block after its instruction
       if (shadowed && c.icount !== before) c.shadow = SHADOW_NONE; // the shadowed instruction ran
       did = true;
     }
@@ -334,6 +344,7 @@ export class Machine {
 
   private finish(reason: RunReason): RunResult {
     this.uart.flush();
+    this.audit?.settle();
     const cpus = this.cpus.map((c) => snapshot(c));
     const r: RunResult = {
       reason,

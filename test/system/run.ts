@@ -26,6 +26,11 @@ export function runSystem(
   opts: MachineOptions = {},
   defines: string[] = [],
 ): SystemRun {
+  return runImage(buildSystem(file, defines), opts);
+}
+
+/** Assemble and link `file` (in test/system) with `defines`. */
+export function buildSystem(file: string, defines: string[] = []): ObjectFile {
   const path = SYSTEM_DIR + file;
   const sources = new SourceManager();
   const diags = new DiagnosticBag();
@@ -41,7 +46,7 @@ export function runSystem(
     const text = diags.items.map((d) => `${d.code} ${d.message} ${JSON.stringify(d.loc)}`);
     throw new Error(`build of ${file} failed:\n${text.join("\n")}`);
   }
-  return runImage(image, opts);
+  return image;
 }
 
 /** Load a linked flat64 image into a new machine with `opts` and run it, collecting the UART. */

@@ -11,6 +11,8 @@
 // One entry per 4 KiB page number: a 2 MiB or 1 GiB page is cached in 4 KiB pieces, each
 // remembering the large page it came from so INVLPG and page faults drop all of them (SDM 4.10.4.1).
 
+import type { EntryAudit } from "../tlb-audit.js";
+
 const PAGE_BYTES = 0x1000;
 /** Tag slot for global entries: above every 12-bit PCID. */
 const GLOBAL_SLOT = 0x1000;
@@ -33,6 +35,8 @@ export class TlbEntry {
   ) {}
   /** LRU stamp (finite policy). */
   used = 0;
+  /** What the TLB audit knows of the entry (../mmu/tlb-audit.ts); undefined when it is off. */
+  audit: EntryAudit | undefined = undefined;
   covers(lin: number): boolean {
     return this.largeBase <= lin && lin < this.largeBase + this.span;
   }
@@ -46,6 +50,8 @@ export interface TlbStore {
   /** Remove the entries `drop` selects; returns how many. */
   remove(drop: (e: TlbEntry) => boolean): number;
   entries(): TlbEntry[];
+  /** Whether `e` itself is still stored (the TLB audit drops what was flushed, lazily). */
+  holds(e: TlbEntry): boolean;
 }
 
 function keyOf(page: number, slot: number): number {
@@ -74,6 +80,9 @@ export class StrictStore implements TlbStore {
   }
   entries(): TlbEntry[] {
     return [...this.map.values()];
+  }
+  holds(e: TlbEntry): boolean {
+    return this.map.get(keyOf(e.page, e.global ? GLOBAL_SLOT : e.pcid)) === e;
   }
 }
 
@@ -139,5 +148,10 @@ export class FiniteStore implements TlbStore {
   }
   entries(): TlbEntry[] {
     return this.slots.filter((e): e is TlbEntry => e !== undefined);
+  }
+  holds(e: TlbEntry): boolean {
+    const s = this.setOf(e.page);
+    for (let w = 0; w < this.ways; w++) if (this.slots[s + w] === e) return true;
+    return false;
   }
 }

@@ -11,8 +11,9 @@
 // The hit test used by the interpreter and by compiled blocks is ONE compare: `fast[bit][i]` holds
 // the slot's tag only when access class `bit` may use it without the slow path, else NaN (never
 // equal). Besides the rights, a fast tag needs the frame inside guest RAM, and for writes a frame
-// that holds no decoded code, so a store that could make cached code stale always reaches PhysMem's
-// code-page check. Live slots are listed so that flushes cost the number of slots in use.
+// PhysMem does not watch (no decoded code; no paging-structure entries under the TLB audit), so a
+// store that could make cached code or a cached translation stale always reaches PhysMem's check.
+// Live slots are listed so that flushes cost the number of slots in use.
 //
 // Counters: `hits` are translations served by the store after a front miss (front hits are not
 // counted: that would cost the hot path); `misses` are page walks; `fills` entries inserted;
@@ -91,7 +92,7 @@ export class Tlb {
 
   /**
    * `memSize`: frames at or beyond it never get a fast tag (their reads see all-ones).
-   * `codePage`: PhysMem's map of physical pages holding decoded code.
+   * `codePage`: PhysMem's map of watched physical pages (decoded code, audited page tables).
    */
   constructor(
     private readonly memSize = Infinity,
@@ -136,6 +137,11 @@ export class Tlb {
     return e;
   }
 
+  /** Whether `e` is still held (not flushed, evicted or replaced). */
+  holds(e: TlbEntry): boolean {
+    return this.store !== undefined && this.store.holds(e);
+  }
+
   /** Put an entry into the fast front for the current PCID (strict policy only). */
   toFront(e: TlbEntry, pcid: number, c: WalkControls): void {
     if (!this.useFront) return;
@@ -156,6 +162,12 @@ export class Tlb {
       this.allow[i] = allowBits(e.raw, c);
       this.setFast(i);
     }
+  }
+
+  /** Take `e` out of the fast front (it stays in the store): its next use takes the slow path. */
+  dropFront(e: TlbEntry): void {
+    const i = (e.page >>> PAGE_SHIFT) & TLB_INDEX_MASK;
+    if (this.fentry[i] === e) this.kill(i);
   }
 
   /** Identity entry for paging off: every access allowed. */
@@ -187,7 +199,7 @@ export class Tlb {
     const frame = this.frame[i]!;
     const allow = this.allow[i]!;
     const inRam = frame + PAGE_BYTES <= this.memSize;
-    const code = inRam && this.codePage[frame / PAGE_BYTES] === 1;
+    const code = inRam && this.codePage[frame / PAGE_BYTES] !== 0;
     for (let b = 0; b < ALLOW_BITS; b++) {
       const isWrite = b % 3 === ACC_WRITE;
       const ok = inRam && (allow & (1 << b)) !== 0 && !(isWrite && code);
@@ -266,7 +278,7 @@ export class Tlb {
     }
   }
 
-  /** Physical page `page` now holds decoded code: its writes must take the slow path. */
+  /** PhysMem now watches physical page `page` (code, or audited tables): writes take the slow path. */
   codePageAdded(page: number): void {
     for (let k = 0; k < this.liveCount; k++) {
       const i = this.live[k]!;
