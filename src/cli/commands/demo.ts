@@ -179,7 +179,7 @@ function runScenario(name: string, step: number, dir: string): Ran {
   const trace = join(dir, `${name}.jsonl`);
   const image = join(dir, `${name}.vmlinux`);
   say(`== ${step}. ${scenario.description} ==`);
-  say(`$ entrylab kernel run --scenario ${name} --trace ${trace}`);
+  say(`$ entrylab kernel run --scenario ${name} --trace ${trace} --audit-tlb`);
   const k = buildKernel({ host: nodeHost, sources, diags, root: ROOT, patches: readPatches(scenario.patches, ROOT) }); // prettier-ignore
   const users: UserProgram[] = [];
   for (const u of scenario.users) {
@@ -192,7 +192,7 @@ function runScenario(name: string, step: number, dir: string): Ran {
   const machine = { ...machineOptions({ cpus: m.cpus, mem: m.mem, tlb: m.tlb, quantum: m.quantum, vendor: m.vendor, features: m.features }), maxInsns: m.maxInsns === undefined ? undefined : Number(m.maxInsns) }; // prettier-ignore
   let uart = "";
   const decoder = new TextDecoder("latin1");
-  const recorder = new TraceRecorder({ image: k.image, level: scenario.trace.level });
+  const recorder = new TraceRecorder({ image: k.image, level: scenario.trace.level, auditTlb: true }); // prettier-ignore
   const output = (bytes: Uint8Array): void => void (uart += decoder.decode(bytes));
   const booted = bootKernel(k, users, scenario.config, { diags, machine: { ...machine, events: recorder, output } }); // prettier-ignore
   if (!booted) fail(diags, sources);

@@ -32,7 +32,7 @@ import { finish, ioError, printDiagnostics, usageError } from "../report.js";
 import { EXIT_INPUT_ERROR, EXIT_IO, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js";
 import { parseCount, collect } from "../options.js";
 import { machineOptions, RUN_EXIT, type MachineFlags } from "./run.js";
-import { openTrace, type TraceFile, type TraceFlags } from "./trace.js";
+import { AUDIT_TLB_HELP, openTrace, type TraceFile, type TraceFlags } from "./trace.js";
 
 /** The package root (the bundle lives in dist/): the kernel's own sources are read from it. */
 export const ROOT = join(fileURLToPath(import.meta.url), "../..");
@@ -95,6 +95,7 @@ export function registerKernel(program: Command): void {
     .option("--trace <file>", "write the run's event trace (docs/trace-format.md)")
     .option("--trace-format <f>", "text or jsonl (default: jsonl for *.jsonl, else text)")
     .option("--trace-level <l>", "system (default), paging or insn")
+    .option("--audit-tlb", AUDIT_TLB_HELP)
     .action((opts: KernelRunOptions) => runCommand(opts));
 }
 

@@ -19,7 +19,7 @@ import {
 import { formatPageTables } from "./pt.js";
 import { savePaging } from "../state-file.js";
 import { Symbolizer } from "../../trace/index.js";
-import { openTrace, type TraceFlags } from "./trace.js";
+import { AUDIT_TLB_HELP, openTrace, type TraceFlags } from "./trace.js";
 import type { ObjectFile } from "../../obj/index.js";
 import { buildImage } from "../build.js";
 import { collect, parseDefine, parseSize, parseCount } from "../options.js";
@@ -70,6 +70,7 @@ export function registerRun(program: Command): void {
       "--trace-level <l>",
       "system (default), paging (+ walks, TLB fills) or insn (+ every instruction)",
     )
+    .option("--audit-tlb", AUDIT_TLB_HELP)
     .option("-I, --include <dir>", "include directory for sources", collect, [])
     .option("-D, --define <name[=value]>", "preprocessor macro for sources", collect, [])
     .option("-e, --entry <symbol>", "entry point symbol (default _start)")

@@ -46,7 +46,13 @@ export interface TraceFlags {
   trace?: string;
   traceFormat?: string;
   traceLevel?: string;
+  /** --audit-tlb: the VM's TLB audit (pte-write and stale-tlb records). */
+  auditTlb?: boolean;
 }
+
+/** `--audit-tlb`'s help, shared by `run` and `kernel run`. */
+export const AUDIT_TLB_HELP =
+  "with --trace: audit the TLB, recording page-table changes a TLB entry depends on (pte-write) and stale translations used (stale-tlb) for `trace check` (runs the interpreter only)";
 
 const FLUSH_BYTES = 1 << 16;
 
@@ -67,6 +73,7 @@ export function traceOptions(f: TraceFlags): { path: string; format: TraceFormat
   if (f.trace === undefined) {
     if (f.traceFormat !== undefined || f.traceLevel !== undefined)
       usageError("--trace-format and --trace-level need --trace FILE");
+    if (f.auditTlb === true) usageError("--audit-tlb needs --trace FILE");
     return undefined;
   }
   const byName: TraceFormat = /\.jsonl?$/i.test(f.trace) ? "jsonl" : "text";
@@ -97,6 +104,7 @@ export function openTrace(f: TraceFlags, image: ObjectFile): TraceFile | undefin
   const recorder = new TraceRecorder({
     image,
     level: o.level,
+    auditTlb: f.auditTlb === true,
     onRecord: (r) => {
       buf += formatRecord(r, o.format) + "\n";
       if (buf.length >= FLUSH_BYTES) flush();

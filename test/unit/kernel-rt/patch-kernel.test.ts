@@ -31,7 +31,7 @@ function runPatched(config: KernelConfig, level?: "system" | "insn", names = ["g
   const diags = new DiagnosticBag();
   const machine = { cpus, maxInsns: 2_000_000, output: (b: Uint8Array) => (out += new TextDecoder().decode(b)) }; // prettier-ignore
   const first = bootKernel(k, users, config, { diags, machine })!;
-  const rec = level ? new TraceRecorder({ image: traceImage(k.image, first.regions), level }) : undefined; // prettier-ignore
+  const rec = level ? new TraceRecorder({ image: traceImage(k.image, first.regions), level, auditTlb: true }) : undefined; // prettier-ignore
   out = "";
   const b = bootKernel(k, users, config, { diags, machine: { ...machine, events: rec } })!;
   const result = b.machine.run();
@@ -170,7 +170,7 @@ function baselineRecords(config: KernelConfig, level: "system" | "insn" = "insn"
   const users = [{ name: "getpid", image: program("getpid") }];
   const diags = new DiagnosticBag();
   const first = bootKernel(theKernel(), users, config, { diags, machine: {} })!;
-  const rec = new TraceRecorder({ image: traceImage(theKernel().image, first.regions), level });
+  const rec = new TraceRecorder({ image: traceImage(theKernel().image, first.regions), level, auditTlb: true }); // prettier-ignore
   const b = bootKernel(theKernel(), users, config, { diags, machine: { maxInsns: 2_000_000, events: rec } })!; // prettier-ignore
   expect(b.machine.run().exitStatus).toBe(CLEAN_EXIT);
   return rec.records;
