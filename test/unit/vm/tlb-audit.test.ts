@@ -136,6 +136,25 @@ describe("what each stale use reports", () => {
   });
 });
 
+describe("several CPUs", () => {
+  it("a PTE changed on CPU 0 makes CPU 1's entry stale; CPU 1's read before the shootdown is reported", () => {
+    // smp.S: CPU 0 changes the PTE and runs INVLPG; CPU 1 reads through its own stale entry once
+    // more (its check "cpu 1 still uses its stale entry"), then the shootdown IPI flushes it.
+    const image = buildSystem("smp.S");
+    const rec = new TraceRecorder({ image, auditTlb: true });
+    const r = runImage(image, { cpus: 2, quantum: 50, events: rec });
+    expect(r.output).toMatch(/done\n$/);
+    const w = of(rec.records, "pte-write");
+    expect(w).toHaveLength(1);
+    expect([w[0]!.cpu, w[0]!.cpus, w[0]!.affected]).toEqual([0, [0, 1], 2]);
+    const s = of(rec.records, "stale-tlb");
+    expect(s.map((x) => [x.cpu, x.writeCpu])).toEqual([[1, 0]]);
+    const msg = checkTrace(rec.records).find((x) => x.name === "stale-translation")!.violation!.message; // prettier-ignore
+    expect(msg).toContain(`at icount ${s[0]!.writeIcount} (${s[0]!.writeSym}) on CPU 0`);
+    expect(msg).toContain("or CR3 write on CPU 1 (a TLB shootdown) came after it");
+  });
+});
+
 describe("the audit off and on", () => {
   it("off: no audit record, and the check is skipped with how to record it", () => {
     const r = run("CASE_NOFLUSH", {}, false);
