@@ -239,14 +239,25 @@ function sameEnd(x: RunEnd | undefined, y: RunEnd | undefined): boolean {
   return x?.reason === y?.reason && x?.exitStatus === y?.exitStatus;
 }
 
+/** Whether a trace was recorded with the TLB audit (`--audit-tlb`: its `end` says so). */
+function audited(rs: readonly TraceRecord[]): boolean {
+  return rs.some((r) => r.kind === "end" && r.tlbAudit === true);
+}
+
+/** The audit's records count only when both traces have them: one side alone is no design change. */
+function withoutAudit(rs: readonly TraceRecord[], keep: boolean): readonly TraceRecord[] {
+  return keep ? rs : rs.filter((r) => r.kind !== "pte-write" && r.kind !== "stale-tlb");
+}
+
 /** Compare two traces of the same workload (see the file comment). */
 export function diffTraces(a0: readonly TraceRecord[], b0: readonly TraceRecord[], options: DiffOptions = {}): TraceDiff {
   const cost = options.cost ?? new CostModel();
   const la = levelOf(a0);
   const lb = levelOf(b0);
   const compared = coarsest(la, lb, options.level ?? "insn");
-  const a = atLevel(a0, compared);
-  const b = atLevel(b0, compared);
+  const bothAudited = audited(a0) && audited(b0);
+  const a = withoutAudit(atLevel(a0, compared), bothAudited);
+  const b = withoutAudit(atLevel(b0, compared), bothAudited);
   // At the insn level RSP is looked at after every instruction, at the others only at system
   // records: a `stack` record's timing depends on the level it was recorded at, so a trace
   // compared at a coarser level is aligned without them (the summary still lists the stacks
