@@ -15,6 +15,8 @@ describe("entrylab demo (npm start)", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("$ entrylab kernel run --scenario baseline-getpid --trace ");
     expect(r.stdout).toContain("$ entrylab kernel run --scenario pti-c-getpid --trace ");
+    // Recorded with the TLB audit: trace check's stale-translation runs on every scenario.
+    expect(r.stdout.match(/^ {2}ok {7}stale-translation: /gm)?.length).toBeGreaterThanOrEqual(5);
     expect(r.stdout.match(/^ {2}getpid: pid 1 after 10 calls$/gm)).toHaveLength(2);
   });
 
@@ -28,7 +30,9 @@ describe("entrylab demo (npm start)", () => {
   });
 
   it("records each scenario once and diffs the insn-level traces at the system level", () => {
-    const files = [...r.stdout.matchAll(/--trace (\S+\.jsonl)$/gm)].map((x) => x[1]!);
+    const files = [...r.stdout.matchAll(/--trace (\S+\.jsonl)(?: --audit-tlb)?$/gm)].map(
+      (x) => x[1]!,
+    );
     expect(files).toHaveLength(5);
     expect(r.stdout).not.toContain("--trace-level");
     expect(r.stdout).toContain(`$ entrylab trace diff --level system ${files[0]} ${files[1]}\n`);
