@@ -30,13 +30,17 @@ export { TRACE_FORMATS, formatJson, formatRecord, formatText, type TraceFormat }
 export { parseTrace } from "./parse.js";
 export { filterRecords, matches, type ShowFilter } from "./show.js";
 export {
+  ESTIMATE_NOTE,
   formatStats,
   traceStats,
+  triggerTotals,
+  userCr3Basis,
   PTI_USER_BIT,
   type CpuStats,
   type Episode,
   type StatsOptions,
   type TraceStats,
+  type TriggerTotals,
 } from "./stats.js";
 export {
   COST_NAMES,

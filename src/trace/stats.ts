@@ -212,20 +212,48 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, c) => (c === 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ")); // prettier-ignore
 }
 
-/** Episodes grouped by trigger: count and sums. */
-function byTrigger(eps: readonly Episode[], costed: boolean): string[][] {
+/** The totals of one trigger's episodes (the `by trigger:` table of `trace stats`). */
+export interface TriggerTotals {
+  trigger: string;
+  count: number;
+  instructions: number;
+  userCr3Instructions: number;
+  cr3Writes: number;
+  flushes: number;
+  dropped: number;
+  faults: number;
+  /** Only when the episodes carry estimated cycles. */
+  cycles?: number;
+}
+
+/** Episodes grouped by trigger, in first-seen order: count and sums. */
+export function triggerTotals(eps: readonly Episode[]): TriggerTotals[] {
   const groups = new Map<string, Episode[]>();
   for (const e of eps) groups.set(e.trigger, [...(groups.get(e.trigger) ?? []), e]);
-  const sum = (list: Episode[], f: (e: Episode) => number): string => String(list.reduce((n, e) => n + f(e), 0)); // prettier-ignore
-  return [...groups.entries()].map(([t, list]) => {
-    const row = [String(list.length), t, sum(list, (e) => e.instructions), sum(list, (e) => e.userCr3Instructions), sum(list, (e) => e.cr3Writes), sum(list, (e) => e.flushes), sum(list, (e) => e.dropped), sum(list, (e) => e.faults)]; // prettier-ignore
-    return costed ? [...row, sum(list, (e) => e.cycles ?? 0)] : row;
+  const sum = (list: Episode[], f: (e: Episode) => number): number => list.reduce((n, e) => n + f(e), 0); // prettier-ignore
+  return [...groups.entries()].map(([trigger, list]) => {
+    const t: TriggerTotals = { trigger, count: list.length, instructions: sum(list, (e) => e.instructions), userCr3Instructions: sum(list, (e) => e.userCr3Instructions), cr3Writes: sum(list, (e) => e.cr3Writes), flushes: sum(list, (e) => e.flushes), dropped: sum(list, (e) => e.dropped), faults: sum(list, (e) => e.faults) }; // prettier-ignore
+    if (list.some((e) => e.cycles !== undefined)) t.cycles = sum(list, (e) => e.cycles ?? 0);
+    return t;
   });
 }
 
+function triggerRow(t: TriggerTotals, costed: boolean): string[] {
+  const row = [t.count, t.trigger, t.instructions, t.userCr3Instructions, t.cr3Writes, t.flushes, t.dropped, t.faults].map(String); // prettier-ignore
+  return costed ? [...row, String(t.cycles ?? 0)] : row;
+}
+
+/** How the user-CR3 instructions were counted: one by one, or from the CR3 writes. */
+export function userCr3Basis(s: TraceStats): string {
+  return s.exact ? "counted at the insn level" : "from the CR3-write timeline";
+}
+
+/** What every figure of estimated cycles says about itself. */
+export const ESTIMATE_NOTE = "an estimate: see the cost model in docs/trace-format.md";
+
 export function formatStats(s: TraceStats): string {
   const out: string[] = [];
-  const how = s.exact ? "counted at the insn level" : "from the CR3-write timeline";
+  const how = userCr3Basis(s);
   for (const c of s.cpus) {
     const costed = c.cycles !== undefined;
     const cycles = costed ? `, ~${c.cycles} estimated cycles` : "";
@@ -241,9 +269,9 @@ export function formatStats(s: TraceStats): string {
     out.push(...table([cols, ...c.episodes.map((e, i) => episodeRow(i, e))]).map((l) => `    ${l}`)); // prettier-ignore
     out.push("  by trigger:");
     const head = ["count", "trigger", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults"]; // prettier-ignore
-    out.push(...table([costed ? [...head, CYCLES_COLUMN] : head, ...byTrigger(c.episodes, costed)]).map((l) => `    ${l}`)); // prettier-ignore
+    out.push(...table([costed ? [...head, CYCLES_COLUMN] : head, ...triggerTotals(c.episodes).map((t) => triggerRow(t, costed))]).map((l) => `    ${l}`)); // prettier-ignore
   }
   if (s.cpus.some((c) => c.cycles !== undefined))
-    out.push(`total: ~${s.cpus.reduce((n, c) => n + (c.cycles ?? 0), 0)} estimated cycles (an estimate: see the cost model in docs/trace-format.md)`); // prettier-ignore
+    out.push(`total: ~${s.cpus.reduce((n, c) => n + (c.cycles ?? 0), 0)} estimated cycles (${ESTIMATE_NOTE})`); // prettier-ignore
   return out.join("\n") + "\n";
 }

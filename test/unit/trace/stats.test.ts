@@ -2,7 +2,7 @@
 // faults), the user-CR3 count from the CR3-write timeline and exactly at the insn level, and
 // the `show` filters.
 import { describe, expect, it } from "vitest";
-import { filterRecords, formatStats, traceStats, TraceRecorder } from "../../../src/trace/index.js"; // prettier-ignore
+import { CostModel, filterRecords, formatStats, traceStats, triggerTotals, TraceRecorder } from "../../../src/trace/index.js"; // prettier-ignore
 import type { TraceRecord } from "../../../src/trace/index.js";
 import type { EventLevel } from "../../../src/vm/index.js";
 import { buildProgram, runProgram } from "./helpers.js";
@@ -57,6 +57,17 @@ describe("episodes of roundtrip.S", () => {
     expect(c.counts.stack).toBe(rs.filter((r) => r.kind === "stack").length);
     const text = formatStats(s);
     expect(text).toMatch(/^ +1 +syscall 39 +\d+ +\d+ +\d+ +\d+ +2 +0 +0 +0$/m);
+  });
+
+  it("sums episodes by trigger as data, the rows the text's `by trigger:` table prints", () => {
+    const costed = traceStats(rs, { cost: new CostModel() }).cpus[0]!;
+    const totals = triggerTotals(costed.episodes);
+    expect(totals.map((t) => t.trigger)).toEqual(["syscall 39", "#PF", "vector 128"]);
+    const sys = costed.episodes[0]!;
+    expect(totals[0]).toEqual({ trigger: "syscall 39", count: 1, instructions: sys.instructions, userCr3Instructions: sys.userCr3Instructions, cr3Writes: 2, flushes: 0, dropped: 0, faults: 0, cycles: sys.cycles }); // prettier-ignore
+    expect(triggerTotals(c.episodes)[0]!.cycles).toBeUndefined(); // no cost model, no cycles
+    const row = new RegExp(`^ +1 +syscall 39 +${sys.instructions} +${sys.userCr3Instructions} +2 +0 +0 +0 +${sys.cycles}$`, "m"); // prettier-ignore
+    expect(formatStats(traceStats(rs, { cost: new CostModel() }))).toMatch(row);
   });
 });
 
