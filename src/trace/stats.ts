@@ -70,7 +70,29 @@ interface Cr3Write {
 
 /** Per-CPU CR3 timeline: which instruction counts ran on a CR3 with bit 12 set. */
 class Cr3Timeline {
-  constructor(private readonly writes: readonly Cr3Write[]) {}
+  /**
+   * The stretches between writes: stretch k runs from `starts[k]` through `ends[k]` on a user
+   * CR3 or not; `before[k]` sums the user counts of the stretches before it. Stretch 0 runs on
+   * the first write's old value; a write at count w ends its stretch at w (its own instruction
+   * ran on the old CR3) and starts the next at w + 1.
+   */
+  private readonly starts: number[] = [0];
+  private readonly ends: number[] = [];
+  private readonly user: boolean[] = [];
+  private readonly before: number[] = [0];
+
+  constructor(private readonly writes: readonly Cr3Write[]) {
+    const isUser = (cr3: bigint | undefined): boolean => cr3 !== undefined && (cr3 & PTI_USER_BIT) !== 0n; // prettier-ignore
+    this.user.push(isUser(writes[0]?.old));
+    for (const w of writes) {
+      const k = this.user.length - 1;
+      this.ends.push(w.icount);
+      this.before.push(this.before[k]! + (this.user[k]! ? Math.max(0, w.icount - this.starts[k]! + 1) : 0)); // prettier-ignore
+      this.starts.push(w.icount + 1);
+      this.user.push(isUser(w.new));
+    }
+    this.ends.push(Number.MAX_SAFE_INTEGER);
+  }
 
   /** The counts (ascending) of the instructions among `counts` (ascending) that ran on the user CR3. */
   userOf(counts: readonly number[]): number[] {
@@ -85,25 +107,17 @@ class Cr3Timeline {
     return out;
   }
 
-  /** Instructions with counts in [a, b] on the user CR3, from the segment lengths. */
+  /** Instructions with counts in [a, b] on the user CR3, from the stretches' lengths. */
   userBetween(a: number, b: number): number {
-    if (b < a) return 0;
-    let total = 0;
-    let cr3 = this.writes[0]?.old;
-    let from = 0; // counts ≥ from run on cr3 (until the next write's instruction, included)
-    for (const w of this.writes) {
-      total += this.overlap(cr3, from, w.icount, a, b);
-      cr3 = w.new;
-      from = w.icount + 1;
-    }
-    return total + this.overlap(cr3, from, Number.MAX_SAFE_INTEGER, a, b);
+    return b < a ? 0 : this.userThrough(b) - this.userThrough(a - 1);
   }
 
-  private overlap(cr3: bigint | undefined, lo: number, hi: number, a: number, b: number): number {
-    if (cr3 === undefined || (cr3 & PTI_USER_BIT) === 0n) return 0;
-    const x = Math.max(lo, a);
-    const y = Math.min(hi, b);
-    return y >= x ? y - x + 1 : 0;
+  /** Instructions with counts in [0, x] on the user CR3 (a binary search: episodes ask often). */
+  private userThrough(x: number): number {
+    if (x < 0) return 0;
+    const k = lowerBound(this.starts, x + 1) - 1; // the last stretch starting at or before x
+    const inside = this.user[k]! ? Math.max(0, Math.min(x, this.ends[k]!) - this.starts[k]! + 1) : 0; // prettier-ignore
+    return this.before[k]! + inside;
   }
 }
 
@@ -229,7 +243,11 @@ export interface TriggerTotals {
 /** Episodes grouped by trigger, in first-seen order: count and sums. */
 export function triggerTotals(eps: readonly Episode[]): TriggerTotals[] {
   const groups = new Map<string, Episode[]>();
-  for (const e of eps) groups.set(e.trigger, [...(groups.get(e.trigger) ?? []), e]);
+  for (const e of eps) {
+    const list = groups.get(e.trigger);
+    if (list === undefined) groups.set(e.trigger, [e]);
+    else list.push(e);
+  }
   const sum = (list: Episode[], f: (e: Episode) => number): number => list.reduce((n, e) => n + f(e), 0); // prettier-ignore
   return [...groups.entries()].map(([trigger, list]) => {
     const t: TriggerTotals = { trigger, count: list.length, instructions: sum(list, (e) => e.instructions), userCr3Instructions: sum(list, (e) => e.userCr3Instructions), cr3Writes: sum(list, (e) => e.cr3Writes), flushes: sum(list, (e) => e.flushes), dropped: sum(list, (e) => e.dropped), faults: sum(list, (e) => e.faults) }; // prettier-ignore

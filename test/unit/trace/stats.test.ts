@@ -103,3 +103,30 @@ describe("show filters", () => {
     expect(filterRecords(rs, { cpu: 1 })).toEqual([]);
   });
 });
+
+describe("user-CR3 counts of many episodes", () => {
+  it("agree with a count instruction by instruction over the CR3 writes", () => {
+    // 300 round trips with their CR3 writes at varying places, some back to back.
+    const rs: TraceRecord[] = [cr3(3, 0x10000n, 0x11000n)];
+    let n = 10;
+    for (let i = 0; i < 300; i++) {
+      rs.push({ ...base, kind: "syscall", icount: n, target: 0n, rax: 39n });
+      rs.push(cr3(n + (i % 7), 0x11000n, 0x10000n), cr3(n + 10 + (i % 5), 0x10000n, 0x11000n));
+      rs.push({ ...base, kind: "sysret", icount: n + 20, target: 0n, cs: 0x33, ss: 0x2b });
+      n += 21 + (i % 3);
+    }
+    // Brute force: the CR3 of every count (a write at w applies from w + 1).
+    const onUser = (c: number): boolean => {
+      let cr = 0x10000n;
+      for (const r of rs) if (r.kind === "cr" && r.icount < c) cr = r.new;
+      return (cr & 0x1000n) !== 0n;
+    };
+    const eps = traceStats(rs).cpus[0]!.episodes;
+    expect(eps).toHaveLength(300);
+    for (const e of eps) {
+      let want = 0;
+      for (let c = e.start; c <= e.end; c++) if (onUser(c)) want++;
+      expect(e.userCr3Instructions).toBe(want);
+    }
+  });
+});
