@@ -1,7 +1,7 @@
 // trace: the views over the VM's event stream — the recorder (an EventSink that names RIPs and
 // stack regions), the text and JSON Lines formats and their reader, `show` filters and `stats`
 // episodes — plus the cost model (estimated cycles), `diff` (two traces aligned on episodes
-// and events), the Chrome trace export, the disassembly listing and the Symbolizer.
+// and events), the Chrome trace export, the HTML report, the disassembly listing and the Symbolizer.
 export { disassembleObject, type ListingOptions } from "./disasm.js";
 export { Symbolizer, isSectionMarker } from "./symbolize.js";
 export { TraceRecorder, type RecorderOptions } from "./recorder.js";
@@ -96,3 +96,14 @@ export {
   type CheckResult,
   type Violation,
 } from "./check.js";
+export {
+  aggregate,
+  cpuTimeline,
+  elementCount,
+  escapeHtml,
+  traceReport,
+  type CpuTimeline,
+  type ReportNames,
+  type ReportOptions,
+  type Segment,
+} from "./report/index.js";
