@@ -81,6 +81,7 @@ export const KEYS: readonly { key: string; label: string; colour: string }[] = [
 const LABELS: ReadonlyMap<string, string> = new Map(KEYS.map((k) => [k.key, k.label]));
 /** Vectors below this are exceptions (SDM 6.3.1). */
 const FIRST_INTERRUPT_VECTOR = 32;
+/** #PF: its `page-fault` record is the mark (SDM 6.3.1, table 6-1). */
 const VEC_PF = 14;
 const USER_CPL = 3;
 /** Segments per band and marks per row at most: about one per unit of the plot's width. */
@@ -94,8 +95,8 @@ interface Change<V> {
   value: V;
 }
 
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? "" : "s"}`;
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function countsText(from: number, to: number): string {
@@ -211,7 +212,7 @@ function episodeBand(c: CpuStats, total: number): Band {
     ordinals.set(e.trigger, n);
     const to = open ? total : e.end + 1;
     const cycles = e.cycles === undefined ? "" : `, ~${e.cycles} estimated cycles`;
-    const what = open ? `still open at the end, from count ${e.start}` : `counts ${e.start}–${e.end}, ${plural(e.instructions, "instruction")}, ${e.userCr3Instructions} on the user CR3, ${plural(e.cr3Writes, "CR3 write")}, ${plural(e.flushes, "flush")}, ${plural(e.faults, "fault")}${cycles}`; // prettier-ignore
+    const what = open ? `still open at the end, from count ${e.start}` : `counts ${e.start}–${e.end}, ${plural(e.instructions, "instruction")}, ${e.userCr3Instructions} on the user CR3, ${plural(e.cr3Writes, "CR3 write")}, ${plural(e.flushes, "flush", "flushes")}, ${plural(e.faults, "fault")}${cycles}`; // prettier-ignore
     return { from: e.start, to: Math.max(Math.min(to, total), e.start + 1), key: episodeKey(e.trigger), title: `${e.trigger} #${n}: ${what}` }; // prettier-ignore
   };
   const segments = c.episodes.map((e) => span(e, false));
@@ -231,7 +232,7 @@ function markRows(rs: readonly TraceRecord[]): { cr3: Mark[]; faults: Mark[] } {
     const at = `at count ${r.icount} (${where(r)})`;
     if (r.kind === "cr" && r.reg === "cr3") {
       const half = (r.new & PTI_USER_BIT) !== 0n ? "user" : "kernel";
-      cr3.push({ at: r.icount, key: "mark-cr3", title: `CR3 → ${half} ${hex(r.new)}, PCID ${r.pcid ?? 0}${r.noflush ? ", no flush" : `, ${plural(r.flushed, "entry")} flushed`} ${at}` }); // prettier-ignore
+      cr3.push({ at: r.icount, key: "mark-cr3", title: `CR3 → ${half} ${hex(r.new)}, PCID ${r.pcid ?? 0}${r.noflush ? ", no flush" : `, ${plural(r.flushed, "entry", "entries")} flushed`} ${at}` }); // prettier-ignore
     } else if (r.kind === "page-fault") {
       faults.push({ at: r.icount, key: "mark-fault", title: `#PF at ${hex(r.address)} (${r.bits}) ${at}` }); // prettier-ignore
     } else if (
@@ -277,20 +278,23 @@ export function cpuTimeline(c: CpuStats, rs: readonly TraceRecord[], violations:
   const budget = options.budget ?? DEFAULT_BUDGET;
   const total = Math.max(c.instructions, 1);
   const w = options.window ?? { from: 0, to: total };
-  const inside = (m: Mark): boolean => m.at >= w.from && m.at < w.to;
+  // Events at the run's last count (a triple fault) follow its last instruction: drawn there.
+  const last = options.window === undefined ? total : w.to - 1;
+  const inside = (m: Mark): boolean => m.at >= w.from && m.at <= last;
+  const place = (ms: readonly Mark[]): Mark[] => ms.filter(inside).map((m) => (m.at < w.to ? m : { ...m, at: w.to - 1 })); // prettier-ignore
   const bands = [modeBand(rs, total), pageTableBand(rs, total), stackBand(rs, total), episodeBand(c, total)];
   const { cr3, faults } = markRows(rs);
   const checks: Mark[] = violations
     .filter((v) => v.at.cpu === c.cpu)
-    .map((v) => ({ at: Math.min(v.at.icount, total - 1), key: "mark-violation", title: `${v.check} violated at count ${v.at.icount}: ${v.message}`, id: options.targets === true ? violationId(v.check) : undefined, href: `#${checkId(v.check)}` })); // prettier-ignore
+    .map((v) => ({ at: v.at.icount, key: "mark-violation", title: `${v.check} violated at count ${v.at.icount}: ${v.message}`, id: options.targets === true ? violationId(v.check) : undefined, href: `#${checkId(v.check)}` })); // prettier-ignore
   return {
     cpu: c.cpu,
     from: w.from,
     to: w.to,
     bands: bands.map((b) => ({ ...b, segments: aggregate(clip(b.segments, w), w, budget, b.sparse === true) })),
     marks: [
-      { name: "CR3 writes", marks: aggregateMarks(cr3.filter(inside), w, budget, "CR3 writes") },
-      { name: "faults, checks", marks: [...aggregateMarks(faults.filter(inside), w, budget, "faults"), ...checks.filter(inside)] },
+      { name: "CR3 writes", marks: aggregateMarks(place(cr3), w, budget, "CR3 writes") },
+      { name: "faults, checks", marks: [...aggregateMarks(place(faults), w, budget, "faults"), ...place(checks)] },
     ],
   };
 } // prettier-ignore

@@ -160,6 +160,27 @@ describe("the report of a hand-made trace", () => {
   });
 });
 
+describe("the summary of a run that triple-faulted", () => {
+  it("shows the end's reason and every fault of the chain", () => {
+    const chain = [
+      { vector: 14, name: "#PF", errorCode: 2, rip: 0xffffffff81000010n, rsp: 0xfffffe0000003f58n, cr2: 0xdead000n, cr3: KPGD }, // prettier-ignore
+      { vector: 8, name: "#DF", errorCode: 0, rip: 0xffffffff81000010n, rsp: 0xfffffe0000003f58n, cr2: 0xdead000n, cr3: KPGD }, // prettier-ignore
+      { vector: 14, name: "#PF", errorCode: 2, rip: 0xffffffff81000010n, rsp: 0xfffffe0000003f58n, cr2: 0xfffffe0000003f50n, cr3: KPGD }, // prettier-ignore
+    ];
+    const rs = [...handMade().slice(0, -1), at("double-fault", 90, { first: 14, second: 14 }), at("triple-fault", 90, { chain }), at("end", 90, { reason: "triple-fault", insns: [90] })]; // prettier-ignore
+    const html = traceReport(rs, { names: { trace: "tf.jsonl" } });
+    expect(checkHtml(html).problems).toEqual([]);
+    const s = sectionText(html, "summary");
+    expect(s).toContain("run end triple-fault, at count 90 on CPU 0");
+    expect(s).toContain("double faults 1");
+    expect(s).toContain("triple fault at count 90 on CPU 0; the chain:");
+    expect(row(html, "2", "8", "#DF")).toEqual(["2", "8", "#DF", "0x0", "0xffffffff81000010", "0xfffffe0000003f58", "0xdead000", "0x10000"]); // prettier-ignore
+    expect(row(html, "3", "14", "#PF")[6]).toBe("0xfffffe0000003f50");
+    // And on the timeline: the #DF and the triple fault as fault marks.
+    expect(html).toContain("<title>#DF at count 90 (0xffffffff8100005a)</title>");
+  });
+});
+
 describe("a violated check in the report", () => {
   const rs = handMade(false);
   const html = traceReport(rs, { names: { trace: "broken.jsonl" } });
