@@ -33,6 +33,8 @@ export interface Episode {
   dropped: number;
   /** Exceptions delivered inside the episode (its own trigger excluded). */
   faults: number;
+  /** TLB misses: the page walks inside it (`walk` records: only at the paging and insn levels). */
+  tlbMisses: number;
   /** Estimated cycles (./cost.ts), entering and returning records included; only with a cost model. */
   cycles?: number;
 }
@@ -143,6 +145,7 @@ function account(e: Episode, r: TraceRecord): void {
     e.flushes++;
     e.dropped += r.flushed;
   } else if (r.kind === "deliver" && !r.soft && r.vector < FIRST_INTERRUPT_VECTOR) e.faults++;
+  else if (r.kind === "walk") e.tlbMisses++;
 }
 
 function cpuStats(
@@ -170,7 +173,7 @@ function cpuStats(
   for (const r of rs) {
     const trigger = open === undefined ? triggerOf(r) : undefined;
     if (trigger !== undefined) {
-      open = { cpu, trigger, start: r.icount, end: r.icount, instructions: 0, userCr3Instructions: 0, cr3Writes: 0, flushes: 0, dropped: 0, faults: 0 }; // prettier-ignore
+      open = { cpu, trigger, start: r.icount, end: r.icount, instructions: 0, userCr3Instructions: 0, cr3Writes: 0, flushes: 0, dropped: 0, faults: 0, tlbMisses: 0 }; // prettier-ignore
       extra = cost?.extraCycles(r) ?? 0;
       continue;
     }
@@ -236,6 +239,7 @@ export interface TriggerTotals {
   flushes: number;
   dropped: number;
   faults: number;
+  tlbMisses: number;
   /** Only when the episodes carry estimated cycles. */
   cycles?: number;
 }
@@ -250,7 +254,7 @@ export function triggerTotals(eps: readonly Episode[]): TriggerTotals[] {
   }
   const sum = (list: Episode[], f: (e: Episode) => number): number => list.reduce((n, e) => n + f(e), 0); // prettier-ignore
   return [...groups.entries()].map(([trigger, list]) => {
-    const t: TriggerTotals = { trigger, count: list.length, instructions: sum(list, (e) => e.instructions), userCr3Instructions: sum(list, (e) => e.userCr3Instructions), cr3Writes: sum(list, (e) => e.cr3Writes), flushes: sum(list, (e) => e.flushes), dropped: sum(list, (e) => e.dropped), faults: sum(list, (e) => e.faults) }; // prettier-ignore
+    const t: TriggerTotals = { trigger, count: list.length, instructions: sum(list, (e) => e.instructions), userCr3Instructions: sum(list, (e) => e.userCr3Instructions), cr3Writes: sum(list, (e) => e.cr3Writes), flushes: sum(list, (e) => e.flushes), dropped: sum(list, (e) => e.dropped), faults: sum(list, (e) => e.faults), tlbMisses: sum(list, (e) => e.tlbMisses) }; // prettier-ignore
     if (list.some((e) => e.cycles !== undefined)) t.cycles = sum(list, (e) => e.cycles ?? 0);
     return t;
   });

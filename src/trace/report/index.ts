@@ -112,7 +112,7 @@ export function traceReport(records: readonly TraceRecord[], options: ReportOpti
     summarySection(records, stats, names),
     checksSection(checks),
     timelineSection(records, stats, checks, budget),
-    episodesSection(stats, cost, names),
+    episodesSection(records, stats, cost, names),
   ];
   if (options.other !== undefined) {
     const other = options.other;

@@ -164,10 +164,15 @@ function num(n: number | undefined): Cell {
   return n === undefined ? "-" : n;
 }
 
-function cpuEpisodes(c: CpuStats, costed: boolean): Html {
+/** A TLB-miss count: the page walks, recorded at the paging and insn levels only. */
+function misses(n: number, walks: boolean): Cell {
+  return walks ? n : "-";
+}
+
+function cpuEpisodes(c: CpuStats, costed: boolean, walks: boolean): Html {
   const cyc = costed ? ["est-cycles"] : [];
-  const totals = table(["count", "trigger", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults", ...cyc], triggerTotals(c.episodes).map((t) => [t.count, t.trigger, t.instructions, t.userCr3Instructions, t.cr3Writes, t.flushes, t.dropped, t.faults, ...(costed ? [num(t.cycles)] : [])])); // prettier-ignore
-  const all = capped(c.episodes, (eps) => table(["#", "trigger", "start", "end", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults", ...cyc], eps.map((e, i) => [i + 1, e.trigger, e.start, e.end, e.instructions, e.userCr3Instructions, e.cr3Writes, e.flushes, e.dropped, e.faults, ...(costed ? [num(e.cycles)] : [])])), "episodes (entrylab trace stats lists them all)"); // prettier-ignore
+  const totals = table(["count", "trigger", "insns", "user-cr3", "cr3-writes", "tlb-misses", "flushes", "dropped", "faults", ...cyc], triggerTotals(c.episodes).map((t) => [t.count, t.trigger, t.instructions, t.userCr3Instructions, t.cr3Writes, misses(t.tlbMisses, walks), t.flushes, t.dropped, t.faults, ...(costed ? [num(t.cycles)] : [])])); // prettier-ignore
+  const all = capped(c.episodes, (eps) => table(["#", "trigger", "start", "end", "insns", "user-cr3", "cr3-writes", "tlb-misses", "flushes", "dropped", "faults", ...cyc], eps.map((e, i) => [i + 1, e.trigger, e.start, e.end, e.instructions, e.userCr3Instructions, e.cr3Writes, misses(e.tlbMisses, walks), e.flushes, e.dropped, e.faults, ...(costed ? [num(e.cycles)] : [])])), "episodes (entrylab trace stats lists them all)"); // prettier-ignore
   const open = c.open === undefined ? undefined : el("p", {}, `And one still open at the end: ${c.open.trigger} from count ${c.open.start}.`); // prettier-ignore
   const cycles = c.cycles === undefined ? "" : `, ~${c.cycles} estimated cycles`;
   return frag(
@@ -185,10 +190,16 @@ function costFigures(cost: CostModel, names: ReportNames): Html {
 }
 
 /** 4. The `trace stats` tables per CPU, with the cost model's figures and what they are worth. */
-export function episodesSection(stats: TraceStats, cost: CostModel, names: ReportNames): Html {
+export function episodesSection(
+  rs: readonly TraceRecord[],
+  stats: TraceStats,
+  cost: CostModel,
+  names: ReportNames,
+): Html {
+  const walks = levelOf(rs) !== "system";
   const costed = stats.cpus.some((c) => c.cycles !== undefined);
   const total = stats.cpus.reduce((n, c) => n + (c.cycles ?? 0), 0);
-  const note = el("p", { class: "note" }, `Instructions on the user CR3: bit 12 of CR3, ${userCr3Basis(stats)}. Estimated cycles are ${ESTIMATE_NOTE}; they weigh the records by the figures below, to compare designs run on the same model, not to predict a real machine.`); // prettier-ignore
+  const note = el("p", { class: "note" }, `Instructions on the user CR3: bit 12 of CR3, ${userCr3Basis(stats)}. TLB misses: the page walks, recorded at the paging and insn levels (${walks ? "counted here" : "not in this trace: -"}). Estimated cycles are ${ESTIMATE_NOTE}; they weigh the records by the figures below, to compare designs run on the same model, not to predict a real machine.`); // prettier-ignore
   const totalLine = costed ? el("p", {}, `Total: ~${total} estimated cycles (${ESTIMATE_NOTE}).`) : undefined; // prettier-ignore
-  return section("episodes", "Episodes and cost", note, ...stats.cpus.map((c) => cpuEpisodes(c, costed)), frag(totalLine, costFigures(cost, names))); // prettier-ignore
+  return section("episodes", "Episodes and cost", note, ...stats.cpus.map((c) => cpuEpisodes(c, costed, walks)), frag(totalLine, costFigures(cost, names))); // prettier-ignore
 }

@@ -122,11 +122,12 @@ describe("the report of a hand-made trace", () => {
   it("tables the episode as trace stats counts it, with estimated cycles said to be an estimate", () => {
     // SYSCALL at 50 through SYSRETQ at 72: 23 instructions; on the user CR3: 50–52 and 71–72.
     const ep = row(html, "1", "syscall 39", "50", "72");
-    expect(ep.slice(4, 10)).toEqual(["23", "5", "2", "0", "0", "0"]);
+    // TLB misses: "-", a system-level trace has no page walks to count.
+    expect(ep.slice(4, 11)).toEqual(["23", "5", "2", "-", "0", "0", "0"]);
     // Cycles: 23 instructions, the two CR3 writes (no flush), the two SWAPGS, SYSCALL and SYSRETQ each in place of one.
     const c = new CostModel().figures;
-    expect(Number(ep[10])).toBe(23 * c.insn + 2 * (c.cr3NoFlush - c.insn) + 2 * (c.swapgs - c.insn) + (c.syscall - c.insn) + (c.sysret - c.insn)); // prettier-ignore
-    expect(row(html, "1", "syscall 39", "23")).toEqual(["1", "syscall 39", "23", "5", "2", "0", "0", "0", ep[10]]); // prettier-ignore
+    expect(Number(ep[11])).toBe(23 * c.insn + 2 * (c.cr3NoFlush - c.insn) + 2 * (c.swapgs - c.insn) + (c.syscall - c.insn) + (c.sysret - c.insn)); // prettier-ignore
+    expect(row(html, "1", "syscall 39", "23")).toEqual(["1", "syscall 39", "23", "5", "2", "-", "0", "0", "0", ep[11]]); // prettier-ignore
     const s = sectionText(html, "episodes");
     expect(s).toContain("an estimate: see the cost model in docs/trace-format.md");
     expect(s).toContain("The cost model&#39;s figures (the default figures)");
@@ -301,7 +302,7 @@ describe("the report of real traces", () => {
     expect(checkHtml(html).problems).toEqual([]);
     const cost = new CostModel();
     for (const t of triggerTotals(traceStats(rs, { cost }).cpus[0]!.episodes))
-      expect(row(html, String(t.count), t.trigger)).toEqual([t.count, t.trigger, t.instructions, t.userCr3Instructions, t.cr3Writes, t.flushes, t.dropped, t.faults, t.cycles].map(String)); // prettier-ignore
+      expect(row(html, String(t.count), t.trigger)).toEqual([t.count, t.trigger, t.instructions, t.userCr3Instructions, t.cr3Writes, t.tlbMisses, t.flushes, t.dropped, t.faults, t.cycles].map(String)); // prettier-ignore
     expect(sectionText(html, "summary")).toContain("trace level insn (every retired instruction)");
   });
 
@@ -357,7 +358,7 @@ describe("the report of the model kernel, baseline and patch 1", () => {
     const eps = traceStats(a, { cost: new CostModel() }).cpus[0]!;
     const getpids = triggerTotals(eps.episodes).find((t) => t.trigger === "syscall 39")!;
     expect(getpids.count).toBe(10);
-    expect(row(html, "10", "syscall 39")).toEqual(["10", "syscall 39", getpids.instructions, getpids.userCr3Instructions, 20, 0, 0, 0, getpids.cycles].map(String)); // prettier-ignore
+    expect(row(html, "10", "syscall 39")).toEqual(["10", "syscall 39", getpids.instructions, getpids.userCr3Instructions, 20, "-", 0, 0, 0, getpids.cycles].map(String)); // prettier-ignore
     expect(sectionText(html, "summary")).toContain(`instructions ${eps.instructions}`);
     // The boot builder's regions are on the stack band: the exit path runs on the entry stack.
     expect(html).toMatch(/<rect [^>]*class="stack-entry"><title>RSP on entry stack of CPU 0: /);

@@ -40,6 +40,21 @@ describe("episodes of roundtrip.S", () => {
     expect(pf).toMatchObject({ cr3Writes: 0, faults: 0 }); // its own #PF is the trigger
   });
 
+  it("counts an episode's TLB misses: the page walks between its entering and returning records", () => {
+    const paging = record("roundtrip.S", "paging");
+    const eps = traceStats(paging).cpus[0]!.episodes;
+    const enters = (r: TraceRecord): boolean => r.kind === "syscall" || (r.kind === "deliver" && r.fromCpl === 3); // prettier-ignore
+    const returns = (r: TraceRecord): boolean => r.kind === "sysret" || (r.kind === "iret" && r.toCpl === 3); // prettier-ignore
+    const walks = eps.map((e) => {
+      const from = paging.findIndex((r) => r.icount === e.start && enters(r));
+      const to = paging.findIndex((r, i) => i > from && returns(r));
+      return paging.slice(from, to).filter((r) => r.kind === "walk").length;
+    });
+    expect(eps.map((e) => e.tlbMisses)).toEqual(walks);
+    expect(walks.some((n) => n > 0)).toBe(true);
+    expect(c.episodes.map((e) => e.tlbMisses)).toEqual([0, 0, 0]); // no walk records at the system level
+  });
+
   it("counts user-CR3 instructions: the timeline and the insn level agree", () => {
     const [toKernel, toUser] = rs.filter((r) => r.kind === "cr" && r.reg === "cr3" && r.icount > at("syscall").icount); // prettier-ignore
     // SYSCALL through the write to the kernel CR3 (which runs on the old one), then from the
@@ -48,7 +63,9 @@ describe("episodes of roundtrip.S", () => {
     expect(c.episodes[0]!.userCr3Instructions).toBe(want);
     const exact = traceStats(record("roundtrip.S", "insn"));
     expect(exact.exact).toBe(true);
-    expect(exact.cpus[0]!.episodes).toEqual(c.episodes);
+    // The same episodes, but for the TLB misses only the finer trace records (its page walks).
+    const noMisses = (e: (typeof c.episodes)[number]): object => ({ ...e, tlbMisses: 0 });
+    expect(exact.cpus[0]!.episodes.map(noMisses)).toEqual(c.episodes);
     expect(exact.cpus[0]!.userCr3Instructions).toBe(c.userCr3Instructions);
   });
 
@@ -64,7 +81,7 @@ describe("episodes of roundtrip.S", () => {
     const totals = triggerTotals(costed.episodes);
     expect(totals.map((t) => t.trigger)).toEqual(["syscall 39", "#PF", "vector 128"]);
     const sys = costed.episodes[0]!;
-    expect(totals[0]).toEqual({ trigger: "syscall 39", count: 1, instructions: sys.instructions, userCr3Instructions: sys.userCr3Instructions, cr3Writes: 2, flushes: 0, dropped: 0, faults: 0, cycles: sys.cycles }); // prettier-ignore
+    expect(totals[0]).toEqual({ trigger: "syscall 39", count: 1, instructions: sys.instructions, userCr3Instructions: sys.userCr3Instructions, cr3Writes: 2, flushes: 0, dropped: 0, faults: 0, tlbMisses: 0, cycles: sys.cycles }); // prettier-ignore
     expect(triggerTotals(c.episodes)[0]!.cycles).toBeUndefined(); // no cost model, no cycles
     const row = new RegExp(`^ +1 +syscall 39 +${sys.instructions} +${sys.userCr3Instructions} +2 +0 +0 +0 +${sys.cycles}$`, "m"); // prettier-ignore
     expect(formatStats(traceStats(rs, { cost: new CostModel() }))).toMatch(row);
