@@ -9,17 +9,17 @@ export interface DiffNames {
   b: string;
 }
 
-function unitName(u: UnitRef): string {
+export function unitName(u: UnitRef): string {
   const task = u.task === undefined ? "" : ` task ${u.task}`;
   const what = u.kind === "episode" || u.kind === "open" ? `episode ${u.trigger}` : u.kind;
   return `cpu ${u.cpu}${task} ${what} #${u.ordinal}${u.kind === "open" ? " (still open at the end)" : ""}`; // prettier-ignore
 }
 
-function span(u: UnitRef): string {
+export function span(u: UnitRef): string {
   return u.from === u.to ? `count ${u.from}` : `counts ${u.from}–${u.to}`;
 }
 
-function fieldsText(v: EventView): string {
+export function fieldsText(v: EventView): string {
   return Object.entries(v.fields)
     .filter(([k]) => k !== "fn")
     .map(([k, x]) => `${k}=${x}`)
@@ -30,7 +30,7 @@ function eventLine(mark: string, v: EventView): string {
   return `${mark} +${String(v.offset).padEnd(5)} ${v.kind.padEnd(12)} ${v.where.padEnd(24)} ${fieldsText(v)}`.trimEnd(); // prettier-ignore
 }
 
-function unitLine(u: UnitDiff): string {
+export function unitLine(u: UnitDiff): string {
   if (u.status === "only-a") return `${unitName(u.a!)}: only in A (${span(u.a!)})`;
   if (u.status === "only-b") return `${unitName(u.b!)}: only in B (${span(u.b!)})`;
   const by = (w: EventDiff["what"]): number => u.events.filter((e) => e.what === w).length;
@@ -66,25 +66,25 @@ function firstLines(d: TraceDiff): string[] {
   return out;
 }
 
-function endText(e: RunEnd | undefined): string {
+export function endText(e: RunEnd | undefined): string {
   if (e === undefined) return "no run-end record";
   return e.exitStatus === undefined ? e.reason : `${e.reason} ${e.exitStatus}`;
 }
 
 /** `x` when both sides agree, else `x → y (+d)`. */
-function change(x: number, y: number): string {
+export function change(x: number, y: number): string {
   if (x === y) return String(x);
   const d = y - x;
   return `${x} → ${y} (${d > 0 ? "+" : ""}${d})`;
 }
 
-function stacksChange(x: readonly string[], y: readonly string[]): string {
+export function stacksChange(x: readonly string[], y: readonly string[]): string {
   const a = x.join(",") || "-";
   const b = y.join(",") || "-";
   return a === b ? a : `${a} → ${b}`;
 }
 
-const SUMMARY_HEAD = ["trigger", "episodes", "insns", "user-cr3", "cr3-writes", "flushes", "faults", "est-cycles", "stacks"]; // prettier-ignore
+export const SUMMARY_HEAD = ["trigger", "episodes", "insns", "user-cr3", "cr3-writes", "flushes", "faults", "est-cycles", "stacks"]; // prettier-ignore
 
 function summaryRow(trigger: string, a: EpisodeTotals, b: EpisodeTotals): string[] {
   return [trigger, change(a.episodes, b.episodes), change(a.instructions, b.instructions), change(a.userCr3Instructions, b.userCr3Instructions), change(a.cr3Writes, b.cr3Writes), change(a.flushes, b.flushes), change(a.faults, b.faults), change(a.cycles, b.cycles), stacksChange(a.stacks, b.stacks)]; // prettier-ignore
@@ -95,13 +95,13 @@ function table(rows: readonly string[][]): string[] {
   return rows.map((r) => r.map((cell, c) => cell + " ".repeat(widths[c]! - [...cell].length)).join("  ").trimEnd()); // prettier-ignore
 }
 
-function verdict(d: TraceDiff): string {
+export function verdict(d: TraceDiff): string {
   if (d.equivalent) return `equivalent (${d.unitCount} units compared)`;
   const n = (s: UnitDiff["status"]): number => d.units.filter((u) => u.status === s).length;
   return `the traces differ: of ${d.unitCount} units, ${n("changed")} changed, ${n("only-a")} only in A, ${n("only-b")} only in B${d.end.same ? "" : "; the runs end differently"}`; // prettier-ignore
 }
 
-function levelNote(l: NonNullable<TraceDiff["level"]>): string {
+export function levelNote(l: NonNullable<TraceDiff["level"]>): string {
   const recorded = l.a === l.b ? `both were recorded at the ${l.a} level` : `A was recorded at the ${l.a} level and B at ${l.b}`; // prettier-ignore
   return `${recorded}; compared at ${l.compared}`;
 }

@@ -1,7 +1,7 @@
 // trace: the views over the VM's event stream — the recorder (an EventSink that names RIPs and
 // stack regions), the text and JSON Lines formats and their reader, `show` filters and `stats`
 // episodes — plus the cost model (estimated cycles), `diff` (two traces aligned on episodes
-// and events), the Chrome trace export, the disassembly listing and the Symbolizer.
+// and events), the Chrome trace export, the HTML report, the disassembly listing and the Symbolizer.
 export { disassembleObject, type ListingOptions } from "./disasm.js";
 export { Symbolizer, isSectionMarker } from "./symbolize.js";
 export { TraceRecorder, type RecorderOptions } from "./recorder.js";
@@ -31,13 +31,17 @@ export { TRACE_FORMATS, formatJson, formatRecord, formatText, type TraceFormat }
 export { parseTrace } from "./parse.js";
 export { filterRecords, matches, type ShowFilter } from "./show.js";
 export {
+  ESTIMATE_NOTE,
   formatStats,
   traceStats,
+  triggerTotals,
+  userCr3Basis,
   PTI_USER_BIT,
   type CpuStats,
   type Episode,
   type StatsOptions,
   type TraceStats,
+  type TriggerTotals,
 } from "./stats.js";
 export {
   COST_NAMES,
@@ -94,3 +98,14 @@ export {
   type Violation,
 } from "./check.js";
 export { checkTlb, staleMessage, NEEDS_AUDIT, type TlbCheck } from "./check-tlb.js";
+export {
+  aggregate,
+  cpuTimeline,
+  elementCount,
+  escapeHtml,
+  traceReport,
+  type CpuTimeline,
+  type ReportNames,
+  type ReportOptions,
+  type Segment,
+} from "./report/index.js";

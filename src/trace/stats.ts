@@ -33,6 +33,8 @@ export interface Episode {
   dropped: number;
   /** Exceptions delivered inside the episode (its own trigger excluded). */
   faults: number;
+  /** TLB misses: the page walks inside it (`walk` records: only at the paging and insn levels). */
+  tlbMisses: number;
   /** Estimated cycles (./cost.ts), entering and returning records included; only with a cost model. */
   cycles?: number;
 }
@@ -70,7 +72,29 @@ interface Cr3Write {
 
 /** Per-CPU CR3 timeline: which instruction counts ran on a CR3 with bit 12 set. */
 class Cr3Timeline {
-  constructor(private readonly writes: readonly Cr3Write[]) {}
+  /**
+   * The stretches between writes: stretch k runs from `starts[k]` through `ends[k]` on a user
+   * CR3 or not; `before[k]` sums the user counts of the stretches before it. Stretch 0 runs on
+   * the first write's old value; a write at count w ends its stretch at w (its own instruction
+   * ran on the old CR3) and starts the next at w + 1.
+   */
+  private readonly starts: number[] = [0];
+  private readonly ends: number[] = [];
+  private readonly user: boolean[] = [];
+  private readonly before: number[] = [0];
+
+  constructor(private readonly writes: readonly Cr3Write[]) {
+    const isUser = (cr3: bigint | undefined): boolean => cr3 !== undefined && (cr3 & PTI_USER_BIT) !== 0n; // prettier-ignore
+    this.user.push(isUser(writes[0]?.old));
+    for (const w of writes) {
+      const k = this.user.length - 1;
+      this.ends.push(w.icount);
+      this.before.push(this.before[k]! + (this.user[k]! ? Math.max(0, w.icount - this.starts[k]! + 1) : 0)); // prettier-ignore
+      this.starts.push(w.icount + 1);
+      this.user.push(isUser(w.new));
+    }
+    this.ends.push(Number.MAX_SAFE_INTEGER);
+  }
 
   /** The counts (ascending) of the instructions among `counts` (ascending) that ran on the user CR3. */
   userOf(counts: readonly number[]): number[] {
@@ -85,25 +109,17 @@ class Cr3Timeline {
     return out;
   }
 
-  /** Instructions with counts in [a, b] on the user CR3, from the segment lengths. */
+  /** Instructions with counts in [a, b] on the user CR3, from the stretches' lengths. */
   userBetween(a: number, b: number): number {
-    if (b < a) return 0;
-    let total = 0;
-    let cr3 = this.writes[0]?.old;
-    let from = 0; // counts ≥ from run on cr3 (until the next write's instruction, included)
-    for (const w of this.writes) {
-      total += this.overlap(cr3, from, w.icount, a, b);
-      cr3 = w.new;
-      from = w.icount + 1;
-    }
-    return total + this.overlap(cr3, from, Number.MAX_SAFE_INTEGER, a, b);
+    return b < a ? 0 : this.userThrough(b) - this.userThrough(a - 1);
   }
 
-  private overlap(cr3: bigint | undefined, lo: number, hi: number, a: number, b: number): number {
-    if (cr3 === undefined || (cr3 & PTI_USER_BIT) === 0n) return 0;
-    const x = Math.max(lo, a);
-    const y = Math.min(hi, b);
-    return y >= x ? y - x + 1 : 0;
+  /** Instructions with counts in [0, x] on the user CR3 (a binary search: episodes ask often). */
+  private userThrough(x: number): number {
+    if (x < 0) return 0;
+    const k = lowerBound(this.starts, x + 1) - 1; // the last stretch starting at or before x
+    const inside = this.user[k]! ? Math.max(0, Math.min(x, this.ends[k]!) - this.starts[k]! + 1) : 0; // prettier-ignore
+    return this.before[k]! + inside;
   }
 }
 
@@ -129,6 +145,7 @@ function account(e: Episode, r: TraceRecord): void {
     e.flushes++;
     e.dropped += r.flushed;
   } else if (r.kind === "deliver" && !r.soft && r.vector < FIRST_INTERRUPT_VECTOR) e.faults++;
+  else if (r.kind === "walk") e.tlbMisses++;
 }
 
 function cpuStats(
@@ -156,7 +173,7 @@ function cpuStats(
   for (const r of rs) {
     const trigger = open === undefined ? triggerOf(r) : undefined;
     if (trigger !== undefined) {
-      open = { cpu, trigger, start: r.icount, end: r.icount, instructions: 0, userCr3Instructions: 0, cr3Writes: 0, flushes: 0, dropped: 0, faults: 0 }; // prettier-ignore
+      open = { cpu, trigger, start: r.icount, end: r.icount, instructions: 0, userCr3Instructions: 0, cr3Writes: 0, flushes: 0, dropped: 0, faults: 0, tlbMisses: 0 }; // prettier-ignore
       extra = cost?.extraCycles(r) ?? 0;
       continue;
     }
@@ -212,20 +229,53 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, c) => (c === 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ")); // prettier-ignore
 }
 
-/** Episodes grouped by trigger: count and sums. */
-function byTrigger(eps: readonly Episode[], costed: boolean): string[][] {
+/** The totals of one trigger's episodes (the `by trigger:` table of `trace stats`). */
+export interface TriggerTotals {
+  trigger: string;
+  count: number;
+  instructions: number;
+  userCr3Instructions: number;
+  cr3Writes: number;
+  flushes: number;
+  dropped: number;
+  faults: number;
+  tlbMisses: number;
+  /** Only when the episodes carry estimated cycles. */
+  cycles?: number;
+}
+
+/** Episodes grouped by trigger, in first-seen order: count and sums. */
+export function triggerTotals(eps: readonly Episode[]): TriggerTotals[] {
   const groups = new Map<string, Episode[]>();
-  for (const e of eps) groups.set(e.trigger, [...(groups.get(e.trigger) ?? []), e]);
-  const sum = (list: Episode[], f: (e: Episode) => number): string => String(list.reduce((n, e) => n + f(e), 0)); // prettier-ignore
-  return [...groups.entries()].map(([t, list]) => {
-    const row = [String(list.length), t, sum(list, (e) => e.instructions), sum(list, (e) => e.userCr3Instructions), sum(list, (e) => e.cr3Writes), sum(list, (e) => e.flushes), sum(list, (e) => e.dropped), sum(list, (e) => e.faults)]; // prettier-ignore
-    return costed ? [...row, sum(list, (e) => e.cycles ?? 0)] : row;
+  for (const e of eps) {
+    const list = groups.get(e.trigger);
+    if (list === undefined) groups.set(e.trigger, [e]);
+    else list.push(e);
+  }
+  const sum = (list: Episode[], f: (e: Episode) => number): number => list.reduce((n, e) => n + f(e), 0); // prettier-ignore
+  return [...groups.entries()].map(([trigger, list]) => {
+    const t: TriggerTotals = { trigger, count: list.length, instructions: sum(list, (e) => e.instructions), userCr3Instructions: sum(list, (e) => e.userCr3Instructions), cr3Writes: sum(list, (e) => e.cr3Writes), flushes: sum(list, (e) => e.flushes), dropped: sum(list, (e) => e.dropped), faults: sum(list, (e) => e.faults), tlbMisses: sum(list, (e) => e.tlbMisses) }; // prettier-ignore
+    if (list.some((e) => e.cycles !== undefined)) t.cycles = sum(list, (e) => e.cycles ?? 0);
+    return t;
   });
 }
 
+function triggerRow(t: TriggerTotals, costed: boolean): string[] {
+  const row = [t.count, t.trigger, t.instructions, t.userCr3Instructions, t.cr3Writes, t.flushes, t.dropped, t.faults].map(String); // prettier-ignore
+  return costed ? [...row, String(t.cycles ?? 0)] : row;
+}
+
+/** How the user-CR3 instructions were counted: one by one, or from the CR3 writes. */
+export function userCr3Basis(s: TraceStats): string {
+  return s.exact ? "counted at the insn level" : "from the CR3-write timeline";
+}
+
+/** What every figure of estimated cycles says about itself. */
+export const ESTIMATE_NOTE = "an estimate: see the cost model in docs/trace-format.md";
+
 export function formatStats(s: TraceStats): string {
   const out: string[] = [];
-  const how = s.exact ? "counted at the insn level" : "from the CR3-write timeline";
+  const how = userCr3Basis(s);
   for (const c of s.cpus) {
     const costed = c.cycles !== undefined;
     const cycles = costed ? `, ~${c.cycles} estimated cycles` : "";
@@ -241,9 +291,9 @@ export function formatStats(s: TraceStats): string {
     out.push(...table([cols, ...c.episodes.map((e, i) => episodeRow(i, e))]).map((l) => `    ${l}`)); // prettier-ignore
     out.push("  by trigger:");
     const head = ["count", "trigger", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults"]; // prettier-ignore
-    out.push(...table([costed ? [...head, CYCLES_COLUMN] : head, ...byTrigger(c.episodes, costed)]).map((l) => `    ${l}`)); // prettier-ignore
+    out.push(...table([costed ? [...head, CYCLES_COLUMN] : head, ...triggerTotals(c.episodes).map((t) => triggerRow(t, costed))]).map((l) => `    ${l}`)); // prettier-ignore
   }
   if (s.cpus.some((c) => c.cycles !== undefined))
-    out.push(`total: ~${s.cpus.reduce((n, c) => n + (c.cycles ?? 0), 0)} estimated cycles (an estimate: see the cost model in docs/trace-format.md)`); // prettier-ignore
+    out.push(`total: ~${s.cpus.reduce((n, c) => n + (c.cycles ?? 0), 0)} estimated cycles (${ESTIMATE_NOTE})`); // prettier-ignore
   return out.join("\n") + "\n";
 }

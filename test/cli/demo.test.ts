@@ -3,7 +3,7 @@
 // ping-pong under patches 1-2, 1-2 + 4 and 1-3, where only the wrong-on-purpose patch 4 oopses
 // and fails the task checks.
 import { existsSync, readdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { entrylab } from "./helpers.js";
 
@@ -72,5 +72,15 @@ describe("entrylab demo (npm start)", () => {
     const kib = rows.map((m) => Number(m[2]));
     expect(kib[2]! - kib[0]!).toBe(4);
     expect(kib[1]).toBe(kib[0]);
+  });
+
+  it("ends with the trace report command for its two getpid runs, which writes the page", () => {
+    const m = /All of it on one page:\n {2}entrylab (trace report .*) -o report\.html$/m.exec(
+      r.stdout,
+    );
+    expect(m).not.toBeNull();
+    const page = entrylab([...m![1]!.split(" "), "-o", join(dirname(m![1]!.split(" ")[2]!), "report.html")]); // prettier-ignore
+    expect(page.stderr).toBe("");
+    expect(page.status).toBe(0);
   });
 });

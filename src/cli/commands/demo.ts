@@ -113,7 +113,7 @@ function demo(): void {
     indent(formatCheck(checkTrace(r.records, { entryText: entryText(r.kernel) }), (x) => formatRecord(x, "text"))); // prettier-ignore
   }
   sleepAct(dir, SCENARIOS.length + 4);
-  say("\nThe files are in " + dir + ". More: entrylab kernel run --help, docs/kernel.md.");
+  say(`\nThe files are in ${dir}. All of it on one page:\n  entrylab trace report ${a.trace} --diff ${b.trace} --level ${DIFF_LEVEL} --image ${a.image} -o report.html\nMore: entrylab kernel run --help, docs/kernel.md.`); // prettier-ignore
 }
 
 /** Act two: two tasks that sleep in the kernel, on one CPU, under three designs. */

@@ -2,7 +2,8 @@
 // (docs/trace-format.md) — bad lines are diagnostics with file:line (E8xxx) — and print the
 // records that pass a filter as text, or the per-CPU counts and user→kernel→user episodes with
 // estimated cycles. `trace diff A B` compares two traces (status 0 equivalent, 1 different, 2
-// trouble, as diff(1)); `trace export FILE --format chrome` writes a Perfetto timeline.
+// trouble, as diff(1)); `trace export FILE --format chrome` writes a Perfetto timeline;
+// `trace report FILE [--diff OTHER] -o PAGE` writes one self-contained HTML page.
 // Also the writing side of `entrylab run --trace FILE`: the recorder of src/trace handing its
 // records to FILE as they come, through a buffer (a long "insn" run never holds its whole trace).
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
@@ -24,12 +25,14 @@ import {
   formatStats,
   parseCostFile,
   parseTrace,
+  traceReport,
   traceStats,
   TRACE_FORMATS,
   TRACE_KINDS,
   TRACE_LEVELS,
   TraceRecorder,
   type DiffOptions,
+  type ReportOptions,
   type CheckContext,
   type ShowFilter,
   type TraceFormat,
@@ -39,7 +42,7 @@ import {
 import { cannotRead } from "../node-host.js";
 import { loadObjects } from "../build.js";
 
-import { EXIT_INPUT_ERROR, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js";
+import { EXIT_INPUT_ERROR, EXIT_IO, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js";
 import { ioError, printDiagnostics, usageError } from "../report.js";
 
 export interface TraceFlags {
@@ -179,6 +182,25 @@ export function registerTrace(program: Command): void {
     .argument("<file>", "a trace written with --trace-format jsonl")
     .option("--image <file>", "the image that ran, for its entry text (__entry_text_start/_end)")
     .action((file: string, opts: CheckFlags) => checkCommand(file, opts));
+  trace
+    .command("report")
+    .description(
+      "write one self-contained HTML page: run summary, checks, timelines, episodes and cost, and with --diff the comparison (status 0 written, 2 trouble)",
+    )
+    .argument("<file>", "a trace written with --trace-format jsonl")
+    .option(
+      "--diff <other>",
+      "a second trace of the same workload: add `trace diff FILE OTHER` side by side",
+    )
+    .option("--image <file>", "the image that ran, for its entry text (__entry_text_start/_end)")
+    .option("--cost <file>", "a JSON file overriding the cost model's figures")
+    .option(
+      "--context <n>",
+      "with --diff: events of context around the first divergence (default 3)",
+    )
+    .option("--level <l>", "with --diff: compare at this level: system, paging or insn")
+    .option("-o, --output <file>", "where to write the page (default: standard output)")
+    .action((file: string, opts: ReportFlags) => reportCommand(file, opts));
   trace.commands.forEach((c) => c.exitOverride().helpOption("-h, --help", "show help"));
 }
 
@@ -316,16 +338,21 @@ interface CheckFlags {
   image?: string;
 }
 
-/** `trace check`: a violation is status 1 (as `diff`'s difference); bad input 2. */
-function checkCommand(file: string, opts: CheckFlags): void {
-  const records = readTrace(file);
+/** The checks' context: the entry text of `--image`, when given (a bad image is trouble, 2). */
+function checkContext(opts: CheckFlags): CheckContext {
   const ctx: CheckContext = {};
   if (opts.image !== undefined) {
     const image = remapExit([EXIT_INPUT_ERROR], EXIT_TROUBLE, () => loadObjects([opts.image!], { include: [], defines: [] })[0]!); // prettier-ignore
     const entryText = entryTextOf(image);
     if (entryText) ctx.entryText = entryText;
   }
-  const results = checkTrace(records, ctx);
+  return ctx;
+}
+
+/** `trace check`: a violation is status 1 (as `diff`'s difference); bad input 2. */
+function checkCommand(file: string, opts: CheckFlags): void {
+  const records = readTrace(file);
+  const results = checkTrace(records, checkContext(opts));
   process.stdout.write(formatCheck(results, (r) => formatRecord(r, "text")));
   if (results.some((r) => r.status === "violated")) throw new ExitError(EXIT_DIFFERENT);
 }
@@ -336,4 +363,48 @@ function entryTextOf(image: ObjectFile): { start: bigint; end: bigint } | undefi
   const start = value("__entry_text_start");
   const end = value("__entry_text_end");
   return start !== undefined && end !== undefined ? { start, end } : undefined;
+}
+
+// ---- trace report ------------------------------------------------------------------------------
+
+interface ReportFlags extends CheckFlags, CostFlags {
+  diff?: string;
+  context?: string;
+  level?: string;
+  output?: string;
+}
+
+/**
+ * `trace report`: the HTML page (src/trace/report) to -o or standard output. Status 0 when it is
+ * written; every trouble — usage, a bad trace, image or cost file, a file that cannot be read or
+ * written — is 2. The command has no finding of its own (a violated check is on the page, not
+ * in the status), so a script needs only: 0 the page is there, 2 it is not.
+ */
+function reportCommand(file: string, opts: ReportFlags): void {
+  remapExit([EXIT_IO, EXIT_INPUT_ERROR], EXIT_TROUBLE, () => {
+    const options: ReportOptions = { names: { trace: file } };
+    if (opts.context !== undefined) options.context = parseIndex(opts.context, "--context");
+    if (opts.level !== undefined) options.level = oneOf(opts.level, TRACE_LEVELS, "--level");
+    if ((opts.context !== undefined || opts.level !== undefined) && opts.diff === undefined)
+      usageError("--context and --level need --diff OTHER");
+    options.cost = costModel(opts);
+    if (opts.cost !== undefined) options.names.cost = opts.cost;
+    options.check = checkContext(opts);
+    if (opts.image !== undefined) options.names.image = opts.image;
+    const records = readTrace(file);
+    if (opts.diff !== undefined) {
+      options.other = readTrace(opts.diff);
+      options.names.other = opts.diff;
+    }
+    const page = traceReport(records, options);
+    if (opts.output === undefined) {
+      process.stdout.write(page);
+      return;
+    }
+    try {
+      writeFileSync(opts.output, page);
+    } catch (e) {
+      ioError("E0003", `cannot write '${opts.output}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); // prettier-ignore
+    }
+  });
 }

@@ -2,7 +2,7 @@
 // faults), the user-CR3 count from the CR3-write timeline and exactly at the insn level, and
 // the `show` filters.
 import { describe, expect, it } from "vitest";
-import { filterRecords, formatStats, traceStats, TraceRecorder } from "../../../src/trace/index.js"; // prettier-ignore
+import { CostModel, filterRecords, formatStats, traceStats, triggerTotals, TraceRecorder } from "../../../src/trace/index.js"; // prettier-ignore
 import type { TraceRecord } from "../../../src/trace/index.js";
 import type { EventLevel } from "../../../src/vm/index.js";
 import { buildProgram, runProgram } from "./helpers.js";
@@ -40,6 +40,21 @@ describe("episodes of roundtrip.S", () => {
     expect(pf).toMatchObject({ cr3Writes: 0, faults: 0 }); // its own #PF is the trigger
   });
 
+  it("counts an episode's TLB misses: the page walks between its entering and returning records", () => {
+    const paging = record("roundtrip.S", "paging");
+    const eps = traceStats(paging).cpus[0]!.episodes;
+    const enters = (r: TraceRecord): boolean => r.kind === "syscall" || (r.kind === "deliver" && r.fromCpl === 3); // prettier-ignore
+    const returns = (r: TraceRecord): boolean => r.kind === "sysret" || (r.kind === "iret" && r.toCpl === 3); // prettier-ignore
+    const walks = eps.map((e) => {
+      const from = paging.findIndex((r) => r.icount === e.start && enters(r));
+      const to = paging.findIndex((r, i) => i > from && returns(r));
+      return paging.slice(from, to).filter((r) => r.kind === "walk").length;
+    });
+    expect(eps.map((e) => e.tlbMisses)).toEqual(walks);
+    expect(walks.some((n) => n > 0)).toBe(true);
+    expect(c.episodes.map((e) => e.tlbMisses)).toEqual([0, 0, 0]); // no walk records at the system level
+  });
+
   it("counts user-CR3 instructions: the timeline and the insn level agree", () => {
     const [toKernel, toUser] = rs.filter((r) => r.kind === "cr" && r.reg === "cr3" && r.icount > at("syscall").icount); // prettier-ignore
     // SYSCALL through the write to the kernel CR3 (which runs on the old one), then from the
@@ -48,7 +63,9 @@ describe("episodes of roundtrip.S", () => {
     expect(c.episodes[0]!.userCr3Instructions).toBe(want);
     const exact = traceStats(record("roundtrip.S", "insn"));
     expect(exact.exact).toBe(true);
-    expect(exact.cpus[0]!.episodes).toEqual(c.episodes);
+    // The same episodes, but for the TLB misses only the finer trace records (its page walks).
+    const noMisses = (e: (typeof c.episodes)[number]): object => ({ ...e, tlbMisses: 0 });
+    expect(exact.cpus[0]!.episodes.map(noMisses)).toEqual(c.episodes);
     expect(exact.cpus[0]!.userCr3Instructions).toBe(c.userCr3Instructions);
   });
 
@@ -57,6 +74,17 @@ describe("episodes of roundtrip.S", () => {
     expect(c.counts.stack).toBe(rs.filter((r) => r.kind === "stack").length);
     const text = formatStats(s);
     expect(text).toMatch(/^ +1 +syscall 39 +\d+ +\d+ +\d+ +\d+ +2 +0 +0 +0$/m);
+  });
+
+  it("sums episodes by trigger as data, the rows the text's `by trigger:` table prints", () => {
+    const costed = traceStats(rs, { cost: new CostModel() }).cpus[0]!;
+    const totals = triggerTotals(costed.episodes);
+    expect(totals.map((t) => t.trigger)).toEqual(["syscall 39", "#PF", "vector 128"]);
+    const sys = costed.episodes[0]!;
+    expect(totals[0]).toEqual({ trigger: "syscall 39", count: 1, instructions: sys.instructions, userCr3Instructions: sys.userCr3Instructions, cr3Writes: 2, flushes: 0, dropped: 0, faults: 0, tlbMisses: 0, cycles: sys.cycles }); // prettier-ignore
+    expect(triggerTotals(c.episodes)[0]!.cycles).toBeUndefined(); // no cost model, no cycles
+    const row = new RegExp(`^ +1 +syscall 39 +${sys.instructions} +${sys.userCr3Instructions} +2 +0 +0 +0 +${sys.cycles}$`, "m"); // prettier-ignore
+    expect(formatStats(traceStats(rs, { cost: new CostModel() }))).toMatch(row);
   });
 });
 
@@ -90,5 +118,32 @@ describe("show filters", () => {
     const sys = rs.find((r) => r.kind === "syscall")!;
     expect(filterRecords(rs, { from: sys.icount, to: sys.icount }).map((r) => r.kind)).toEqual(["syscall"]); // prettier-ignore
     expect(filterRecords(rs, { cpu: 1 })).toEqual([]);
+  });
+});
+
+describe("user-CR3 counts of many episodes", () => {
+  it("agree with a count instruction by instruction over the CR3 writes", () => {
+    // 300 round trips with their CR3 writes at varying places, some back to back.
+    const rs: TraceRecord[] = [cr3(3, 0x10000n, 0x11000n)];
+    let n = 10;
+    for (let i = 0; i < 300; i++) {
+      rs.push({ ...base, kind: "syscall", icount: n, target: 0n, rax: 39n });
+      rs.push(cr3(n + (i % 7), 0x11000n, 0x10000n), cr3(n + 10 + (i % 5), 0x10000n, 0x11000n));
+      rs.push({ ...base, kind: "sysret", icount: n + 20, target: 0n, cs: 0x33, ss: 0x2b });
+      n += 21 + (i % 3);
+    }
+    // Brute force: the CR3 of every count (a write at w applies from w + 1).
+    const onUser = (c: number): boolean => {
+      let cr = 0x10000n;
+      for (const r of rs) if (r.kind === "cr" && r.icount < c) cr = r.new;
+      return (cr & 0x1000n) !== 0n;
+    };
+    const eps = traceStats(rs).cpus[0]!.episodes;
+    expect(eps).toHaveLength(300);
+    for (const e of eps) {
+      let want = 0;
+      for (let c = e.start; c <= e.end; c++) if (onUser(c)) want++;
+      expect(e.userCr3Instructions).toBe(want);
+    }
   });
 });
