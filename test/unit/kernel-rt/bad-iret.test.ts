@@ -39,6 +39,8 @@ const DESIGNS: Design[] = [
 
 /** isa-debug-exit statuses: (v << 1) | 1. */
 const status = (v: number) => (v << 1) | 1;
+/** traps.c: a kernel-mode exception ends the run with 0x40 + vector. */
+const DIE_EXIT_BASE = 0x40;
 const SIGBUS = 7;
 const SIGSEGV = 11;
 const VEC_NP = 11;
@@ -353,4 +355,21 @@ describe("a bad IRET frame on the return from the tick", () => {
       const checks = traceChecks(v.records, k);
       expect(Object.entries(checks).filter(([, s]) => s !== "ok")).toEqual([]);
     });
+});
+
+describe("a bad IRET frame that is not user mode", () => {
+  it("is an oops: Linux's sigreturn never builds one, and its fixup_bad_iret BUGs on it", () => {
+    // The user code segment with RPL 0: a return to the same level whose DPL ≠ RPL → #GP(CS).
+    const bad: BadFrame = {
+      name: "CS RPL 0",
+      corrupt: (f) => (f.cs = BigInt(selector(USER_CS))),
+      vector: VEC_GP,
+      error: () => selector(USER_CS),
+    };
+    const v = stopAtIret(DESIGNS[1]!, ["pftouch", "getpid"], 0, bad);
+    const result = v.boot.machine.run();
+    expect(v.output()).toContain(`entrylab kernel: oops: general protection: error ${hex(selector(USER_CS))} on CPU 0\n`); // prettier-ignore
+    expect(v.output()).toContain("task: pftouch[1]\n");
+    expect(result.exitStatus).toBe(status(DIE_EXIT_BASE + VEC_GP));
+  });
 });
