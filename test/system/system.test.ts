@@ -29,6 +29,7 @@ const CASES: Case[] = [
   { name: "paging", file: "paging.S" },
   { name: "paging-no-gbpages", file: "paging.S", opts: { features: without("gbpages") }, defines: ["NO_GBPAGES"] }, // prettier-ignore
   { name: "delivery", file: "delivery.S" },
+  { name: "iret", file: "iret.S" },
   { name: "syscall", file: "syscall.S" },
   { name: "syscall-amd", file: "syscall.S", opts: { vendor: "amd" }, defines: ["AMD"] },
   { name: "features-off", file: "features.S", opts: { features: parseFeatures("-pcid,-invpcid,-smep,-smap,-fsgsbase,-rdtscp,-nx,-pge,-syscall") as Features } }, // prettier-ignore

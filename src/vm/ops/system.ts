@@ -44,10 +44,10 @@ import { FK_NONE, readFlags } from "../flags.js";
 import type { Op } from "../op.js";
 import { OK_REG } from "../op.js";
 import {
-  DESC_L,
   DESC_P,
   DESC_TYPE_CODE,
-  dplOf,
+  checkIretCs,
+  checkIretSs,
   flatDescriptor,
   loadCodeSegment,
   loadDataSegment,
@@ -325,8 +325,13 @@ export function sysretExec(c: Cpu): void {
   c.attention |= ATTN_STOP;
 }
 
-/** IRETQ in 64-bit mode (SDM vol. 2 IRET): pops RIP, CS, RFLAGS, RSP, SS with the privilege checks. */
+/**
+ * IRETQ in 64-bit mode (SDM vol. 2 IRET, IA-32e mode): pops RIP, CS, RFLAGS, RSP, SS with the
+ * privilege checks; a check that fails faults at the IRETQ, at the old CPL, with nothing popped.
+ */
 export function iretExec(c: Cpu): void {
+  // SDM vol. 2 IRET: EFLAGS.NT = 1 in IA-32e mode → #GP(0) (there is no task return).
+  if ((c.rflags & FLAG_NT) !== 0) c.raise(VEC_GP, 0);
   const sp = c.regAsNumber(RSP);
   c.checkCanonical(sp, 1);
   const ripLo = c.read64(sp);
@@ -337,20 +342,14 @@ export function iretExec(c: Cpu): void {
   const rspHi = c.hiOut;
   const ss = c.read64(sp + 32) & 0xffff;
   const rpl = cs & 3;
-  // SDM vol. 2 IRET: return to a more privileged level → #GP(selector).
-  if (rpl < c.cpl || (cs & 0xfffc) === 0) c.raise(VEC_GP, cs & 0xfffc);
-  const d = readDescriptor(c, cs);
-  if ((d.attr & DESC_TYPE_CODE) === 0 || (d.attr & DESC_L) === 0 || dplOf(d.attr) !== rpl)
-    c.raise(VEC_GP, cs & 0xfffc);
-  if ((d.attr & DESC_P) === 0) c.raise(11, cs & 0xfffc);
+  const d = checkIretCs(c, cs);
   const target = ripHi * TWO32 + (ripLo >>> 0);
-  c.checkCanonical(target, 0);
+  c.checkCanonical(target, 0); // SDM vol. 2 IRET: a non-canonical return RIP → #GP(0)
   const oldCpl = c.cpl;
   let mask = FLAGS_STATUS | FLAG_TF | FLAG_DF | FLAG_NT | FLAG_AC | FLAG_RF | FLAG_IF | FLAG_IOPL;
   if (oldCpl > 0) mask &= ~FLAG_IOPL;
   if (oldCpl > (c.rflags & FLAG_IOPL) >>> 12) mask &= ~FLAG_IF;
-  const ssDesc = (ss & 0xfffc) === 0 ? undefined : readDescriptor(c, ss);
-  if (ssDesc === undefined && rpl === 3) c.raise(VEC_GP, 0); // a null SS only for CPL < 3
+  const ssDesc = checkIretSs(c, ss, rpl);
   if (c.ev !== undefined) c.ev.iret(c, target, cs, flags, rsp, rspHi, ss);
   loadCodeSegment(c, cs, d);
   setSegment(c, SEG_SS, ss, ssDesc);

@@ -90,6 +90,49 @@ export function loadDataSegment(c: Cpu, seg: number, sel: number): void {
   setSegment(c, seg, sel, d);
 }
 
+const DESC_TYPE_CONFORMING = 1 << 2; // code: conforming
+const SELECTOR_RPL_MASK = 3;
+
+/**
+ * IRETQ's checks of the return CS (SDM vol. 2 IRET, IA-32e mode; the CPL is still the old one).
+ * Returns the descriptor to load. Returns to compatibility mode (L = 0) are not modelled: #GP.
+ */
+export function checkIretCs(c: Cpu, cs: number): Descriptor {
+  const rpl = cs & SELECTOR_RPL_MASK;
+  // SDM vol. 2 IRET: a null return CS → #GP(0); a return to a more privileged level → #GP(selector).
+  if ((cs & 0xfffc) === 0 || rpl < c.cpl) c.raise(VEC_GP, cs & 0xfffc);
+  const d = readDescriptor(c, cs); // outside the GDT limit → #GP(selector)
+  const dpl = dplOf(d.attr);
+  // SDM vol. 2 IRET: not a code segment, or no 64-bit one (L = 1, D = 0) → #GP(selector).
+  if ((d.attr & DESC_S) === 0 || (d.attr & DESC_TYPE_CODE) === 0 || (d.attr & DESC_L) === 0 || (d.attr & DESC_DB) !== 0) c.raise(VEC_GP, cs & 0xfffc); // prettier-ignore
+  // SDM vol. 2 IRET: conforming with DPL > RPL, or non-conforming with DPL ≠ RPL → #GP(selector).
+  const conforming = (d.attr & DESC_TYPE_CONFORMING) !== 0;
+  if (conforming ? dpl > rpl : dpl !== rpl) c.raise(VEC_GP, cs & 0xfffc);
+  // SDM vol. 2 IRET: the return code segment not present → #NP(selector).
+  if ((d.attr & DESC_P) === 0) c.raise(VEC_NP, cs & 0xfffc);
+  return d;
+}
+
+/**
+ * IRETQ's checks of the popped SS against the return CS's RPL (the new CPL), SDM vol. 2 IRET,
+ * IA-32e mode: 64-bit IRETQ pops SS:RSP on every return, to the same level too. Returns the
+ * descriptor to load, undefined for a null SS.
+ */
+export function checkIretSs(c: Cpu, ss: number, newCpl: number): Descriptor | undefined {
+  if ((ss & 0xfffc) === 0) {
+    // SDM vol. 2 IRET: a null SS only back to 64-bit CPL < 3, with RPL = the new CPL → else #GP(0).
+    if (newCpl === 3 || (ss & SELECTOR_RPL_MASK) !== newCpl) c.raise(VEC_GP, 0);
+    return undefined;
+  }
+  const d = readDescriptor(c, ss); // outside the GDT limit → #GP(SS selector)
+  const writableData = (d.attr & DESC_S) !== 0 && (d.attr & DESC_TYPE_CODE) === 0 && (d.attr & DESC_TYPE_WRITABLE) !== 0; // prettier-ignore
+  // SDM vol. 2 IRET: SS RPL ≠ CS RPL, not a writable data segment, or DPL ≠ CS RPL → #GP(SS selector).
+  if ((ss & SELECTOR_RPL_MASK) !== newCpl || !writableData || dplOf(d.attr) !== newCpl) c.raise(VEC_GP, ss & 0xfffc); // prettier-ignore
+  // SDM vol. 2 IRET: the stack segment not present → #SS(SS selector) (the pseudo-code's fault).
+  if ((d.attr & DESC_P) === 0) c.raise(VEC_SS, ss & 0xfffc);
+  return d;
+}
+
 /** Load CS for a far transfer that has already been checked; CPL becomes the selector's RPL. */
 export function loadCodeSegment(c: Cpu, sel: number, d: Descriptor): void {
   setSegment(c, SEG_CS, sel, d);
