@@ -93,27 +93,36 @@ describe("entrylab trace report", () => {
     expect(html).toContain(`<pre>${context.join("\n").replace(/>/g, "&gt;")}</pre>`);
   });
 
-  it("ends every trouble with a diagnostic and status 2", () => {
+  it("ends trouble with a diagnostic: status 2, or 3 for a file it cannot read or write", () => {
     const text = join(dir, "rt.txt");
     entrylab(["run", "-I", SYS, ROUNDTRIP, "--trace", text]); // a text trace
     const cost = join(dir, "bad-cost.json");
     writeFileSync(cost, '{"swapgs": -1}');
-    const cases: [string[], RegExp][] = [
-      [["trace", "report", join(dir, "missing.jsonl")], /error\[E0002\]: cannot read/],
-      [["trace", "report", text], /error\[E8004\]/],
-      [["trace", "report", a, "-o", join(dir, "no-dir", "r.html")], /error\[E0003\]: cannot write/],
-      [["trace", "report", a, "--diff", join(dir, "missing.jsonl")], /error\[E0002\]/],
-      [["trace", "report", a, "--cost", cost], /error\[E8008\]/],
-      [["trace", "report", a, "--image", join(dir, "missing.img")], /error\[E0002\]/],
+    const cases: [string[], number, RegExp][] = [
+      [["trace", "report", join(dir, "missing.jsonl")], 3, /error\[E0002\]: cannot read/],
+      [["trace", "report", text], 2, /error\[E8004\]/],
+      [
+        ["trace", "report", a, "-o", join(dir, "no-dir", "r.html")],
+        3,
+        /error\[E0003\]: cannot write/,
+      ],
+      [["trace", "report", a, "--diff", join(dir, "missing.jsonl")], 3, /error\[E0002\]/],
+      [["trace", "report", a, "--cost", cost], 2, /error\[E8008\]/],
+      [["trace", "report", a, "--image", join(dir, "missing.img")], 3, /error\[E0002\]/],
       [
         ["trace", "report", a, "--level", "system"],
+        2,
         /error\[E0001\]: --context and --level need --diff/,
       ],
-      [["trace", "report", a, "--diff", b, "--level", "fine"], /error\[E0001\]: --level: 'fine'/],
+      [
+        ["trace", "report", a, "--diff", b, "--level", "fine"],
+        2,
+        /error\[E0001\]: --level: 'fine'/,
+      ],
     ];
-    for (const [args, message] of cases) {
+    for (const [args, status, message] of cases) {
       const r = entrylab(args);
-      expect({ args, status: r.status }).toEqual({ args, status: 2 });
+      expect({ args, status: r.status }).toEqual({ args, status });
       expect(r.stderr).toMatch(message);
       expect(r.stdout).toBe("");
     }

@@ -42,7 +42,7 @@ import {
 import { cannotRead } from "../node-host.js";
 import { loadObjects } from "../build.js";
 
-import { EXIT_INPUT_ERROR, EXIT_IO, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js";
+import { EXIT_INPUT_ERROR, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js";
 import { ioError, printDiagnostics, usageError } from "../report.js";
 
 export interface TraceFlags {
@@ -376,12 +376,12 @@ interface ReportFlags extends CheckFlags, CostFlags {
 
 /**
  * `trace report`: the HTML page (src/trace/report) to -o or standard output. Status 0 when it is
- * written; every trouble — usage, a bad trace, image or cost file, a file that cannot be read or
- * written — is 2. The command has no finding of its own (a violated check is on the page, not
- * in the status), so a script needs only: 0 the page is there, 2 it is not.
+ * written; trouble is 2 (usage, a bad trace, image or cost file) or 3 (a file that cannot be read
+ * or written), as for the other `trace` commands. The command has no finding of its own: a
+ * violated check is on the page, not in the status.
  */
 function reportCommand(file: string, opts: ReportFlags): void {
-  remapExit([EXIT_IO, EXIT_INPUT_ERROR], EXIT_TROUBLE, () => {
+  remapExit([EXIT_INPUT_ERROR], EXIT_TROUBLE, () => {
     const options: ReportOptions = { names: { trace: file } };
     if (opts.context !== undefined) options.context = parseIndex(opts.context, "--context");
     if (opts.level !== undefined) options.level = oneOf(opts.level, TRACE_LEVELS, "--level");
