@@ -20,6 +20,7 @@ export {
   type FieldType,
   type InsnRecord,
   type Named,
+  type OnTask,
   type PageFaultRecord,
   type StackRecord,
   type TraceKind,

@@ -1,8 +1,9 @@
 // The trace record: a VM event (src/vm/events.ts) as the recorder stores it — the decoded
 // instruction replaced by its disassembly, the fault chain with numeric addresses, RIPs named
-// (`sym`, `line`) — plus the recorder's own `stack` event. FIELDS lists every kind's fields in
-// their fixed order with their type: the text and JSON Lines writers and the JSON Lines reader
-// all follow it, and docs/trace-format.md documents it field by field.
+// (`sym`, `line`), each with the task the CPU runs (`task`) — plus the recorder's own `stack`
+// event. FIELDS lists every kind's fields in their fixed order with their type: the text and
+// JSON Lines writers and the JSON Lines reader all follow it, and docs/trace-format.md documents
+// it field by field.
 import type {
   CrWriteEvent,
   DeliverEvent,
@@ -15,6 +16,9 @@ import type {
   PageFaultEvent,
   RegChange,
   RunEndEvent,
+  SchedExitEvent,
+  SchedSwitchEvent,
+  SchedWakeupEvent,
   SwapgsEvent,
   SyscallEvent,
   SysretEvent,
@@ -27,6 +31,14 @@ import type {
 export interface Named {
   sym?: string;
   line?: string;
+}
+
+/**
+ * The pid of the task the record's CPU runs (the recorder follows `sched-switch` records; pid 0 is
+ * the CPU's idle task, the boot task of the model kernel). Absent in traces written before it.
+ */
+export interface OnTask {
+  task?: number;
 }
 
 export interface ChainLink {
@@ -69,6 +81,7 @@ export interface StackRecord extends EventBase {
 }
 
 export type TraceRecord = Named &
+  OnTask &
   (
     | SyscallEvent
     | SysretEvent
@@ -85,6 +98,9 @@ export type TraceRecord = Named &
     | WalkEvent
     | TlbFillEvent
     | InsnRecord
+    | SchedSwitchEvent
+    | SchedWakeupEvent
+    | SchedExitEvent
     | RunEndEvent
     | StackRecord
   );
@@ -123,6 +139,7 @@ export const BASE_FIELDS: readonly Field[] = [
   ["icount", "dec"],
   ["rip", "u64"],
   ["rsp", "u64"],
+  ["task", "dec", true],
 ];
 
 /** Fields every record may end with. */
@@ -159,6 +176,9 @@ export const FIELDS: Readonly<Record<TraceKind, readonly Field[]>> = {
   insn: [["text", "str"], ["length", "dec"], ["regs", "regs"], ["writes", "writes"]],
   end: [["reason", "str"], ["exitStatus", "dec", true], ["insns", "decs"]],
   stack: [["from", "str"], ["to", "str"], ["cause", "str"]],
+  "sched-switch": [["prevComm", "str"], ["prevPid", "dec"], ["prevState", "str"], ["nextComm", "str"], ["nextPid", "dec"]], // prettier-ignore
+  "sched-wakeup": [["comm", "str"], ["pid", "dec"], ["targetCpu", "dec"], ["by", "dec"]],
+  "sched-exit": [["comm", "str"], ["pid", "dec"]],
 }; // prettier-ignore
 
 /** The fields of the composite types' elements (frame: an object; the others: arrays of them). */

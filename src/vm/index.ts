@@ -38,7 +38,18 @@ export type {
   MemWrite,
   RunEndEvent,
   EndReason,
+  SchedSwitchEvent,
+  SchedWakeupEvent,
+  SchedExitEvent,
 } from "./events.js";
+export {
+  TRACE_PORT,
+  TRACE_SCHED_SWITCH,
+  TRACE_SCHED_WAKEUP,
+  TRACE_SCHED_EXIT,
+  taskStateName,
+  type TaskStateName,
+} from "./devices/trace.js";
 export type { FaultRecord } from "./fault.js";
 export { snapshot } from "./snapshot.js";
 export {
