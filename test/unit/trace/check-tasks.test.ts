@@ -381,8 +381,7 @@ function kernelTrace(
 describe("task checks on the model kernel", () => {
   it("pass the baseline and patch 1 with a task sleeping while another runs, preempted by the tick", () => {
     for (const k of [theKernel(), patchedKernel()]) {
-      // A tick at which both kernels also switch to the idle task while the sleeper sleeps alone.
-      const { output, records } = kernelTrace(k, ["sleeper", "getpid"], { pti: true, pcid: true, tick: 6000 }); // prettier-ignore
+      const { output, records } = kernelTrace(k, ["sleeper", "getpid"], { pti: true, pcid: true, tick: 5000 }); // prettier-ignore
       expect(output).toContain("sleeper: pid 1 round 2\n");
       // What the checks follow: tasks switched, interrupts from user mode through the entry stack.
       const moves = new Set(records.flatMap((r) => (r.kind === "stack" ? [`${r.from} -> ${r.to}`] : []))); // prettier-ignore

@@ -1,0 +1,129 @@
+// The model kernel's scheduler tracepoints (<trace/events/sched.h> through the trace device):
+// sched_switch with the outgoing task's state (a futex wait sleeps, a tick preempts, an exit is
+// dead), sched_wakeup naming who woke whom and on which CPU, sched_process_exit; and the `task`
+// the recorder writes on every record, cross-checked with the stack regions RSP is in.
+import { describe, expect, it } from "vitest";
+import { formatText, TraceRecorder } from "../../../src/trace/index.js";
+import type { TraceRecord } from "../../../src/trace/index.js";
+import type { KernelConfig } from "../../../src/kernel-rt/index.js";
+import type { BootRegion } from "../../../src/kernel-rt/boot/context.js";
+import { boot } from "./helpers.js";
+
+const CLEAN_EXIT = 1;
+const PTI: KernelConfig = { pti: true, pcid: true };
+
+type Rec<K extends TraceRecord["kind"]> = Extract<TraceRecord, { kind: K }>;
+
+function traced(names: string[], config: KernelConfig, cpus: number) {
+  const rec = new TraceRecorder({ level: "system" });
+  const b = boot(names, config, { cpus, maxInsns: 3_000_000, events: rec });
+  rec.addRegions(b.boot.regions);
+  const result = b.boot.machine.run();
+  expect(result.exitStatus).toBe(CLEAN_EXIT);
+  const records = rec.records;
+  const of = <K extends TraceRecord["kind"]>(k: K): Rec<K>[] => records.filter((r): r is Rec<K> => r.kind === k); // prettier-ignore
+  return { records, of, regions: b.boot.regions, output: b.output() };
+}
+
+const switchText = (r: Rec<"sched-switch">) => `${r.cpu}: ${r.prevPid} ${r.prevState} -> ${r.nextPid}`; // prettier-ignore
+
+describe("sched_switch and sched_wakeup", () => {
+  it("show the futex ping-pong on one CPU: each task sleeps, the other wakes it, both exit", () => {
+    const t = traced(["pingpong", "pingpong"], PTI, 1);
+    // Pid 1 waits first; from then on each round's waker is the task that runs.
+    expect(t.of("sched-switch").map(switchText)).toEqual([
+      "0: 0 running -> 1", // the idle task (boot) starts pid 1
+      "0: 1 sleeping -> 2", // pid 1 waits on the futex word
+      "0: 2 sleeping -> 1",
+      "0: 1 sleeping -> 2",
+      "0: 2 sleeping -> 1",
+      "0: 1 dead -> 2", // pid 1 exits after its last round
+    ]);
+    expect(t.of("sched-wakeup").map((r) => `${r.by} woke ${r.pid} on ${r.targetCpu}`)).toEqual(["2 woke 1 on 0", "1 woke 2 on 0", "2 woke 1 on 0", "1 woke 2 on 0"]); // prettier-ignore
+    expect(t.of("sched-exit").map((r) => `${r.pid} ${r.comm}`)).toEqual(["1 pingpong", "2 pingpong"]); // prettier-ignore
+    // Each record comes from the task it names: the switch's from prev, the wake-up's from `by`.
+    for (const r of t.of("sched-switch")) expect(r.task).toBe(r.prevPid);
+    for (const r of t.of("sched-wakeup")) expect(r.task).toBe(r.by);
+    for (const r of t.of("sched-exit")) expect(r.task).toBe(r.pid);
+    expect(t.of("sched-switch")[0]).toMatchObject({ prevComm: "swapper", nextComm: "pingpong" });
+  });
+
+  it("show a task preempted by the tick as running", () => {
+    // Two spinners on one CPU: each runs until the end of its slice, from user mode.
+    const sw = traced(["spinner", "spinner"], { ...PTI, tick: 20_000 }, 1).of("sched-switch");
+    const texts = sw.map(switchText);
+    expect(texts).toContain("0: 1 running -> 2");
+    expect(texts).toContain("0: 2 running -> 1");
+    expect(
+      sw
+        .filter((r) => r.prevState === "dead")
+        .map((r) => r.prevPid)
+        .sort(),
+    ).toEqual([1]); // the last exit ends the run
+  });
+
+  it("show a sleeper woken by the tick's timer, and the idle task while it sleeps alone", () => {
+    // The sleep scenario: sleeper (pid 1) sleeps three ticks three times beside getpid (pid 2).
+    const t = traced(["sleeper", "getpid"], { ...PTI, tick: 5000 }, 1);
+    const texts = t.of("sched-switch").map(switchText);
+    expect(texts).toContain("0: 1 sleeping -> 2");
+    expect(texts).toContain("0: 2 dead -> 0"); // getpid exits; the sleeper still sleeps
+    expect(texts).toContain("0: 1 sleeping -> 0");
+    expect(texts).toContain("0: 0 running -> 1"); // the idle task gives way to the woken sleeper
+    // The timer wakes the sleeper from the tick, on the idle task's time: by pid 0.
+    const wk = t.of("sched-wakeup");
+    expect(wk).toHaveLength(3);
+    for (const r of wk) expect(r).toMatchObject({ pid: 1, comm: "sleeper", targetCpu: 0, by: 0 });
+  });
+
+  it("show wake-ups across CPUs: the waker on one CPU, the woken task's CPU as the target", () => {
+    const t = traced(["pingpong", "pingpong"], PTI, 2);
+    const wk = t.of("sched-wakeup");
+    expect(wk.length).toBeGreaterThan(0);
+    for (const r of wk) {
+      expect(r.cpu).not.toBe(r.targetCpu); // pid 1 runs on CPU 0, pid 2 on CPU 1
+      expect(r.targetCpu).toBe(r.pid - 1);
+      expect(r.by).toBe(3 - r.pid);
+    }
+    // Each CPU switches between its own task and its idle task only.
+    for (const r of t.of("sched-switch")) expect([r.prevPid, r.nextPid].sort()).toEqual([0, r.cpu + 1]); // prettier-ignore
+  });
+});
+
+/** The pid whose kernel stack (or, for pid 0, idle stack of `cpu`) holds `rsp`, if any. */
+function stackOwner(regions: readonly BootRegion[], rsp: bigint): number | undefined {
+  for (const g of regions) {
+    if (!(g.start < rsp && rsp <= g.end)) continue;
+    const k = /^kernel stack of pid (\d+)$/.exec(g.name);
+    if (k) return Number(k[1]);
+    if (/^idle stack of CPU \d+$/.test(g.name)) return 0;
+  }
+  return undefined;
+}
+
+describe("the task on every record", () => {
+  it.each([1, 2])("is the pid whose stack RSP is on (%i CPUs)", (cpus) => {
+    const t = traced(["pingpong", "pingpong"], PTI, cpus);
+    expect(t.records.every((r) => typeof r.task === "number")).toBe(true);
+    // After a switch, RSP stays on the outgoing task's stack until __switch_to_asm moves it:
+    // in that window (switch_mm's CR3 write, and the move onto that stack it was the first to
+    // see) the records already carry the incoming task.
+    const inWindow = new Map<number, number>(); // cpu → the outgoing pid, until RSP leaves its stack
+    const checked = new Map<number, number>(); // owner → records checked
+    for (const r of t.records) {
+      const owner = stackOwner(t.regions, r.rsp);
+      if (owner !== inWindow.get(r.cpu)) inWindow.delete(r.cpu);
+      if (r.kind === "sched-switch") inWindow.set(r.cpu, r.prevPid);
+      if (owner !== undefined && r.task !== owner) {
+        const where = formatText(r);
+        expect(inWindow.get(r.cpu), where).toBe(owner);
+        expect(r.kind === "cr" || (r.kind === "stack" && r.cause === "cr"), where).toBe(true);
+      } else if (owner !== undefined) checked.set(owner, (checked.get(owner) ?? 0) + 1);
+      // A user stack is named by the address space it is in: that task's own.
+      if (r.kind === "stack" && /^user stack of pid/.test(r.to)) expect(r.to).toBe(`user stack of pid ${r.task}`); // prettier-ignore
+    }
+    // Records on every task's stack and the idle stack were checked, not a few.
+    expect([...checked.keys()].sort()).toEqual([0, 1, 2]);
+    expect([...checked.values()].reduce((a, b) => a + b)).toBeGreaterThan(20);
+  });
+});
