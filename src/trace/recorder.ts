@@ -107,9 +107,10 @@ export class TraceRecorder implements EventSink {
       if (e.kind === "cr" && e.reg === "cr3") this.spaceOf[e.cpu] = addressSpaceOf(e.new);
       this.push(this.toRecord(e));
       if (e.kind === "end") return; // end stays last
-      if (e.kind === "sched-switch") this.taskOf[e.cpu] = e.nextPid;
     }
     this.checkStack(e.cpu, e.icount, e.rip, e.rsp, e.kind);
+    // After the stack check: a move the switch's own RSP shows is still the outgoing task's.
+    if (e.kind === "sched-switch") this.taskOf[e.cpu] = e.nextPid;
   }
 
   private push(r: TraceRecord): void {

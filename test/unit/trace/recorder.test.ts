@@ -169,6 +169,13 @@ describe("the running task", () => {
     expect(rec.records.map((r) => `${r.kind}:${r.task}`)).toEqual(["swapgs:7", "stack:7"]);
   });
 
+  it("stays the outgoing task on the move the switch's own RSP shows", () => {
+    const rec = new TraceRecorder({ level: "system", regions: [{ name: "kernel stack of pid 1", start: 0x7000n, end: 0x9000n }] }); // prettier-ignore
+    rec.event({ ...sw(0, 2, 1, 2), rsp: 0x8000n });
+    rec.event({ ...gs(0, 3), rsp: 0x100n });
+    expect(rec.records.map((r) => `${r.kind}:${r.task}`)).toEqual(["sched-switch:0", "stack:0", "swapgs:2", "stack:2"]); // prettier-ignore
+  });
+
   it("is written after rsp in both formats and read back", () => {
     const rec = new TraceRecorder({ level: "insn" });
     for (const e of [sw(0, 2, 0, 3), insn(0, 3)]) rec.event(e);
