@@ -46,6 +46,9 @@ describe("sched_switch and sched_wakeup", () => {
     for (const r of t.of("sched-wakeup")) expect(r.task).toBe(r.by);
     for (const r of t.of("sched-exit")) expect(r.task).toBe(r.pid);
     expect(t.of("sched-switch")[0]).toMatchObject({ prevComm: "swapper", nextComm: "pingpong" });
+    // Each event names the function it happens in, as Linux's inlined tracepoints do.
+    const fns = (k: "sched-switch" | "sched-wakeup" | "sched-exit") => new Set(t.of(k).map((r) => r.sym?.split("+")[0])); // prettier-ignore
+    expect([...fns("sched-switch"), ...fns("sched-wakeup"), ...fns("sched-exit")]).toEqual(["schedule", "wake_up_process", "do_exit"]); // prettier-ignore
   });
 
   it("show a task preempted by the tick as running", () => {

@@ -50,7 +50,12 @@ struct trace_sched_process_exit {
 	long pid;
 };
 
-/* task_struct.comm is 8-byte aligned (it follows a long); a macro, as the call would cost more. */
+/*
+ * The tracepoints are macros, not static inline functions: handler-C does
+ * not inline, and an event should name the function it happens in
+ * (schedule, wake_up_process, do_exit), as Linux's inlined tracepoints do.
+ * task_struct.comm is 8-byte aligned (it follows a long).
+ */
 #define trace_copy_comm(to, t)						\
 	do {								\
 		(to)[0] = ((unsigned long *)(t)->comm)[0];		\
@@ -58,43 +63,38 @@ struct trace_sched_process_exit {
 	} while (0)
 
 /* The record is complete before the OUT: the "memory" clobber keeps its stores above it. */
-static inline void trace_device_write(unsigned int type, void *rec)
-{
-	asm volatile("outl %0, %w1" : : "a"(type), "d"(TRACE_PORT), "D"(rec) : "memory");
-}
+#define trace_device_write(type, rec)					\
+	asm volatile("outl %0, %w1" : : "a"(type), "d"(TRACE_PORT), "D"(rec) : "memory")
 
 /* prev leaves the CPU in its state (running: preempted or yielding), next runs. */
-static inline void trace_sched_switch(struct task_struct *prev, struct task_struct *next)
-{
-	struct trace_sched_switch rec;
-
-	trace_copy_comm(rec.prev_comm, prev);
-	rec.prev_pid = prev->pid;
-	rec.prev_state = prev->state;
-	trace_copy_comm(rec.next_comm, next);
-	rec.next_pid = next->pid;
-	trace_device_write(TRACE_SCHED_SWITCH, &rec);
-}
+#define trace_sched_switch(prev, next)					\
+	do {								\
+		struct trace_sched_switch __rec;			\
+		trace_copy_comm(__rec.prev_comm, prev);			\
+		__rec.prev_pid = (prev)->pid;				\
+		__rec.prev_state = (prev)->state;			\
+		trace_copy_comm(__rec.next_comm, next);			\
+		__rec.next_pid = (next)->pid;				\
+		trace_device_write(TRACE_SCHED_SWITCH, &__rec);		\
+	} while (0)
 
 /* p is runnable again on its CPU; current is the waker (Linux: the event's common_pid). */
-static inline void trace_sched_wakeup(struct task_struct *p)
-{
-	struct trace_sched_wakeup rec;
+#define trace_sched_wakeup(p)						\
+	do {								\
+		struct trace_sched_wakeup __rec;			\
+		trace_copy_comm(__rec.comm, p);				\
+		__rec.pid = (p)->pid;					\
+		__rec.target_cpu = (p)->cpu;				\
+		__rec.by_pid = current->pid;				\
+		trace_device_write(TRACE_SCHED_WAKEUP, &__rec);		\
+	} while (0)
 
-	trace_copy_comm(rec.comm, p);
-	rec.pid = p->pid;
-	rec.target_cpu = p->cpu;
-	rec.by_pid = current->pid;
-	trace_device_write(TRACE_SCHED_WAKEUP, &rec);
-}
-
-static inline void trace_sched_process_exit(struct task_struct *p)
-{
-	struct trace_sched_process_exit rec;
-
-	trace_copy_comm(rec.comm, p);
-	rec.pid = p->pid;
-	trace_device_write(TRACE_SCHED_EXIT, &rec);
-}
+#define trace_sched_process_exit(p)					\
+	do {								\
+		struct trace_sched_process_exit __rec;			\
+		trace_copy_comm(__rec.comm, p);				\
+		__rec.pid = (p)->pid;					\
+		trace_device_write(TRACE_SCHED_EXIT, &__rec);		\
+	} while (0)
 
 #endif /* _TRACE_EVENTS_SCHED_H */
