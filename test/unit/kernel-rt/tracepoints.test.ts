@@ -5,9 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { formatText, TraceRecorder } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
-import type { KernelConfig } from "../../../src/kernel-rt/index.js";
+import { traceImage, type KernelConfig } from "../../../src/kernel-rt/index.js";
 import type { BootRegion } from "../../../src/kernel-rt/boot/context.js";
-import { boot } from "./helpers.js";
+import { boot, theKernel } from "./helpers.js";
 
 const CLEAN_EXIT = 1;
 const PTI: KernelConfig = { pti: true, pcid: true };
@@ -15,7 +15,7 @@ const PTI: KernelConfig = { pti: true, pcid: true };
 type Rec<K extends TraceRecord["kind"]> = Extract<TraceRecord, { kind: K }>;
 
 function traced(names: string[], config: KernelConfig, cpus: number) {
-  const rec = new TraceRecorder({ level: "system" });
+  const rec = new TraceRecorder({ image: traceImage(theKernel().image, []), level: "system" });
   const b = boot(names, config, { cpus, maxInsns: 3_000_000, events: rec });
   rec.addRegions(b.boot.regions);
   const result = b.boot.machine.run();
