@@ -39,6 +39,7 @@ export {
   type StatsOptions,
   type TraceStats,
 } from "./stats.js";
+export { type TaskStats } from "./stats-tasks.js";
 export {
   COST_NAMES,
   CostModel,

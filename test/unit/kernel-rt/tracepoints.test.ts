@@ -3,7 +3,7 @@
 // dead), sched_wakeup naming who woke whom and on which CPU, sched_process_exit; and the `task`
 // the recorder writes on every record, cross-checked with the stack regions RSP is in.
 import { describe, expect, it } from "vitest";
-import { formatText, TraceRecorder } from "../../../src/trace/index.js";
+import { formatText, TraceRecorder, traceStats } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
 import { traceImage, type KernelConfig } from "../../../src/kernel-rt/index.js";
 import type { BootRegion } from "../../../src/kernel-rt/boot/context.js";
@@ -128,5 +128,25 @@ describe("the task on every record", () => {
     // Records on every task's stack and the idle stack were checked, not a few.
     expect([...checked.keys()].sort()).toEqual([0, 1, 2]);
     expect([...checked.values()].reduce((a, b) => a + b)).toBeGreaterThan(20);
+  });
+});
+
+describe("trace stats per task", () => {
+  it("splits the run between the tasks, the same from the switch timeline and from every instruction", () => {
+    const stats = (level: "system" | "insn") => {
+      const rec = new TraceRecorder({ level });
+      boot(["pingpong", "pingpong"], PTI, { cpus: 1, maxInsns: 3_000_000, events: rec }).boot.machine.run(); // prettier-ignore
+      return traceStats(rec.records);
+    };
+    const sys = stats("system");
+    const tasks = sys.tasks!;
+    expect(tasks.map((t) => `${t.pid} ${t.comm} ${t.switches} ${t.sleeps} ${t.woken} ${t.wakes}`)).toEqual(["0 swapper 1 0 0 0", "1 pingpong 3 2 2 2", "2 pingpong 2 2 2 2"]); // prettier-ignore
+    expect(tasks.reduce((n, t) => n + t.instructions, 0)).toBe(sys.cpus[0]!.instructions);
+    // Each task's system calls: the three rounds' waits and wakes, getpid, write and exit.
+    for (const t of tasks.slice(1)) expect(t.syscalls).toBeGreaterThanOrEqual(3 + 3 + 3);
+    // One CPU that never halts: the instructions counted one by one are the timeline's.
+    const insn = stats("insn");
+    expect(insn.exact).toBe(true);
+    expect(insn.tasks).toEqual(tasks);
   });
 });
