@@ -3,7 +3,7 @@
 // dead), sched_wakeup naming who woke whom and on which CPU, sched_process_exit; and the `task`
 // the recorder writes on every record, cross-checked with the stack regions RSP is in.
 import { describe, expect, it } from "vitest";
-import { formatText, TraceRecorder, traceStats } from "../../../src/trace/index.js";
+import { exportChrome, formatText, TraceRecorder, traceStats } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
 import { traceImage, type KernelConfig } from "../../../src/kernel-rt/index.js";
 import type { BootRegion } from "../../../src/kernel-rt/boot/context.js";
@@ -148,5 +148,36 @@ describe("trace stats per task", () => {
     const insn = stats("insn");
     expect(insn.exact).toBe(true);
     expect(insn.tasks).toEqual(tasks);
+  });
+});
+
+describe("trace export chrome, per task", () => {
+  it("gives each task a track of the stretches it ran, its sleeps and wake-ups, and names episodes' tasks", () => {
+    const t = traced(["pingpong", "pingpong"], PTI, 2);
+    const events = exportChrome(t.records).traceEvents;
+    const names = events.filter((e) => e.pid === 1 && e.name === "thread_name").map((e) => e.args!.name); // prettier-ignore
+    expect(names).toEqual(["pid 1 (pingpong)", "pid 2 (pingpong)", "pid 0 (swapper/0)", "pid 0 (swapper/1)"]); // prettier-ignore
+    const stats = traceStats(t.records);
+    const tracks = new Map<string, number>(events.filter((e) => e.pid === 1 && e.name === "thread_name").map((e) => [e.args!.name as string, e.tid])); // prettier-ignore
+    let total = 0;
+    for (const [name, tid] of tracks) {
+      const own = events.filter((e) => e.pid === 1 && e.tid === tid && e.ph !== "M");
+      const slices = own.filter((e) => e.ph === "X");
+      // One after the other on its track, never overlapping.
+      for (let i = 1; i < slices.length; i++) expect(slices[i]!.ts).toBeGreaterThanOrEqual(slices[i - 1]!.ts + slices[i - 1]!.dur!); // prettier-ignore
+      const ran = slices.reduce((n, e) => n + e.dur!, 0);
+      total += ran;
+      const task = stats.tasks!.find((x) => name.startsWith(`pid ${x.pid} `))!;
+      if (task.pid === 0) continue; // the idle tasks of both CPUs share pid 0 in the stats
+      expect(ran).toBe(task.instructions);
+      expect(own.filter((e) => e.name === "sleep")).toHaveLength(task.sleeps);
+      expect(own.filter((e) => e.name.startsWith("woken by pid"))).toHaveLength(task.woken);
+    }
+    // Every instruction of every CPU is on one task's track.
+    expect(total).toBe(stats.cpus.reduce((n, c) => n + c.instructions, 0));
+    // Pid 1 runs on CPU 0 only, pid 2 on CPU 1.
+    expect(new Set(events.filter((e) => e.pid === 1 && e.tid === 1 && e.ph === "X").map((e) => e.name))).toEqual(new Set(["CPU 0"])); // prettier-ignore
+    const episodes = events.filter((e) => e.cat === "episode");
+    expect(new Set(episodes.map((e) => `${e.tid}:${e.args!.task}`))).toEqual(new Set(["0:1", "1:2"])); // prettier-ignore
   });
 });

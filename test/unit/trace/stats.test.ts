@@ -119,6 +119,13 @@ describe("per task", () => {
     expect(formatStats(s)).toContain(["tasks (instructions from each CPU's sched-switch timeline):", "    pid  comm  insns  syscalls  switches  sleeps  woken  wakes  cpus", "      0  t0      130         0         1       0      0      1  0,1", "      1  t1       80         1         1       1      1      0  0", "      2  t2       60         2         1       0      0      0  0"].join("\n")); // prettier-ignore
   });
 
+  it("filters trace show by task", () => {
+    expect(filterRecords(rs, { task: 2 }).map((r) => `${r.kind}@${r.icount}`)).toEqual(["syscall@50", "syscall@60", "sched-switch@100"]); // prettier-ignore
+    expect(filterRecords(rs, { task: 0, cpu: 1 }).map((r) => r.kind)).toEqual(["sched-wakeup", "end"]); // prettier-ignore
+    // Records without a task (a trace written before the field) match no task.
+    expect(filterRecords([{ ...rs[1]!, task: undefined }], { task: 1 })).toEqual([]);
+  });
+
   it("is left out of a trace without the kernel's switches", () => {
     const s = traceStats(record("roundtrip.S", "system"));
     expect(s.tasks).toBeUndefined();
