@@ -111,6 +111,9 @@ function ownFields(r: TraceRecord): Record<string, string> {
     case "tlb-fill": return { pcid: hex(r.pcid, 3), global: String(r.global), pageSize: String(r.pageSize) }; // prettier-ignore
     case "insn": return { text: r.text.replace(RIP_RELATIVE, "ADDR(%rip)").replace(ADDRESS_LITERAL, "ADDR") }; // prettier-ignore
     case "stack": return { from: r.from, to: r.to };
+    case "sched-switch": return { prevPid: String(r.prevPid), prevState: r.prevState, nextPid: String(r.nextPid) }; // prettier-ignore
+    case "sched-wakeup": return { pid: String(r.pid), targetCpu: String(r.targetCpu), by: String(r.by) }; // prettier-ignore
+    case "sched-exit": return { pid: String(r.pid) };
     default: return {};
   } // prettier-ignore
 }

@@ -3,7 +3,13 @@
 // dead), sched_wakeup naming who woke whom and on which CPU, sched_process_exit; and the `task`
 // the recorder writes on every record, cross-checked with the stack regions RSP is in.
 import { describe, expect, it } from "vitest";
-import { exportChrome, formatText, TraceRecorder, traceStats } from "../../../src/trace/index.js";
+import {
+  diffTraces,
+  exportChrome,
+  formatText,
+  TraceRecorder,
+  traceStats,
+} from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
 import { traceImage, type KernelConfig } from "../../../src/kernel-rt/index.js";
 import type { BootRegion } from "../../../src/kernel-rt/boot/context.js";
@@ -179,5 +185,26 @@ describe("trace export chrome, per task", () => {
     expect(new Set(events.filter((e) => e.pid === 1 && e.tid === 1 && e.ph === "X").map((e) => e.name))).toEqual(new Set(["CPU 0"])); // prettier-ignore
     const episodes = events.filter((e) => e.cat === "episode");
     expect(new Set(episodes.map((e) => `${e.tid}:${e.args!.task}`))).toEqual(new Set(["0:1", "1:2"])); // prettier-ignore
+  });
+});
+
+describe("trace diff of the scheduler's records", () => {
+  it("pairs them across designs, and says what changed in a switch", () => {
+    const base = traced(["pingpong", "pingpong"], PTI, 1).records;
+    // The same run: every scheduler record matches.
+    const same = diffTraces(base, traced(["pingpong", "pingpong"], PTI, 1).records);
+    expect(same.equivalent).toBe(true);
+    // The first sleep told as a preemption instead.
+    const i = base.findIndex((r) => r.kind === "sched-switch" && r.prevState === "sleeping");
+    const other = base.map((r, k) =>
+      k === i ? { ...r, prevState: "running" } : r,
+    ) as TraceRecord[];
+    const d = diffTraces(base, other);
+    const events = d.units.flatMap((u) => u.events);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      what: "changed",
+      how: ["prevState: sleeping in A, running in B"],
+    });
   });
 });
