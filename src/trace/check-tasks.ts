@@ -12,14 +12,18 @@
 // at the next system record, too late to say which instruction made it. check.ts runs them and
 // merges their results with its own checks.
 //
-// Which task is on a CPU comes from the kernel stacks, not the user stacks: every process's user
-// stack is at the same virtual address, so a user stack's region name (the first region the map
-// holds there) does not tell which process runs. A task runs in kernel mode on its own kernel
-// stack, so the CPU's task is the one whose kernel stack (or the idle stack) RSP was last on.
+// Which task is on a CPU comes from the records' `task` field (the kernel's sched_switch
+// tracepoint, followed by the recorder): exact, also when the switch leaves RSP where it was
+// (two tasks that both slept on the same entry stack). A trace without it (hand-made, or written
+// before it) falls back to the kernel stacks, not the user stacks: every process's user stack is
+// at the same virtual address, and a task runs in kernel mode on its own kernel stack, so the
+// CPU's task is then the one whose kernel stack (or the idle stack) RSP was last on.
 import type { CheckInfo, Violation } from "./check.js";
 import type { TraceRecord } from "./schema.js";
 
 const USER_CPL = 3;
+/** A CPU's idle task, as Linux numbers it. */
+const IDLE_PID = 0;
 
 /** The checks of this file, in the order they report (after check.ts's own). */
 export const TASK_CHECKS: readonly CheckInfo[] = [
@@ -93,7 +97,7 @@ interface EntryStack {
 
 /** Per CPU: where RSP is and what led there. */
 class CpuTrack {
-  /** The task whose kernel stack (or the idle stack) RSP was last on: the one running. */
+  /** The task running: the record's `task`, else the one whose kernel (or idle) stack RSP was last on. */
   current: Task | undefined;
   /** The last task or entry stack RSP was in, and its name. */
   at: StackRegion | undefined;
@@ -127,6 +131,7 @@ export function checkTasks(
   records.forEach((r, i) => {
     let s = cpus.get(r.cpu);
     if (!s) cpus.set(r.cpu, (s = new CpuTrack()));
+    if (r.task !== undefined) s.current = r.task === IDLE_PID ? { idleOf: r.cpu } : { pid: r.task };
     if (r.kind === "stack") stackMove(s, r, i, records, stacks, report);
     else noteRecord(s, r);
     if (r.kind === "insn" && r.sym === SCHEDULE && s.at?.kind === "entry") scheduleOnEntryStack(s, r, s.at.cpu, entryStack(stacks, s.at.cpu), report); // prettier-ignore

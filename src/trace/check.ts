@@ -7,6 +7,10 @@
 // A state change recorded at instruction count c applies to the instructions counted after c
 // (a CR3 write's own instruction, and SYSCALL itself, ran before it).
 //
+// `switch-on-user-cr3` follows the kernel's `sched-switch` records (docs/kernel.md, tracepoints):
+// a task switched out — preempted, asleep or exiting — while CR3 selects a PTI user PGD. It needs
+// only system records, and is skipped on a trace without any `sched-switch`.
+//
 // Checks that need every instruction (`insn` records: `--trace-level insn`) say so and are
 // skipped, with a note, on a coarser trace. The checks about tasks and the per-CPU entry stack,
 // which follow the `stack` records, are in check-tasks.ts; they run here too.
@@ -59,12 +63,15 @@ export const CHECKS: readonly CheckInfo[] = [
   { name: "user-return-with-kernel-cr3", title: "a return to user mode with the kernel page table in CR3 (PTI)" }, // prettier-ignore
   { name: "swapgs-balance", title: "GS base at a return to user mode differs from the user's at the entry" }, // prettier-ignore
   { name: "nmi-nesting", title: "an NMI delivered while an earlier NMI's frame was still live" },
+  { name: "switch-on-user-cr3", title: "a context switch or sleep while the CPU was on a user page table" }, // prettier-ignore
   ...TASK_CHECKS,
   ...TLB_CHECKS,
 ];
 
 /** The note of a check skipped for want of `insn` records. */
 const NEEDS_INSN = "needs a trace with --trace-level insn";
+/** The note of the switch check on a trace the kernel's scheduler tracepoints did not write into. */
+const NEEDS_SWITCHES = "the trace has no sched-switch records (a kernel without the scheduler tracepoints, or no kernel)"; // prettier-ignore
 /** Checks that need `insn` records. */
 const INSN_CHECKS = new Set(["kernel-code-on-user-cr3", ...TASK_CHECKS.map((c) => c.name)]);
 
@@ -104,6 +111,7 @@ class CpuState {
 export function checkTrace(records: readonly TraceRecord[], ctx: CheckContext = {}): CheckResult[] {
   // prettier-ignore
   const hasInsns = records.some((r) => r.kind === "insn");
+  const hasSwitches = records.some((r) => r.kind === "sched-switch");
   const found = new Map<string, Violation>();
   const cpus = new Map<number, CpuState>();
   const report = (check: string, s: CpuState, r: TraceRecord, message: string): void => {
@@ -125,6 +133,7 @@ export function checkTrace(records: readonly TraceRecord[], ctx: CheckContext = 
     if (violation) return { name, title, status: "violated", violation };
     if (INSN_CHECKS.has(name) && !hasInsns) return { name, title, status: "skipped", note: NEEDS_INSN }; // prettier-ignore
     if (name === "stale-translation" && !tlb.audited) return { name, title, status: "skipped", note: NEEDS_AUDIT }; // prettier-ignore
+    if (name === "switch-on-user-cr3" && !hasSwitches) return { name, title, status: "skipped", note: NEEDS_SWITCHES }; // prettier-ignore
     if (name === "kernel-code-on-user-cr3" && !ctx.entryText) return { name, title, status: "skipped", note: "the image has no __entry_text_start/__entry_text_end" }; // prettier-ignore
     return { name, title, status: "ok" };
   });
@@ -167,6 +176,9 @@ function step(s: CpuState, r: TraceRecord, ctx: CheckContext, report: Report): v
     case "deliver":
       deliver(s, r, report);
       return;
+    case "sched-switch":
+      switchOnUserCr3(s, r, report);
+      return;
     case "sysret":
       returnToUser(s, r, report);
       s.later(r.icount, () => (s.cpl = USER_CPL));
@@ -192,6 +204,18 @@ function deliver(s: CpuState, r: Extract<TraceRecord, { kind: "deliver" }>, repo
   const to = r.toCpl;
   s.later(r.icount, () => (s.cpl = to));
 }
+
+/**
+ * A task switched out on a user page table: with PTI it maps no kernel stack or data beyond what
+ * entry needs, so code that may sleep or schedule must run after the switch to the kernel CR3.
+ */
+function switchOnUserCr3(s: CpuState, r: Extract<TraceRecord, { kind: "sched-switch" }>, report: Report): void {
+  const cr3 = s.cr3;
+  if (cr3 === undefined || (cr3 & PTI_USER_BIT) === 0n) return;
+  const how = r.prevState === "sleeping" ? "went to sleep" : r.prevState === "dead" ? "exited" : `was switched out (${r.prevState})`; // prettier-ignore
+  const where = r.sym === undefined ? hex(r.rip) : `${r.sym}${r.line ? ` (${r.line})` : ""}`;
+  report("switch-on-user-cr3", s, r, `pid ${r.prevPid} (${r.prevComm}) ${how} on CPU ${r.cpu} at icount ${r.icount}, in ${where}, with the user page table in CR3 ${hex(cr3)}: the scheduler, and pid ${r.nextPid} (${r.nextComm}) after it, run on a page table that maps only what PTI exposes to user mode. Switch to the kernel CR3 before code that may sleep or schedule`); // prettier-ignore
+} // prettier-ignore
 
 /** At a SYSRETQ or an IRETQ to CPL 3: the CR3 and GS base user mode gets back. */
 function returnToUser(s: CpuState, r: TraceRecord, report: Report): void {

@@ -25,6 +25,8 @@ export interface EventView {
   where: string;
   /** The compared fields: `fn` (the function, without offset) and the kind's own. */
   fields: Record<string, string>;
+  /** The record's task (pid), when the trace has them: compared, shown only where it differs. */
+  task?: number;
 }
 
 export interface EventDiff {
@@ -109,6 +111,9 @@ function ownFields(r: TraceRecord): Record<string, string> {
     case "tlb-fill": return { pcid: hex(r.pcid, 3), global: String(r.global), pageSize: String(r.pageSize) }; // prettier-ignore
     case "insn": return { text: r.text.replace(RIP_RELATIVE, "ADDR(%rip)").replace(ADDRESS_LITERAL, "ADDR") }; // prettier-ignore
     case "stack": return { from: r.from, to: r.to };
+    case "sched-switch": return { prevPid: String(r.prevPid), prevState: r.prevState, nextPid: String(r.nextPid) }; // prettier-ignore
+    case "sched-wakeup": return { pid: String(r.pid), targetCpu: String(r.targetCpu), by: String(r.by) }; // prettier-ignore
+    case "sched-exit": return { pid: String(r.pid) };
     default: return {};
   } // prettier-ignore
 }
@@ -116,7 +121,9 @@ function ownFields(r: TraceRecord): Record<string, string> {
 function view(u: Unit, i: number, gap: number): EventView {
   const r = u.records[i]!;
   const base = u.records[u.enter ?? 0]!.icount;
-  return { index: i, kind: r.kind, icount: r.icount, offset: r.icount - base, gap, where: r.sym ?? "-", fields: { fn: fnOf(r), ...ownFields(r) } }; // prettier-ignore
+  const v: EventView = { index: i, kind: r.kind, icount: r.icount, offset: r.icount - base, gap, where: r.sym ?? "-", fields: { fn: fnOf(r), ...ownFields(r) } }; // prettier-ignore
+  if (r.task !== undefined) v.task = r.task;
+  return v;
 }
 
 /** The first `n` events of a unit, rendered (context for a unit on one side only). */
@@ -136,6 +143,8 @@ const SHOWN_ONLY = new Set(["flushed"]);
 function fieldChanges(a: EventView, b: EventView): string[] {
   const how: string[] = [];
   if (a.gap !== b.gap) how.push(`gap: ${a.gap} instructions since the previous matched event in A, ${b.gap} in B (at +${a.offset} vs +${b.offset} into the unit)`); // prettier-ignore
+  // Equal pids are no news; a trace without tasks (written before them) compares with any.
+  if (a.task !== undefined && b.task !== undefined && a.task !== b.task) how.push(`task: pid ${a.task} in A, pid ${b.task} in B`); // prettier-ignore
   for (const k of new Set([...Object.keys(a.fields), ...Object.keys(b.fields)])) {
     if (SHOWN_ONLY.has(k)) continue;
     const x = a.fields[k];

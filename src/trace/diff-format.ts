@@ -10,9 +10,14 @@ export interface DiffNames {
 }
 
 export function unitName(u: UnitRef): string {
-  const task = u.task === undefined ? "" : ` task ${u.task}`;
   const what = u.kind === "episode" || u.kind === "open" ? `episode ${u.trigger}` : u.kind;
-  return `cpu ${u.cpu}${task} ${what} #${u.ordinal}${u.kind === "open" ? " (still open at the end)" : ""}`; // prettier-ignore
+  return `cpu ${u.cpu} ${what} #${u.ordinal}${u.kind === "open" ? " (still open at the end)" : ""}`; // prettier-ignore
+}
+
+/** The pair's tasks where they differ (equal pids are not shown: they are no difference). */
+function taskNote(u: UnitDiff): string {
+  const [a, b] = [u.a?.task, u.b?.task];
+  return a !== undefined && b !== undefined && a !== b ? ` (task ${a} in A, task ${b} in B)` : "";
 }
 
 export function span(u: UnitRef): string {
@@ -38,7 +43,7 @@ export function unitLine(u: UnitDiff): string {
     ([["changed", by("changed")], ["moved", by("moved")], ["only in A", by("only-a")], ["only in B", by("only-b")]] as const) // prettier-ignore
       .filter(([, n]) => n > 0)
       .map(([w, n]) => `${n} ${w}`);
-  return `${unitName(u.a!)}: ${u.events.length} event${u.events.length === 1 ? "" : "s"} differ (${parts.join(", ")})`; // prettier-ignore
+  return `${unitName(u.a!)}${taskNote(u)}: ${u.events.length} event${u.events.length === 1 ? "" : "s"} differ (${parts.join(", ")})`; // prettier-ignore
 }
 
 function contextLines(side: "A" | "B", events: readonly EventView[], mark?: number): string[] {
@@ -58,7 +63,7 @@ function firstLines(d: TraceDiff): string[] {
   }
   const e = f.event;
   const at = e.a ?? e.b!;
-  out.push(`first divergence: ${unitName(u.a!)} (A ${span(u.a!)}, B ${span(u.b!)}), event ${at.index + 1}: ${e.what}`); // prettier-ignore
+  out.push(`first divergence: ${unitName(u.a!)}${taskNote(u)} (A ${span(u.a!)}, B ${span(u.b!)}), event ${at.index + 1}: ${e.what}`); // prettier-ignore
   out.push(e.a ? `  ${eventLine("A", e.a)}` : "  A (no such event)");
   out.push(e.b ? `  ${eventLine("B", e.b)}` : "  B (no such event)");
   out.push(...e.how.map((h) => `  how: ${h}`));

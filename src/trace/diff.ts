@@ -1,7 +1,7 @@
 // `trace diff A B`: two traces of the same workload built from different trees, aligned on
 // semantic events rather than raw indices. Each CPU's records are split into units (episodes —
 // user→kernel→user round trips — and the boot/user stretches around them, ./episodes.ts); the
-// unit sequences are aligned by key (kind, task, trigger) with a shortest edit script
+// unit sequences are aligned by key (kind, trigger) with a shortest edit script
 // (./align.ts), so an extra or missing episode is reported as such; inside two aligned units the
 // events are aligned by kind and the fields that identify them (./diff-events.ts). An event is
 // compared with addresses reduced to the function they are in — code moved by a patch is not a
@@ -142,9 +142,13 @@ function unitRef(u: Unit): UnitRef {
   return ref;
 }
 
-/** Units align on this: an open episode matches a finished one of the same trigger. */
+/**
+ * Units align on this: an open episode matches a finished one of the same trigger. The task is
+ * not part of it: a run whose pids differ (tasks started in another order) still pairs its
+ * episodes, and the events' `task` comparison says where the pids differ.
+ */
 function unitKey(u: Unit): string {
-  return `${u.kind === "open" ? "episode" : u.kind}\u0000${u.task ?? ""}\u0000${u.trigger}`;
+  return `${u.kind === "open" ? "episode" : u.kind}\u0000${u.trigger}`;
 }
 
 function runEnd(rs: readonly TraceRecord[]): RunEnd | undefined {

@@ -17,9 +17,9 @@ export interface Unit {
   cpu: number;
   /** `syscall N` (RAX at entry) or the vector's name for episodes; the unit kind otherwise. */
   trigger: string;
-  /** Task when the records name one (a future recorder field); undefined today. */
+  /** The pid of the task its entering record ran on (episodes; absent in traces without `task`). */
   task?: string;
-  /** 1-based: the how-many-th unit with this cpu, task and trigger. */
+  /** 1-based: the how-many-th unit with this cpu and trigger. */
   ordinal: number;
   /** The unit's records, lead to tail, in trace order. */
   records: TraceRecord[];
@@ -42,7 +42,7 @@ export function returnsToUser(r: TraceRecord): boolean {
   return r.kind === "sysret" || (r.kind === "iret" && r.toCpl === 3);
 }
 
-/** The task a record names, when a recorder adds one (readers keep unknown fields off records). */
+/** The task a record names (the recorder's `task`; traces written before it have none). */
 function taskOf(r: TraceRecord): string | undefined {
   const t = (r as { task?: unknown }).task;
   return typeof t === "string" || typeof t === "number" ? String(t) : undefined;
@@ -82,9 +82,9 @@ export function splitUnits(cpu: number, rs: readonly TraceRecord[]): Unit[] {
     if (to <= from) return;
     const records = own.slice(from, to);
     const task = span === undefined ? undefined : taskOf(own[span.enter]!);
-    const key = `${task ?? ""}\u0000${trigger}`;
-    const ordinal = (ordinals.get(key) ?? 0) + 1;
-    ordinals.set(key, ordinal);
+    // Counted per trigger, not per task: two traces whose pids differ still pair their units.
+    const ordinal = (ordinals.get(trigger) ?? 0) + 1;
+    ordinals.set(trigger, ordinal);
     const u: Unit = { kind, cpu, trigger, ordinal, records };
     if (task !== undefined) u.task = task;
     if (span !== undefined) {

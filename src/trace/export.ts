@@ -7,6 +7,12 @@
 // inside those the stretches run on the user CR3 (bit 12) as `user CR3`. CR3 writes, faults,
 // SWAPGS and TLB flushes are instant ("i") events.
 //
+// A trace of the model kernel (records with `task`, the scheduler's tracepoints) adds a second
+// process, "tasks", with one track per task (tid = pid; each CPU's idle task, pid 0 on every CPU as
+// in Linux, has its own track, `swapper/n`): a slice `CPU n` for each stretch the
+// task ran on a CPU (from the sched-switch to it to the one away from it), and instants where it
+// went to sleep, was woken (by whom) and exited; each episode's args name its task.
+//
 // Time is the instruction count: `ts` and `dur` are in the format's microseconds, and 1 µs on
 // the timeline is 1 retired instruction of that CPU (the records' `icount`). Nothing else from
 // the run is a time, so CPUs' tracks line up only as far as their counts do (`--quantum`).
@@ -14,6 +20,7 @@ import type { CostModel } from "./cost.js";
 import { byCpu, splitUnits, type Unit } from "./episodes.js";
 import type { TraceRecord } from "./schema.js";
 import { PTI_USER_BIT } from "./stats.js";
+import { hasTasks } from "./stats-tasks.js";
 
 export const EXPORT_FORMATS = ["chrome"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -44,8 +51,17 @@ export interface ExportOptions {
   cost?: CostModel;
 }
 
-/** The one process every CPU track belongs to. */
+/** The process every CPU track belongs to, and the one of the task tracks (tid = the task's pid). */
 const PID = 0;
+const TASKS_PID = 1;
+/** The idle task is pid 0 on every CPU: CPU n's gets the track IDLE_TID + n, above any pid. */
+const IDLE_PID = 0;
+const IDLE_TID = 1 << 22;
+
+/** The track of `pid` on `cpu` in the tasks process. */
+/** Idle tracks sort before every task: their sort_index is below any pid. */
+const MAX_TRACKS = 1 << 20;
+const taskTid = (pid: number, cpu: number): number => (pid === IDLE_PID ? IDLE_TID + cpu : pid);
 /** Vectors below this are exceptions (SDM 6.3.1). */
 const FIRST_INTERRUPT_VECTOR = 32;
 const C_SOURCE = /\.c:\d+$/;
@@ -119,6 +135,7 @@ function episodeEvents(
   const last = u.records[u.ret ?? u.records.length - 1]!.icount;
   const whole = { from: start, to: last + 1 };
   const args: Record<string, number | string> = { instructions: whole.to - whole.from, userCr3Instructions: intersect(whole, users).reduce((n, r) => n + r.to - r.from, 0) }; // prettier-ignore
+  if (u.task !== undefined) args.task = Number(u.task);
   if (u.ret === undefined) args.open = "the run ended inside this episode";
   if (cost !== undefined) args.estimatedCycles = cost.cycles(whole.to - whole.from, u.records.slice(u.enter, (u.ret ?? u.records.length - 1) + 1)); // prettier-ignore
   const out = [complete(u.cpu, u.trigger, "episode", whole, args)];
@@ -186,14 +203,77 @@ function cpuEvents(
   return out.sort(byTime);
 }
 
+// ---- the task tracks ---------------------------------------------------------------------------
+
+/** Where a task ran: each CPU's stretches between its sched-switch records. */
+function taskSlices(cpu: number, rs: readonly TraceRecord[], total: number): ChromeEvent[] {
+  const out: ChromeEvent[] = [];
+  let pid = rs[0]?.task ?? 0;
+  let from = 0; // the boot task runs from the CPU's start
+  const close = (to: number): void => {
+    if (to > from) out.push({ name: `CPU ${cpu}`, cat: "task", ph: "X", ts: from, dur: to - from, pid: TASKS_PID, tid: taskTid(pid, cpu), args: { cpu } }); // prettier-ignore
+  };
+  for (const r of rs) {
+    if (r.kind !== "sched-switch") continue;
+    close(r.icount);
+    pid = r.nextPid;
+    from = r.icount;
+  }
+  close(Math.max(total, from));
+  return out;
+}
+
+/** The instants on a task's track: its sleeps, wake-ups and exit. */
+function taskInstant(r: TraceRecord): ChromeEvent | undefined {
+  const at = (tid: number, name: string, args: ChromeEvent["args"]): ChromeEvent => ({ name, cat: "sched", ph: "i", s: "t", ts: r.icount, pid: TASKS_PID, tid, args }); // prettier-ignore
+  if (r.kind === "sched-switch" && r.prevState !== "running") return at(taskTid(r.prevPid, r.cpu), r.prevState === "dead" ? "exit" : "sleep", { cpu: r.cpu, next: r.nextPid }); // prettier-ignore
+  if (r.kind === "sched-wakeup") return at(taskTid(r.pid, r.targetCpu), `woken by pid ${r.by}`, { cpu: r.cpu, targetCpu: r.targetCpu }); // prettier-ignore
+  return undefined;
+}
+
+/** The "tasks" process: metadata naming each task's track, then its slices and instants. */
+function taskEvents(rs: readonly TraceRecord[], cpus: Map<number, TraceRecord[]>): ChromeEvent[] {
+  const names = new Map<number, string>(); // track → name
+  const name = (pid: number, cpu: number, comm: string): void => {
+    names.set(taskTid(pid, cpu), `pid ${pid}${comm ? ` (${comm}${pid === IDLE_PID ? `/${cpu}` : ""})` : ""}`); // prettier-ignore
+  };
+  for (const r of rs) {
+    if (r.task !== undefined && !names.has(taskTid(r.task, r.cpu))) name(r.task, r.cpu, "");
+    if (r.kind === "sched-switch") {
+      name(r.prevPid, r.cpu, r.prevComm);
+      name(r.nextPid, r.cpu, r.nextComm);
+    }
+    if (r.kind === "sched-wakeup") name(r.pid, r.targetCpu, r.comm);
+  }
+  const end = rs.find((r) => r.kind === "end");
+  const events: ChromeEvent[] = [];
+  for (const [cpu, own] of cpus) {
+    const last = own.length === 0 ? 0 : own[own.length - 1]!.icount + 1;
+    events.push(...taskSlices(cpu, own, end?.kind === "end" ? (end.insns[cpu] ?? last) : last));
+  }
+  for (const r of rs) {
+    const e = taskInstant(r);
+    if (e !== undefined) events.push(e);
+  }
+  const meta: ChromeEvent[] = [{ name: "process_name", ph: "M", ts: 0, pid: TASKS_PID, tid: 0, args: { name: "tasks" } }]; // prettier-ignore
+  // Tracks by pid, each CPU's idle task first (sort_index, as the tids themselves put it last).
+  for (const [tid, n] of [...names.entries()].sort(([a], [b]) => a - b)) {
+    meta.push({ name: "thread_name", ph: "M", ts: 0, pid: TASKS_PID, tid, args: { name: n } });
+    meta.push({ name: "thread_sort_index", ph: "M", ts: 0, pid: TASKS_PID, tid, args: { sort_index: tid >= IDLE_TID ? tid - IDLE_TID - MAX_TRACKS : tid } }); // prettier-ignore
+  }
+  return [...meta, ...events.sort((a, b) => a.tid - b.tid || byTime(a, b))];
+}
+
 /** The Chrome trace of a run's records (see the file comment). */
 export function exportChrome(rs: readonly TraceRecord[], options: ExportOptions = {}): ChromeTrace {
   const meta: ChromeEvent[] = [{ name: "process_name", ph: "M", ts: 0, pid: PID, tid: 0, args: { name: "entrylab run" } }]; // prettier-ignore
   const events: ChromeEvent[] = [];
-  for (const [cpu, own] of byCpu(rs)) {
+  const cpus = byCpu(rs);
+  for (const [cpu, own] of cpus) {
     meta.push({ name: "thread_name", ph: "M", ts: 0, pid: PID, tid: cpu, args: { name: `CPU ${cpu}` } }); // prettier-ignore
     meta.push({ name: "thread_sort_index", ph: "M", ts: 0, pid: PID, tid: cpu, args: { sort_index: cpu } }); // prettier-ignore
     events.push(...cpuEvents(cpu, own, options.cost));
   }
+  if (hasTasks(rs)) events.push(...taskEvents(rs, cpus));
   return { traceEvents: [...meta, ...events], otherData: { timeUnit: "1 µs = 1 retired instruction (the records' icount)", generator: "entrylab trace export" } }; // prettier-ignore
 }

@@ -2,7 +2,7 @@
 // Lines for tools. Both follow FIELDS: one record per line, fields in a fixed order, 64-bit
 // values with a fixed width, so the same run gives byte-identical files (docs/trace-format.md).
 //
-// Text:  CPU ICOUNT RIP KIND rsp=… field=value … [# sym (file:line)]
+// Text:  CPU ICOUNT RIP KIND rsp=… task=… field=value … [# sym (file:line)]
 //   cpu decimal; icount decimal, at least 10 digits; rip 16 hex digits; kind padded to 12.
 //
 // Speed: an insn-level run writes a record per instruction, so both writers build the line as
@@ -11,7 +11,15 @@
 // of the strings that repeat (disassembly, symbols, lines). The JSON is what JSON.stringify of
 // the record's fields in FIELDS order gives, byte for byte.
 import { BASE_FIELDS, ELEMENT_FIELDS, FIELDS, NAME_FIELDS, TRACE_KINDS } from "./schema.js";
-import type { Field, FieldType, InsnRecord, Named, TraceKind, TraceRecord } from "./schema.js";
+import type {
+  Field,
+  FieldType,
+  InsnRecord,
+  Named,
+  OnTask,
+  TraceKind,
+  TraceRecord,
+} from "./schema.js";
 import type { MemWrite, RegChange } from "../vm/index.js";
 
 export type TraceFormat = "text" | "jsonl";
@@ -41,7 +49,7 @@ function plan(fields: readonly Field[]): readonly PlanField[] {
   return fields.map(([name, type]) => ({ name, type, text: `${name}=`, json: `${JSON.stringify(name)}:` })); // prettier-ignore
 }
 
-/** How a kind's records are written: the text's fields (rsp and the kind's own), the JSON's. */
+/** How a kind's records are written: the text's fields (rsp, task, the kind's own), the JSON's. */
 interface KindPlan {
   text: readonly PlanField[];
   /** `{"kind":"insn"`: the JSON line's start, the kind being the first field. */
@@ -53,7 +61,7 @@ interface KindPlan {
 function kindPlan(kind: TraceKind): KindPlan {
   const [first, ...rest] = [...BASE_FIELDS, ...FIELDS[kind], ...NAME_FIELDS];
   if (first?.[0] !== "kind") throw new Error("the kind must be a record's first field"); // schema.ts's invariant
-  return { text: plan([["rsp", "u64"], ...FIELDS[kind]]), jsonHead: `{"kind":${JSON.stringify(kind)}`, json: plan(rest) }; // prettier-ignore
+  return { text: plan([["rsp", "u64"], ["task", "dec"], ...FIELDS[kind]]), jsonHead: `{"kind":${JSON.stringify(kind)}`, json: plan(rest) }; // prettier-ignore
 }
 
 const PLANS = new Map<string, KindPlan>(TRACE_KINDS.map((k) => [k, kindPlan(k)]));
@@ -231,26 +239,27 @@ export function formatJson(r: TraceRecord): string {
 
 /** `name:type …`: what a fast writer below assumes of a field list. */
 const layoutOf = (fields: readonly Field[]): string => fields.map(([n, t]) => `${n}:${t}`).join(" "); // prettier-ignore
-const INSN_LAYOUT = "kind:str cpu:dec icount:dec rip:u64 rsp:u64 text:str length:dec regs:regs writes:writes sym:str line:str"; // prettier-ignore
+const INSN_LAYOUT = "kind:str cpu:dec icount:dec rip:u64 rsp:u64 task:dec text:str length:dec regs:regs writes:writes sym:str line:str"; // prettier-ignore
 const INSN_FAST = layoutOf([...BASE_FIELDS, ...FIELDS.insn, ...NAME_FIELDS]) === INSN_LAYOUT;
 const INSN_KIND_TEXT = "insn".padEnd(KIND_WIDTH);
 
-type InsnLine = InsnRecord & Named;
+type InsnLine = InsnRecord & Named & OnTask;
 
 function isFastInsn(r: TraceRecord): r is InsnLine {
   return (
     r.kind === "insn" && INSN_FAST && typeof r.cpu === "number" && typeof r.icount === "number" &&
     typeof r.rip === "bigint" && typeof r.rsp === "bigint" && typeof r.text === "string" &&
+    (r.task === undefined || typeof r.task === "number") &&
     typeof r.length === "number" && Array.isArray(r.regs) && Array.isArray(r.writes)
   ); // prettier-ignore
 }
 
 function insnText(r: InsnLine): string {
-  return `${r.cpu} ${String(r.icount).padStart(ICOUNT_WIDTH, "0")} ${hex(r.rip, U64_WIDTH)} ${INSN_KIND_TEXT} rsp=${hex(r.rsp, U64_WIDTH)} text=${word(r.text)} length=${r.length} regs=${textRegs(r.regs as unknown as Bag[])} writes=${textWrites(r.writes as unknown as Bag[])}${textWhere(r.sym, r.line)}`; // prettier-ignore
+  return `${r.cpu} ${String(r.icount).padStart(ICOUNT_WIDTH, "0")} ${hex(r.rip, U64_WIDTH)} ${INSN_KIND_TEXT} rsp=${hex(r.rsp, U64_WIDTH)}${r.task === undefined ? "" : ` task=${r.task}`} text=${word(r.text)} length=${r.length} regs=${textRegs(r.regs as unknown as Bag[])} writes=${textWrites(r.writes as unknown as Bag[])}${textWhere(r.sym, r.line)}`; // prettier-ignore
 }
 
 function insnJson(r: InsnLine): string {
-  let s = `{"kind":"insn","cpu":${jsonScalar(r.cpu)},"icount":${jsonScalar(r.icount)},"rip":"0x${hex(r.rip, U64_WIDTH)}","rsp":"0x${hex(r.rsp, U64_WIDTH)}","text":${quoted(r.text)},"length":${jsonScalar(r.length)},"regs":${jsonRegs(r.regs)},"writes":${jsonWrites(r.writes)}`; // prettier-ignore
+  let s = `{"kind":"insn","cpu":${jsonScalar(r.cpu)},"icount":${jsonScalar(r.icount)},"rip":"0x${hex(r.rip, U64_WIDTH)}","rsp":"0x${hex(r.rsp, U64_WIDTH)}"${r.task === undefined ? "" : `,"task":${jsonScalar(r.task)}`},"text":${quoted(r.text)},"length":${jsonScalar(r.length)},"regs":${jsonRegs(r.regs)},"writes":${jsonWrites(r.writes)}`; // prettier-ignore
   if (r.sym !== undefined) s += `,"sym":${jsonScalar(r.sym)}`;
   if (r.line !== undefined) s += `,"line":${jsonScalar(r.line)}`;
   return s + "}";

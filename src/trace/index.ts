@@ -20,6 +20,7 @@ export {
   type FieldType,
   type InsnRecord,
   type Named,
+  type OnTask,
   type PageFaultRecord,
   type StackRecord,
   type StaleTlbRecord,
@@ -43,6 +44,7 @@ export {
   type TraceStats,
   type TriggerTotals,
 } from "./stats.js";
+export { type TaskStats } from "./stats-tasks.js";
 export {
   COST_NAMES,
   CostModel,

@@ -8,6 +8,12 @@
 // CR3 (`cr` records) so that a user-half RSP is named after the region of the current address
 // space: every task's user stack is at the same address (./regions.ts).
 //
+// It also follows, per CPU, the task that runs there and writes its pid as `task` on every
+// record: the boot task (pid 0, the idle task, as Linux's swapper) until the CPU's first
+// `sched-switch`, then that switch's `nextPid`. The `sched-switch` record itself carries the
+// outgoing task, which emits it; the records after it carry the incoming one (the tracepoint
+// comes just before the context switch, so its CR3 write in switch_mm already counts as next's).
+//
 // An insn-level run makes a record per instruction, so the per-instruction path is kept lean: the
 // disassembly and the RIP's names are made once per decoded instruction (see Disassembly), and a
 // record is one object literal built from the event.
@@ -19,7 +25,7 @@ import type { EventLevel, EventSink, InsnEvent, VmEvent } from "../vm/index.js";
 import { addressSpaceOf, inSpace, RegionMap } from "./regions.js";
 import type { Region } from "./regions.js";
 import { pfBitsText } from "./schema.js";
-import type { ChainLink, InsnRecord, Named, TraceRecord } from "./schema.js";
+import type { ChainLink, InsnRecord, Named, OnTask, TraceRecord } from "./schema.js";
 import { Symbolizer } from "./symbolize.js";
 
 export interface RecorderOptions {
@@ -33,6 +39,8 @@ export interface RecorderOptions {
   regions?: readonly Region[];
   /** Receives each record as it is made; without it the records are kept in `records`. */
   onRecord?(r: TraceRecord): void;
+  /** The pid each CPU runs before its first `sched-switch` (default 0: the idle task). */
+  bootTask?: number;
 }
 
 const NO_REGION = "-";
@@ -75,6 +83,9 @@ export class TraceRecorder implements EventSink {
   private readonly stackOf: (Region | undefined)[] = [];
   /** Per CPU: the current address space (addressSpaceOf CR3), once a CR3 write was seen. */
   private readonly spaceOf: (bigint | undefined)[] = [];
+  /** Per CPU: the pid of the task running there, once a `sched-switch` was seen. */
+  private readonly taskOf: (number | undefined)[] = [];
+  private readonly bootTask: number;
 
   constructor(opts: RecorderOptions = {}) {
     this.level = opts.level ?? "system";
@@ -83,6 +94,7 @@ export class TraceRecorder implements EventSink {
     this.symbols = opts.image && new Symbolizer(opts.image);
     this.regions = new RegionMap(opts.image, opts.regions);
     this.onRecord = opts.onRecord;
+    this.bootTask = opts.bootTask ?? 0;
   }
 
   /**
@@ -101,6 +113,8 @@ export class TraceRecorder implements EventSink {
       if (e.kind === "end") return; // end stays last
     }
     this.checkStack(e.cpu, e.icount, e.rip, e.rsp, e.kind);
+    // After the stack check: a move the switch's own RSP shows is still the outgoing task's.
+    if (e.kind === "sched-switch") this.taskOf[e.cpu] = e.nextPid;
   }
 
   private push(r: TraceRecord): void {
@@ -112,7 +126,7 @@ export class TraceRecorder implements EventSink {
   /** An insn record, its fields in the order the other kinds' copies have them. */
   private insnRecord(e: InsnEvent): TraceRecord {
     const d = this.disassembly(e.insn, e.rip);
-    const r: InsnRecord & Named = { kind: "insn", cpu: e.cpu, icount: e.icount, rip: e.rip, rsp: e.rsp, length: e.length, regs: e.regs, writes: e.writes, text: d.text }; // prettier-ignore
+    const r: InsnRecord & Named & OnTask = { kind: "insn", cpu: e.cpu, icount: e.icount, rip: e.rip, rsp: e.rsp, task: this.taskOf[e.cpu] ?? this.bootTask, length: e.length, regs: e.regs, writes: e.writes, text: d.text }; // prettier-ignore
     if (d.sym !== undefined) r.sym = d.sym;
     if (d.line !== undefined) r.line = d.line;
     return r;
@@ -140,8 +154,9 @@ export class TraceRecorder implements EventSink {
     return this.named(r);
   }
 
-  /** `r` with `sym` and `line` of its RIP, when the image knows them. */
+  /** `r` with its CPU's task, and `sym` and `line` of its RIP when the image knows them. */
   private named(r: TraceRecord): TraceRecord {
+    r.task = this.taskOf[r.cpu] ?? this.bootTask;
     const info = this.info(r.rip);
     if (info.sym !== undefined) r.sym = info.sym;
     if (info.line !== undefined) r.line = info.line;

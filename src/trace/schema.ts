@@ -1,8 +1,9 @@
 // The trace record: a VM event (src/vm/events.ts) as the recorder stores it — the decoded
 // instruction replaced by its disassembly, the fault chain with numeric addresses, RIPs named
-// (`sym`, `line`) — plus the recorder's own `stack` event. FIELDS lists every kind's fields in
-// their fixed order with their type: the text and JSON Lines writers and the JSON Lines reader
-// all follow it, and docs/trace-format.md documents it field by field.
+// (`sym`, `line`), each with the task the CPU runs (`task`) — plus the recorder's own `stack`
+// event. FIELDS lists every kind's fields in their fixed order with their type: the text and
+// JSON Lines writers and the JSON Lines reader all follow it, and docs/trace-format.md documents
+// it field by field.
 import type {
   CrWriteEvent,
   DeliverEvent,
@@ -17,6 +18,9 @@ import type {
   RegChange,
   RunEndEvent,
   StaleTlbEvent,
+  SchedExitEvent,
+  SchedSwitchEvent,
+  SchedWakeupEvent,
   SwapgsEvent,
   SyscallEvent,
   SysretEvent,
@@ -29,6 +33,14 @@ import type {
 export interface Named {
   sym?: string;
   line?: string;
+}
+
+/**
+ * The pid of the task the record's CPU runs (the recorder follows `sched-switch` records; pid 0 is
+ * the CPU's idle task, the boot task of the model kernel). Absent in traces written before it.
+ */
+export interface OnTask {
+  task?: number;
 }
 
 export interface ChainLink {
@@ -76,6 +88,7 @@ export interface StackRecord extends EventBase {
 }
 
 export type TraceRecord = Named &
+  OnTask &
   (
     | SyscallEvent
     | SysretEvent
@@ -94,6 +107,9 @@ export type TraceRecord = Named &
     | InsnRecord
     | PteWriteEvent
     | StaleTlbRecord
+    | SchedSwitchEvent
+    | SchedWakeupEvent
+    | SchedExitEvent
     | RunEndEvent
     | StackRecord
   );
@@ -132,6 +148,7 @@ export const BASE_FIELDS: readonly Field[] = [
   ["icount", "dec"],
   ["rip", "u64"],
   ["rsp", "u64"],
+  ["task", "dec", true],
 ];
 
 /** Fields every record may end with. */
@@ -179,6 +196,9 @@ export const FIELDS: Readonly<Record<TraceKind, readonly Field[]>> = {
   ],
   end: [["reason", "str"], ["exitStatus", "dec", true], ["insns", "decs"], ["tlbAudit", "bool", true]],
   stack: [["from", "str"], ["to", "str"], ["cause", "str"]],
+  "sched-switch": [["prevComm", "str"], ["prevPid", "dec"], ["prevState", "str"], ["nextComm", "str"], ["nextPid", "dec"]], // prettier-ignore
+  "sched-wakeup": [["comm", "str"], ["pid", "dec"], ["targetCpu", "dec"], ["by", "dec"]],
+  "sched-exit": [["comm", "str"], ["pid", "dec"]],
 }; // prettier-ignore
 
 /** The fields of the composite types' elements (frame: an object; the others: arrays of them). */

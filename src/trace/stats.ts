@@ -9,9 +9,13 @@
 // one; at the other levels they come from the CR3-write timeline (the counts between writes),
 // which also counts the instructions a halted CPU skipped. A CR3 write's own instruction runs on
 // the old CR3. Before the first write the CR3 is that write's `old` value.
+//
+// A trace of the model kernel (records with `task`, the scheduler's tracepoints) also gets the
+// figures per task: ./stats-tasks.ts.
 import type { CostModel } from "./cost.js";
 import { returnsToUser, triggerOf } from "./episodes.js";
 import type { TraceRecord } from "./schema.js";
+import { formatTaskStats, hasTasks, taskStats, type TaskStats } from "./stats-tasks.js";
 
 /** CR3 bit 12: the user half of a PTI page-table pair. */
 export const PTI_USER_BIT = 1n << 12n;
@@ -62,6 +66,8 @@ export interface TraceStats {
   /** True when the trace has `insn` records: user-CR3 counts are exact. */
   exact: boolean;
   cpus: CpuStats[];
+  /** Per task (pid ascending), when the records name tasks and hold the kernel's switches. */
+  tasks?: TaskStats[];
 }
 
 interface Cr3Write {
@@ -206,13 +212,15 @@ export function traceStats(rs: readonly TraceRecord[], options: StatsOptions = {
   // The run-end record is the last CPU's to report, but it counts every CPU.
   const end = rs.find((r) => r.kind === "end");
   const cpus = [...byCpu.keys()].sort((a, b) => a - b);
-  return {
+  const stats: TraceStats = {
     exact,
     cpus: cpus.map((cpu) => {
       const own = byCpu.get(cpu)!;
       return cpuStats(cpu, end !== undefined && end.cpu !== cpu ? [...own, end] : own, exact, options.cost); // prettier-ignore
     }),
   };
+  if (hasTasks(rs)) stats.tasks = taskStats(rs, byCpu, new Map(stats.cpus.map((c) => [c.cpu, c.instructions]))); // prettier-ignore
+  return stats;
 }
 
 const COLUMNS = ["#", "trigger", "start", "end", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults"]; // prettier-ignore
@@ -293,6 +301,7 @@ export function formatStats(s: TraceStats): string {
     const head = ["count", "trigger", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults"]; // prettier-ignore
     out.push(...table([costed ? [...head, CYCLES_COLUMN] : head, ...triggerTotals(c.episodes).map((t) => triggerRow(t, costed))]).map((l) => `    ${l}`)); // prettier-ignore
   }
+  if (s.tasks !== undefined) out.push(...formatTaskStats(s.tasks, s.exact));
   if (s.cpus.some((c) => c.cycles !== undefined))
     out.push(`total: ~${s.cpus.reduce((n, c) => n + (c.cycles ?? 0), 0)} estimated cycles (${ESTIMATE_NOTE})`); // prettier-ignore
   return out.join("\n") + "\n";

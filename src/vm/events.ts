@@ -2,7 +2,8 @@
 // the rare system paths — privilege transitions, control-register and MSR writes, TLB
 // invalidations, page faults, the double/triple-fault chain, the end of the run — and, at the
 // opt-in levels, page walks and TLB fills ("paging") and every retired instruction ("insn").
-// src/trace records and formats it; the VM never imports trace.
+// A guest kernel adds its scheduler's tracepoints (context switches, wake-ups, exits) through the
+// trace device (./devices/trace.ts). src/trace records and formats it; the VM never imports trace.
 //
 // Events are plain data objects. 32-bit quantities (vectors, selectors, error codes, counts,
 // PCIDs) are numbers; 64-bit quantities (RIP, RSP, addresses, CR and MSR values, GPRs) are
@@ -27,6 +28,7 @@ import type { Op } from "./op.js";
 import { RAW_RW, RAW_US, RAW_XD } from "./mmu/tlb.js";
 import type { TlbEntry } from "./mmu/tlb-store.js";
 import type { StaleCause } from "./tlb-audit.js";
+import type { SchedExitFields, SchedSwitchFields, SchedWakeupFields } from "./devices/trace.js";
 
 /**
  * How much to report: "system" (the default) the system events; "paging" adds a `walk` and a
@@ -279,6 +281,25 @@ export interface StaleTlbEvent extends EventBase {
   new: bigint;
 }
 
+/**
+ * The kernel's `sched_switch` tracepoint (trace device): `prevPid` leaves the CPU in `prevState`
+ * (`running`: preempted or yielding; `sleeping`: blocked; `dead`: exited) and `nextPid` runs.
+ * Emitted by the outgoing task, just before the context switch (pid 0 is the CPU's idle task).
+ */
+export interface SchedSwitchEvent extends EventBase, SchedSwitchFields {
+  kind: "sched-switch";
+}
+
+/** The kernel's `sched_wakeup` tracepoint: `by` made `pid` runnable on `targetCpu`. */
+export interface SchedWakeupEvent extends EventBase, SchedWakeupFields {
+  kind: "sched-wakeup";
+}
+
+/** The kernel's `sched_process_exit` tracepoint: `pid` exits (before its last switch). */
+export interface SchedExitEvent extends EventBase, SchedExitFields {
+  kind: "sched-exit";
+}
+
 export type EndReason = "exit" | "halt" | "triple-fault" | "limit" | "deadlock";
 
 /** The run ended: why, and every CPU's retired-instruction count. */
@@ -309,6 +330,9 @@ export type VmEvent =
   | InsnEvent
   | PteWriteEvent
   | StaleTlbEvent
+  | SchedSwitchEvent
+  | SchedWakeupEvent
+  | SchedExitEvent
   | RunEndEvent;
 
 export type VmEventKind = VmEvent["kind"];
@@ -316,6 +340,7 @@ export const VM_EVENT_KINDS: readonly VmEventKind[] = [
   "syscall", "sysret", "deliver", "iret", "interrupt", "page-fault", "double-fault",
   "triple-fault", "cr", "wrmsr", "swapgs", "invlpg", "invpcid", "walk", "tlb-fill", "insn",
   "pte-write", "stale-tlb", "end",
+  "sched-switch", "sched-wakeup", "sched-exit",
 ]; // prettier-ignore
 
 // ---- 64-bit conversions ---------------------------------------------------------------------
@@ -471,6 +496,19 @@ export class EventEmitter {
     const [pcid, pageSize, levels] = [c.pcid, w.pageSize, w.levels];
     this.sink.event({ kind: "walk", ...b, address: u64(lin), physical: u64(w.frame + off), pcid, access: ACCESS_NAMES[acc], levels, pageSize, entries }); // prettier-ignore
     this.sink.event({ kind: "tlb-fill", ...b, page: u64(lin - off), frame: u64(w.frame), pcid, global, pageSize }); // prettier-ignore
+  }
+
+  /** The trace device's records (a rare path: one OUT per tracepoint). */
+  schedSwitch(c: Cpu, f: SchedSwitchFields): void {
+    this.sink.event({ kind: "sched-switch", ...this.base(c, c.rip), ...f });
+  }
+
+  schedWakeup(c: Cpu, f: SchedWakeupFields): void {
+    this.sink.event({ kind: "sched-wakeup", ...this.base(c, c.rip), ...f });
+  }
+
+  schedExit(c: Cpu, f: SchedExitFields): void {
+    this.sink.event({ kind: "sched-exit", ...this.base(c, c.rip), ...f });
   }
 
   end(c: Cpu, reason: EndReason, exitStatus: number | undefined, insns: number[]): void {

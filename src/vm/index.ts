@@ -40,8 +40,19 @@ export type {
   EndReason,
   PteWriteEvent,
   StaleTlbEvent,
+  SchedSwitchEvent,
+  SchedWakeupEvent,
+  SchedExitEvent,
 } from "./events.js";
 export { GLOBAL_PCID, MAX_LISTED as PTE_WRITE_MAX_LISTED } from "./tlb-audit.js";
+export {
+  TRACE_PORT,
+  TRACE_SCHED_SWITCH,
+  TRACE_SCHED_WAKEUP,
+  TRACE_SCHED_EXIT,
+  taskStateName,
+  type TaskStateName,
+} from "./devices/trace.js";
 export type { FaultRecord } from "./fault.js";
 export { snapshot } from "./snapshot.js";
 export {

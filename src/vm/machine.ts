@@ -1,11 +1,12 @@
-// The machine: N CPUs sharing physical memory and the port bus (COM1, isa-debug-exit), each with
-// its own registers, TLB, local APIC and decoded-block cache, and the run loop. CPUs interleave
-// deterministically by instruction count: each runs `quantum` instructions in turn (SDM-free
-// scheduling; the same inputs give the same interleaving). Between slices and whenever an
-// instruction raises the attention word, pending events are serviced at an instruction boundary:
-// NMIs (unless blocked, SDM 6.7.1), then the APIC's highest deliverable interrupt when RFLAGS.IF=1
-// and no STI/MOV SS shadow is active (SDM 6.8.3). A slice never runs past the CPU's next scheduled
-// event (APIC timer expiry, injected event), so events land at exact instruction counts.
+// The machine: N CPUs sharing physical memory and the port bus (COM1, isa-debug-exit, the trace
+// device), each with its own registers, TLB, local APIC and decoded-block cache, and the run
+// loop. CPUs interleave deterministically by instruction count: each runs `quantum` instructions
+// in turn (SDM-free scheduling; the same inputs give the same interleaving). Between slices and
+// whenever an instruction raises the attention word, pending events are serviced at an
+// instruction boundary: NMIs (unless blocked, SDM 6.7.1), then the APIC's highest deliverable
+// interrupt when RFLAGS.IF=1 and no STI/MOV SS shadow is active (SDM 6.8.3). A slice never runs
+// past the CPU's next scheduled event (APIC timer expiry, injected event), so events land at
+// exact instruction counts.
 //
 // The per-CPU hot loop allocates nothing per instruction: it translates RIP through the TLB, finds
 // the block for the physical address and runs it — compiled (./jit/) once it has run
@@ -18,6 +19,7 @@ import { BlockCache } from "./blocks.js";
 import { PortBus } from "./devices/bus.js";
 import { DebugExit, DEBUG_EXIT_PORT } from "./devices/debug-exit.js";
 import { COM1_BASE, Uart, UART_PORTS } from "./devices/uart.js";
+import { TraceDevice, TRACE_PORT } from "./devices/trace.js";
 import {
   FAULT,
   hasErrorCode,
@@ -156,6 +158,7 @@ export class Machine {
     this.uart = new Uart(COM1_BASE, opts.output ?? (() => {}));
     this.bus.attach(COM1_BASE, UART_PORTS, this.uart);
     this.bus.attach(DEBUG_EXIT_PORT, 1, new DebugExit((s) => this.requestExit(s)));
+    this.bus.attach(TRACE_PORT, 1, new TraceDevice());
     const ev = (this.ev = opts.events && new EventEmitter(opts.events));
     for (const c of this.cpus) c.ev = ev;
     // Below "system", and under the TLB audit, every instruction runs in the interpreter, where

@@ -58,7 +58,7 @@ describe("entrylab run --trace", () => {
     expect(r.status).toBe(1);
     const lines = readFileSync(t, "utf8").trimEnd().split("\n");
     expect(lines.filter((l) => / insn {9}rsp=/.test(l)).length).toBeGreaterThan(4000);
-    expect(lines[lines.length - 1]).toMatch(/ end {10}rsp=[0-9a-f]{16} reason=exit exitStatus=1 insns=\[\d+\]/); // prettier-ignore
+    expect(lines[lines.length - 1]).toMatch(/ end {10}rsp=[0-9a-f]{16} task=0 reason=exit exitStatus=1 insns=\[\d+\]/); // prettier-ignore
     const show = entrylab(["trace", "show", t]);
     expect(show.status).toBe(2);
     expect(show.stderr).toMatch(/rt\.txt:1:1: error\[E8004\]/);
@@ -146,5 +146,24 @@ describe("bad trace files", () => {
         if (r.status === 2) expect(r.stderr).toMatch(/m\d+\.jsonl:\d+:\d+: error\[E800[1-5]\]/);
       }
     }
+  });
+});
+
+describe("entrylab trace show --task and trace stats per task", () => {
+  it("follows the model kernel's tasks through a ping-pong", () => {
+    const dir = scratch();
+    const t = join(dir, "pp.jsonl");
+    expect(entrylab(["kernel", "run", "--scenario", "pingpong", "--trace", t]).status).toBe(1);
+    const show = entrylab(["trace", "show", t, "--task", "2", "--kind", "sched-switch,sched-wakeup"]); // prettier-ignore
+    expect(show.status).toBe(0);
+    const lines = show.stdout.trimEnd().split("\n");
+    expect(lines.length).toBeGreaterThan(2);
+    for (const l of lines) expect(l).toMatch(/^1 \d{10} [0-9a-f]{16} sched-(switch|wakeup) rsp=[0-9a-f]{16} task=2 /); // prettier-ignore
+    expect(show.stdout).toMatch(/sched-wakeup rsp=[0-9a-f]{16} task=2 comm=pingpong pid=1 targetCpu=0 by=2 # wake_up_process\+0x/); // prettier-ignore
+    expect(entrylab(["trace", "show", t, "--task", "x"]).stderr).toMatch(/E0001.*--task: 'x' is not a number/); // prettier-ignore
+    const stats = entrylab(["trace", "stats", t]);
+    expect(stats.stdout).toMatch(/^tasks \(instructions from each CPU's sched-switch timeline\):\n {4}pid +comm +insns +syscalls +switches +sleeps +woken +wakes +cpus\n {6}0 +swapper +\d+ +0 /m); // prettier-ignore
+    expect(stats.stdout).toMatch(/^ {6}1 +pingpong +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +0$/m);
+    expect(stats.stdout).toMatch(/^ {6}2 +pingpong +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +1$/m);
   });
 });

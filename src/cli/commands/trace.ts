@@ -126,6 +126,7 @@ export function openTrace(f: TraceFlags, image: ObjectFile): TraceFile | undefin
 
 interface ShowOptions {
   cpu?: string;
+  task?: string;
   kind?: string;
   symbol?: string;
   from?: string;
@@ -140,6 +141,7 @@ export function registerTrace(program: Command): void {
     .description("print a JSON Lines trace's records as text, filtered")
     .argument("<file>", "a trace written with --trace-format jsonl")
     .option("--cpu <n>", "only this CPU's records")
+    .option("--task <pid>", "only the records of this task (pid; 0 is the idle task)")
     .option("--kind <k,...>", `only these kinds: ${TRACE_KINDS.join(", ")}`)
     .option("--symbol <name>", "only records whose RIP is in this symbol")
     .option("--from <n>", "only records at or after this instruction count")
@@ -214,6 +216,7 @@ function parseIndex(text: string, option: string): number {
 function showFilter(o: ShowOptions): ShowFilter {
   const f: ShowFilter = {};
   if (o.cpu !== undefined) f.cpu = parseIndex(o.cpu, "--cpu");
+  if (o.task !== undefined) f.task = parseIndex(o.task, "--task");
   if (o.from !== undefined) f.from = parseIndex(o.from, "--from");
   if (o.to !== undefined) f.to = parseIndex(o.to, "--to");
   if (o.symbol !== undefined) f.symbol = o.symbol;

@@ -2,7 +2,8 @@
  * sched.c - the scheduler: round-robin over this CPU's run queue, the
  * context switch (switch_mm_irqs_off for CR3 with PCID, __switch_to_asm for
  * the stack and callee-saved registers, __switch_to for the per-CPU state
- * that follows the task), and exit.
+ * that follows the task), and exit, with Linux's scheduler tracepoints
+ * (<trace/events/sched.h>).
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
@@ -13,6 +14,7 @@
 #include <asm/tss.h>
 #include <asm/apic.h>
 #include <asm/entrylab-layout.h>
+#include <trace/events/sched.h>
 
 DECLARE_PER_CPU(struct tss_struct, cpu_tss_rw);
 DECLARE_PER_CPU(struct tlb_state, cpu_tlbstate);
@@ -123,6 +125,7 @@ void schedule(void)
 	if (next == prev)
 		return;
 	rq->nr_switches++;
+	trace_sched_switch(prev, next);
 	context_switch(prev, next);
 }
 
@@ -143,6 +146,7 @@ int wake_up_process(struct task_struct *p)
 	if (state == TASK_RUNNING || state == TASK_DEAD)
 		return 0;
 	WRITE_ONCE(p->state, TASK_RUNNING);
+	trace_sched_wakeup(p);
 	set_tsk_need_resched(&idle_tasks[cpu]);
 	if (cpu != smp_processor_id())
 		smp_send_reschedule(cpu);
@@ -173,6 +177,7 @@ __noreturn void do_exit(long code)
 {
 	struct task_struct *tsk = current;
 
+	trace_sched_process_exit(tsk);
 	tsk->exit_code = code;
 	tsk->state = TASK_DEAD;
 	if (code != 0 && exit_status == 0)

@@ -18,5 +18,5 @@ export function inExec(c: Cpu, op: Op): void {
 
 export function outExec(c: Cpu, op: Op): void {
   checkIopl(c);
-  c.io.out(port(c, op, 1), op.size, readReg(c, RAX, op.size));
+  c.io.out(port(c, op, 1), op.size, readReg(c, RAX, op.size), c);
 }

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
 import { bootKernel, buildKernel, traceImage, type KernelBuild, type KernelConfig } from "../../../src/kernel-rt/index.js"; // prettier-ignore
-import { TraceRecorder } from "../../../src/trace/index.js";
+import { checkTrace, TraceRecorder } from "../../../src/trace/index.js";
 import { mappedRanges } from "../../../src/vm/index.js";
 import { host, program } from "./helpers.js";
 
@@ -163,4 +163,18 @@ describe("patch 4: the system call on the entry stack (wrong on purpose)", () =>
     expect(r.result.exitStatus).toBe(OOPS_EXIT);
     expect(r.output).not.toContain("pingpong: pid 1 round 2");
   });
+});
+
+describe("trace check switch-on-user-cr3 on the kernel and patches 1-3", () => {
+  const SERIES: [string, string[]][] = [["the baseline", []], ["patch 1", [PATCH1]], ["patches 1 and 2", STEP1], ["patches 1 to 3", [...STEP1, PATCH3]]]; // prettier-ignore
+  for (const [name, patches] of SERIES)
+    it(`finds every context switch and sleep on the kernel page table: ${name}`, () => {
+      for (const cpus of [1, 2]) {
+        const r = run(patches, ["pingpong", "pingpong"], { pti: true, pcid: true }, cpus, true);
+        expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+        const switches = r.records.filter((x) => x.kind === "sched-switch");
+        expect(switches.some((x) => x.kind === "sched-switch" && x.prevState === "sleeping")).toBe(true); // prettier-ignore
+        expect(checkTrace(r.records).find((c) => c.name === "switch-on-user-cr3")).toMatchObject({ status: "ok" }); // prettier-ignore
+      }
+    }, 60_000);
 });

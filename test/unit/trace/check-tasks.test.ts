@@ -322,6 +322,49 @@ describe("task checks: another task's entry over the frame left there", () => {
   });
 });
 
+/** The kernel's sched_switch tracepoint, emitted by `prev` on its stack. */
+const schedSwitch = (prev: number, next: number, rsp: bigint): Part => ({ kind: "sched-switch", prevComm: "t", prevPid: prev, prevState: "sleeping", nextComm: "t", nextPid: next, rsp, sym: "schedule+0x5d8" }) as Part; // prettier-ignore
+
+/** The records with `task` as the recorder writes it: the boot task 0, then each switch's next. */
+function withTasks(records: TraceRecord[]): TraceRecord[] {
+  const current = new Map<number, number>();
+  return records.map((r) => {
+    const task = current.get(r.cpu) ?? 0;
+    if (r.kind === "sched-switch") current.set(r.cpu, r.nextPid);
+    return { ...r, task };
+  });
+}
+
+describe("task checks: the task field", () => {
+  // Pid 1 sleeps on the entry stack and is switched out to pid 2, which had slept there too
+  // (patch 4 lets every task do so): RSP stays on the entry stack, so no stack record shows the
+  // switch. Pid 2 then returns to user mode, leaving pid 1's frame behind.
+  const records = trace(
+    insn("startup_64"),
+    stack("-", IDLE(0), "insn", 0x100000n),
+    schedSwitch(0, 1, 0x100000n),
+    switchStacks(IDLE(0), K(1), 0x100000n, KSTACK_RSP),
+    iretExit(1),
+    insn("user"),
+    syscall(),
+    move(U(1), E(0), "entry_SYSCALL_64+0x8", FRAME_RSP),
+    insn("schedule", SLEEP_RSP),
+    schedSwitch(1, 2, SLEEP_RSP),
+    insn("__switch_to_asm+0xc", SLEEP_RSP - 0x100n), // pid 2's saved RSP, on the same stack
+    move(E(0), U(2), "syscall_return_via_sysret+0x3c", USER_RSP),
+    sysret(),
+  );
+
+  it("tells which task runs where the kernel stacks cannot", () => {
+    // Inferred from the kernel stacks, pid 1 still runs: its own way back to user mode. The
+    // real traces of the model kernel (below) carry the field, and agree with the inference.
+    expect(results(records)["switch-on-entry-stack"]!.status).toBe("ok");
+    const r = results(withTasks(records))["switch-on-entry-stack"]!;
+    expect(r.status).toBe("violated");
+    expect(r.violation!.message).toMatch(/^pid 1 was switched out on CPU 0 while its frame was on the entry stack of CPU 0: at icount \d+ \(syscall_return_via_sysret\+0x3c\) RSP moved from the entry stack to user stack of pid 2\. /); // prettier-ignore
+  });
+});
+
 describe("task checks: what they need", () => {
   it("skip a trace without insn records, with a note, even one that breaks them", () => {
     const coarse = trace(boot(1), sleepOnEntryStack(K(2)), iretExit(2)).filter((r) => r.kind !== "insn"); // prettier-ignore

@@ -52,11 +52,43 @@ function status(records: TraceRecord[], ctx = { entryText: ENTRY }): Record<stri
   return Object.fromEntries(checkTrace(records, ctx).map((c) => [c.name, c.status]));
 }
 
+/** The kernel's sched_switch tracepoint: pid 1 leaves the CPU in `prevState`, pid 2 runs. */
+const schedSwitch = (prevState: string): Partial<TraceRecord> => ({ kind: "sched-switch", prevComm: "pingpong", prevPid: 1, prevState, nextComm: "pingpong", nextPid: 2, sym: "schedule+0x5d8", line: "src/kernel-rt/runtime/sched.c:128" }) as Partial<TraceRecord>; // prettier-ignore
+/** The round trip's kernel part: after the switch to the kernel CR3, before the one back. */
+const IN_KERNEL = 9;
+
 describe("trace check", () => {
   it("passes a PTI round trip done right", () => {
+    // A task that sleeps in its system call, on the kernel page table, as it should; the run
+    // recorded with the TLB audit, so every check has something to say.
     const audited = { kind: "end", reason: "exit", insns: [120], tlbAudit: true } as Partial<TraceRecord>; // prettier-ignore
-    const records = [...roundTrip(), ...seq(audited)];
+    const records = [...roundTrip((p) => p.splice(IN_KERNEL, 0, schedSwitch("sleeping"))), ...seq(audited)]; // prettier-ignore
     expect(status(records)).toEqual(Object.fromEntries(CHECKS.map((c) => [c.name, "ok"])));
+  });
+
+  it("catches a context switch or a sleep on the user page table", () => {
+    // The same sleep before the switch to the kernel CR3 (as a CR3 switch moved deep into C would have it).
+    const records = roundTrip((p) => p.splice(6, 0, schedSwitch("sleeping")));
+    const r = checkTrace(records, { entryText: ENTRY }).find((c) => c.name === "switch-on-user-cr3")!; // prettier-ignore
+    expect(r.status).toBe("violated");
+    expect(r.violation!.at.kind).toBe("sched-switch");
+    expect(r.violation!.message).toBe(`pid 1 (pingpong) went to sleep on CPU 0 at icount 107, in schedule+0x5d8 (src/kernel-rt/runtime/sched.c:128), with the user page table in CR3 0x119000: the scheduler, and pid 2 (pingpong) after it, run on a page table that maps only what PTI exposes to user mode. Switch to the kernel CR3 before code that may sleep or schedule`); // prettier-ignore
+    expect(r.violation!.context.map((x) => x.kind)).toEqual(["iret", "insn", "syscall", "insn", "swapgs"]); // prettier-ignore
+    // A preemption and an exit are context switches too.
+    for (const [state, how] of [
+      ["running", "was switched out (running)"],
+      ["dead", "exited"],
+    ]) {
+      const v = checkTrace(roundTrip((p) => p.splice(6, 0, schedSwitch(state!)))).find((c) => c.name === "switch-on-user-cr3")!.violation!; // prettier-ignore
+      expect(v.message).toMatch(new RegExp(`^pid 1 \\(pingpong\\) ${how.replace(/[()]/g, "\\$&")} on CPU 0 `)); // prettier-ignore
+    }
+    // Without PTI (no user CR3) a switch anywhere is fine.
+    expect(status(seq(insn(0x400000n), syscall, schedSwitch("sleeping"), sysret))["switch-on-user-cr3"]).toBe("ok"); // prettier-ignore
+  });
+
+  it("skips the switch check on a trace without sched-switch records, and says why", () => {
+    const r = checkTrace(roundTrip(), { entryText: ENTRY }).find((c) => c.name === "switch-on-user-cr3")!; // prettier-ignore
+    expect(r).toMatchObject({ status: "skipped", note: expect.stringMatching(/no sched-switch records/) }); // prettier-ignore
   });
 
   it("catches kernel code run before the switch to the kernel CR3", () => {

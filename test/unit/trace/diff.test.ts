@@ -141,6 +141,27 @@ describe("trace diff", () => {
     expect(d.equivalent).toBe(false);
   });
 
+  it("passes over equal tasks and says where the pids differ", () => {
+    // Every record of both runs is on task 0: no difference, and the text does not mention it.
+    expect(base.every((r) => r.task === 0)).toBe(true);
+    expect(formatDiff(diffTraces(base, late), names)).not.toMatch(/task \d|task: pid/);
+    // The same run with the second system call on another task: that unit, and only that one.
+    const [, second] = splitUnits(0, base).filter((u) => u.trigger === "syscall 39");
+    const moved = new Set(second!.records);
+    const other = base.map((r) => (moved.has(r) ? { ...r, task: 2 } : r));
+    const d = diffTraces(base, other);
+    expect(d.units.map((u) => `${u.status} ${u.a!.trigger} #${u.a!.ordinal} ${u.a!.task}->${u.b!.task}`)).toEqual(["changed syscall 39 #2 0->2"]); // prettier-ignore
+    expect(d.units[0]!.events.every((e) => e.how.includes("task: pid 0 in A, pid 2 in B"))).toBe(true); // prettier-ignore
+    expect(formatDiff(d, names)).toMatch(/^ {2}cpu 0 episode syscall 39 #2 \(task 0 in A, task 2 in B\): \d+ events differ/m); // prettier-ignore
+    // A trace without tasks (written before the field) compares with any.
+    expect(
+      diffTraces(
+        base.map(({ task: _, ...r }) => r as TraceRecord),
+        other,
+      ).equivalent,
+    ).toBe(true);
+  });
+
   it("prints the golden text, and JSON for tools", () => {
     const text = formatDiff(diffTraces(base, late), names);
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, text);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { formatJson, formatText, parseTrace, RegionMap, TraceRecorder } from "../../../src/trace/index.js"; // prettier-ignore
 import type { TraceRecord } from "../../../src/trace/index.js";
 import { DiagnosticBag, SourceManager } from "../../../src/diag/index.js";
-import type { EventLevel, MachineOptions } from "../../../src/vm/index.js";
+import type { EventLevel, MachineOptions, VmEvent } from "../../../src/vm/index.js";
 import type { ObjectFile } from "../../../src/obj/index.js";
 import { buildProgram, runProgram, symbolValue, TRACE_DIR } from "./helpers.js";
 
@@ -33,7 +33,7 @@ describe("the text format", () => {
     const rs = record("roundtrip.S", "system");
     const sc = rs.find((r) => r.kind === "swapgs")!;
     expect(formatText(sc)).toMatch(
-      /^0 \d{10} [0-9a-f]{16} swapgs {7}rsp=[0-9a-f]{16} gsBase=[0-9a-f]{16} kernelGsBase=[0-9a-f]{16} # entry_syscall \(test\/unit\/trace\/roundtrip\.S:\d+\)$/,
+      /^0 \d{10} [0-9a-f]{16} swapgs {7}rsp=[0-9a-f]{16} task=0 gsBase=[0-9a-f]{16} kernelGsBase=[0-9a-f]{16} # entry_syscall \(test\/unit\/trace\/roundtrip\.S:\d+\)$/,
     );
     const pf = rs.find((r) => r.kind === "page-fault")!;
     expect(formatText(pf)).toContain("errorCode=0006 bits=W|U level=4");
@@ -148,5 +148,47 @@ describe("stack regions", () => {
     const texts = rs.filter((r) => r.kind === "insn").map((r) => r.kind === "insn" && r.text);
     expect(texts).toContain("mov    $0x27,%eax");
     expect(texts).toContain("je     sys_done");
+  });
+});
+
+describe("the running task", () => {
+  const at = (cpu: number, icount: number) => ({ cpu, icount, rip: 0x1000n, rsp: 0x8000n });
+  const sw = (cpu: number, icount: number, prevPid: number, nextPid: number): VmEvent => ({ kind: "sched-switch", ...at(cpu, icount), prevComm: "a", prevPid, prevState: "running", nextComm: "b", nextPid }); // prettier-ignore
+  const gs = (cpu: number, icount: number): VmEvent => ({ kind: "swapgs", ...at(cpu, icount), gsBase: 0n, kernelGsBase: 0n }); // prettier-ignore
+  const insn = (cpu: number, icount: number): VmEvent => ({ kind: "insn", ...at(cpu, icount), insn: undefined, length: 1, regs: [], writes: [] }); // prettier-ignore
+
+  it("is the boot task until a switch, the outgoing task on the switch, the incoming one after", () => {
+    const rec = new TraceRecorder({ level: "insn" });
+    for (const e of [gs(0, 1), insn(1, 1), sw(0, 2, 0, 3), gs(0, 3), insn(0, 4), gs(1, 5), sw(0, 6, 3, 0), insn(0, 7)]) rec.event(e); // prettier-ignore
+    expect(rec.records.map((r) => `${r.cpu}:${r.kind}:${r.task}`)).toEqual(["0:swapgs:0", "1:insn:0", "0:sched-switch:0", "0:swapgs:3", "0:insn:3", "1:swapgs:0", "0:sched-switch:3", "0:insn:0"]); // prettier-ignore
+  });
+
+  it("starts from the boot task it is told, and stack records carry it too", () => {
+    const rec = new TraceRecorder({ level: "system", bootTask: 7, regions: [{ name: "s", start: 0x7000n, end: 0x9000n }] }); // prettier-ignore
+    rec.event(gs(0, 1));
+    expect(rec.records.map((r) => `${r.kind}:${r.task}`)).toEqual(["swapgs:7", "stack:7"]);
+  });
+
+  it("stays the outgoing task on the move the switch's own RSP shows", () => {
+    const rec = new TraceRecorder({ level: "system", regions: [{ name: "kernel stack of pid 1", start: 0x7000n, end: 0x9000n }] }); // prettier-ignore
+    rec.event({ ...sw(0, 2, 1, 2), rsp: 0x8000n });
+    rec.event({ ...gs(0, 3), rsp: 0x100n });
+    expect(rec.records.map((r) => `${r.kind}:${r.task}`)).toEqual(["sched-switch:0", "stack:0", "swapgs:2", "stack:2"]); // prettier-ignore
+  });
+
+  it("is written after rsp in both formats and read back", () => {
+    const rec = new TraceRecorder({ level: "insn" });
+    for (const e of [sw(0, 2, 0, 3), insn(0, 3)]) rec.event(e);
+    const [s, i] = rec.records;
+    expect(formatText(s!)).toBe("0 0000000002 0000000000001000 sched-switch rsp=0000000000008000 task=0 prevComm=a prevPid=0 prevState=running nextComm=b nextPid=3"); // prettier-ignore
+    expect(formatText(i!)).toMatch(/ insn {9}rsp=0000000000008000 task=3 text=\(bad\) /);
+    expect(Object.keys(JSON.parse(formatJson(i!))).slice(0, 7)).toEqual(["kind", "cpu", "icount", "rip", "rsp", "task", "text"]); // prettier-ignore
+    const back = parseTrace(new SourceManager().add("t.jsonl", jsonl(rec.records)), new DiagnosticBag()); // prettier-ignore
+    expect(back.map((r) => r.task)).toEqual([0, 3]);
+    // A trace written before the field still reads, without it.
+    const old = formatJson(i!).replace(',"task":3', "");
+    const [o] = parseTrace(new SourceManager().add("o.jsonl", old), new DiagnosticBag());
+    expect(o!.task).toBeUndefined();
+    expect(formatText(o!)).not.toContain("task=");
   });
 });

@@ -147,3 +147,43 @@ describe("user-CR3 counts of many episodes", () => {
     }
   });
 });
+
+describe("per task", () => {
+  const at = (cpu: number, icount: number, task: number) => ({
+    cpu,
+    icount,
+    rip: 0n,
+    rsp: 0n,
+    task,
+  });
+  const sw = (cpu: number, icount: number, task: number, prevState: string, nextPid: number): TraceRecord => ({ ...at(cpu, icount, task), kind: "sched-switch", prevComm: `t${task}`, prevPid: task, prevState, nextComm: `t${nextPid}`, nextPid }) as TraceRecord; // prettier-ignore
+  const wake = (cpu: number, icount: number, task: number, pid: number): TraceRecord => ({ ...at(cpu, icount, task), kind: "sched-wakeup", comm: `t${pid}`, pid, targetCpu: 0, by: task }) as TraceRecord; // prettier-ignore
+  const sc = (cpu: number, icount: number, task: number): TraceRecord => ({ ...at(cpu, icount, task), kind: "syscall", target: 0n, rax: 202n }) as TraceRecord; // prettier-ignore
+  const end = (insns: number[]): TraceRecord => ({ ...at(1, insns[1]!, 0), kind: "end", reason: "exit", insns }) as TraceRecord; // prettier-ignore
+  // CPU 0: idle until 10, pid 1 until 40 (it sleeps), pid 2 until 100 (preempted), pid 1 to 150.
+  // CPU 1: idle all along, waking pid 1 at 70.
+  const rs = [sw(0, 10, 0, "running", 1), sc(0, 20, 1), sw(0, 40, 1, "sleeping", 2), sc(0, 50, 2), sc(0, 60, 2), wake(1, 70, 0, 1), sw(0, 100, 2, "running", 1), end([150, 120])]; // prettier-ignore
+
+  it("counts each task's instructions from the switch timeline, and its switches, sleeps and wake-ups", () => {
+    const s = traceStats(rs);
+    expect(s.tasks).toEqual([
+      { pid: 0, comm: "t0", instructions: 10 + 120, syscalls: 0, switches: 1, sleeps: 0, woken: 0, wakes: 1, cpus: [0, 1] }, // prettier-ignore
+      { pid: 1, comm: "t1", instructions: 30 + 50, syscalls: 1, switches: 1, sleeps: 1, woken: 1, wakes: 0, cpus: [0] }, // prettier-ignore
+      { pid: 2, comm: "t2", instructions: 60, syscalls: 2, switches: 1, sleeps: 0, woken: 0, wakes: 0, cpus: [0] }, // prettier-ignore
+    ]);
+    expect(formatStats(s)).toContain(["tasks (instructions from each CPU's sched-switch timeline):", "    pid  comm  insns  syscalls  switches  sleeps  woken  wakes  cpus", "      0  t0      130         0         1       0      0      1  0,1", "      1  t1       80         1         1       1      1      0  0", "      2  t2       60         2         1       0      0      0  0"].join("\n")); // prettier-ignore
+  });
+
+  it("filters trace show by task", () => {
+    expect(filterRecords(rs, { task: 2 }).map((r) => `${r.kind}@${r.icount}`)).toEqual(["syscall@50", "syscall@60", "sched-switch@100"]); // prettier-ignore
+    expect(filterRecords(rs, { task: 0, cpu: 1 }).map((r) => r.kind)).toEqual(["sched-wakeup", "end"]); // prettier-ignore
+    // Records without a task (a trace written before the field) match no task.
+    expect(filterRecords([{ ...rs[1]!, task: undefined }], { task: 1 })).toEqual([]);
+  });
+
+  it("is left out of a trace without the kernel's switches", () => {
+    const s = traceStats(record("roundtrip.S", "system"));
+    expect(s.tasks).toBeUndefined();
+    expect(formatStats(s)).not.toContain("tasks");
+  });
+});
