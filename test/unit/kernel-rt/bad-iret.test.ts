@@ -245,7 +245,7 @@ function stopAtIret(
   const k = kernel(design.patches);
   let out = "";
   const diags = new DiagnosticBag();
-  const rec = trace ? new TraceRecorder({ image: traceImage(k.image, []), level: trace }) : undefined; // prettier-ignore
+  const rec = trace ? new TraceRecorder({ image: traceImage(k.image, []), level: trace, auditTlb: true }) : undefined; // prettier-ignore
   const users = names.map((name) => ({ name, image: program(name) }));
   const machine = { maxInsns: 3_000_000, events: rec, output: (b: Uint8Array) => (out += new TextDecoder().decode(b)) }; // prettier-ignore
   const b = bootKernel(k, users, { ...design.config, tick }, { diags, machine });
