@@ -7,17 +7,16 @@
 // signal, the kernel does not oops, the next task runs, the C handler sees the user frame on the
 // task's stack with the kernel GS base and CR3, and the trace's checks pass. Each case runs with
 // PTI off, PTI on (pti+pcid), and patches 1–2 and 1–3 (patch 2 switches this exit's CR3 in C).
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
-import { bootKernel, buildKernel, traceImage, KERNEL_CS, KERNEL_DS, USER_CS, USER_DS } from "../../../src/kernel-rt/index.js"; // prettier-ignore
+import { DiagnosticBag } from "../../../src/diag/index.js";
+import { bootKernel, traceImage, KERNEL_CS, KERNEL_DS, USER_CS, USER_DS } from "../../../src/kernel-rt/index.js"; // prettier-ignore
 import type { BootedKernel, KernelBuild, KernelConfig } from "../../../src/kernel-rt/index.js";
 import { TraceRecorder, checkTrace } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
 import { FLAT64_GDT_ENTRIES, mappedRanges } from "../../../src/vm/index.js";
 import type { Machine } from "../../../src/vm/index.js";
 import { RDI, RSI, RSP, SEG_GS } from "../../../src/isa/index.js";
-import { host, program } from "./helpers.js";
+import { patchedKernel, program } from "./helpers.js";
 
 const DIR = "programs/patches";
 const PATCH1 = `${DIR}/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch`;
@@ -66,18 +65,7 @@ function notPresent(sel: number): [number, number] {
   return [lo, hi & ~DESC_HI_P];
 }
 
-const kernels = new Map<string, KernelBuild>();
-function kernel(patches: string[]): KernelBuild {
-  const key = patches.join();
-  const hit = kernels.get(key);
-  if (hit) return hit;
-  const sources = new SourceManager();
-  const diags = new DiagnosticBag();
-  const k = buildKernel({ host, sources, diags, patches: patches.map((name) => ({ name, text: readFileSync(name, "latin1") })) }); // prettier-ignore
-  if (diags.hasErrors || !k) throw new Error(renderDiagnostics(diags.items, sources));
-  kernels.set(key, k);
-  return k;
-}
+const kernel = patchedKernel;
 
 /** A kernel symbol as the CPU holds addresses: a signed double. */
 function sym(k: KernelBuild, name: string): number {

@@ -34,6 +34,22 @@ export function theKernel(): KernelBuild {
   return kernel!;
 }
 
+const patched = new Map<string, KernelBuild>();
+
+/** The kernel with the patch files `patches` applied in order (the repository's paths), built once. */
+export function patchedKernel(patches: string[]): KernelBuild {
+  if (patches.length === 0) return theKernel();
+  const key = patches.join();
+  const hit = patched.get(key);
+  if (hit) return hit;
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  const k = buildKernel({ host, sources, diags, patches: patches.map((name) => ({ name, text: readFileSync(name, "latin1") })) }); // prettier-ignore
+  check(diags, sources);
+  patched.set(key, k!);
+  return k!;
+}
+
 export function program(name: string): ObjectFile {
   const hit = programs.get(name);
   if (hit) return hit;

@@ -3,13 +3,12 @@
 // tasks that sleep in the kernel with no use of the per-CPU entry stack; the wrong-on-purpose
 // patch (the system call left on the entry stack) runs tasks that never sleep, and crashes, as
 // its description says, when two tasks block in the kernel on one CPU.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
-import { bootKernel, buildKernel, traceImage, type KernelBuild, type KernelConfig } from "../../../src/kernel-rt/index.js"; // prettier-ignore
+import { DiagnosticBag } from "../../../src/diag/index.js";
+import { bootKernel, traceImage, type KernelConfig } from "../../../src/kernel-rt/index.js";
 import { checkTrace, TraceRecorder } from "../../../src/trace/index.js";
 import { mappedRanges } from "../../../src/vm/index.js";
-import { host, program } from "./helpers.js";
+import { patchedKernel, program } from "./helpers.js";
 
 const DIR = "programs/patches";
 export const PATCH1 = `${DIR}/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch`;
@@ -25,18 +24,7 @@ const THREAD_SIZE = 0x4000;
 const PAGE_SIZE = 0x1000;
 const PINGPONG = ["pingpong: pid 1 round 0", "pingpong: pid 2 round 0", "pingpong: pid 1 round 1", "pingpong: pid 2 round 1", "pingpong: pid 1 round 2", "pingpong: pid 2 round 2"].map((l) => `${l}\n`).join(""); // prettier-ignore
 
-const kernels = new Map<string, KernelBuild>();
-function kernel(patches: string[]): KernelBuild {
-  const key = patches.join();
-  const hit = kernels.get(key);
-  if (hit) return hit;
-  const sources = new SourceManager();
-  const diags = new DiagnosticBag();
-  const k = buildKernel({ host, sources, diags, patches: patches.map((name) => ({ name, text: readFileSync(name, "latin1") })) }); // prettier-ignore
-  if (diags.hasErrors || !k) throw new Error(renderDiagnostics(diags.items, sources));
-  kernels.set(key, k);
-  return k;
-}
+const kernel = patchedKernel;
 
 function run(
   patches: string[],
