@@ -323,15 +323,19 @@ interface ExportFlags extends CostFlags {
 function exportCommand(file: string, opts: ExportFlags): void {
   if (opts.format !== undefined) oneOf(opts.format, EXPORT_FORMATS, "--format");
   const cost = costModel(opts);
-  const text = JSON.stringify(exportChrome(readTrace(file), { cost })) + "\n";
-  if (opts.output === undefined) {
+  writeOutput(opts.output, JSON.stringify(exportChrome(readTrace(file), { cost })) + "\n");
+}
+
+/** `text` to the file `-o` names, or to standard output without one. */
+function writeOutput(output: string | undefined, text: string): void {
+  if (output === undefined) {
     process.stdout.write(text);
     return;
   }
   try {
-    writeFileSync(opts.output, text);
+    writeFileSync(output, text);
   } catch (e) {
-    ioError("E0003", `cannot write '${opts.output}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); // prettier-ignore
+    ioError("E0003", `cannot write '${output}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); // prettier-ignore
   }
 }
 
@@ -399,15 +403,6 @@ function reportCommand(file: string, opts: ReportFlags): void {
       options.other = readTrace(opts.diff);
       options.names.other = opts.diff;
     }
-    const page = traceReport(records, options);
-    if (opts.output === undefined) {
-      process.stdout.write(page);
-      return;
-    }
-    try {
-      writeFileSync(opts.output, page);
-    } catch (e) {
-      ioError("E0003", `cannot write '${opts.output}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); // prettier-ignore
-    }
+    writeOutput(opts.output, traceReport(records, options));
   });
 }
