@@ -20,7 +20,7 @@ export function eventText(e: VmEvent, names: Names): string | undefined {
     case "deliver": {
       const err =
         e.frame.errorCode === undefined ? "" : `, error code ${hex(e.frame.errorCode, 0)}`;
-      return `delivered ${e.name} (vector ${e.vector}${err}) through the IDT's ${e.gate} gate, stack ${e.stack}, CPL ${e.fromCpl} -> ${e.toCpl}, frame at ${hex(e.rsp)}`; // prettier-ignore
+      return `delivered ${vectorName(e.name, e.vector)}${err}) through the IDT's ${e.gate} gate, stack ${e.stack}, CPL ${e.fromCpl} -> ${e.toCpl}, frame at ${hex(e.rsp)}`; // prettier-ignore
     }
     case "iret":
       return `iretq: back to ${names.where(e.frame.rip)}, rsp ${hex(e.frame.rsp)}, CPL ${e.fromCpl} -> ${e.toCpl}`; // prettier-ignore
@@ -50,6 +50,11 @@ export function eventText(e: VmEvent, names: Names): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** `#PF (vector 14` or `vector 236 (` — an unnamed vector is not named twice. */
+export function vectorName(name: string, vector: number): string {
+  return name.startsWith("vector") ? `${name} (` : `${name} (vector ${vector}`;
 }
 
 /** Update a trail with an event: entries open on SYSCALL and delivery, close on SYSRET/IRET. */

@@ -6,6 +6,7 @@ import type { DecodedInsn } from "../isa/index.js";
 import { formatTlb, snapshot, u64, u64Pair, CR0_PE, CR0_PG, CR0_WP, CR4_FSGSBASE, CR4_PAE, CR4_PCIDE, CR4_PGE, CR4_SMAP, CR4_SMEP, EFER_LMA, EFER_LME, EFER_NXE, EFER_SCE } from "../vm/index.js"; // prettier-ignore
 import type { Cpu, DeliverEvent } from "../vm/index.js";
 import { hex, Names } from "./names.js";
+import { vectorName } from "./events.js";
 import { effectiveRights, entryFlags, pml4Of, Probe, type WalkLevel } from "./probe.js";
 import type { DebugTarget } from "./target.js";
 
@@ -19,6 +20,8 @@ const TSS_IST1 = 36;
 const IST_COUNT = 7;
 const PRIV_LEVELS = 3;
 const QWORD = 8;
+/** #PF (SDM 6.15): its error code has the P/W/U/RSVD/I bits of SDM 4.7. */
+const VEC_PF = 14;
 
 const FLAG_NAMES: [number, string][] = [
   [FLAG_CF, "CF"], [FLAG_PF, "PF"], [FLAG_AF, "AF"], [FLAG_ZF, "ZF"], [FLAG_SF, "SF"],
@@ -123,20 +126,21 @@ export class Views {
     const fresh = last !== undefined && last.rsp === rsp;
     const hasError = fresh && last.frame.errorCode !== undefined;
     const fields = [...(hasError ? ["error code"] : []), "rip", "cs", "rflags", "rsp", "ss"];
-    const out = [fresh ? `frame of ${last.name} (vector ${last.vector}) at rsp ${hex(rsp)}, pushed by the CPU (SDM 6.14.2):` : `no delivery just made: the qwords at rsp ${hex(rsp)} read as an IRET frame:`]; // prettier-ignore
+    const out = [fresh ? `frame of ${vectorName(last.name, last.vector)}) at rsp ${hex(rsp)}, pushed by the CPU (SDM 6.14.2):` : `no delivery just made: the qwords at rsp ${hex(rsp)} read as an IRET frame:`]; // prettier-ignore
     fields.forEach((name, i) => {
       const at = rsp + BigInt(i * QWORD);
       const v = this.probe.qword(c, at);
-      out.push(`  ${hex(at)}  ${name.padEnd(10)} ${v === undefined ? "(unmapped)" : this.frameValue(name, v)}`); // prettier-ignore
+      out.push(`  ${hex(at)}  ${name.padEnd(10)} ${v === undefined ? "(unmapped)" : this.frameValue(name, v, last?.vector)}`); // prettier-ignore
     });
     return out;
   }
 
-  private frameValue(name: string, v: bigint): string {
+  private frameValue(name: string, v: bigint, vector: number | undefined): string {
     if (name === "rip") return `${hex(v)}  ${this.names.where(v)}`;
     if (name === "cs") return `${hex(v)}  (RPL ${Number(v) & RPL_MASK})`;
     if (name === "rflags") return `${hex(v)}  ${flagsText(Number(v & 0xffffffffn))}`;
-    if (name === "error code") return `${hex(v)}  ${pfText(Number(v))}`;
+    if (name === "error code")
+      return vector === VEC_PF ? `${hex(v)}  ${pfText(Number(v))}` : hex(v);
     return hex(v);
   }
 
@@ -149,8 +153,12 @@ export class Views {
       const at = rsp + BigInt(i * QWORD);
       if (r && at >= r.end) break;
       const v = this.probe.qword(c, at);
-      const name = v !== undefined && this.names.isCode(v) ? `  ${this.names.where(v)}` : "";
-      out.push(`  ${hex(at)}  ${v === undefined ? "(unmapped)" : hex(v)}${name}`);
+      if (v === undefined) {
+        out.push(`  ${hex(at)}  (not mapped under CR3 ${hex(c.cr3, 0)})`);
+        break;
+      }
+      const name = this.names.isCode(v) ? `  ${this.names.where(v)}` : "";
+      out.push(`  ${hex(at)}  ${hex(v)}${name}`);
     }
     return out;
   }
