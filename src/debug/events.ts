@@ -17,11 +17,8 @@ export function eventText(e: VmEvent, names: Names): string | undefined {
       return `syscall: rax ${hex(e.rax, 0)}, rip -> ${names.where(e.target)} (LSTAR), CPL 3 -> 0`;
     case "sysret":
       return `sysretq: back to ${names.where(e.target)} (from RCX), CS 0x${e.cs.toString(16)} SS 0x${e.ss.toString(16)}, CPL 0 -> 3`; // prettier-ignore
-    case "deliver": {
-      const err =
-        e.frame.errorCode === undefined ? "" : `, error code ${hex(e.frame.errorCode, 0)}`;
-      return `delivered ${vectorName(e.name, e.vector)}${err}) through the IDT's ${e.gate} gate, stack ${e.stack}, CPL ${e.fromCpl} -> ${e.toCpl}, frame at ${hex(e.rsp)}`; // prettier-ignore
-    }
+    case "deliver":
+      return `delivered ${vectorLabel(e.name, e.vector, e.frame.errorCode)} through the IDT's ${e.gate} gate, stack ${e.stack}, CPL ${e.fromCpl} -> ${e.toCpl}, frame at ${hex(e.rsp)}`; // prettier-ignore
     case "iret":
       return `iretq: back to ${names.where(e.frame.rip)}, rsp ${hex(e.frame.rsp)}, CPL ${e.fromCpl} -> ${e.toCpl}`; // prettier-ignore
     case "interrupt":
@@ -52,9 +49,11 @@ export function eventText(e: VmEvent, names: Names): string | undefined {
   }
 }
 
-/** `#PF (vector 14` or `vector 236 (` — an unnamed vector is not named twice. */
-export function vectorName(name: string, vector: number): string {
-  return name.startsWith("vector") ? `${name} (` : `${name} (vector ${vector}`;
+/** `#PF (vector 14, error code 0x2)`, `vector 236`: a vector named once, with its error code. */
+export function vectorLabel(name: string, vector: number, errorCode?: number): string {
+  const parts = name.startsWith("vector") ? [] : [`vector ${vector}`];
+  if (errorCode !== undefined) parts.push(`error code ${hex(errorCode, 0)}`);
+  return parts.length === 0 ? name : `${name} (${parts.join(", ")})`;
 }
 
 /** Update a trail with an event: entries open on SYSCALL and delivery, close on SYSRET/IRET. */

@@ -6,7 +6,7 @@ import type { DecodedInsn } from "../isa/index.js";
 import { formatTlb, snapshot, u64, u64Pair, CR0_PE, CR0_PG, CR0_WP, CR4_FSGSBASE, CR4_PAE, CR4_PCIDE, CR4_PGE, CR4_SMAP, CR4_SMEP, EFER_LMA, EFER_LME, EFER_NXE, EFER_SCE } from "../vm/index.js"; // prettier-ignore
 import type { Cpu, DeliverEvent } from "../vm/index.js";
 import { hex, Names } from "./names.js";
-import { vectorName } from "./events.js";
+import { vectorLabel } from "./events.js";
 import { effectiveRights, entryFlags, pml4Of, Probe, type WalkLevel } from "./probe.js";
 import type { DebugTarget } from "./target.js";
 
@@ -126,7 +126,7 @@ export class Views {
     const fresh = last !== undefined && last.rsp === rsp;
     const hasError = fresh && last.frame.errorCode !== undefined;
     const fields = [...(hasError ? ["error code"] : []), "rip", "cs", "rflags", "rsp", "ss"];
-    const out = [fresh ? `frame of ${vectorName(last.name, last.vector)}) at rsp ${hex(rsp)}, pushed by the CPU (SDM 6.14.2):` : `no delivery just made: the qwords at rsp ${hex(rsp)} read as an IRET frame:`]; // prettier-ignore
+    const out = [fresh ? `frame of ${vectorLabel(last.name, last.vector)} at rsp ${hex(rsp)}, pushed by the CPU (SDM 6.14.2):` : `no delivery just made: the qwords at rsp ${hex(rsp)} read as an IRET frame:`]; // prettier-ignore
     fields.forEach((name, i) => {
       const at = rsp + BigInt(i * QWORD);
       const v = this.probe.qword(c, at);

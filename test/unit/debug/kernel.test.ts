@@ -89,6 +89,24 @@ describe("debugger on the model kernel", () => {
     expect(d.execute("regs")).toContain("cpl 3 (user mode)");
   });
 
+  it("catch interrupt stops after a timer delivery; catch iret and catch swapgs before those instructions", () => {
+    const d = kernelDebugger(["getpid"], { ...PTI, tick: 3000 });
+    d.execute("catch interrupt");
+    const stop = d.execute("c");
+    expect(stop).toMatch(/^Catchpoint 1 \(interrupt\), asm_sysvec_apic_timer_interrupt\+0x0 /);
+    expect(stop).toMatch(/\[delivered vector 236 through the IDT's interrupt gate, stack rsp0, CPL 3 -> 0, frame at 0x[0-9a-f]+\]/); // prettier-ignore
+    expect(d.execute("frame")).toMatch(/^frame of vector 236 at rsp 0x[0-9a-f]+, pushed by the CPU \(SDM 6\.14\.2\):\n {2}0x[0-9a-f]+ {2}rip /); // prettier-ignore
+    expect(d.execute("stack")).toMatch(/in entry stack of CPU 0 /);
+    expect(d.execute("where")).toMatch(/^#1 .*\[entered by vector 236\]$/m);
+    d.execute("delete 1");
+    d.execute("catch iret");
+    expect(d.execute("c")).toMatch(/^Catchpoint 2 \(iret\), \S+ \(programs\/entry\/entry_64\.S:\d+\)\n=> 0x[0-9a-f]+:\tiretq$/); // prettier-ignore
+    expect(d.execute("si")).toMatch(/^\[iretq: back to _start\+0x[0-9a-f]+ .*CPL 0 -> 3\]/);
+    expect(d.execute("where")).toMatch(/^#0 [^\n]*\[CPL 3, user stack of pid 1\]$/); // the trail is empty again
+    d.execute("catch swapgs");
+    expect(d.execute("c")).toMatch(/^Catchpoint 3 \(swapgs\), \S+ .*\n=> 0x[0-9a-f]+:\tswapgs$/);
+  });
+
   it("a user page fault: catch exception 14, frame with the U bit and the user RIP, CR2", () => {
     const d = kernelDebugger(["pftouch"], PTI);
     d.execute("catch exception #PF");
