@@ -19,6 +19,7 @@ export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => P
   { names: ["codes"], load: async () => (await import("./commands/codes.js")).registerCodes },
   { names: ["demo"], load: async () => (await import("./commands/demo.js")).registerDemo },
   { names: ["pt"], load: async () => (await import("./commands/pt.js")).registerPt },
+  { names: ["debug"], load: async () => (await import("./commands/debug.js")).registerDebug },
   { names: ["cc", "asm-offsets"], load: async () => (await import("./commands/cc.js")).registerCc },
   { names: ["trace"], load: async () => (await import("./commands/trace.js")).registerTrace },
   { names: ["kernel"], load: async () => (await import("./commands/kernel.js")).registerKernel },

@@ -235,6 +235,47 @@ export class Machine {
     return undefined;
   }
 
+  /**
+   * The debugger's step (src/debug): one instruction boundary of CPU k. It delivers a pending NMI
+   * or interrupt and stops there, or runs one instruction and delivers the exception it raises,
+   * stopping before the handler's first instruction, so a debugger sees the frame just pushed. A
+   * halted CPU's clock moves to its next event, at most `idle` instructions on. Returns the
+   * run's result once it has ended (exit, triple fault, limit, or every CPU idle for good).
+   */
+  debugStep(k: number, idle = 1): RunResult | undefined {
+    const stop = this.stopReason();
+    if (stop !== undefined) return this.finish(stop);
+    const c = this.cpus[k]!;
+    if (this.audit !== undefined) this.audit.writer = c;
+    this.fireDue(c);
+    const delivered = this.service(c);
+    this.audit?.settle();
+    if (delivered) return undefined;
+    if (c.halted) {
+      const next = this.nextEvent(c);
+      if (next !== Infinity) c.icount = Math.max(c.icount, Math.min(next, c.icount + Math.max(1, idle))); // prettier-ignore
+      else if (this.cpus.every((x) => x.halted && this.nextEvent(x) === Infinity && !this.canWake(x))) return this.finish(this.idleReason()); // prettier-ignore
+      return undefined;
+    }
+    const shadowed = c.shadow !== SHADOW_NONE;
+    const before = c.icount;
+    try {
+      this.runBlocks(k, 1);
+    } catch (e) {
+      if (e !== FAULT) throw e;
+      this.handleFault(k, c.excVector, c.excError);
+    }
+    this.audit?.settle();
+    if (shadowed && c.icount !== before) c.shadow = SHADOW_NONE; // the shadowed instruction ran
+    return this.stopReason() === undefined ? undefined : this.finish(this.stopReason()!);
+  }
+
+  /** Whether a halted CPU has an NMI or interrupt it could take at its next boundary. */
+  private canWake(c: Cpu): boolean {
+    if (c.apic.nmiPending && !c.nmiBlocked) return true;
+    return (c.rflags & FLAG_IF) !== 0 && c.apic.deliverable() >= 0;
+  }
+
   private sticky(): number {
     let a = 0;
     for (const c of this.cpus) a |= c.attention & STICKY;

@@ -26,13 +26,14 @@ import {
   type KernelConfig,
   type UserProgram,
 } from "../../kernel-rt/index.js";
-import type { MachineOptions, RunResult } from "../../vm/index.js";
+import type { EventSink, MachineOptions, RunResult } from "../../vm/index.js";
 import { nodeHost, writeOutput } from "../node-host.js";
 import { finish, ioError, printDiagnostics, usageError } from "../report.js";
 import { EXIT_INPUT_ERROR, EXIT_IO, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js";
 import { parseCount, collect } from "../options.js";
 import { machineOptions, RUN_EXIT, type MachineFlags } from "./run.js";
 import { AUDIT_TLB_HELP, openTrace, type TraceFile, type TraceFlags } from "./trace.js";
+import type { DebugInput } from "./debug.js";
 
 /** The package root (the bundle lives in dist/): the kernel's own sources are read from it. */
 export const ROOT = join(fileURLToPath(import.meta.url), "../..");
@@ -41,7 +42,7 @@ const DEFAULT_USER = "getpid";
 const KERNEL_TROUBLE = [EXIT_INPUT_ERROR, EXIT_IO];
 export const SCENARIO_DIR = "programs/scenarios";
 
-interface KernelRunOptions extends MachineFlags, TraceFlags {
+export interface KernelRunOptions extends MachineFlags, TraceFlags {
   user: string[];
   patch: string[];
   scenario?: string;
@@ -66,9 +67,26 @@ export function registerKernel(program: Command): void {
       [],
     ) // prettier-ignore
     .action((opts: { output: string; patch: string[] }) => buildCommand(opts.output, opts.patch));
-  kernel
-    .command("run")
-    .description("boot the model kernel with user tasks and run until they all exit")
+  kernelRunOptions(
+    kernel
+      .command("run")
+      .description("boot the model kernel with user tasks and run until they all exit"),
+  )
+    .option("--trace <file>", "write the run's event trace (docs/trace-format.md)")
+    .option("--trace-format <f>", "text or jsonl (default: jsonl for *.jsonl, else text)")
+    .option("--trace-level <l>", "system (default), paging or insn")
+    .option("--audit-tlb", AUDIT_TLB_HELP)
+    .action((opts: KernelRunOptions) => runCommand(opts));
+  // `kernel debug`: the same boot, driven by the debugger (./debug.ts, loaded when used).
+  kernelRunOptions(kernel.command("debug").description("boot the model kernel and step through it in the debugger (docs/debugger.md)")) // prettier-ignore
+    .option("-x, --command <file>", "read debugger commands from a file")
+    .option("--ex <cmd>", "run a debugger command (repeatable)", collect, [])
+    .action(async (opts: KernelRunOptions & DebugInput) => (await import("./debug.js")).kernelDebugCommand(opts)); // prettier-ignore
+}
+
+/** The options `kernel run` and `kernel debug` share: the boot and the machine. */
+function kernelRunOptions(cmd: Command): Command {
+  return cmd
     .option(
       "--user <prog>",
       `a user program: a name in programs/user or a .S file (repeatable; default ${DEFAULT_USER})`,
@@ -91,12 +109,7 @@ export function registerKernel(program: Command): void {
     .option("--tlb <policy>", "TLB policy: strict (default), finite or off")
     .option("--vendor <v>", "intel (default) or amd")
     .option("--features <list>", "CPU features: +name/-name edits the default set")
-    .option("--max-insns <n>", "stop after this many instructions")
-    .option("--trace <file>", "write the run's event trace (docs/trace-format.md)")
-    .option("--trace-format <f>", "text or jsonl (default: jsonl for *.jsonl, else text)")
-    .option("--trace-level <l>", "system (default), paging or insn")
-    .option("--audit-tlb", AUDIT_TLB_HELP)
-    .action((opts: KernelRunOptions) => runCommand(opts));
+    .option("--max-insns <n>", "stop after this many instructions");
 }
 
 /** Read patch files (paths relative to `base` unless absolute); a missing one is status 3. */
@@ -203,14 +216,16 @@ function boot(
   return booted!;
 }
 
-/** What `kernel run` sets up before its one boot runs. */
-interface Prepared {
+/** What `kernel run` (and `kernel debug`) sets up before its one boot runs. */
+export interface Prepared {
   booted: BootedKernel;
   trace: TraceFile | undefined;
   image: ObjectFile;
+  users: UserProgram[];
 }
 
-function prepare(cli: KernelRunOptions): Prepared {
+/** Build, boot and open the trace; `events` (the debugger's sink) replaces the trace's. */
+export function prepare(cli: KernelRunOptions, events?: EventSink): Prepared {
   const sources = new SourceManager();
   const scenario = cli.scenario === undefined ? undefined : loadScenario(cli.scenario, sources);
   const opts = scenario ? withScenario(cli, scenario) : cli;
@@ -222,12 +237,12 @@ function prepare(cli: KernelRunOptions): Prepared {
   const base: MachineOptions = { ...machineOptions(opts), maxInsns, output: (b) => process.stdout.write(b) }; // prettier-ignore
   const k = build(sources, new DiagnosticBag(), patches);
   const users = userPrograms(opts.user, sources);
-  const trace = openTrace(opts, k.image);
-  const booted = boot(k, users, config, { ...base, events: trace?.recorder }, sources);
+  const trace = events === undefined ? openTrace(opts, k.image) : undefined;
+  const booted = boot(k, users, config, { ...base, events: events ?? trace?.recorder }, sources);
   // The builder names its stacks and page tables as it places them, before the first
   // instruction runs: the recorder learns them between the boot and the run.
   trace?.recorder.addRegions(booted.regions);
-  return { booted, trace, image: k.image };
+  return { booted, trace, image: k.image, users };
 }
 
 /**

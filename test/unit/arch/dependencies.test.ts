@@ -17,6 +17,7 @@ const ALLOWED: Record<string, string[]> = {
   vm: ["isa", "obj", "diag"],
   "kernel-rt": ["vm", "link", "asm", "cc", "cpp", "obj", "isa", "diag"],
   trace: ["isa", "obj", "vm", "diag"],
+  debug: ["vm", "trace", "obj", "isa", "diag"],
   cli: ["*"],
 };
 const HOST_MODULES =

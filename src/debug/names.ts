@@ -1,0 +1,96 @@
+// Names for addresses and addresses for names: `sym+0xoff (file:line)` from the target's images
+// (kernel first, then user programs), symbol lookup for `break SYM+OFF` and `x/4g SYM`, the
+// region a stack pointer is in, and what a CR3 value is (which PGD of which PTI pair).
+import { lineTableLookupAddr } from "../obj/index.js";
+import type { ObjectFile, Symbol } from "../obj/index.js";
+import { isSectionMarker, RegionMap, Symbolizer, type Region } from "../trace/index.js";
+import type { DebugTarget, PgdPair } from "./target.js";
+import { pml4Of } from "./probe.js";
+
+/** PTI's user PGD is the kernel PGD + 4 KiB (Linux's PTI_USER_PGTABLE_BIT, CR3 bit 12). */
+export const PTI_USER_PGD_OFFSET = 0x1000;
+/** Bits 51:12 of CR3 with bit 12 cleared: the address space a CR3 names (trace/regions.ts). */
+const CR3_SPACE_MASK = 0x000ffffffffff000n & ~0x1000n;
+
+export function hex(v: bigint | number, width = 16): string {
+  return `0x${BigInt.asUintN(64, BigInt(v)).toString(16).padStart(width, "0")}`;
+}
+
+export class Names {
+  private readonly symbolizers: Symbolizer[];
+  private readonly regionMap: RegionMap;
+
+  constructor(private readonly target: DebugTarget) {
+    this.symbolizers = target.images.map((i) => new Symbolizer(i));
+    this.regionMap = new RegionMap(target.images[0], target.regions ?? []);
+  }
+
+  /** The image whose sections hold `addr`. */
+  private imageOf(addr: bigint): number {
+    return this.target.images.findIndex(
+      (img) =>
+      img.sections.some((s) => s.alloc && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size)), // prettier-ignore
+    );
+  }
+
+  /** `sym+0xoff` (always with the offset, as gdb prints a PC), or undefined. */
+  symbol(addr: bigint): string | undefined {
+    const i = this.imageOf(addr);
+    if (i < 0) return undefined;
+    const s = this.symbolizers[i]!.symbol(addr);
+    return s === undefined || s.includes("+") ? s : `${s}+0x0`;
+  }
+
+  /** `file:line` of the instruction at `addr`, or undefined. */
+  line(addr: bigint): string | undefined {
+    const i = this.imageOf(addr);
+    const l = i < 0 ? undefined : lineTableLookupAddr(this.target.images[i]!, addr);
+    return l && `${l.file}:${l.line}`;
+  }
+
+  /** `sym+0xoff (file:line)`, or the hex address. */
+  where(addr: bigint): string {
+    const sym = this.symbol(addr);
+    const line = this.line(addr);
+    const text = sym ?? hex(addr);
+    return line ? `${text} (${line})` : text;
+  }
+
+  /** Whether `addr` is in an executable section of an image (a code pointer, for `stack`). */
+  isCode(addr: bigint): boolean {
+    const i = this.imageOf(addr);
+    return i >= 0 && this.target.images[i]!.sections.some((s) => s.exec && addr >= s.addr && addr < s.addr + BigInt(s.size)); // prettier-ignore
+  }
+
+  /** The address of symbol `name` (a function or object wins over a section marker). */
+  lookup(name: string): bigint | undefined {
+    let best: Symbol | undefined;
+    for (const img of this.target.images as ObjectFile[])
+      for (const s of img.symbols) {
+        if (s.name !== name || typeof s.section !== "number") continue;
+        if (best === undefined || (isSectionMarker(best) && !isSectionMarker(s))) best = s;
+      }
+    return best?.value;
+  }
+
+  /** The region a stack pointer is in, with CR3 choosing among per-address-space regions. */
+  stackRegion(rsp: bigint, cr3: number): Region | undefined {
+    return this.regionMap.stackRegion(rsp, BigInt(cr3) & CR3_SPACE_MASK);
+  }
+
+  /** Which PGD of which PTI pair a CR3 selects: `kernel PGD of pid 1`, or undefined. */
+  pgdName(cr3: number): string | undefined {
+    const pml4 = pml4Of(cr3);
+    for (const p of this.target.pgdPairs ?? []) {
+      if (pml4 === p.kernel) return `kernel PGD of ${p.owner}`;
+      if (pml4 === p.kernel + PTI_USER_PGD_OFFSET) return `user PGD of ${p.owner}`;
+    }
+    return undefined;
+  }
+
+  /** The PTI pair a CR3 belongs to, if known. */
+  pairOf(cr3: number): PgdPair | undefined {
+    const pml4 = pml4Of(cr3);
+    return this.target.pgdPairs?.find((p) => pml4 === p.kernel || pml4 === p.kernel + PTI_USER_PGD_OFFSET); // prettier-ignore
+  }
+}
