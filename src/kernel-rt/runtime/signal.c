@@ -6,7 +6,8 @@
  * force_sig_fault for the exceptions; and delivery on the way back to user
  * mode (arch_do_signal, from exit_to_user_mode_prepare): get_signal picks a
  * signal, the default action ends the task, a handler gets a struct
- * rt_sigframe on the user stack. rt_sigreturn reads it back; the registers
+ * rt_sigframe on the user stack; each dequeued signal passes Linux's
+ * signal_deliver tracepoint. rt_sigreturn reads it back; the registers
  * it restores may be anything, so the SYSRET checks of entry_SYSCALL_64
  * send the return through IRET.
  *
@@ -23,6 +24,7 @@
 #include <asm/ptrace.h>
 #include <asm/segment.h>
 #include <asm/processor-flags.h>
+#include <trace/events/signal.h>
 
 /* The x86-64 ABI's red zone: 128 bytes below RSP the interrupted code may use. */
 #define REDZONE_SIZE		128
@@ -220,6 +222,7 @@ static int get_signal(struct ksignal *ksig)
 		if (sig_handler_installed(t, sig) && (ksig->ka.sa_flags & SA_RESETHAND))
 			t->signal.action[sig].sa_handler = SIG_DFL;
 		raw_spin_unlock(siglock(t));
+		trace_signal_deliver(sig, &ksig->info, &ksig->ka);
 		if (ksig->ka.sa_handler == SIG_IGN)
 			continue;
 		if (ksig->ka.sa_handler != SIG_DFL)

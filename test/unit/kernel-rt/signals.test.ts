@@ -192,6 +192,23 @@ describe("the signal workloads", () => {
   }
 });
 
+describe("the signal_deliver tracepoint", () => {
+  it("records each dequeued signal in get_signal: the task, signal, si_code and handler", () => {
+    const r = runSignals(["sigsegv", "badsigreturn"], PTI_ON);
+    const got = r.records.flatMap(
+      (x) =>
+      x.kind === "signal-deliver" ? [[x.task, x.sig, x.code, x.handler !== 0n, x.sym?.split("+")[0]]] : [], // prettier-ignore
+    );
+    // sigsegv's fault to its handler; badsigreturn's kill to its handler, then the #GP's SIGSEGV
+    // to the default action (SIG_DFL: handler 0).
+    expect(got).toEqual([
+      [1, SIGSEGV, "SEGV_MAPERR", true, "get_signal"],
+      [2, SIGUSR1, "SI_USER", true, "get_signal"],
+      [2, SIGSEGV, "SI_KERNEL", false, "get_signal"],
+    ]);
+  });
+});
+
 describe("the signal scenarios", () => {
   const scenario = (name: string) => {
     const sources = new SourceManager();
