@@ -359,6 +359,28 @@ sender:
 flag:	.quad	0
 	.text
 `,
+  // tgkill to itself: the handler's siginfo says SI_TKILL (-6) and the sender's pid.
+  "sigtgkill.S": `
+	.globl	_start
+_start:
+	movl	$SIGUSR1, %edi
+	leaq	info(%rip), %rsi
+	movl	$SA_SIGINFO, %edx
+	call	sigaction
+	movl	$__NR_getpid, %eax
+	syscall
+	movq	%rax, %rbx
+	sys3	__NR_tgkill, %rbx, %rbx, $SIGUSR1
+	call	show
+	jmp	done
+info:	movq	%rsi, %r12
+	movslq	SI_SIGNO(%r12), %rax
+	call	show
+	movslq	SI_CODE(%r12), %rax
+	call	show
+	movslq	SI_ADDR(%r12), %rax
+	jmp	show
+`,
   // nanosleep interrupted: pid 1 sleeps 5 s with rem, pid 2 signals it: -EINTR, rem's seconds.
   "signanosleep.S": `
 	.globl	_start

@@ -81,6 +81,11 @@ describe("rt_sigaction, rt_sigprocmask, kill and tgkill", () => {
     expect(r.result.exitStatus).toBe(CLEAN_EXIT);
   });
 
+  it("tgkill a task itself: siginfo's SI_TKILL and the sender's pid", () => {
+    // The handler (signal, si_code, si_pid) runs before tgkill's result is seen.
+    expect(runSignals(["sigtgkill.S"], PTI_ON).output).toBe("10 -6 1 0 \n");
+  });
+
   it("keep a blocked signal pending and deliver it on the return from the unblocking call", () => {
     const r = runSignals(["sigmask.S"], PTI_ON);
     // Block: 0; kill: 0 (pending, not delivered); unblock: the handler runs before the call's
