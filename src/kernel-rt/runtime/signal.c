@@ -179,14 +179,15 @@ static void force_sigsegv(int sig)
 static int next_signal(sigset_t set)
 {
 	sigset_t sync = set & SYNCHRONOUS_MASK;
-	int sig;
+	unsigned long bit;
 
 	if (sync)
 		set = sync;
-	for (sig = 1; sig < NSIG_STD; sig++)
-		if (set & sigmask(sig))
-			return sig;
-	return 0;
+	if (set == 0)
+		return 0;
+	/* BSF: the index of the lowest set bit (SDM vol. 2, BSF); signal n is bit n - 1. */
+	asm("bsfq %1, %0" : "=r"(bit) : "r"(set));
+	return bit + 1;
 }
 
 struct ksignal {
@@ -279,6 +280,16 @@ static void setup_siginfo(struct siginfo *si, struct kernel_siginfo *info)
 }
 
 /*
+ * Zero a frame before it is filled: no stale kernel stack bytes may reach the
+ * user through its padding. REP STOSQ rather than memset, whose byte loop in
+ * handler-C costs some 50 instructions a byte.
+ */
+static void clear_words(void *p, unsigned long words)
+{
+	asm volatile("rep stosq" : "+D"(p), "+c"(words) : "a"(0UL) : "memory");
+}
+
+/*
  * setup_rt_frame: below the red zone, a struct rt_sigframe placed so that
  * RSP = &frame->pretcode is 8 mod 16 at the handler's first instruction, as
  * after a CALL. x86-64 has no vDSO stub to return through: without
@@ -292,7 +303,7 @@ static int setup_rt_frame(struct ksignal *ksig, struct pt_regs *regs, sigset_t o
 	sp = (sp & ~(unsigned long)(SIGFRAME_ALIGN - 1)) - CALL_RETURN_SIZE;
 	if (!(ksig->ka.sa_flags & SA_RESTORER))
 		return -EFAULT;
-	memset(&frame, 0, sizeof(frame));
+	clear_words(&frame, sizeof(frame) / sizeof(unsigned long));
 	frame.pretcode = ksig->ka.sa_restorer;
 	/* 64-bit code: sigreturn restores SS exactly (Linux's frame_uc_flags). */
 	frame.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
