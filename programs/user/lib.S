@@ -1,7 +1,9 @@
 /*
  * lib.S - the minimal user library linked into every user program of the
  * model kernel: write to stdout, print a decimal number and a workload's
- * "pid P round R" line through the write system call, and exit. System
+ * "pid P round R" line through the write system call, exit, and the signal
+ * calls: sigaction (rt_sigaction with this library's restorer), kill, and
+ * __restore_rt, where every handler returns to. System
  * calls follow the x86-64 Linux ABI: number in %rax, arguments in %rdi,
  * %rsi, %rdx; SYSCALL clobbers %rcx and %r11; the result comes back in %rax.
  */
@@ -13,6 +15,16 @@
 #define U64_DIGITS	20
 #define ASCII_NEWLINE	0x0a
 #define PREFIX_MAX	64
+/* struct sigaction as x86-64's rt_sigaction takes it: handler, flags, restorer, mask. */
+#define SA_RESTORER	0x04000000
+#define KSA_HANDLER	0
+#define KSA_FLAGS	8
+#define KSA_RESTORER	16
+#define KSA_MASK	24
+#define KSA_SIZE	32
+/* rt_sigaction's sigsetsize: the kernel's sigset_t is one 64-bit word. */
+#define SIGSET_SIZE	8
+
 /* print_round's line: the prefix, two numbers, " round " and the newline. */
 #define LINE_MAX	(PREFIX_MAX + 2 * U64_DIGITS + 8)
 
@@ -98,6 +110,52 @@ sys_exit:
 	syscall
 	ud2
 	.size	sys_exit, . - sys_exit
+
+/*
+ * sigaction(%edi = sig, %rsi = handler, %rdx = flags): rt_sigaction(sig, &act,
+ * NULL, 8) with an empty mask and SA_RESTORER set, the restorer being
+ * __restore_rt (x86-64 Linux wants one: it has no stub of its own). The
+ * result in %rax.
+ */
+	.globl	sigaction
+	.type	sigaction, @function
+sigaction:
+	subq	$KSA_SIZE, %rsp
+	movq	%rsi, KSA_HANDLER(%rsp)
+	orq	$SA_RESTORER, %rdx
+	movq	%rdx, KSA_FLAGS(%rsp)
+	leaq	__restore_rt(%rip), %rax
+	movq	%rax, KSA_RESTORER(%rsp)
+	movq	$0, KSA_MASK(%rsp)
+	movq	%rsp, %rsi
+	xorl	%edx, %edx
+	movl	$SIGSET_SIZE, %r10d
+	movl	$__NR_rt_sigaction, %eax
+	syscall
+	addq	$KSA_SIZE, %rsp
+	ret
+	.size	sigaction, . - sigaction
+
+/* kill(%edi = pid, %esi = sig): the result in %rax. */
+	.globl	kill
+	.type	kill, @function
+kill:
+	movl	$__NR_kill, %eax
+	syscall
+	ret
+	.size	kill, . - kill
+
+/*
+ * __restore_rt: a handler's return address (the frame's pretcode). RSP is
+ * then just past it, where rt_sigreturn finds the rest of the frame.
+ */
+	.globl	__restore_rt
+	.type	__restore_rt, @function
+__restore_rt:
+	movq	$__NR_rt_sigreturn, %rax
+	syscall
+	ud2
+	.size	__restore_rt, . - __restore_rt
 
 	.section .rodata, "a"
 round_word:

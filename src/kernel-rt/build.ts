@@ -60,6 +60,7 @@ export const RUNTIME_SOURCES: readonly string[] = [
   "src/kernel-rt/runtime/timer.c",
   "src/kernel-rt/runtime/wait.c",
   "src/kernel-rt/runtime/futex.c",
+  "src/kernel-rt/runtime/signal.c",
 ];
 /** Linked into every user program: write_out, print_dec, sys_exit. */
 export const USER_LIB = "programs/user/lib.S";

@@ -114,6 +114,7 @@ function ownFields(r: TraceRecord): Record<string, string> {
     case "sched-switch": return { prevPid: String(r.prevPid), prevState: r.prevState, nextPid: String(r.nextPid) }; // prettier-ignore
     case "sched-wakeup": return { pid: String(r.pid), targetCpu: String(r.targetCpu), by: String(r.by) }; // prettier-ignore
     case "sched-exit": return { pid: String(r.pid) };
+    case "signal-deliver": return { sig: String(r.sig), code: r.code };
     default: return {};
   } // prettier-ignore
 }

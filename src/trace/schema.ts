@@ -19,6 +19,7 @@ import type {
   RunEndEvent,
   StaleTlbEvent,
   SchedExitEvent,
+  SignalDeliverEvent,
   SchedSwitchEvent,
   SchedWakeupEvent,
   SwapgsEvent,
@@ -110,6 +111,7 @@ export type TraceRecord = Named &
     | SchedSwitchEvent
     | SchedWakeupEvent
     | SchedExitEvent
+    | SignalDeliverEvent
     | RunEndEvent
     | StackRecord
   );
@@ -199,6 +201,7 @@ export const FIELDS: Readonly<Record<TraceKind, readonly Field[]>> = {
   "sched-switch": [["prevComm", "str"], ["prevPid", "dec"], ["prevState", "str"], ["nextComm", "str"], ["nextPid", "dec"]], // prettier-ignore
   "sched-wakeup": [["comm", "str"], ["pid", "dec"], ["targetCpu", "dec"], ["by", "dec"]],
   "sched-exit": [["comm", "str"], ["pid", "dec"]],
+  "signal-deliver": [["sig", "dec"], ["errno", "dec"], ["code", "str"], ["handler", "u64"], ["flags", "h8"]],
 }; // prettier-ignore
 
 /** The fields of the composite types' elements (frame: an object; the others: arrays of them). */

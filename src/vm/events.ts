@@ -29,6 +29,7 @@ import { RAW_RW, RAW_US, RAW_XD } from "./mmu/tlb.js";
 import type { TlbEntry } from "./mmu/tlb-store.js";
 import type { StaleCause } from "./tlb-audit.js";
 import type { SchedExitFields, SchedSwitchFields, SchedWakeupFields } from "./devices/trace.js";
+import type { SignalDeliverFields } from "./devices/trace.js";
 
 /**
  * How much to report: "system" (the default) the system events; "paging" adds a `walk` and a
@@ -300,6 +301,11 @@ export interface SchedExitEvent extends EventBase, SchedExitFields {
   kind: "sched-exit";
 }
 
+/** The kernel's `signal_deliver` tracepoint: `sig` dequeued for delivery to the running task. */
+export interface SignalDeliverEvent extends EventBase, SignalDeliverFields {
+  kind: "signal-deliver";
+}
+
 export type EndReason = "exit" | "halt" | "triple-fault" | "limit" | "deadlock";
 
 /** The run ended: why, and every CPU's retired-instruction count. */
@@ -333,6 +339,7 @@ export type VmEvent =
   | SchedSwitchEvent
   | SchedWakeupEvent
   | SchedExitEvent
+  | SignalDeliverEvent
   | RunEndEvent;
 
 export type VmEventKind = VmEvent["kind"];
@@ -340,7 +347,7 @@ export const VM_EVENT_KINDS: readonly VmEventKind[] = [
   "syscall", "sysret", "deliver", "iret", "interrupt", "page-fault", "double-fault",
   "triple-fault", "cr", "wrmsr", "swapgs", "invlpg", "invpcid", "walk", "tlb-fill", "insn",
   "pte-write", "stale-tlb", "end",
-  "sched-switch", "sched-wakeup", "sched-exit",
+  "sched-switch", "sched-wakeup", "sched-exit", "signal-deliver",
 ]; // prettier-ignore
 
 // ---- 64-bit conversions ---------------------------------------------------------------------
@@ -509,6 +516,10 @@ export class EventEmitter {
 
   schedExit(c: Cpu, f: SchedExitFields): void {
     this.sink.event({ kind: "sched-exit", ...this.base(c, c.rip), ...f });
+  }
+
+  signalDeliver(c: Cpu, f: SignalDeliverFields): void {
+    this.sink.event({ kind: "signal-deliver", ...this.base(c, c.rip), ...f });
   }
 
   end(c: Cpu, reason: EndReason, exitStatus: number | undefined, insns: number[]): void {

@@ -43,6 +43,7 @@ export type {
   SchedSwitchEvent,
   SchedWakeupEvent,
   SchedExitEvent,
+  SignalDeliverEvent,
 } from "./events.js";
 export { GLOBAL_PCID, MAX_LISTED as PTE_WRITE_MAX_LISTED } from "./tlb-audit.js";
 export {
@@ -50,6 +51,7 @@ export {
   TRACE_SCHED_SWITCH,
   TRACE_SCHED_WAKEUP,
   TRACE_SCHED_EXIT,
+  TRACE_SIGNAL_DELIVER,
   taskStateName,
   type TaskStateName,
 } from "./devices/trace.js";

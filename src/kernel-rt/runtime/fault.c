@@ -5,8 +5,9 @@
  *   - a user-mode fault, not present, in the heap or the stack area: map a
  *     zeroed page (user, RW, NX), building the missing table levels, and
  *     return so the instruction runs again (demand-zero paging);
- *   - any other user-mode fault: kill the task with Linux's segfault line
- *     and do_exit(SIGSEGV);
+ *   - any other user-mode fault: SIGSEGV for the task (force_sig_fault,
+ *     delivered on the way out: to its handler, or, with none, Linux's
+ *     segfault line first and the task's death);
  *   - a kernel-mode fault on a user address in copy_user_generic (a system
  *     call's copy): demand-zero as for the user, else the copy's fixup (the
  *     call returns -EFAULT); any other kernel-mode fault is an oops: a report
@@ -15,6 +16,7 @@
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/mm.h>
+#include <linux/signal.h>
 #include <asm/pgtable.h>
 #include <asm/special_insns.h>
 #include <asm/cpufeature.h>
@@ -23,7 +25,6 @@
 #include <asm/entrylab-layout.h>
 
 /* The error code's bits, X86_PF_* (SDM 4.7, figure 4-12), come from <asm/trapnr.h>. */
-#define SIGSEGV		11
 /* An oops ends the run with this: status (0x70 << 1) | 1 = 225, apart from die()'s 0x40 + v. */
 #define OOPS_EXIT	0x70
 
@@ -109,20 +110,30 @@ static __noreturn void page_fault_oops(struct pt_regs *regs, unsigned long error
 	machine_exit(OOPS_EXIT);
 }
 
-/* A bad user access: Linux's show_signal_msg line, then the task dies of SIGSEGV. */
-static __noreturn void bad_area(struct pt_regs *regs, unsigned long error_code,
-				unsigned long address)
+/*
+ * A bad user access: SIGSEGV, MAPERR where nothing is mapped, ACCERR for a
+ * page present but refused (SDM 4.7: P=1). Linux's show_signal_msg line only
+ * when no handler will see the signal; the fault's details are kept for the
+ * signal frame's sigcontext (trapno, err, cr2).
+ */
+static void bad_area(struct pt_regs *regs, unsigned long error_code, unsigned long address)
 {
 	struct task_struct *tsk = current;
+	int code = (error_code & X86_PF_PROT) && address < TASK_SIZE_MAX ? SEGV_ACCERR : SEGV_MAPERR;
 
-	printk("%s[%ld]: segfault at %lx ip %lx sp %lx", tsk->comm, tsk->pid, address, regs->ip,
-	       regs->sp);
-	printk(" error %lx\n", error_code);
-	do_exit(SIGSEGV);
+	if (!sig_handler_installed(tsk, SIGSEGV)) {
+		printk("%s[%ld]: segfault at %lx ip %lx sp %lx", tsk->comm, tsk->pid, address,
+		       regs->ip, regs->sp);
+		printk(" error %lx\n", error_code);
+	}
+	tsk->thread.trap_nr = X86_TRAP_PF;
+	tsk->thread.error_code = error_code;
+	tsk->thread.cr2 = address;
+	force_sig_fault(SIGSEGV, code, address);
 }
 
 /* The pool is empty: say so, then kill as for a bad access (Linux would OOM-kill). */
-static __noreturn void out_of_memory(struct pt_regs *regs, unsigned long error_code,
+static void out_of_memory(struct pt_regs *regs, unsigned long error_code,
 				     unsigned long address)
 {
 	printk("%s[%ld]: out of memory: no free page for %lx\n", current->comm, current->pid,
@@ -137,11 +148,9 @@ static void do_user_addr_fault(struct pt_regs *regs, unsigned long error_code,
 	if (error_code & X86_PF_RSVD)
 		page_fault_oops(regs, error_code, address);
 	/* A user access to a kernel address: the U/S bit refused it (SDM 4.6.1). */
-	if (address >= TASK_SIZE_MAX)
+	if (address >= TASK_SIZE_MAX || !demand_zero_fault(error_code, address))
 		bad_area(regs, error_code, address);
-	if (!demand_zero_fault(error_code, address))
-		bad_area(regs, error_code, address);
-	if (!do_anonymous_page(address))
+	else if (!do_anonymous_page(address))
 		out_of_memory(regs, error_code, address);
 }
 

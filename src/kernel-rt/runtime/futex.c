@@ -62,9 +62,10 @@ static long get_futex_key(unsigned long uaddr, unsigned long *key)
 }
 
 /*
- * Sleep on the word while it holds val, until woken or timeout ticks have
- * passed (MAX_SCHEDULE_TIMEOUT: no limit): 0 when woken, -EAGAIN if the word
- * held something else, -ETIMEDOUT.
+ * Sleep on the word while it holds val, until woken, interrupted by a signal
+ * or timeout ticks have passed (MAX_SCHEDULE_TIMEOUT: no limit): 0 when
+ * woken, -EAGAIN if the word held something else, -EINTR (Linux's
+ * -ERESTARTSYS seen by a handler without SA_RESTART), -ETIMEDOUT.
  */
 static long futex_wait(unsigned long uaddr, u32 val, long timeout)
 {
@@ -87,7 +88,7 @@ static long futex_wait(unsigned long uaddr, u32 val, long timeout)
 	__prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
 	raw_spin_unlock(&wq->lock);
 	/* The waker takes the entry off before it wakes us; the state is set before each look. */
-	while (!list_empty(&wait.entry) && timeout > 0) {
+	while (!list_empty(&wait.entry) && timeout > 0 && !signal_pending(current)) {
 		timeout = schedule_timeout(timeout);
 		set_current_state(TASK_INTERRUPTIBLE);
 	}
@@ -98,7 +99,9 @@ static long futex_wait(unsigned long uaddr, u32 val, long timeout)
 	if (!woken)
 		list_del_init(&wait.entry);
 	raw_spin_unlock(&wq->lock);
-	return woken ? 0 : -ETIMEDOUT;
+	if (woken)
+		return 0;
+	return signal_pending(current) ? -EINTR : -ETIMEDOUT;
 }
 
 /* Wake up to nr_wake waiters of the word, oldest first; returns how many. */

@@ -154,6 +154,20 @@ int wake_up_process(struct task_struct *p)
 }
 
 /*
+ * kick_process: p, running on another CPU, has new work for its return to
+ * user mode (a signal): the reschedule IPI brings it into the kernel, whose
+ * exit looks at its flags. On this CPU, or when p is not running, the next
+ * return to user mode sees them anyway.
+ */
+void kick_process(struct task_struct *p)
+{
+	int cpu = p->cpu;
+
+	if (cpu != smp_processor_id())
+		smp_send_reschedule(cpu);
+}
+
+/*
  * The timer tick (sysvec_apic_timer_interrupt, interrupts off): charge the
  * running task one tick; at the end of its slice ask for a reschedule, which
  * the return to user mode (exit_to_user_mode_prepare) carries out.

@@ -65,6 +65,12 @@ long __x64_sys_exit(const struct pt_regs *regs)
 long __x64_sys_nanosleep(const struct pt_regs *regs);
 long __x64_sys_futex(const struct pt_regs *regs);
 
+long __x64_sys_rt_sigaction(const struct pt_regs *regs);
+long __x64_sys_rt_sigprocmask(const struct pt_regs *regs);
+long __x64_sys_rt_sigreturn(const struct pt_regs *regs);
+long __x64_sys_kill(const struct pt_regs *regs);
+long __x64_sys_tgkill(const struct pt_regs *regs);
+
 long __x64_sys_ni_syscall(const struct pt_regs *regs)
 {
 	return -ENOSYS;
@@ -74,11 +80,16 @@ long __x64_sys_ni_syscall(const struct pt_regs *regs)
 __attribute__((section(".rodata"))) const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[0 ... NR_syscalls - 1] = __x64_sys_ni_syscall,
 	[__NR_write] = __x64_sys_write,
+	[__NR_rt_sigaction] = __x64_sys_rt_sigaction,
+	[__NR_rt_sigprocmask] = __x64_sys_rt_sigprocmask,
+	[__NR_rt_sigreturn] = __x64_sys_rt_sigreturn,
 	[__NR_sched_yield] = __x64_sys_sched_yield,
 	[__NR_nanosleep] = __x64_sys_nanosleep,
 	[__NR_getpid] = __x64_sys_getpid,
 	[__NR_exit] = __x64_sys_exit,
+	[__NR_kill] = __x64_sys_kill,
 	[__NR_futex] = __x64_sys_futex,
+	[__NR_tgkill] = __x64_sys_tgkill,
 };
 
 /*

@@ -138,11 +138,23 @@ long user_timespec_to_ticks(unsigned long uts)
 	return timespec_to_ticks(&ts);
 }
 
+/* An interrupted sleep's rest, in rem when the caller gave one: -EINTR, or -EFAULT. */
+static long nanosleep_interrupted(unsigned long rem, long left)
+{
+	struct __kernel_timespec ts;
+
+	if (rem == 0)
+		return -EINTR;
+	ts.tv_sec = left / HZ;
+	ts.tv_nsec = (left % HZ) * TICK_NSEC;
+	return copy_to_user(rem, &ts, sizeof(ts)) != 0 ? -EFAULT : -EINTR;
+}
+
 /*
  * nanosleep(req, rem): -EFAULT if req cannot be read, -EINVAL if it is not
- * a valid time; else sleeps, at least one tick, and returns 0. rem is
- * written only when a sleep is interrupted (by a signal, in Linux): never
- * here.
+ * a valid time; else sleeps, at least one tick, and returns 0. A signal
+ * ends the sleep early: the ticks left go to rem and the call returns
+ * -EINTR (Linux's -ERESTART_RESTARTBLOCK as a handler sees it).
  */
 long __x64_sys_nanosleep(const struct pt_regs *regs)
 {
@@ -154,8 +166,11 @@ long __x64_sys_nanosleep(const struct pt_regs *regs)
 		left = 1;
 	while (left > 0) {
 		set_current_state(TASK_INTERRUPTIBLE);
+		/* Tested after the state is set: a sender sets the flag, then wakes a sleeper. */
+		if (signal_pending(current))
+			break;
 		left = schedule_timeout(left);
 	}
 	__set_current_state(TASK_RUNNING);
-	return 0;
+	return left > 0 ? nanosleep_interrupted(regs->si, left) : 0;
 }

@@ -2,10 +2,10 @@
  * traps.c - the C ends of the exception stubs (DEFINE_IDTENTRY* shims from
  * <asm/idtentry.h>) and the helpers error_entry calls.
  *
- * An exception from user mode is the task's: it is reported in Linux's
- * format ("<comm>[<pid>] trap <name> ip:... sp:... error:...") and the task
- * exits with the signal Linux would send (the model kernel has no signal
- * delivery). An exception in kernel mode is a kernel bug: die() prints an
+ * An exception from user mode is the task's: the signal Linux sends, to its
+ * handler (signal.c), or, with none, Linux's report ("<comm>[<pid>] trap
+ * <name> ip:... sp:... error:...") and the task's death by that signal.
+ * An exception in kernel mode is a kernel bug: die() prints an
  * oops and ends the machine with status DIE_EXIT_BASE + vector, distinct from
  * every clean exit. Page faults are fault.c's; the timer is time.c's.
  */
@@ -22,12 +22,7 @@ DECLARE_PER_CPU(struct tss_struct, cpu_tss_rw);
 /* Kernel-mode exceptions end the run with this plus the vector (0x40 + v: (v << 1) | 1 on the port). */
 #define DIE_EXIT_BASE	0x40
 
-/* Linux's signal numbers, as exit codes of a killed task. */
-#define SIGILL		4
-#define SIGTRAP		5
-#define SIGBUS		7
-#define SIGFPE		8
-#define SIGSEGV		11
+/* Linux's signal numbers come from <linux/signal.h>, through <linux/sched.h>. */
 
 __noreturn void die(const char *str, struct pt_regs *regs, unsigned long vector, unsigned long err)
 {
@@ -40,23 +35,38 @@ __noreturn void die(const char *str, struct pt_regs *regs, unsigned long vector,
 	machine_exit(DIE_EXIT_BASE + vector);
 }
 
-/* do_trap: a user task's exception kills it, a kernel one is fatal. */
-static void do_trap(struct pt_regs *regs, unsigned long vector, const char *str,
-		    unsigned long err, long signr)
+/*
+ * do_trap_fault: a user task's exception is a signal (si_code and si_addr for
+ * its siginfo), reported first when no handler will see it (Linux's
+ * show_signal); a kernel one is fatal.
+ */
+static void do_trap_fault(struct pt_regs *regs, unsigned long vector, const char *str,
+			  unsigned long err, int signr, int code, unsigned long addr)
 {
 	struct task_struct *tsk = current;
 
 	if (!user_mode(regs))
 		die(str, regs, vector, err);
-	/* printk takes at most five arguments after the format (crt/lib.ts): two calls. */
-	printk("%s[%ld] trap %s ip:%lx sp:%lx ", tsk->comm, tsk->pid, str, regs->ip, regs->sp);
-	printk("error:%lx\n", err);
-	do_exit(signr);
+	if (!sig_handler_installed(tsk, signr)) {
+		/* printk takes at most five arguments after the format (crt/lib.ts): two calls. */
+		printk("%s[%ld] trap %s ip:%lx sp:%lx ", tsk->comm, tsk->pid, str, regs->ip, regs->sp);
+		printk("error:%lx\n", err);
+	}
+	tsk->thread.trap_nr = vector;
+	tsk->thread.error_code = err;
+	force_sig_fault(signr, code, addr);
+}
+
+/* The exceptions Linux sends with force_sig: si_code SI_KERNEL, no address. */
+static void do_trap(struct pt_regs *regs, unsigned long vector, const char *str,
+		    unsigned long err, int signr)
+{
+	do_trap_fault(regs, vector, str, err, signr, SI_KERNEL, 0);
 }
 
 DEFINE_IDTENTRY(exc_divide_error)
 {
-	do_trap(regs, X86_TRAP_DE, "divide error", 0, SIGFPE);
+	do_trap_fault(regs, X86_TRAP_DE, "divide error", 0, SIGFPE, FPE_INTDIV, regs->ip);
 }
 
 DEFINE_IDTENTRY(exc_debug)
@@ -81,7 +91,7 @@ DEFINE_IDTENTRY(exc_bounds)
 
 DEFINE_IDTENTRY(exc_invalid_op)
 {
-	do_trap(regs, X86_TRAP_UD, "invalid opcode", 0, SIGILL);
+	do_trap_fault(regs, X86_TRAP_UD, "invalid opcode", 0, SIGILL, ILL_ILLOPN, regs->ip);
 }
 
 DEFINE_IDTENTRY(exc_device_not_available)

@@ -18,9 +18,12 @@
 //    32  char next_comm[16]                 32  u64  by_pid (the waker: current)
 //    48  u64  next_pid
 //
-//   TRACE_SCHED_EXIT (3), 24 bytes
-//     0  char comm[16]
-//    16  u64  pid
+//   TRACE_SCHED_EXIT (3), 24 bytes         TRACE_SIGNAL_DELIVER (4), 40 bytes
+//     0  char comm[16]                       0  u64  sig
+//    16  u64  pid                            8  u64  errno
+//                                           16  u64  code (si_code, signed)
+//                                           24  u64  sa_handler
+//                                           32  u64  sa_flags
 import { RDI } from "../../isa/registers.js";
 import type { Cpu } from "../cpu.js";
 import { PAGE_MASK } from "../mmu/phys.js";
@@ -33,6 +36,7 @@ export const TRACE_PORT = 0xe0;
 export const TRACE_SCHED_SWITCH = 1;
 export const TRACE_SCHED_WAKEUP = 2;
 export const TRACE_SCHED_EXIT = 3;
+export const TRACE_SIGNAL_DELIVER = 4;
 
 /** Linux's TASK_COMM_LEN. */
 export const TASK_COMM_LEN = 16;
@@ -74,11 +78,22 @@ export interface SchedExitFields {
   pid: number;
 }
 
+/** A decoded signal_deliver record (Linux's fields: sig, errno, code, sa_handler, sa_flags). */
+export interface SignalDeliverFields {
+  sig: number;
+  errno: number;
+  /** si_code by name (SI_USER, SEGV_MAPERR...), or in decimal when the model has no name for it. */
+  code: string;
+  handler: bigint;
+  flags: number;
+}
+
 /** Record sizes by type: what the device reads. */
 const RECORD_BYTES: Readonly<Record<number, number>> = {
   [TRACE_SCHED_SWITCH]: 56,
   [TRACE_SCHED_WAKEUP]: 40,
   [TRACE_SCHED_EXIT]: 24,
+  [TRACE_SIGNAL_DELIVER]: 40,
 };
 const PAGE_SIZE = PAGE_MASK + 1;
 /** Printable ASCII: a comm shows as text; other bytes as `?`. */
@@ -102,7 +117,8 @@ export class TraceDevice implements PortDevice {
     if (rec === undefined) return;
     if (value === TRACE_SCHED_SWITCH) c.ev.schedSwitch(c, decodeSwitch(rec));
     else if (value === TRACE_SCHED_WAKEUP) c.ev.schedWakeup(c, decodeWakeup(rec));
-    else c.ev.schedExit(c, decodeExit(rec));
+    else if (value === TRACE_SCHED_EXIT) c.ev.schedExit(c, decodeExit(rec));
+    else c.ev.signalDeliver(c, decodeSignal(rec));
   }
 
   /** `n` bytes at the linear address hi:lo through the CPU's page tables; undefined if unmapped. */
@@ -155,4 +171,29 @@ function decodeWakeup(b: Uint8Array): SchedWakeupFields {
 
 function decodeExit(b: Uint8Array): SchedExitFields {
   return { comm: commAt(b, 0), pid: u64At(b, 16) };
+}
+
+/** The si_code values the model kernel sends (<uapi/asm-generic/siginfo.h>), by signal where they overlap. */
+const SI_CODES: Readonly<Record<number, string>> = {
+  0: "SI_USER",
+  0x80: "SI_KERNEL",
+  [-6]: "SI_TKILL",
+};
+const FAULT_CODES: Readonly<Record<number, Readonly<Record<number, string>>>> = {
+  4: { 2: "ILL_ILLOPN" }, // SIGILL
+  7: { 2: "BUS_ADRERR" }, // SIGBUS
+  8: { 1: "FPE_INTDIV" }, // SIGFPE
+  11: { 1: "SEGV_MAPERR", 2: "SEGV_ACCERR" }, // SIGSEGV
+};
+
+function i64At(b: Uint8Array, off: number): number {
+  return Number(new DataView(b.buffer, b.byteOffset + off, 8).getBigInt64(0, true));
+}
+
+function decodeSignal(b: Uint8Array): SignalDeliverFields {
+  const sig = u64At(b, 0);
+  const code = i64At(b, 16);
+  const name = SI_CODES[code] ?? FAULT_CODES[sig]?.[code] ?? String(code);
+  const view = new DataView(b.buffer, b.byteOffset, b.length);
+  return { sig, errno: u64At(b, 8), code: name, handler: view.getBigUint64(24, true), flags: u64At(b, 32) }; // prettier-ignore
 }

@@ -1,7 +1,7 @@
 // The bad-IRET path (error_entry → fixup_bad_iret): an IRETQ back to user mode that faults at
 // native_irq_return_iret, in kernel mode but after the exit's SWAPGS and (PTI) its switch to the
-// user CR3, must be reported as the user task's fault. Nothing in the model can build a bad
-// IRET frame (no sigreturn, modify_ldt or set_thread_area), so the test steps CPU 0 to the IRETQ
+// user CR3, must be reported as the user task's fault. rt_sigreturn builds one bad SS only
+// (signals.test.ts, badsigreturn); for every other kind the test steps CPU 0 to the IRETQ
 // that returns from a user-mode page fault (or tick), corrupts the frame in guest memory as a
 // sigreturn with a bad frame would, and runs on: the task is killed with Linux's report and
 // signal, the kernel does not oops, the next task runs, the C handler sees the user frame on the

@@ -1,7 +1,8 @@
 // The trace device (src/vm/devices/trace.ts): a guest's `outl %eax, %dx` to TRACE_PORT with the
 // record's address in RDI becomes a sched-switch / sched-wakeup / sched-exit event with the
-// record's fields; the record is read through the CPU's page tables (also across a page
-// boundary); unmapped records and unknown types are ignored; without a sink nothing is read.
+// record's fields, and a signal_deliver record a signal-deliver event with si_code by name; the
+// record is read through the CPU's page tables (also across a page boundary); unmapped records
+// and unknown types are ignored; without a sink nothing is read.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { assembleText } from "../../../src/asm/index.js";
 import { DiagnosticBag, SourceManager } from "../../../src/diag/index.js";
@@ -13,6 +14,7 @@ import {
   TRACE_SCHED_EXIT,
   TRACE_SCHED_SWITCH,
   TRACE_SCHED_WAKEUP,
+  TRACE_SIGNAL_DELIVER,
 } from "../../../src/vm/index.js";
 import type { MachineOptions, VmEvent } from "../../../src/vm/index.js";
 import { TraceDevice } from "../../../src/vm/devices/trace.js";
@@ -37,6 +39,9 @@ _start:
 	${out(99, "$sw")}
 	${out(TRACE_SCHED_SWITCH, "$0x7fff00000000")}
 	${out(TRACE_SCHED_SWITCH, "$split")}
+	${out(TRACE_SIGNAL_DELIVER, "$sg")}
+	${out(TRACE_SIGNAL_DELIVER, "$sg + 40")}
+	${out(TRACE_SIGNAL_DELIVER, "$sg + 80")}
 	movb	$0, %al
 	outb	%al, $0xf4
 	.data
@@ -49,6 +54,9 @@ wk:	${comm("sleeper")}
 	.quad	2, 1, 3
 ex:	${comm("a-comm-of-16-by")}
 	.quad	7
+sg:	.quad	10, 0, -6, 0x400070, 0x04000004
+	.quad	11, 0, 2, 0, 0
+	.quad	11, 0, 9, 0, 0
 	.balign	4096
 	.skip	4096 - 20
 split:	${comm("dead\\001one", 8)}
@@ -65,11 +73,11 @@ function build(): ObjectFile {
   return image;
 }
 
-function run(opts: MachineOptions = {}): VmEvent[] {
+function run(opts: MachineOptions = {}, prefix = "sched-"): VmEvent[] {
   const events: VmEvent[] = [];
   const res = runImage(build(), { ...opts, events: { event: (e) => events.push(e) } });
   expect(res.result.reason).toBe("exit");
-  return events.filter((e) => e.kind.startsWith("sched-"));
+  return events.filter((e) => e.kind.startsWith(prefix));
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -90,6 +98,18 @@ describe("the trace device", () => {
     expect(sw!.icount).toBe(3);
   });
 
+  it("turns a signal_deliver record into its event: si_code named (negative too) or in decimal", () => {
+    const sig = run({}, "signal-");
+    expect(
+      sig.map((e) => e.kind === "signal-deliver" && [e.sig, e.errno, e.code, e.handler, e.flags]),
+    ).toEqual([
+      // prettier-ignore
+      [10, 0, "SI_TKILL", 0x400070n, 0x04000004],
+      [11, 0, "SEGV_ACCERR", 0n, 0],
+      [11, 0, "9", 0n, 0],
+    ]);
+  });
+
   it("ignores unknown types and unmapped records, and reads one across a page boundary", () => {
     const all = run();
     expect(all.map((e) => e.kind)).toEqual(["sched-switch", "sched-wakeup", "sched-exit", "sched-switch"]); // prettier-ignore
@@ -107,7 +127,7 @@ describe("the trace device", () => {
     expect(res.result.reason).toBe("exit");
     expect(read).not.toHaveBeenCalled();
     run();
-    expect(read).toHaveBeenCalledTimes(5); // four mapped records and the unmapped one
+    expect(read).toHaveBeenCalledTimes(8); // seven mapped records and the unmapped one
   });
 
   it("names Linux's task states", () => {

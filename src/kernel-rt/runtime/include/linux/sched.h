@@ -18,6 +18,7 @@
 #include <asm/page_types.h>
 #include <asm/ptrace.h>
 #include <asm/tlbflush.h>
+#include <linux/signal.h>
 
 #define TASK_RUNNING		0x0000
 #define TASK_INTERRUPTIBLE	0x0001
@@ -29,11 +30,17 @@
 /* Thread flags (task_struct.flags), Linux's TIF_* bit numbers. */
 #define TIF_NEED_RESCHED	3	/* schedule() before returning to user mode */
 #define _TIF_NEED_RESCHED	(1UL << TIF_NEED_RESCHED)
+#define TIF_SIGPENDING		2	/* a signal to deliver before returning to user mode */
+#define _TIF_SIGPENDING		(1UL << TIF_SIGPENDING)
 
 struct thread_struct {
 	unsigned long sp;	/* saved by __switch_to_asm */
 	unsigned long fsbase;
 	unsigned long gsbase;
+	/* The last exception's, for the signal frame's sigcontext (Linux's thread_struct too). */
+	unsigned long trap_nr;
+	unsigned long error_code;
+	unsigned long cr2;
 };
 
 struct task_struct {
@@ -47,6 +54,7 @@ struct task_struct {
 	long exit_code;
 	char comm[TASK_COMM_LEN];
 	unsigned long flags;		/* TIF_* bits (Linux keeps them in thread_info) */
+	struct task_signal signal;	/* handlers, pending and blocked signals (signal.c) */
 };
 
 /* What __switch_to_asm leaves on a switched-out task's stack, lowest address first. */
@@ -111,6 +119,16 @@ static inline int test_tsk_need_resched(struct task_struct *t)
 	return (READ_ONCE(t->flags) & _TIF_NEED_RESCHED) != 0;
 }
 
+static inline void set_tsk_thread_flag(struct task_struct *t, unsigned long mask)
+{
+	asm volatile("lock orq %1, %0" : "+m"(t->flags) : "r"(mask) : "memory");
+}
+
+static inline void clear_tsk_thread_flag(struct task_struct *t, unsigned long mask)
+{
+	asm volatile("lock andq %1, %0" : "+m"(t->flags) : "r"(~mask) : "memory");
+}
+
 static inline int need_resched(void)
 {
 	return test_tsk_need_resched(current);
@@ -130,6 +148,8 @@ extern unsigned long nr_boot_tasks;
 void schedule(void);
 void scheduler_tick(void);
 int wake_up_process(struct task_struct *p);
+struct task_struct *find_task_by_pid(long pid);
+void kick_process(struct task_struct *p);
 void run_local_timers(void);
 void sched_init_cpu(int cpu);
 __noreturn void do_exit(long code);
