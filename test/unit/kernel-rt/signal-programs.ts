@@ -2,15 +2,14 @@
 // (sigaction, kill, __restore_rt) and served through a Host next to the repository's files, each
 // printing what its system calls returned and what its handlers saw; and a run of any of them, or of
 // programs/user's workloads, on a kernel with a patch series, with a trace.
-import { readFileSync } from "node:fs";
 import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
 import type { Host } from "../../../src/diag/index.js";
-import { bootKernel, buildKernel, buildUserProgram, traceImage } from "../../../src/kernel-rt/index.js"; // prettier-ignore
+import { bootKernel, buildUserProgram, traceImage } from "../../../src/kernel-rt/index.js"; // prettier-ignore
 import type { KernelBuild, KernelConfig } from "../../../src/kernel-rt/index.js";
 import type { MachineOptions, RunResult } from "../../../src/vm/index.js";
 import { TraceRecorder } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
-import { host, program } from "./helpers.js";
+import { host, patchedKernel, program } from "./helpers.js";
 
 const TEST_DIR = "<signal-test>";
 
@@ -438,18 +437,9 @@ function image(name: string) {
   return img;
 }
 
-const kernels = new Map<string, KernelBuild>();
 /** The kernel with a patch series applied (file names under the repository), built once. */
 export function kernel(patches: readonly string[] = []): KernelBuild {
-  const key = patches.join();
-  const hit = kernels.get(key);
-  if (hit) return hit;
-  const sources = new SourceManager();
-  const diags = new DiagnosticBag();
-  const k = buildKernel({ host, sources, diags, patches: patches.map((name) => ({ name, text: readFileSync(name, "latin1") })) }); // prettier-ignore
-  if (diags.hasErrors || !k) throw new Error(renderDiagnostics(diags.items, sources));
-  kernels.set(key, k);
-  return k;
+  return patchedKernel([...patches]);
 }
 
 export interface SignalRun {
