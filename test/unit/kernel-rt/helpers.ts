@@ -50,6 +50,19 @@ export function patchedKernel(patches: string[]): KernelBuild {
   return k!;
 }
 
+/**
+ * A user program: a name in programs/user (built once), or a test's own `.S` file, read as
+ * `dir/name` through `testHost` and built each time.
+ */
+export function userImage(name: string, dir: string, testHost: Host): ObjectFile {
+  if (!name.endsWith(".S")) return program(name);
+  const sources = new SourceManager();
+  const diags = new DiagnosticBag();
+  const image = buildUserProgram(`${dir}/${name}`, { host: testHost, sources, diags });
+  check(diags, sources);
+  return image!;
+}
+
 export function program(name: string): ObjectFile {
   const hit = programs.get(name);
   if (hit) return hit;

@@ -5,11 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
 import type { Host } from "../../../src/diag/index.js";
-import { bootKernel, buildKernel, buildUserProgram } from "../../../src/kernel-rt/index.js";
+import { bootKernel, buildKernel } from "../../../src/kernel-rt/index.js";
 import type { KernelBuild, KernelConfig } from "../../../src/kernel-rt/index.js";
 import { mappedRanges } from "../../../src/vm/index.js";
 import type { MachineOptions, RunResult } from "../../../src/vm/index.js";
-import { host, program, theKernel } from "./helpers.js";
+import { host, theKernel, userImage } from "./helpers.js";
 
 /** isa-debug-exit statuses: (v << 1) | 1. */
 const status = (v: number) => (v << 1) | 1;
@@ -36,12 +36,7 @@ const testHost: Host = {
 };
 
 function image(name: string) {
-  if (!name.endsWith(".S")) return program(name);
-  const sources = new SourceManager();
-  const diags = new DiagnosticBag();
-  const img = buildUserProgram(`${TEST_DIR}/${name}`, { host: testHost, sources, diags });
-  if (diags.hasErrors || !img) throw new Error(renderDiagnostics(diags.items, sources));
-  return img;
+  return userImage(name, TEST_DIR, testHost);
 }
 
 interface Run {

@@ -2,14 +2,14 @@
 // (sigaction, kill, __restore_rt) and served through a Host next to the repository's files, each
 // printing what its system calls returned and what its handlers saw; and a run of any of them, or of
 // programs/user's workloads, on a kernel with a patch series, with a trace.
-import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
+import { DiagnosticBag } from "../../../src/diag/index.js";
 import type { Host } from "../../../src/diag/index.js";
-import { bootKernel, buildUserProgram, traceImage } from "../../../src/kernel-rt/index.js"; // prettier-ignore
+import { bootKernel, traceImage } from "../../../src/kernel-rt/index.js";
 import type { KernelBuild, KernelConfig } from "../../../src/kernel-rt/index.js";
 import type { MachineOptions, RunResult } from "../../../src/vm/index.js";
 import { TraceRecorder } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
-import { host, patchedKernel, program } from "./helpers.js";
+import { host, patchedKernel, userImage } from "./helpers.js";
 
 const TEST_DIR = "<signal-test>";
 
@@ -429,12 +429,7 @@ const testHost: Host = {
 
 /** A user program: a name in programs/user, or one of the test programs (its file name). */
 function image(name: string) {
-  if (!name.endsWith(".S")) return program(name);
-  const sources = new SourceManager();
-  const diags = new DiagnosticBag();
-  const img = buildUserProgram(`${TEST_DIR}/${name}`, { host: testHost, sources, diags });
-  if (diags.hasErrors || !img) throw new Error(renderDiagnostics(diags.items, sources));
-  return img;
+  return userImage(name, TEST_DIR, testHost);
 }
 
 /** The kernel with a patch series applied (file names under the repository), built once. */

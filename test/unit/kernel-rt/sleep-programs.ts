@@ -1,14 +1,14 @@
 // The sleep tests' user programs and runner: small assembly programs served to the user build
 // through a Host next to the repository's files (USER_SHARED_PAGE holds their futex words), a
 // run with a system-level trace, and the timer ticks each sleep took, read from that trace.
-import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
+import { DiagnosticBag } from "../../../src/diag/index.js";
 import type { Host } from "../../../src/diag/index.js";
-import { USER_SHARED_PAGE, bootKernel, buildUserProgram } from "../../../src/kernel-rt/index.js";
+import { USER_SHARED_PAGE, bootKernel } from "../../../src/kernel-rt/index.js";
 import type { KernelConfig } from "../../../src/kernel-rt/index.js";
 import type { MachineOptions, RunResult } from "../../../src/vm/index.js";
 import { TraceRecorder } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
-import { host, program, theKernel } from "./helpers.js";
+import { host, theKernel, userImage } from "./helpers.js";
 
 export const NR_NANOSLEEP = 35n;
 export const NR_FUTEX = 202n;
@@ -409,12 +409,7 @@ const testHost: Host = {
 
 /** A user program: a name in programs/user, or one of TEST_PROGRAMS (its file name). */
 function image(name: string) {
-  if (!name.endsWith(".S")) return program(name);
-  const sources = new SourceManager();
-  const diags = new DiagnosticBag();
-  const img = buildUserProgram(`${TEST_DIR}/${name}`, { host: testHost, sources, diags });
-  if (diags.hasErrors || !img) throw new Error(renderDiagnostics(diags.items, sources));
-  return img;
+  return userImage(name, TEST_DIR, testHost);
 }
 
 export function runUsers(
