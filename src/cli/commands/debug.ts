@@ -8,13 +8,13 @@ import { isAbsolute, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { Debugger, DebugEvents, type DebugTarget } from "../../debug/index.js";
-import { createMachine, MAX_CPUS } from "../../vm/index.js";
+import { createMachine } from "../../vm/index.js";
 import { buildImage } from "../build.js";
 import { nodeHost } from "../node-host.js";
 import { collect, parseCount, parseDefine } from "../options.js";
 import { ioError } from "../report.js";
 import { EXIT_INPUT_ERROR, EXIT_IO, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js"; // prettier-ignore
-import { machineOptions, type MachineFlags } from "./run.js";
+import { machineOptions, withBuildOptions, withMachineOptions, type MachineFlags } from "./run.js";
 import { prepare, ROOT, type KernelRunOptions } from "./kernel.js";
 
 export const PROMPT = "(entrylab) ";
@@ -35,7 +35,7 @@ interface DebugRunOptions extends MachineFlags, DebugInput {
 }
 
 export function registerDebug(program: Command): void {
-  program
+  const debug = program
     .command("debug")
     .description(
       "step through an image (or .S/.s/.o files) on the VM in the debugger (docs/debugger.md)",
@@ -43,20 +43,10 @@ export function registerDebug(program: Command): void {
     .argument("<files...>", "an image, or sources and objects to build one from")
     .option("-x, --command <file>", "read debugger commands from a file")
     .option("--ex <cmd>", "run a debugger command (repeatable)", collect, [])
-    .option("--max-insns <n>", "stop after this many instructions")
-    .option("--mem <size>", "guest physical memory, e.g. 64M, 1G (default 64M)")
-    .option("--cpus <n>", `number of CPUs, 1-${MAX_CPUS} (default 1)`)
-    .option("--quantum <n>", "instructions each CPU runs per turn (default 1000)")
-    .option("--tlb <policy>", "TLB policy: strict (default), finite or off")
-    .option("--tlb-sets <n>", "finite TLB: sets (default 128)")
-    .option("--tlb-ways <n>", "finite TLB: ways (default 12)")
-    .option("--vendor <v>", "intel (default) or amd: SYSRET to a non-canonical RCX")
-    .option("--features <list>", "CPU features: +name/-name edits the default set")
-    .option("--inject <event>", "nmi@CPU:ICOUNT or irq:VECTOR@CPU:ICOUNT (repeatable)", collect, []) // prettier-ignore
-    .option("-I, --include <dir>", "include directory for sources", collect, [])
-    .option("-D, --define <name[=value]>", "preprocessor macro for sources", collect, [])
-    .option("-e, --entry <symbol>", "entry point symbol (default _start)")
-    .action((files: string[], opts: DebugRunOptions) => debugCommand(files, opts));
+    .option("--max-insns <n>", "stop after this many instructions");
+  withBuildOptions(withMachineOptions(debug)).action((files: string[], opts: DebugRunOptions) =>
+    debugCommand(files, opts),
+  );
 }
 
 /** Source text for `disas`: a path as the line table has it, else under the package root. */

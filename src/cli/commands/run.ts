@@ -45,12 +45,27 @@ interface RunOptions extends MachineFlags, TraceFlags {
 }
 
 export function registerRun(program: Command): void {
-  program
+  const run = program
     .command("run")
     .description("run an image (or .S/.s/.o files, assembled and linked for flat64) on the VM")
     .argument("<files...>", "an image, or sources and objects to build one from")
     .option("--max-insns <n>", "stop after this many instructions")
-    .option("--state-out <file>", "write the final architectural state as JSON")
+    .option("--state-out <file>", "write the final architectural state as JSON");
+  withMachineOptions(run)
+    .option("--pt-out <file>", "write CPU 0's page tables (CR3) and every CPU's TLB at the end")
+    .option("--trace <file>", "write the run's event trace (docs/trace-format.md)")
+    .option("--trace-format <f>", "text or jsonl (default: jsonl for *.jsonl, else text)")
+    .option(
+      "--trace-level <l>",
+      "system (default), paging (+ walks, TLB fills) or insn (+ every instruction)",
+    )
+    .option("--audit-tlb", AUDIT_TLB_HELP);
+  withBuildOptions(run).action((files: string[], opts: RunOptions) => runCommand(files, opts));
+}
+
+/** The machine options `run` and `debug` share (read back by `machineOptions`). */
+export function withMachineOptions(cmd: Command): Command {
+  return cmd
     .option("--mem <size>", "guest physical memory, e.g. 64M, 1G (default 64M)")
     .option("--cpus <n>", `number of CPUs, 1-${MAX_CPUS} (default 1)`)
     .option("--quantum <n>", "instructions each CPU runs per turn (default 1000)")
@@ -62,19 +77,20 @@ export function registerRun(program: Command): void {
       "--features <list>",
       "CPU features: +name/-name edits the default set, plain names replace it",
     )
-    .option("--inject <event>", "nmi@CPU:ICOUNT or irq:VECTOR@CPU:ICOUNT (repeatable)", collect, [])
-    .option("--pt-out <file>", "write CPU 0's page tables (CR3) and every CPU's TLB at the end")
-    .option("--trace <file>", "write the run's event trace (docs/trace-format.md)")
-    .option("--trace-format <f>", "text or jsonl (default: jsonl for *.jsonl, else text)")
     .option(
-      "--trace-level <l>",
-      "system (default), paging (+ walks, TLB fills) or insn (+ every instruction)",
-    )
-    .option("--audit-tlb", AUDIT_TLB_HELP)
+      "--inject <event>",
+      "nmi@CPU:ICOUNT or irq:VECTOR@CPU:ICOUNT (repeatable)",
+      collect,
+      [],
+    );
+}
+
+/** How `run` and `debug` build an image from sources (`buildImage`). */
+export function withBuildOptions(cmd: Command): Command {
+  return cmd
     .option("-I, --include <dir>", "include directory for sources", collect, [])
     .option("-D, --define <name[=value]>", "preprocessor macro for sources", collect, [])
-    .option("-e, --entry <symbol>", "entry point symbol (default _start)")
-    .action((files: string[], opts: RunOptions) => runCommand(files, opts));
+    .option("-e, --entry <symbol>", "entry point symbol (default _start)");
 }
 
 /**
