@@ -22,12 +22,8 @@ export const PTI_USER_BIT = 1n << 12n;
 /** Vectors below this are exceptions (SDM 6.3.1). */
 const FIRST_INTERRUPT_VECTOR = 32;
 
-export interface Episode {
-  cpu: number;
-  trigger: string;
-  /** Instruction counts of the entering and returning events. */
-  start: number;
-  end: number;
+/** What an episode counts, and what `triggerTotals` sums over a trigger's episodes. */
+export interface EpisodeCounts {
   /** end − start + 1: from the entering instruction (or the first handler instruction after a fault or interrupt) through the returning one. */
   instructions: number;
   userCr3Instructions: number;
@@ -41,6 +37,22 @@ export interface Episode {
   tlbMisses: number;
   /** Estimated cycles (./cost.ts), entering and returning records included; only with a cost model. */
   cycles?: number;
+}
+
+/** The always-present counts of EpisodeCounts, in the order they are listed. */
+const COUNT_FIELDS = ["instructions", "userCr3Instructions", "cr3Writes", "flushes", "dropped", "faults", "tlbMisses"] as const; // prettier-ignore
+
+/** Every count zero (cycles absent). */
+function zeroCounts(): EpisodeCounts {
+  return { instructions: 0, userCr3Instructions: 0, cr3Writes: 0, flushes: 0, dropped: 0, faults: 0, tlbMisses: 0 }; // prettier-ignore
+}
+
+export interface Episode extends EpisodeCounts {
+  cpu: number;
+  trigger: string;
+  /** Instruction counts of the entering and returning events. */
+  start: number;
+  end: number;
 }
 
 export interface CpuStats {
@@ -179,7 +191,7 @@ function cpuStats(
   for (const r of rs) {
     const trigger = open === undefined ? triggerOf(r) : undefined;
     if (trigger !== undefined) {
-      open = { cpu, trigger, start: r.icount, end: r.icount, instructions: 0, userCr3Instructions: 0, cr3Writes: 0, flushes: 0, dropped: 0, faults: 0, tlbMisses: 0 }; // prettier-ignore
+      open = { cpu, trigger, start: r.icount, end: r.icount, ...zeroCounts() };
       extra = cost?.extraCycles(r) ?? 0;
       continue;
     }
@@ -238,34 +250,23 @@ function table(rows: string[][]): string[] {
 }
 
 /** The totals of one trigger's episodes (the `by trigger:` table of `trace stats`). */
-export interface TriggerTotals {
+export interface TriggerTotals extends EpisodeCounts {
   trigger: string;
   count: number;
-  instructions: number;
-  userCr3Instructions: number;
-  cr3Writes: number;
-  flushes: number;
-  dropped: number;
-  faults: number;
-  tlbMisses: number;
-  /** Only when the episodes carry estimated cycles. */
-  cycles?: number;
 }
 
-/** Episodes grouped by trigger, in first-seen order: count and sums. */
+/** Episodes grouped by trigger, in first-seen order: count and sums (cycles only when the episodes carry them). */
 export function triggerTotals(eps: readonly Episode[]): TriggerTotals[] {
-  const groups = new Map<string, Episode[]>();
+  const groups = new Map<string, TriggerTotals>();
   for (const e of eps) {
-    const list = groups.get(e.trigger);
-    if (list === undefined) groups.set(e.trigger, [e]);
-    else list.push(e);
+    let t = groups.get(e.trigger);
+    if (t === undefined)
+      groups.set(e.trigger, (t = { trigger: e.trigger, count: 0, ...zeroCounts() }));
+    t.count++;
+    for (const f of COUNT_FIELDS) t[f] += e[f];
+    if (e.cycles !== undefined) t.cycles = (t.cycles ?? 0) + e.cycles;
   }
-  const sum = (list: Episode[], f: (e: Episode) => number): number => list.reduce((n, e) => n + f(e), 0); // prettier-ignore
-  return [...groups.entries()].map(([trigger, list]) => {
-    const t: TriggerTotals = { trigger, count: list.length, instructions: sum(list, (e) => e.instructions), userCr3Instructions: sum(list, (e) => e.userCr3Instructions), cr3Writes: sum(list, (e) => e.cr3Writes), flushes: sum(list, (e) => e.flushes), dropped: sum(list, (e) => e.dropped), faults: sum(list, (e) => e.faults), tlbMisses: sum(list, (e) => e.tlbMisses) }; // prettier-ignore
-    if (list.some((e) => e.cycles !== undefined)) t.cycles = sum(list, (e) => e.cycles ?? 0);
-    return t;
-  });
+  return [...groups.values()];
 }
 
 function triggerRow(t: TriggerTotals, costed: boolean): string[] {
