@@ -1,9 +1,9 @@
 // `entrylab trace check` end to end: a clean trace passes every check (status 0), a trace that
 // breaks one reports it with its context (status 1), a bad trace file is trouble (status 2).
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { entrylab, scratch } from "./helpers.js";
+import { entrylab, scratch, traceWithoutExitSwapgs } from "./helpers.js";
 import { CHECKS } from "../../src/trace/index.js";
 
 const SYS = "test/system";
@@ -25,14 +25,8 @@ describe("entrylab trace check", () => {
   });
 
   it("reports a SWAPGS missing on the way out, with the records before it", () => {
-    const t = join(dir, "rt2.jsonl");
-    entrylab(["run", "-I", SYS, ROUNDTRIP, "--trace", t]);
     // Drop the exit path's SWAPGS: the return to user mode keeps the kernel's GS base.
-    const lines = readFileSync(t, "utf8").trimEnd().split("\n");
-    const sysret = lines.findIndex((l) => l.includes('"kind":"sysret"'));
-    const swapgs = lines.slice(0, sysret).map((l, i) => [l, i] as const).filter(([l]) => l.includes('"kind":"swapgs"')).pop()![1]; // prettier-ignore
-    const broken = join(dir, "broken.jsonl");
-    writeFileSync(broken, lines.filter((_, i) => i !== swapgs).join("\n") + "\n");
+    const broken = traceWithoutExitSwapgs(dir);
     const r = entrylab(["trace", "check", broken]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^violated swapgs-balance: /m);

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkHtml } from "../unit/trace/html-check.js";
-import { entrylab, scratch } from "./helpers.js";
+import { entrylab, scratch, traceWithoutExitSwapgs } from "./helpers.js";
 
 const SYS = "test/system";
 const ROUNDTRIP = "test/unit/trace/roundtrip.S";
@@ -74,14 +74,8 @@ describe("entrylab trace report", () => {
   });
 
   it("shows a violated check with its context, and still exits 0 (the page was written)", () => {
-    const t = join(dir, "rt.jsonl");
-    entrylab(["run", "-I", SYS, ROUNDTRIP, "--trace", t]);
-    // Drop the exit path's SWAPGS, as test/cli/trace-check.test.ts does.
-    const lines = readFileSync(t, "utf8").trimEnd().split("\n");
-    const sysret = lines.findIndex((l) => l.includes('"kind":"sysret"'));
-    const swapgs = lines.slice(0, sysret).map((l, i) => [l, i] as const).filter(([l]) => l.includes('"kind":"swapgs"')).pop()![1]; // prettier-ignore
-    const broken = join(dir, "broken.jsonl");
-    writeFileSync(broken, lines.filter((_, i) => i !== swapgs).join("\n") + "\n");
+    // Drop the exit path's SWAPGS: the return to user mode keeps the kernel's GS base.
+    const broken = traceWithoutExitSwapgs(dir);
     const out = join(dir, "broken.html");
     const r = entrylab(["trace", "report", broken, "-o", out]);
     expect(r.status).toBe(0);
