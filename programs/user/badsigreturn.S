@@ -10,9 +10,8 @@
  * program never appears.
  */
 #include <asm/unistd_64.h>
+#include <asm/signal.h>
 
-#define SIGUSR1		10
-#define SA_SIGINFO	4
 /* ucontext: uc_mcontext at 40; sigcontext's ss at 150 in it (<asm/sigcontext.h>). */
 #define UC_SS		(40 + 150)
 /* __KERNEL_DS: GDT entry 3, RPL 0. */

@@ -8,6 +8,7 @@
  * %rsi, %rdx; SYSCALL clobbers %rcx and %r11; the result comes back in %rax.
  */
 #include <asm/unistd_64.h>
+#include <asm/signal.h>
 
 #define STDOUT_FILENO	1
 #define DECIMAL_BASE	10
@@ -16,7 +17,6 @@
 #define ASCII_NEWLINE	0x0a
 #define PREFIX_MAX	64
 /* struct sigaction as x86-64's rt_sigaction takes it: handler, flags, restorer, mask. */
-#define SA_RESTORER	0x04000000
 #define KSA_HANDLER	0
 #define KSA_FLAGS	8
 #define KSA_RESTORER	16

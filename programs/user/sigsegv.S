@@ -8,9 +8,8 @@
  * resumes after the write: the program says so and exits with 0.
  */
 #include <asm/unistd_64.h>
+#include <asm/signal.h>
 
-#define SIGSEGV		11
-#define SA_SIGINFO	4
 #define BAD_ADDRESS	0x10
 #define BAD_VALUE	0x5a
 /* siginfo_t: si_signo at 0, si_code at 8, si_addr at 16 (<uapi/asm-generic/siginfo.h>). */

@@ -9,10 +9,9 @@
  * On one CPU the lines come in this order: sent, handler, wait returned -4.
  */
 #include <asm/unistd_64.h>
+#include <asm/signal.h>
 #include <asm/entrylab-layout.h>
 
-#define SIGUSR1		10
-#define SA_SIGINFO	4
 #define FUTEX_WAIT	0
 /* The shared page: the ready word, then the word the sleeper waits on (always 0). */
 #define READY_WORD	USER_SHARED_PAGE

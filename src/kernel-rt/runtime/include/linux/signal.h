@@ -13,49 +13,7 @@
 
 #include <linux/kernel.h>
 
-#define SIGHUP		1
-#define SIGINT		2
-#define SIGQUIT		3
-#define SIGILL		4
-#define SIGTRAP		5
-#define SIGABRT		6
-#define SIGBUS		7
-#define SIGFPE		8
-#define SIGKILL		9
-#define SIGUSR1		10
-#define SIGSEGV		11
-#define SIGUSR2		12
-#define SIGPIPE		13
-#define SIGALRM		14
-#define SIGTERM		15
-#define SIGSTKFLT	16
-#define SIGCHLD		17
-#define SIGCONT		18
-#define SIGSTOP		19
-#define SIGTSTP		20
-#define SIGTTIN		21
-#define SIGTTOU		22
-#define SIGURG		23
-#define SIGXCPU		24
-#define SIGXFSZ		25
-#define SIGVTALRM	26
-#define SIGPROF		27
-#define SIGWINCH	28
-#define SIGIO		29
-#define SIGPWR		30
-#define SIGSYS		31
-/* One past the last signal the model has: Linux's SIGRTMIN, where the real-time signals start. */
-#define NSIG_STD	32
-
-/* sa_flags (<asm/signal.h>, x86). */
-#define SA_NOCLDSTOP	0x00000001UL
-#define SA_NOCLDWAIT	0x00000002UL
-#define SA_SIGINFO	0x00000004UL
-#define SA_RESTORER	0x04000000UL
-#define SA_ONSTACK	0x08000000UL
-#define SA_RESTART	0x10000000UL
-#define SA_NODEFER	0x40000000UL
-#define SA_RESETHAND	0x80000000UL
+#include <asm/signal.h>
 
 /* uc_stack.ss_flags: no alternate signal stack (the model has no sigaltstack). */
 #define SS_DISABLE	2
