@@ -11,9 +11,8 @@ const PAGE_MASK = 0xfff;
 /** CR3 bits 11:0 hold the PCID or flags, not the PML4 base (SDM 4.5, table 4-12). */
 const CR3_FLAGS = 0x1000;
 const LEVEL_NAMES = ["PML4E", "PDPTE", "PDE", "PTE"] as const;
-const INDEX_MASK = 0x1ff;
-/** Bit positions where each level's index starts: 39, 30, 21, 12 (SDM 4.5, figure 4-8). */
-const LEVEL_SHIFTS = [39n, 30n, 21n, 12n];
+const PAGE_BYTES = 0x1000;
+const ENTRY_BYTES = 8;
 const ADDR_LO = 0xfffff000;
 
 /** An address as the walk takes it: a canonical 64-bit value as a signed double. */
@@ -60,22 +59,23 @@ export class Probe {
     return b.reduceRight<bigint>((v, x) => (v << 8n) | BigInt(x!), 0n);
   }
 
-  /** The walk of `addr` under the PML4 at `pml4`, level by level (see WalkLevel). */
-  levels(pml4: number, addr: bigint, maxPhysAddr: number): WalkLevel[] {
+  /**
+   * The walk of `addr` under the PML4 at `pml4`, level by level (see WalkLevel): the entries the
+   * pure walk read, up to the one where it stopped (not present, reserved bits) or the page.
+   */
+  levels(c: Cpu, pml4: number, addr: bigint): WalkLevel[] {
+    const ctl: WalkControls = { ...c.controls, pml4, smap: false, smep: false, wp: false };
+    const w = walk(this.mem, ctl, linear(addr), ACC_READ, false, false, this.res);
+    const frameHi = (1 << (c.controls.maxPhysAddr - 32)) - 1;
     const out: WalkLevel[] = [];
-    let table = pml4;
-    const frameHi = (1 << (maxPhysAddr - 32)) - 1;
-    for (let level = 0; level < 4; level++) {
-      const index = Number((addr >> LEVEL_SHIFTS[level]!) & BigInt(INDEX_MASK));
-      const at = table + index * 8;
-      if (at + 8 > this.mem.size) return out;
+    for (let level = 0; level < w.levels; level++) {
+      const at = w.entryAddr[level]!;
       const lo = this.mem.read32(at);
       const hi = this.mem.read32(at + 4);
       const next = (hi & frameHi) * TWO32 + ((lo & ADDR_LO) >>> 0);
       const leaf = level === 3 || (level >= 1 && (lo & PTE_PS) !== 0);
+      const index = (at % PAGE_BYTES) / ENTRY_BYTES; // tables are page-aligned
       out.push({ name: LEVEL_NAMES[level]!, index, at, lo, hi, next, leaf, present: (lo & PTE_P) !== 0 }); // prettier-ignore
-      if ((lo & PTE_P) === 0 || leaf) return out;
-      table = next;
     }
     return out;
   }

@@ -248,7 +248,7 @@ export class Views {
       const name = this.names.pgdName(pgd) ?? "current PGD";
       const cur = pgd === pml4Of(c.cr3) ? " (current)" : "";
       out.push(`${name} at ${hex(pgd, 0)}${cur}:`);
-      out.push(...this.walkLines(this.probe.levels(pgd, addr, c.controls.maxPhysAddr), addr));
+      out.push(...this.walkLines(this.probe.levels(c, pgd, addr), addr));
     }
     return out;
   }
