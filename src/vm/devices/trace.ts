@@ -25,7 +25,7 @@
 //                                           24  u64  sa_handler
 //                                           32  u64  sa_flags
 import { RDI } from "../../isa/registers.js";
-import type { Cpu } from "../cpu.js";
+import { TWO32, type Cpu } from "../cpu.js";
 import { PAGE_MASK } from "../mmu/phys.js";
 import { ACC_READ, walk, WalkResult } from "../mmu/walk.js";
 import type { PortDevice } from "./bus.js";
@@ -123,7 +123,7 @@ export class TraceDevice implements PortDevice {
 
   /** `n` bytes at the linear address hi:lo through the CPU's page tables; undefined if unmapped. */
   private read(c: Cpu, lo: number, hi: number, n: number): Uint8Array | undefined {
-    const lin = hi * 4294967296 + (lo >>> 0); // the signed canonical address as a double
+    const lin = hi * TWO32 + (lo >>> 0); // the signed canonical address as a double
     const out = new Uint8Array(n);
     let i = 0;
     while (i < n) {
@@ -148,7 +148,7 @@ export class TraceDevice implements PortDevice {
 function u64At(b: Uint8Array, off: number): number {
   const v = new DataView(b.buffer, b.byteOffset + off, 8);
   // Pids, CPUs and states are small; the high half only matters for a garbage record.
-  return v.getUint32(0, true) + v.getUint32(4, true) * 4294967296;
+  return v.getUint32(0, true) + v.getUint32(4, true) * TWO32;
 }
 
 function commAt(b: Uint8Array, off: number): string {
