@@ -5,7 +5,7 @@
 // several CPUs, `continue` interleaves them as the machine's own run does (each CPU `quantum`
 // instructions in turn); `stepi` steps the selected CPU only.
 //
-// Stops: breakpoints and the instruction catchpoints (syscall, sysret, iret, swapgs, cr3) stop
+// Stops: breakpoints and the instruction catchpoints (syscall, sysret, iret, swapgs, cr3, wrmsr) stop
 // BEFORE the instruction (RIP at it, as gdb stops at a breakpoint); the event catchpoints
 // (exception, interrupt) stop right AFTER the delivery (RIP at the handler, frame on the stack).
 import { VECTOR_NAMES, u64 } from "../vm/index.js";
@@ -18,7 +18,7 @@ import { Views } from "./views.js";
 import { HELP } from "./help.js";
 
 /** What `catch` can wait for. */
-export const CATCH_KINDS = ["syscall", "sysret", "exception", "interrupt", "iret", "cr3", "swapgs"] as const; // prettier-ignore
+export const CATCH_KINDS = ["syscall", "sysret", "exception", "interrupt", "iret", "cr3", "swapgs", "wrmsr"] as const; // prettier-ignore
 export type CatchKind = (typeof CATCH_KINDS)[number];
 
 /** Instruction catchpoints: the disassembly of the instruction they stop before. */
@@ -28,6 +28,8 @@ const INSN_CATCH: Partial<Record<CatchKind, RegExp>> = {
   iret: /^iret/,
   swapgs: /^swapgs$/,
   cr3: /^mov\S*\s+%\w+,%cr3$/,
+  // After boot, the model kernel's WRMSRs are the APIC's: EOI, IPIs (SDM 10.12.1.2).
+  wrmsr: /^wrmsr$/,
 };
 
 /** `continue` gives up after this many steps without a stop (a guest that never stops). */
@@ -109,6 +111,7 @@ export class Debugger {
       case "cr": return this.views.cr(this.cpu, this.lastNoflush[this.sel]);
       case "gs": return this.views.gs(this.cpu);
       case "tss": return this.views.tss(this.cpu);
+      case "apic": return this.views.apic(this.cpu);
       case "tlb": return this.views.tlb(this.cpu, args[0] === undefined ? undefined : this.pcidArg(args[0])); // prettier-ignore
       case "pt": return this.pt(args);
       case "cpu": return this.selectCpu(args);
