@@ -36,6 +36,8 @@ const INSN_CATCH: Partial<Record<CatchKind, RegExp>> = {
 export const CONTINUE_LIMIT = 50_000_000;
 const DEFAULT_DISAS = 8;
 const DEFAULT_STACK = 8;
+/** RSP's number among the GPRs (SDM vol. 2, table 2-2). */
+const RSP = 4;
 /** The first vector the SDM leaves to external interrupts (6.2): below it, exceptions. */
 const FIRST_INTERRUPT_VECTOR = 32;
 
@@ -181,8 +183,19 @@ export class Debugger {
     const result = this.target.machine.debugStep(k, idle);
     const events = this.target.events.drain();
     for (const e of events) this.follow(e);
+    this.forgetMovedFrame(k, events);
     if (result !== undefined) this.ended = result;
     return events;
+  }
+
+  /**
+   * Once RSP has left the frame of CPU k's last delivery, that frame is history: an exit that
+   * copies an IRET frame to the same address (the entry stack's top) must not pass for it.
+   */
+  private forgetMovedFrame(k: number, events: VmEvent[]): void {
+    const last = this.lastDeliver[k];
+    if (last === undefined || events.some((e) => e.kind === "deliver")) return;
+    if (this.views.reg(this.target.machine.cpus[k]!, RSP) !== last.rsp) this.lastDeliver[k] = undefined; // prettier-ignore
   }
 
   private follow(e: VmEvent): void {

@@ -107,6 +107,20 @@ describe("debugger on the model kernel", () => {
     expect(d.execute("c")).toMatch(/^Catchpoint 3 \(swapgs\), \S+ .*\n=> 0x[0-9a-f]+:\tswapgs$/);
   });
 
+  it("frame forgets a delivery once RSP has moved: the exit's copy at the same address is not the CPU's", () => {
+    const d = kernelDebugger(["spinner"], { ...PTI, tick: 3000 });
+    d.execute("catch interrupt 236");
+    d.execute("c");
+    d.execute("si"); // clac: RSP still at the frame
+    expect(d.execute("frame")).toMatch(/^frame of vector 236 at rsp (0x[0-9a-f]+), pushed by the CPU/); // prettier-ignore
+    const at = /at rsp (0x[0-9a-f]+)/.exec(d.execute("frame"))![1];
+    d.execute("delete");
+    d.execute("catch iret");
+    d.execute("c");
+    // No error code: the exit copies the IRET frame back to the very address the CPU pushed it at.
+    expect(d.execute("frame")).toMatch(new RegExp(`^no delivery just made: the qwords at rsp ${at} read as an IRET frame:`)); // prettier-ignore
+  });
+
   it("apic shows the timer vector in service until the EOI, which catch wrmsr stops before", () => {
     const d = kernelDebugger(["spinner"], { ...PTI, tick: 3000 });
     const boot = d.execute("apic").split("\n");
