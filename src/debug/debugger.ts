@@ -28,7 +28,7 @@ const INSN_CATCH: Partial<Record<CatchKind, RegExp>> = {
   iret: /^iret/,
   swapgs: /^swapgs$/,
   cr3: /^mov\S*\s+%\w+,%cr3$/,
-  // After boot, the model kernel's WRMSRs are the APIC's: EOI, IPIs (SDM 10.12.1.2).
+  // The model kernel's WRMSRs are the x2APIC's: its setup, EOIs, IPIs (SDM 10.12.1.2).
   wrmsr: /^wrmsr$/,
 };
 
