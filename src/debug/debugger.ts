@@ -5,9 +5,10 @@
 // several CPUs, `continue` interleaves them as the machine's own run does (each CPU `quantum`
 // instructions in turn); `stepi` steps the selected CPU only.
 //
-// Stops: breakpoints and the instruction catchpoints (syscall, sysret, iret, swapgs, cr3, wrmsr) stop
-// BEFORE the instruction (RIP at it, as gdb stops at a breakpoint); the event catchpoints
-// (exception, interrupt) stop right AFTER the delivery (RIP at the handler, frame on the stack).
+// Stops: breakpoints and the instruction catchpoints (syscall, sysret, iret, swapgs, cr3,
+// wrmsr) stop BEFORE the instruction (RIP at it, as gdb stops at a breakpoint); the event
+// catchpoints (exception, interrupt) stop right AFTER the delivery (RIP at the handler, frame on
+// the stack).
 import { VECTOR_NAMES, u64 } from "../vm/index.js";
 import type { Cpu, DeliverEvent, RunResult, VmEvent } from "../vm/index.js";
 import { ArgError, parseAddress, parseCount } from "./args.js";
