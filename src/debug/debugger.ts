@@ -5,9 +5,10 @@
 // several CPUs, `continue` interleaves them as the machine's own run does (each CPU `quantum`
 // instructions in turn); `stepi` steps the selected CPU only.
 //
-// Stops: breakpoints and the instruction catchpoints (syscall, sysret, iret, swapgs, cr3) stop
-// BEFORE the instruction (RIP at it, as gdb stops at a breakpoint); the event catchpoints
-// (exception, interrupt) stop right AFTER the delivery (RIP at the handler, frame on the stack).
+// Stops: breakpoints and the instruction catchpoints (syscall, sysret, iret, swapgs, cr3,
+// wrmsr) stop BEFORE the instruction (RIP at it, as gdb stops at a breakpoint); the event
+// catchpoints (exception, interrupt) stop right AFTER the delivery (RIP at the handler, frame on
+// the stack).
 import { VECTOR_NAMES, u64 } from "../vm/index.js";
 import type { Cpu, DeliverEvent, RunResult, VmEvent } from "../vm/index.js";
 import { ArgError, parseAddress, parseCount } from "./args.js";
@@ -18,7 +19,7 @@ import { Views } from "./views.js";
 import { HELP } from "./help.js";
 
 /** What `catch` can wait for. */
-export const CATCH_KINDS = ["syscall", "sysret", "exception", "interrupt", "iret", "cr3", "swapgs"] as const; // prettier-ignore
+export const CATCH_KINDS = ["syscall", "sysret", "exception", "interrupt", "iret", "cr3", "swapgs", "wrmsr"] as const; // prettier-ignore
 export type CatchKind = (typeof CATCH_KINDS)[number];
 
 /** Instruction catchpoints: the disassembly of the instruction they stop before. */
@@ -28,12 +29,16 @@ const INSN_CATCH: Partial<Record<CatchKind, RegExp>> = {
   iret: /^iret/,
   swapgs: /^swapgs$/,
   cr3: /^mov\S*\s+%\w+,%cr3$/,
+  // The model kernel's WRMSRs are the x2APIC's: its setup, EOIs, IPIs (SDM 10.12.1.2).
+  wrmsr: /^wrmsr$/,
 };
 
 /** `continue` gives up after this many steps without a stop (a guest that never stops). */
 export const CONTINUE_LIMIT = 50_000_000;
 const DEFAULT_DISAS = 8;
 const DEFAULT_STACK = 8;
+/** RSP's number among the GPRs (SDM vol. 2, table 2-2). */
+const RSP = 4;
 /** The first vector the SDM leaves to external interrupts (6.2): below it, exceptions. */
 const FIRST_INTERRUPT_VECTOR = 32;
 
@@ -109,6 +114,7 @@ export class Debugger {
       case "cr": return this.views.cr(this.cpu, this.lastNoflush[this.sel]);
       case "gs": return this.views.gs(this.cpu);
       case "tss": return this.views.tss(this.cpu);
+      case "apic": return this.views.apic(this.cpu);
       case "tlb": return this.views.tlb(this.cpu, args[0] === undefined ? undefined : this.pcidArg(args[0])); // prettier-ignore
       case "pt": return this.pt(args);
       case "cpu": return this.selectCpu(args);
@@ -178,8 +184,19 @@ export class Debugger {
     const result = this.target.machine.debugStep(k, idle);
     const events = this.target.events.drain();
     for (const e of events) this.follow(e);
+    this.forgetMovedFrame(k, events);
     if (result !== undefined) this.ended = result;
     return events;
+  }
+
+  /**
+   * Once RSP has left the frame of CPU k's last delivery, that frame is history: an exit that
+   * copies an IRET frame to the same address (the entry stack's top) must not pass for it.
+   */
+  private forgetMovedFrame(k: number, events: VmEvent[]): void {
+    const last = this.lastDeliver[k];
+    if (last === undefined || events.some((e) => e.kind === "deliver")) return;
+    if (this.views.reg(this.target.machine.cpus[k]!, RSP) !== last.rsp) this.lastDeliver[k] = undefined; // prettier-ignore
   }
 
   private follow(e: VmEvent): void {

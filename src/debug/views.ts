@@ -22,6 +22,16 @@ const PRIV_LEVELS = 3;
 const QWORD = 8;
 /** #PF (SDM 6.15): its error code has the P/W/U/RSVD/I bits of SDM 4.7. */
 const VEC_PF = 14;
+/** x2APIC current-count register, read as RDMSR would (SDM 10.12.1.2, table 10-6). */
+const X2APIC_TMCCT = 0x839;
+/** SVR bit 8: the APIC is software-enabled (SDM 10.9); bits 7:0 the spurious vector. */
+const APIC_SVR_ENABLED = 0x100;
+/** LVT timer: vector 7:0, mask bit 16, timer mode bits 18:17 (SDM 10.5.1, figure 10-8). */
+const APIC_LVT_MASKED = 1 << 16;
+const APIC_LVT_MODE_SHIFT = 17;
+const APIC_TIMER_MODES = ["one-shot", "periodic", "TSC-deadline", "reserved mode"];
+const VECTOR_MASK = 0xff;
+const LOW_BITS = 3;
 
 const FLAG_NAMES: [number, string][] = [
   [FLAG_CF, "CF"], [FLAG_PF, "PF"], [FLAG_AF, "AF"], [FLAG_ZF, "ZF"], [FLAG_SF, "SF"],
@@ -118,6 +128,30 @@ export class Views {
     for (let i = 0; i < PRIV_LEVELS; i++) out.push(`  sp${i}  ${q(TSS_RSP0 + i * QWORD)}`);
     for (let i = 0; i < IST_COUNT; i++) out.push(`  ist${i + 1} ${q(TSS_IST1 + i * QWORD)}`);
     return out;
+  }
+
+  /**
+   * The local APIC (x2APIC mode): the vectors in service and requested (SDM 10.8.4: delivery moves
+   * a vector from IRR to ISR, EOI clears the highest ISR bit), the timer's LVT entry and counts
+   * (SDM 10.5.4), and a pending NMI.
+   */
+  apic(c: Cpu): string[] {
+    const a = c.apic;
+    const list = (bits: Uint8Array): string => {
+      const v = [...bits.keys()].filter((i) => bits[i] !== 0).reverse();
+      return v.length === 0 ? "none" : v.join(" ");
+    };
+    const svr = `SVR 0x${a.svr.toString(16)} (${a.svr & APIC_SVR_ENABLED ? "enabled" : "disabled"}, spurious vector ${a.svr & VECTOR_MASK})`; // prettier-ignore
+    const lvt = a.lvtTimer;
+    const mode = APIC_TIMER_MODES[(lvt >>> APIC_LVT_MODE_SHIFT) & LOW_BITS]!;
+    const timer = lvt & APIC_LVT_MASKED ? "masked" : `vector ${lvt & VECTOR_MASK}, ${mode}, initial count ${a.initialCount}, current count ${a.read(X2APIC_TMCCT)[0]}`; // prettier-ignore
+    return [
+      `x2APIC of CPU ${c.id} (ID ${a.id}): ${svr}, TPR 0x${a.tpr.toString(16)}`,
+      `  ISR (in service): ${list(a.isr)}`,
+      `  IRR (requested):  ${list(a.irr)}`,
+      `  timer: ${timer}`,
+      `  NMI: ${a.nmiPending ? "pending" : "none pending"}${c.nmiBlocked ? ", blocked until the next IRET (SDM 6.7.1)" : ""}`, // prettier-ignore
+    ];
   }
 
   /** The frame at RSP: the last delivery's when RSP still points at it, else read as an IRET frame. */

@@ -120,7 +120,7 @@ describe("debugger on bare programs", () => {
       ["x/2g $foo", "error: no register '$foo' (the 64-bit GPRs, $rip, $pc, $sp)"],
       ["si 0", "error: stepi: '0' must be at least 1"],
       ["si many", "error: stepi: 'many' is not a number"],
-      ["catch lunch", "error: catch: give one of syscall, sysret, exception, interrupt, iret, cr3, swapgs"], // prettier-ignore
+      ["catch lunch", "error: catch: give one of syscall, sysret, exception, interrupt, iret, cr3, swapgs, wrmsr"], // prettier-ignore
       ["catch syscall 3", "error: catch syscall takes no argument"],
       ["catch exception #XX", "error: catch: '#XX' is not a vector (0-255 or a name like #PF)"],
       ["cpu 5", "error: cpu: '5' is not a CPU (0-0)"],

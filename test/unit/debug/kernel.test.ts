@@ -107,6 +107,46 @@ describe("debugger on the model kernel", () => {
     expect(d.execute("c")).toMatch(/^Catchpoint 3 \(swapgs\), \S+ .*\n=> 0x[0-9a-f]+:\tswapgs$/);
   });
 
+  it("frame forgets a delivery once RSP has moved: the exit's copy at the same address is not the CPU's", () => {
+    const d = kernelDebugger(["spinner"], { ...PTI, tick: 3000 });
+    d.execute("catch interrupt 236");
+    d.execute("c");
+    d.execute("si"); // clac: RSP still at the frame
+    expect(d.execute("frame")).toMatch(/^frame of vector 236 at rsp (0x[0-9a-f]+), pushed by the CPU/); // prettier-ignore
+    const at = /at rsp (0x[0-9a-f]+)/.exec(d.execute("frame"))![1];
+    d.execute("delete");
+    d.execute("catch iret");
+    d.execute("c");
+    // No error code: the exit copies the IRET frame back to the very address the CPU pushed it at.
+    expect(d.execute("frame")).toMatch(new RegExp(`^no delivery just made: the qwords at rsp ${at} read as an IRET frame:`)); // prettier-ignore
+  });
+
+  it("apic shows the timer vector in service until the EOI, which catch wrmsr stops before", () => {
+    const d = kernelDebugger(["spinner"], { ...PTI, tick: 3000 });
+    const boot = d.execute("apic").split("\n");
+    expect(boot[0]).toBe("x2APIC of CPU 0 (ID 0): SVR 0xff (disabled, spurious vector 255), TPR 0x0"); // prettier-ignore
+    expect(boot[3]).toBe("  timer: masked"); // the reset state, before setup_local_APIC
+    d.execute("catch interrupt 236");
+    d.execute("c");
+    const taken = d.execute("apic").split("\n");
+    expect(taken[0]).toMatch(/SVR 0x1ff \(enabled, spurious vector 255\)/);
+    expect(taken[1]).toBe("  ISR (in service): 236"); // SDM 10.8.4: delivery moves IRR → ISR
+    expect(taken[2]).toBe("  IRR (requested):  none");
+    expect(taken[3]).toMatch(/^ {2}timer: vector 236, periodic, initial count 3000, current count \d+$/); // prettier-ignore
+    expect(taken[4]).toBe("  NMI: none pending");
+    d.execute("delete");
+    expect(d.execute("catch wrmsr")).toBe("Catchpoint 2 (wrmsr)");
+    expect(d.execute("c")).toMatch(/^Catchpoint 2 \(wrmsr\), native_apic_msr_write\+0x[0-9a-f]+ .*\n=> 0x[0-9a-f]+:\twrmsr$/); // prettier-ignore
+    expect(reg(d.execute("regs"), "rcx")).toBe(0x80bn); // the x2APIC EOI register
+    const count = (t: string): number => Number(/current count (\d+)/.exec(t)![1]);
+    const before = d.execute("apic");
+    expect(before).toContain("ISR (in service): 236");
+    expect(d.execute("si")).toMatch(/^\[wrmsr 0x80b = 0x0\]/);
+    const after = d.execute("apic");
+    expect(after).toContain("ISR (in service): none");
+    expect(count(after)).toBe(count(before) - 1); // divide by 1: one count per instruction
+  });
+
   it("a user page fault: catch exception 14, frame with the U bit and the user RIP, CR2", () => {
     const d = kernelDebugger(["pftouch"], PTI);
     d.execute("catch exception #PF");
