@@ -1,7 +1,8 @@
 // Every lesson (docs/lessons/*.md) stays true: its ```console blocks are debugger sessions — a
 // block whose first line is `$ entrylab ARGS...` starts one, the blocks after it continue it —
 // and running each session's commands (the `(entrylab) ` lines, on standard input) must print
-// exactly the transcript the lesson shows.
+// exactly the transcript the lesson shows. After a kernel change moves addresses,
+// `node scripts/refresh-lessons.mjs` rewrites the transcripts and lists the lines to check in the prose.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
