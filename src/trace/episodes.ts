@@ -197,7 +197,8 @@ export function episodeTime(s: Stream, enter: number, ret: number): EpisodeTime 
   let switchedOut = 0;
   let slept = 0;
   let k = 0; // the next resume to look at
-  for (let i = enter + 1; s.pid !== undefined && cpu !== undefined && i < ret; i++) {
+  // Up to `ret` included: an open episode's last record may be the switch out (an exit).
+  for (let i = enter + 1; s.pid !== undefined && cpu !== undefined && i <= ret; i++) {
     const r = s.records[i]!;
     if (r.kind !== "sched-switch" || r.prevPid !== s.pid) continue;
     pieces.push({ cpu, from, to: Math.max(from, r.icount) });
