@@ -295,7 +295,7 @@ const SLEEP_COLUMNS = ["slept", "switched-out"];
 /** What the columns of a trace split by task mean. */
 const BY_TASK_NOTE = "by task: each episode its task's round trip; insns its own, slept the others' on its CPU while it was switched out"; // prettier-ignore
 
-/** `cells` with the task-split ones inserted: the pid after column `pidAt`, the sleep after `sleepAt`. */
+/** `cells` with the task-split ones inserted: the pid after column `at.pid`, the sleep after `at.sleep`. */
 function withTaskCells(
   cells: string[],
   byTask: boolean,
