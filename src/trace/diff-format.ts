@@ -9,9 +9,11 @@ export interface DiffNames {
   b: string;
 }
 
+/** `cpu 0 episode syscall 39 #1`; split by task `pid 1 episode syscall 202 #2 (cpu 0)`, `pid 0 (cpu 1) boot #1`. */
 export function unitName(u: UnitRef): string {
   const what = u.kind === "episode" || u.kind === "open" ? `episode ${u.trigger}` : u.kind;
-  return `cpu ${u.cpu} ${what} #${u.ordinal}${u.kind === "open" ? " (still open at the end)" : ""}`; // prettier-ignore
+  const where = u.stream === undefined || u.stream.includes("(cpu") ? "" : ` (cpu ${u.cpu})`;
+  return `${u.stream ?? `cpu ${u.cpu}`} ${what} #${u.ordinal}${where}${u.kind === "open" ? " (still open at the end)" : ""}`; // prettier-ignore
 }
 
 /** The pair's tasks where they differ (equal pids are not shown: they are no difference). */

@@ -1,7 +1,8 @@
 // `trace diff A B`: two traces of the same workload built from different trees, aligned on
-// semantic events rather than raw indices. Each CPU's records are split into units (episodes —
-// user→kernel→user round trips — and the boot/user stretches around them, ./episodes.ts); the
-// unit sequences are aligned by key (kind, trigger) with a shortest edit script
+// semantic events rather than raw indices. Each stream — a task's records when both traces name
+// their tasks, else a CPU's — is split into units (episodes — user→kernel→user round trips — and
+// the boot/user stretches around them, ./episodes.ts); the streams pair by name (pid 1 with pid
+// 1), and each pair's unit sequences are aligned by key (kind, trigger) with a shortest edit script
 // (./align.ts), so an extra or missing episode is reported as such; inside two aligned units the
 // events are aligned by kind and the fields that identify them (./diff-events.ts). An event is
 // compared with addresses reduced to the function they are in — code moved by a patch is not a
@@ -18,7 +19,7 @@ import {
   type EventView,
   type UnitCompare,
 } from "./diff-events.js";
-import { byCpu, splitUnits, stacksOf, type Unit } from "./episodes.js";
+import { byStream, splitsByTask, stacksOf, streamUnits, type Unit } from "./episodes.js";
 import type { TraceRecord } from "./schema.js";
 import { traceStats, type Episode } from "./stats.js";
 
@@ -47,7 +48,10 @@ export interface DiffOptions {
 
 /** Which unit: enough to find it in the trace. */
 export interface UnitRef {
+  /** The CPU of its entering (else first) record. */
   cpu: number;
+  /** Split by task: its stream, `pid N` or a CPU's idle task `pid 0 (cpu N)`. */
+  stream?: string;
   kind: Unit["kind"];
   trigger: string;
   task?: string;
@@ -60,6 +64,7 @@ export interface UnitRef {
 export type UnitStatus = "same" | "changed" | "only-a" | "only-b";
 
 export interface UnitDiff {
+  /** The CPU of its (A's, else B's) entering or first record. */
   cpu: number;
   status: UnitStatus;
   a?: UnitRef;
@@ -110,7 +115,7 @@ export interface TraceDiff {
    */
   level?: { a: TraceLevel; b: TraceLevel; compared: TraceLevel };
   first?: FirstDivergence;
-  /** Units that differ, in trace order (CPU by CPU). */
+  /** Units that differ, stream by stream (CPU by CPU, or task by task in order of appearance). */
   units: UnitDiff[];
   /** Units compared (matched pairs and one-sided). */
   unitCount: number;
@@ -136,8 +141,9 @@ function atLevel(rs: readonly TraceRecord[], level: TraceLevel): readonly TraceR
   return rs.filter((r) => !LEVEL_KINDS.insn.includes(r.kind) || keep.includes(r.kind));
 }
 
-function unitRef(u: Unit): UnitRef {
+function unitRef(u: Unit, byTask: boolean): UnitRef {
   const ref: UnitRef = { cpu: u.cpu, kind: u.kind, trigger: u.trigger, ordinal: u.ordinal, from: u.records[0]!.icount, to: u.records[u.records.length - 1]!.icount }; // prettier-ignore
+  if (byTask) ref.stream = u.stream;
   if (u.task !== undefined) ref.task = u.task;
   return ref;
 }
@@ -157,17 +163,27 @@ function runEnd(rs: readonly TraceRecord[]): RunEnd | undefined {
   return e.exitStatus === undefined ? { reason: e.reason } : { reason: e.reason, exitStatus: e.exitStatus }; // prettier-ignore
 }
 
-interface CpuUnits {
-  cpu: number;
+/** One stream of each trace, paired by name. */
+interface StreamUnits {
+  byTask: boolean;
   a: Unit[];
   b: Unit[];
 }
 
-function cpuUnits(a: readonly TraceRecord[], b: readonly TraceRecord[]): CpuUnits[] {
-  const ma = byCpu(a);
-  const mb = byCpu(b);
-  const cpus = [...new Set([...ma.keys(), ...mb.keys()])].sort((x, y) => x - y);
-  return cpus.map((cpu) => ({ cpu, a: splitUnits(cpu, ma.get(cpu) ?? []), b: splitUnits(cpu, mb.get(cpu) ?? []) })); // prettier-ignore
+/**
+ * The traces' streams paired by name: by task when both name their tasks (pid 1's episodes
+ * against pid 1's), else by CPU. Streams in A's order (CPUs ascending), then those only in B.
+ */
+function streamPairs(a: readonly TraceRecord[], b: readonly TraceRecord[]): StreamUnits[] {
+  const byTask = splitsByTask(a) && splitsByTask(b);
+  const sa = byStream(a, byTask);
+  const sb = byStream(b, byTask);
+  const names = [...new Set([...sa.map((s) => s.name), ...sb.map((s) => s.name)])];
+  const units = (ss: typeof sa, name: string): Unit[] => {
+    const s = ss.find((x) => x.name === name);
+    return s === undefined ? [] : streamUnits(s);
+  };
+  return names.map((name) => ({ byTask, a: units(sa, name), b: units(sb, name) }));
 }
 
 interface Compared {
@@ -177,21 +193,33 @@ interface Compared {
   unitB?: Unit;
 }
 
-function compareCpu(c: CpuUnits, context: number): Compared[] {
+function compareStream(c: StreamUnits, context: number): Compared[] {
   const steps = alignSequences(c.a.map(unitKey), c.b.map(unitKey));
+  const ref = (u: Unit): UnitRef => unitRef(u, c.byTask);
   return steps.map((s): Compared => {
-    if (s.op === "a") return { diff: { cpu: c.cpu, status: "only-a", a: unitRef(c.a[s.a]!), events: [] }, unitA: c.a[s.a]! }; // prettier-ignore
-    if (s.op === "b") return { diff: { cpu: c.cpu, status: "only-b", b: unitRef(c.b[s.b]!), events: [] }, unitB: c.b[s.b]! }; // prettier-ignore
+    if (s.op === "a") return { diff: { cpu: c.a[s.a]!.cpu, status: "only-a", a: ref(c.a[s.a]!), events: [] }, unitA: c.a[s.a]! }; // prettier-ignore
+    if (s.op === "b") return { diff: { cpu: c.b[s.b]!.cpu, status: "only-b", b: ref(c.b[s.b]!), events: [] }, unitB: c.b[s.b]! }; // prettier-ignore
     const ua = c.a[s.a]!;
     const ub = c.b[s.b]!;
     const compare = compareUnits(ua, ub, context);
     const status: UnitStatus = compare.diffs.length === 0 ? "same" : "changed";
-    return { diff: { cpu: c.cpu, status, a: unitRef(ua), b: unitRef(ub), events: compare.diffs }, compare, unitA: ua, unitB: ub }; // prettier-ignore
+    return { diff: { cpu: ua.cpu, status, a: ref(ua), b: ref(ub), events: compare.diffs }, compare, unitA: ua, unitB: ub }; // prettier-ignore
   });
 }
 
-function firstDivergence(all: readonly Compared[]): FirstDivergence | undefined {
-  const c = all.find((x) => x.diff.status !== "same");
+/**
+ * The first unit that differs: per CPU, the first in CPU order; by task, the one that starts
+ * first in A (in B for a unit only there), whichever task it is.
+ */
+function firstDifferent(all: readonly Compared[], byTask: boolean): Compared | undefined {
+  const differ = all.filter((x) => x.diff.status !== "same");
+  if (!byTask) return differ[0];
+  const at = (x: Compared): number => (x.unitA ?? x.unitB)!.at;
+  return differ.reduce<Compared | undefined>((best, x) => (best === undefined || at(x) < at(best) ? x : best), undefined); // prettier-ignore
+}
+
+function firstDivergence(all: readonly Compared[], byTask: boolean): FirstDivergence | undefined {
+  const c = firstDifferent(all, byTask);
   if (c === undefined) return undefined;
   if (c.compare === undefined) {
     const events = unitHead((c.unitA ?? c.unitB)!, UNIT_HEAD);
@@ -207,11 +235,13 @@ function emptyTotals(): EpisodeTotals {
 /** Per trigger, the totals of one trace's finished episodes. */
 function totalsOf(rs: readonly TraceRecord[], cost: CostModel): Map<string, EpisodeTotals> {
   const stats = traceStats(rs, { cost });
-  const units = byCpu(rs);
+  // An episode is known by its entering CPU and count, in the stats and in the units alike.
+  const at = (cpu: number, icount: number): string => `${cpu}:${icount}`;
+  const units = new Map<string, Unit>();
+  for (const s of byStream(rs, stats.byTask)) for (const u of streamUnits(s)) if (u.kind === "episode") units.set(at(u.cpu, u.records[u.enter!]!.icount), u); // prettier-ignore
   const out = new Map<string, EpisodeTotals>();
   for (const c of stats.cpus) {
-    const eps = splitUnits(c.cpu, units.get(c.cpu) ?? []).filter((u) => u.kind === "episode");
-    c.episodes.forEach((e: Episode, i) => {
+    c.episodes.forEach((e: Episode) => {
       let t = out.get(e.trigger);
       if (t === undefined) out.set(e.trigger, (t = emptyTotals()));
       t.episodes++;
@@ -221,7 +251,7 @@ function totalsOf(rs: readonly TraceRecord[], cost: CostModel): Map<string, Epis
       t.flushes += e.flushes;
       t.faults += e.faults;
       t.cycles += e.cycles ?? 0;
-      const u = eps[i];
+      const u = units.get(at(e.cpu, e.start));
       if (u !== undefined) for (const s of stacksOf(u)) if (!t.stacks.includes(s)) t.stacks.push(s);
     });
   }
@@ -268,11 +298,12 @@ export function diffTraces(a0: readonly TraceRecord[], b0: readonly TraceRecord[
   // each trace names).
   const recordedAsCompared = la === compared && lb === compared;
   const noStacks = (rs: readonly TraceRecord[]): readonly TraceRecord[] => (recordedAsCompared ? rs : rs.filter((r) => r.kind !== "stack")); // prettier-ignore
-  const all = cpuUnits(noStacks(a), noStacks(b)).flatMap((c) => compareCpu(c, options.context ?? 3)); // prettier-ignore
+  const pairs = streamPairs(noStacks(a), noStacks(b));
+  const all = pairs.flatMap((c) => compareStream(c, options.context ?? 3));
   const end = { a: runEnd(a), b: runEnd(b), same: sameEnd(runEnd(a), runEnd(b)) };
   const units = all.map((c) => c.diff).filter((d) => d.status !== "same");
   const d: TraceDiff = { equivalent: units.length === 0 && end.same, units, unitCount: all.length, end, summary: summary(a, b, cost) }; // prettier-ignore
-  const first = firstDivergence(all);
+  const first = firstDivergence(all, pairs[0]?.byTask ?? false);
   if (first !== undefined) d.first = first;
   if (!recordedAsCompared) d.level = { a: la, b: lb, compared };
   return d;

@@ -11,13 +11,16 @@
 // process, "tasks", with one track per task (tid = pid; each CPU's idle task, pid 0 on every CPU as
 // in Linux, has its own track, `swapper/n`): a slice `CPU n` for each stretch the
 // task ran on a CPU (from the sched-switch to it to the one away from it), and instants where it
-// went to sleep, was woken (by whom) and exited; each episode's args name its task.
+// went to sleep, was woken (by whom) and exited. Its episodes are split by task (./episodes.ts):
+// an episode the task slept in is drawn as the PIECES it ran itself, on the CPU tracks (where the
+// other tasks' episodes fill the gaps) and inside the `CPU n` slices of its own track; each
+// episode's args name its task, its own instructions and what it slept across.
 //
 // Time is the instruction count: `ts` and `dur` are in the format's microseconds, and 1 µs on
 // the timeline is 1 retired instruction of that CPU (the records' `icount`). Nothing else from
 // the run is a time, so CPUs' tracks line up only as far as their counts do (`--quantum`).
 import type { CostModel } from "./cost.js";
-import { byCpu, splitUnits, type Unit } from "./episodes.js";
+import { byCpu, byStream, episodeTime, splitUnits, streamUnits, type Stream, type Unit } from "./episodes.js"; // prettier-ignore
 import type { TraceRecord } from "./schema.js";
 import { PTI_USER_BIT } from "./stats.js";
 import { hasTasks } from "./stats-tasks.js";
@@ -126,23 +129,46 @@ function complete(
   return e;
 }
 
+/** A range on one CPU's count axis. */
+interface CpuRange extends Range {
+  cpu: number;
+}
+
+/**
+ * An episode's slices on the CPU tracks: one per piece it ran (per CPU, one piece, the whole
+ * round trip), each holding the phases and user-CR3 stretches inside it. `pieces` absent: the
+ * whole span on the entering CPU; `sleep` the args of an episode split by task.
+ */
 function episodeEvents(
   u: Unit,
-  users: readonly Range[],
+  userOf: (cpu: number) => readonly Range[],
   cost: CostModel | undefined,
+  split?: { pieces: CpuRange[]; sleep: Record<string, number> },
 ): ChromeEvent[] {
   const start = u.records[u.enter!]!.icount;
   const last = u.records[u.ret ?? u.records.length - 1]!.icount;
   const whole = { from: start, to: last + 1 };
-  const args: Record<string, number | string> = { instructions: whole.to - whole.from, userCr3Instructions: intersect(whole, users).reduce((n, r) => n + r.to - r.from, 0) }; // prettier-ignore
+  const pieces = split?.pieces ?? [{ cpu: u.cpu, ...whole }];
+  const own = pieces.reduce((n, p) => n + p.to - p.from, 0);
+  const args: Record<string, number | string> = { instructions: own, userCr3Instructions: pieces.reduce((n, p) => n + intersect(p, userOf(p.cpu)).reduce((m, r) => m + r.to - r.from, 0), 0), ...split?.sleep }; // prettier-ignore
   if (u.task !== undefined) args.task = Number(u.task);
   if (u.ret === undefined) args.open = "the run ended inside this episode";
-  if (cost !== undefined) args.estimatedCycles = cost.cycles(whole.to - whole.from, u.records.slice(u.enter, (u.ret ?? u.records.length - 1) + 1)); // prettier-ignore
-  const out = [complete(u.cpu, u.trigger, "episode", whole, args)];
-  const ps = phases(u, whole);
-  for (const p of ps) out.push(complete(u.cpu, p.name, "phase", p.range));
-  for (const part of ps.length > 0 ? ps.map((p) => p.range) : [whole])
-    for (const r of intersect(part, users)) out.push(complete(u.cpu, "user CR3", "cr3", r));
+  if (cost !== undefined) args.estimatedCycles = cost.cycles(own, u.records.slice(u.enter, (u.ret ?? u.records.length - 1) + 1)); // prettier-ignore
+  // Phases are cut at counts of one CPU: an episode that moved to another CPU has none.
+  const ps = pieces.every((p) => p.cpu === u.cpu) ? phases(u, whole) : [];
+  const out: ChromeEvent[] = [];
+  pieces.forEach((piece, i) => {
+    // The first piece carries the episode's figures; every piece says which part it is.
+    const own: Record<string, string | number> = i === 0 ? { ...args } : u.task === undefined ? {} : { task: Number(u.task) }; // prettier-ignore
+    if (pieces.length > 1) own.part = `${i + 1} of ${pieces.length}`;
+    out.push(complete(piece.cpu, u.trigger, "episode", piece, own));
+    const inside = ps.flatMap((p) =>
+      intersect(p.range, [piece]).map((range) => ({ name: p.name, range })),
+    );
+    for (const p of inside) out.push(complete(piece.cpu, p.name, "phase", p.range));
+    for (const range of inside.length > 0 ? inside.map((p) => p.range) : [piece])
+      for (const r of intersect(range, userOf(piece.cpu))) out.push(complete(piece.cpu, "user CR3", "cr3", r)); // prettier-ignore
+  });
   return out;
 }
 
@@ -192,7 +218,7 @@ function cpuEvents(
   const out: ChromeEvent[] = [];
   for (const u of splitUnits(cpu, rs)) {
     const isEpisode = u.enter !== undefined;
-    if (isEpisode) out.push(...episodeEvents(u, users, cost));
+    if (isEpisode) out.push(...episodeEvents(u, () => users, cost));
     u.records.forEach((r, i) => {
       const e = instant(r, isEpisode && i === u.enter);
       if (e !== undefined) out.push(e);
@@ -201,6 +227,63 @@ function cpuEvents(
   const end = rs.find((r) => r.kind === "end");
   if (end !== undefined) out.push(instant(end, false)!);
   return out.sort(byTime);
+}
+
+/** A stream's episodes, split by task: each with its pieces and what it slept across. */
+function taskEpisodes(
+  s: Stream,
+): { unit: Unit; pieces: CpuRange[]; sleep: Record<string, number> }[] {
+  // prettier-ignore
+  const index = new Map(s.records.map((r, i) => [r, i]));
+  return streamUnits(s).flatMap((u) => {
+    if (u.enter === undefined) return [];
+    const enter = index.get(u.records[u.enter]!)!;
+    const ret = index.get(u.records[u.ret ?? u.records.length - 1]!)!;
+    const t = episodeTime(s, enter, ret);
+    const sleep: Record<string, number> = u.ret === undefined ? {} : { slept: t.slept, switchedOut: t.switchedOut }; // prettier-ignore
+    return [{ unit: u, pieces: t.pieces, sleep }];
+  });
+}
+
+/**
+ * Every CPU track's events in a trace split by task: the episodes as their pieces, and the
+ * instants of each CPU's records (an episode's entering delivery is its slice, not an instant).
+ */
+function taskCpuEvents(
+  rs: readonly TraceRecord[],
+  cpus: ReadonlyMap<number, TraceRecord[]>,
+  cost: CostModel | undefined,
+): ChromeEvent[] {
+  // prettier-ignore
+  const users = new Map([...cpus].map(([cpu, own]) => [cpu, userRanges(own)]));
+  const out: ChromeEvent[] = [];
+  const entering = new Set<TraceRecord>();
+  for (const s of byStream(rs)) {
+    for (const e of taskEpisodes(s)) {
+      entering.add(e.unit.records[e.unit.enter!]!);
+      out.push(...episodeEvents(e.unit, (cpu) => users.get(cpu) ?? [], cost, e));
+    }
+  }
+  for (const r of rs) {
+    const e = instant(r, entering.has(r));
+    if (e !== undefined) out.push(e);
+  }
+  return out.sort((a, b) => a.tid - b.tid || byTime(a, b));
+}
+
+/** The episodes' pieces again on their task's track, inside the `CPU n` slices there. */
+function taskTrackEpisodes(rs: readonly TraceRecord[]): ChromeEvent[] {
+  const out: ChromeEvent[] = [];
+  for (const s of byStream(rs)) {
+    for (const e of taskEpisodes(s)) {
+      e.pieces.forEach((p, i) => {
+        const args: Record<string, string | number> = { task: s.pid!, cpu: p.cpu, ...e.sleep };
+        if (e.pieces.length > 1) args.part = `${i + 1} of ${e.pieces.length}`;
+        out.push({ name: e.unit.trigger, cat: "episode", ph: "X", ts: p.from, dur: p.to - p.from, pid: TASKS_PID, tid: taskTid(s.pid!, p.cpu), args }); // prettier-ignore
+      });
+    }
+  }
+  return out;
 }
 
 // ---- the task tracks ---------------------------------------------------------------------------
@@ -246,7 +329,7 @@ function taskEvents(rs: readonly TraceRecord[], cpus: Map<number, TraceRecord[]>
     if (r.kind === "sched-wakeup") name(r.pid, r.targetCpu, r.comm);
   }
   const end = rs.find((r) => r.kind === "end");
-  const events: ChromeEvent[] = [];
+  const events: ChromeEvent[] = taskTrackEpisodes(rs);
   for (const [cpu, own] of cpus) {
     const last = own.length === 0 ? 0 : own[own.length - 1]!.icount + 1;
     events.push(...taskSlices(cpu, own, end?.kind === "end" ? (end.insns[cpu] ?? last) : last));
@@ -269,11 +352,12 @@ export function exportChrome(rs: readonly TraceRecord[], options: ExportOptions 
   const meta: ChromeEvent[] = [{ name: "process_name", ph: "M", ts: 0, pid: PID, tid: 0, args: { name: "entrylab run" } }]; // prettier-ignore
   const events: ChromeEvent[] = [];
   const cpus = byCpu(rs);
+  const byTask = hasTasks(rs);
   for (const [cpu, own] of cpus) {
     meta.push({ name: "thread_name", ph: "M", ts: 0, pid: PID, tid: cpu, args: { name: `CPU ${cpu}` } }); // prettier-ignore
     meta.push({ name: "thread_sort_index", ph: "M", ts: 0, pid: PID, tid: cpu, args: { sort_index: cpu } }); // prettier-ignore
-    events.push(...cpuEvents(cpu, own, options.cost));
+    if (!byTask) events.push(...cpuEvents(cpu, own, options.cost));
   }
-  if (hasTasks(rs)) events.push(...taskEvents(rs, cpus));
+  if (byTask) events.push(...taskCpuEvents(rs, cpus, options.cost), ...taskEvents(rs, cpus));
   return { traceEvents: [...meta, ...events], otherData: { timeUnit: "1 µs = 1 retired instruction (the records' icount)", generator: "entrylab trace export" } }; // prettier-ignore
 }

@@ -55,12 +55,19 @@ export {
 } from "./cost.js";
 export {
   byCpu,
+  byStream,
   episodeSpans,
+  episodeTime,
   returnsToUser,
+  splitsByTask,
   splitUnits,
   stacksOf,
+  streamUnits,
   triggerOf,
+  type EpisodeTime,
+  type Piece,
   type Span,
+  type Stream,
   type Unit,
   type UnitKind,
 } from "./episodes.js";

@@ -9,6 +9,9 @@
 // CPU's total — which also counts the instructions a halted idle CPU skipped. The OUT of the
 // sched_switch tracepoint counts for the incoming task at both levels (its insn record comes
 // after the switch record).
+//
+// Its episodes (./stats.ts, split by task) are cut at the same switches, so the instructions of
+// a task's finished episodes (`in-episodes`) are part of its instructions, counted the same way.
 import type { TraceRecord } from "./schema.js";
 
 export interface TaskStats {
@@ -16,6 +19,9 @@ export interface TaskStats {
   /** The task's name as the tracepoints give it (`-` when none named it). */
   comm: string;
   instructions: number;
+  /** Its finished episodes, and their own instructions (the part of `instructions` spent in them). */
+  episodes: number;
+  inEpisodes: number;
   syscalls: number;
   /** `sched-switch` records that switched it out, and of those the ones it slept in. */
   switches: number;
@@ -33,7 +39,7 @@ export function hasTasks(rs: readonly TraceRecord[]): boolean {
 }
 
 function emptyTask(pid: number): TaskStats {
-  return { pid, comm: "-", instructions: 0, syscalls: 0, switches: 0, sleeps: 0, woken: 0, wakes: 0, cpus: [] }; // prettier-ignore
+  return { pid, comm: "-", instructions: 0, episodes: 0, inEpisodes: 0, syscalls: 0, switches: 0, sleeps: 0, woken: 0, wakes: 0, cpus: [] }; // prettier-ignore
 }
 
 class Tasks {
@@ -86,29 +92,37 @@ function timeline(tasks: Tasks, cpu: number, rs: readonly TraceRecord[], total: 
 
 /**
  * The per-task figures of a trace whose records name tasks (`hasTasks`), by pid. `byCpu` holds
- * each CPU's records and `totals` each CPU's retired instructions.
+ * each CPU's records, `totals` each CPU's retired instructions and `finished` the trace's
+ * finished episodes, split by task (./stats.ts).
  */
 export function taskStats(
   rs: readonly TraceRecord[],
   byCpu: ReadonlyMap<number, readonly TraceRecord[]>,
   totals: ReadonlyMap<number, number>,
+  finished: readonly { task?: number; instructions: number }[],
 ): TaskStats[] {
   const exact = rs.some((r) => r.kind === "insn");
   const tasks = new Tasks();
   for (const r of rs) count(tasks, r, exact);
+  for (const e of finished) {
+    if (e.task === undefined) continue;
+    const t = tasks.get(e.task);
+    t.episodes++;
+    t.inEpisodes += e.instructions;
+  }
   if (!exact) for (const [cpu, own] of byCpu) timeline(tasks, cpu, own, totals.get(cpu) ?? 0);
   for (const t of tasks.byPid.values()) t.cpus.sort((a, b) => a - b);
   return [...tasks.byPid.values()].sort((a, b) => a.pid - b.pid);
 }
 
-const TASK_COLUMNS = ["pid", "comm", "insns", "syscalls", "switches", "sleeps", "woken", "wakes", "cpus"]; // prettier-ignore
+const TASK_COLUMNS = ["pid", "comm", "insns", "episodes", "in-episodes", "syscalls", "switches", "sleeps", "woken", "wakes", "cpus"]; // prettier-ignore
 
 /** The per-task table, one line per task (the lines `formatStats` prints). */
 export function formatTaskStats(ts: readonly TaskStats[], exact: boolean): string[] {
   const how = exact ? "counted at the insn level" : "from each CPU's sched-switch timeline";
-  const rows = ts.map((t) => [String(t.pid), t.comm, String(t.instructions), String(t.syscalls), String(t.switches), String(t.sleeps), String(t.woken), String(t.wakes), t.cpus.join(",")]); // prettier-ignore
+  const rows = ts.map((t) => [String(t.pid), t.comm, String(t.instructions), String(t.episodes), String(t.inEpisodes), String(t.syscalls), String(t.switches), String(t.sleeps), String(t.woken), String(t.wakes), t.cpus.join(",")]); // prettier-ignore
   const all = [TASK_COLUMNS, ...rows];
   const widths = TASK_COLUMNS.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
-  const line = (r: string[]): string => r.map((cell, c) => (c === 1 || c === 8 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd(); // prettier-ignore
+  const line = (r: string[]): string => r.map((cell, c) => (c === 1 || c === TASK_COLUMNS.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd(); // prettier-ignore
   return [`tasks (instructions ${how}):`, ...all.map((r) => `    ${line(r)}`)];
 }

@@ -10,10 +10,13 @@
 // which also counts the instructions a halted CPU skipped. A CR3 write's own instruction runs on
 // the old CR3. Before the first write the CR3 is that write's `old` value.
 //
-// A trace of the model kernel (records with `task`, the scheduler's tracepoints) also gets the
-// figures per task: ./stats-tasks.ts.
+// A trace of the model kernel (records with `task`, the scheduler's tracepoints) is split BY
+// TASK (./episodes.ts): an episode is the task's own round trip, ending at its own return, and
+// counts only its own records and instructions — the pieces it ran between switches — while
+// `slept` counts the others' instructions on its CPU while it was switched out. Such a trace
+// also gets the figures per task: ./stats-tasks.ts. A trace without tasks is split per CPU.
 import type { CostModel } from "./cost.js";
-import { returnsToUser, triggerOf } from "./episodes.js";
+import { byStream, episodeSpans, episodeTime, type Piece, type Stream } from "./episodes.js";
 import type { TraceRecord } from "./schema.js";
 import { formatTaskStats, hasTasks, taskStats, type TaskStats } from "./stats-tasks.js";
 
@@ -37,6 +40,9 @@ export interface EpisodeCounts {
   tlbMisses: number;
   /** Estimated cycles (./cost.ts), entering and returning records included; only with a cost model. */
   cycles?: number;
+  /** Split by task: instructions others ran on its CPU while it was switched out, and how often it was. */
+  slept?: number;
+  switchedOut?: number;
 }
 
 /** The always-present counts of EpisodeCounts, in the order they are listed. */
@@ -48,11 +54,18 @@ function zeroCounts(): EpisodeCounts {
 }
 
 export interface Episode extends EpisodeCounts {
+  /** The CPU it entered on. */
   cpu: number;
   trigger: string;
   /** Instruction counts of the entering and returning events. */
   start: number;
   end: number;
+  /** Split by task: its task's pid. */
+  task?: number;
+  /** The CPU it returned on, when not the one it entered on (the task moved while switched out). */
+  endCpu?: number;
+  /** Split by task: the counts it ran itself (`instructions` sums them). */
+  pieces?: Piece[];
 }
 
 export interface CpuStats {
@@ -62,9 +75,10 @@ export interface CpuStats {
   /** Retired instructions (from the run-end record, else the last count seen). */
   instructions: number;
   userCr3Instructions: number;
+  /** The episodes entered on this CPU, by entering count. */
   episodes: Episode[];
-  /** An episode entered but never left (the run ended inside the kernel). */
-  open?: Episode;
+  /** Episodes entered here but never left (the run ended inside the kernel; a task that exited). */
+  open: Episode[];
   /** Estimated cycles of the CPU's whole run; only with a cost model. */
   cycles?: number;
 }
@@ -77,6 +91,8 @@ export interface StatsOptions {
 export interface TraceStats {
   /** True when the trace has `insn` records: user-CR3 counts are exact. */
   exact: boolean;
+  /** True when the episodes are split by task (./episodes.ts), false when per CPU. */
+  byTask: boolean;
   cpus: CpuStats[];
   /** Per task (pid ascending), when the records name tasks and hold the kernel's switches. */
   tasks?: TaskStats[];
@@ -166,12 +182,16 @@ function account(e: Episode, r: TraceRecord): void {
   else if (r.kind === "walk") e.tlbMisses++;
 }
 
-function cpuStats(
+/** Instructions with counts in [a, b] that ran on the user CR3, on one CPU. */
+type UserIn = (a: number, b: number) => number;
+
+/** One CPU's figures, its episodes still empty, and how it counts user-CR3 instructions. */
+function cpuFigures(
   cpu: number,
   rs: readonly TraceRecord[],
   exact: boolean,
   cost?: CostModel,
-): CpuStats {
+): { stats: CpuStats; userIn: UserIn } {
   const counts: Record<string, number> = {};
   const writes: Cr3Write[] = [];
   for (const r of rs) {
@@ -185,32 +205,53 @@ function cpuStats(
   const userInsns = exact ? timeline.userOf(rs.filter((r) => r.kind === "insn").map((r) => r.icount)) : []; // prettier-ignore
   const userIn = (a: number, b: number): number =>
     exact ? lowerBound(userInsns, b + 1) - lowerBound(userInsns, a) : timeline.userBetween(a, b);
-  const episodes: Episode[] = [];
-  let open: Episode | undefined;
-  let extra = 0; // the open episode's cycles over its instructions' ordinary cost
-  for (const r of rs) {
-    const trigger = open === undefined ? triggerOf(r) : undefined;
-    if (trigger !== undefined) {
-      open = { cpu, trigger, start: r.icount, end: r.icount, ...zeroCounts() };
-      extra = cost?.extraCycles(r) ?? 0;
+  const sorted = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const s: CpuStats = { cpu, counts: sorted, instructions, userCr3Instructions: userIn(0, instructions - 1), episodes: [], open: [] }; // prettier-ignore
+  if (cost !== undefined) s.cycles = cost.cycles(instructions, rs);
+  return { stats: s, userIn };
+}
+
+/**
+ * One stream's episodes, finished and open. An episode counts the records of its stream from
+ * the entering one to the returning one, and the instructions of its pieces (./episodes.ts).
+ */
+function streamEpisodes(
+  s: Stream,
+  userIn: ReadonlyMap<number, UserIn>,
+  cost?: CostModel,
+): { done: Episode[]; open: Episode[] } {
+  const done: Episode[] = [];
+  const open: Episode[] = [];
+  for (const span of episodeSpans(s.records)) {
+    const first = s.records[span.enter]!;
+    const e: Episode = { cpu: first.cpu, trigger: span.trigger, start: first.icount, end: first.icount, ...zeroCounts() }; // prettier-ignore
+    if (s.pid !== undefined) e.task = s.pid;
+    let extra = cost?.extraCycles(first) ?? 0; // the cycles over its instructions' ordinary cost
+    const stop = span.ret ?? s.records.length;
+    for (let i = span.enter + 1; i < stop; i++) {
+      account(e, s.records[i]!);
+      extra += cost?.extraCycles(s.records[i]!) ?? 0;
+    }
+    if (span.ret === undefined) {
+      // Split by task, where it ran until the run ended (a task that exited: until it did).
+      if (s.pid !== undefined) e.pieces = episodeTime(s, span.enter, s.records.length - 1).pieces; // prettier-ignore
+      open.push(e);
       continue;
     }
-    if (open === undefined) continue;
-    extra += cost?.extraCycles(r) ?? 0;
-    if (returnsToUser(r)) {
-      open.end = r.icount;
-      open.instructions = open.end - open.start + 1;
-      open.userCr3Instructions = userIn(open.start, open.end);
-      if (cost !== undefined) open.cycles = open.instructions * cost.figures.insn + extra;
-      episodes.push(open);
-      open = undefined;
-    } else account(open, r);
+    const ret = s.records[span.ret]!;
+    extra += cost?.extraCycles(ret) ?? 0;
+    const t = episodeTime(s, span.enter, span.ret);
+    e.end = ret.icount;
+    e.instructions = t.instructions;
+    e.userCr3Instructions = t.pieces.reduce((n, p) => n + (userIn.get(p.cpu)?.(p.from, p.to - 1) ?? 0), 0); // prettier-ignore
+    if (cost !== undefined) e.cycles = e.instructions * cost.figures.insn + extra;
+    if (s.pid !== undefined) {
+      Object.assign(e, { slept: t.slept, switchedOut: t.switchedOut, pieces: t.pieces });
+      if (ret.cpu !== e.cpu) e.endCpu = ret.cpu;
+    }
+    done.push(e);
   }
-  const sorted = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
-  const s: CpuStats = { cpu, counts: sorted, instructions, userCr3Instructions: userIn(0, instructions - 1), episodes }; // prettier-ignore
-  if (open !== undefined) s.open = open;
-  if (cost !== undefined) s.cycles = cost.cycles(instructions, rs);
-  return s;
+  return { done, open };
 }
 
 export function traceStats(rs: readonly TraceRecord[], options: StatsOptions = {}): TraceStats {
@@ -224,29 +265,67 @@ export function traceStats(rs: readonly TraceRecord[], options: StatsOptions = {
   // The run-end record is the last CPU's to report, but it counts every CPU.
   const end = rs.find((r) => r.kind === "end");
   const cpus = [...byCpu.keys()].sort((a, b) => a - b);
-  const stats: TraceStats = {
-    exact,
-    cpus: cpus.map((cpu) => {
-      const own = byCpu.get(cpu)!;
-      return cpuStats(cpu, end !== undefined && end.cpu !== cpu ? [...own, end] : own, exact, options.cost); // prettier-ignore
-    }),
-  };
-  if (hasTasks(rs)) stats.tasks = taskStats(rs, byCpu, new Map(stats.cpus.map((c) => [c.cpu, c.instructions]))); // prettier-ignore
+  const figures = cpus.map((cpu) => {
+    const own = byCpu.get(cpu)!;
+    return cpuFigures(cpu, end !== undefined && end.cpu !== cpu ? [...own, end] : own, exact, options.cost); // prettier-ignore
+  });
+  const stats: TraceStats = { exact, byTask: false, cpus: figures.map((f) => f.stats) };
+  const of = new Map(stats.cpus.map((c) => [c.cpu, c]));
+  const userIn = new Map(figures.map((f) => [f.stats.cpu, f.userIn]));
+  const finished: Episode[] = [];
+  for (const s of byStream(rs)) {
+    if (s.pid !== undefined) stats.byTask = true;
+    const { done, open } = streamEpisodes(s, userIn, options.cost);
+    for (const e of done) of.get(e.cpu)!.episodes.push(e);
+    for (const e of open) of.get(e.cpu)!.open.push(e);
+    finished.push(...done);
+  }
+  // By task, the streams interleave on a CPU: each CPU lists its episodes by entering count.
+  if (stats.byTask) for (const c of stats.cpus) for (const l of [c.episodes, c.open]) l.sort((a, b) => a.start - b.start); // prettier-ignore
+  if (hasTasks(rs)) stats.tasks = taskStats(rs, byCpu, new Map(stats.cpus.map((c) => [c.cpu, c.instructions])), finished); // prettier-ignore
   return stats;
 }
 
 const COLUMNS = ["#", "trigger", "start", "end", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults"]; // prettier-ignore
 /** The column of estimated cycles, when the stats have them. */
 const CYCLES_COLUMN = "est-cycles";
+/** Split by task, the episode's task follows its trigger, and its sleep its own instructions. */
+const TASK_COLUMN = "pid";
+const SLEEP_COLUMNS = ["slept", "switched-out"];
+/** What the columns of a trace split by task mean. */
+const BY_TASK_NOTE = "by task: each episode its task's round trip; insns its own, slept the others' on its CPU while it was switched out"; // prettier-ignore
 
-function episodeRow(i: number, e: Episode): string[] {
-  const row = [String(i + 1), e.trigger, String(e.start), String(e.end), String(e.instructions), String(e.userCr3Instructions), String(e.cr3Writes), String(e.flushes), String(e.dropped), String(e.faults)]; // prettier-ignore
-  return e.cycles === undefined ? row : [...row, String(e.cycles)];
+/** `cells` with the task-split ones inserted: the pid after column `at.pid`, the sleep after `at.sleep`. */
+function withTaskCells(
+  cells: string[],
+  byTask: boolean,
+  pid: string | undefined,
+  sleep: string[],
+  at: { pid?: number; sleep: number },
+): string[] {
+  // prettier-ignore
+  if (!byTask) return cells;
+  const out = [...cells];
+  out.splice(at.sleep + 1, 0, ...sleep);
+  if (at.pid !== undefined) out.splice(at.pid + 1, 0, pid!);
+  return out;
 }
 
-function table(rows: string[][]): string[] {
+/** Where an episode ended: its count, and the CPU when it returned on another. */
+function endCell(e: Episode): string {
+  return e.endCpu === undefined ? String(e.end) : `${e.end} (cpu ${e.endCpu})`;
+}
+
+function episodeRow(i: number, e: Episode, byTask: boolean): string[] {
+  const row = [String(i + 1), e.trigger, String(e.start), endCell(e), String(e.instructions), String(e.userCr3Instructions), String(e.cr3Writes), String(e.flushes), String(e.dropped), String(e.faults)]; // prettier-ignore
+  const cells = e.cycles === undefined ? row : [...row, String(e.cycles)];
+  return withTaskCells(cells, byTask, String(e.task ?? "-"), [String(e.slept ?? 0), String(e.switchedOut ?? 0)], { pid: 1, sleep: 4 }); // prettier-ignore
+}
+
+/** A table's lines: `left` columns padded on the right, the others (numbers) on the left. */
+function table(rows: string[][], left: readonly number[] = [1]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ")); // prettier-ignore
+  return rows.map((r) => r.map((cell, c) => (left.includes(c) ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ")); // prettier-ignore
 }
 
 /** The totals of one trigger's episodes (the `by trigger:` table of `trace stats`). */
@@ -265,13 +344,23 @@ export function triggerTotals(eps: readonly Episode[]): TriggerTotals[] {
     t.count++;
     for (const f of COUNT_FIELDS) t[f] += e[f];
     if (e.cycles !== undefined) t.cycles = (t.cycles ?? 0) + e.cycles;
+    if (e.slept !== undefined) t.slept = (t.slept ?? 0) + e.slept;
+    if (e.switchedOut !== undefined) t.switchedOut = (t.switchedOut ?? 0) + e.switchedOut;
   }
   return [...groups.values()];
 }
 
-function triggerRow(t: TriggerTotals, costed: boolean): string[] {
+function triggerRow(t: TriggerTotals, costed: boolean, byTask: boolean): string[] {
   const row = [t.count, t.trigger, t.instructions, t.userCr3Instructions, t.cr3Writes, t.flushes, t.dropped, t.faults].map(String); // prettier-ignore
-  return costed ? [...row, String(t.cycles ?? 0)] : row;
+  const cells = costed ? [...row, String(t.cycles ?? 0)] : row;
+  return withTaskCells(cells, byTask, undefined, [String(t.slept ?? 0), String(t.switchedOut ?? 0)], { sleep: 2 }); // prettier-ignore
+}
+
+/** The episodes a CPU's run ended inside, after its count of finished ones. */
+function openNote(open: readonly Episode[]): string {
+  const one = (e: Episode): string => `${e.trigger}${e.task === undefined ? "" : ` of pid ${e.task}`} from ${e.start}`; // prettier-ignore
+  if (open.length === 0) return "";
+  return open.length === 1 ? ` (and one still open: ${one(open[0]!)})` : ` (and ${open.length} still open: ${open.map(one).join(", ")})`; // prettier-ignore
 }
 
 /** How the user-CR3 instructions were counted: one by one, or from the CR3 writes. */
@@ -294,13 +383,15 @@ export function formatStats(s: TraceStats): string {
         .map(([k, n]) => `${k} ${n}`)
         .join(", ")}`,
     );
-    out.push(`  episodes: ${c.episodes.length}${c.open ? ` (and one still open: ${c.open.trigger} from ${c.open.start})` : ""}`); // prettier-ignore
+    out.push(`  episodes: ${c.episodes.length}${openNote(c.open)}`);
     if (c.episodes.length === 0) continue;
-    const cols = costed ? [...COLUMNS, CYCLES_COLUMN] : COLUMNS;
-    out.push(...table([cols, ...c.episodes.map((e, i) => episodeRow(i, e))]).map((l) => `    ${l}`)); // prettier-ignore
+    if (s.byTask) out.push(`  ${BY_TASK_NOTE}`);
+    const cols = withTaskCells(costed ? [...COLUMNS, CYCLES_COLUMN] : COLUMNS, s.byTask, TASK_COLUMN, SLEEP_COLUMNS, { pid: 1, sleep: 4 }); // prettier-ignore
+    out.push(...table([cols, ...c.episodes.map((e, i) => episodeRow(i, e, s.byTask))]).map((l) => `    ${l}`)); // prettier-ignore
     out.push("  by trigger:");
     const head = ["count", "trigger", "insns", "user-cr3", "cr3-writes", "flushes", "dropped", "faults"]; // prettier-ignore
-    out.push(...table([costed ? [...head, CYCLES_COLUMN] : head, ...triggerTotals(c.episodes).map((t) => triggerRow(t, costed))]).map((l) => `    ${l}`)); // prettier-ignore
+    const heads = withTaskCells(costed ? [...head, CYCLES_COLUMN] : head, s.byTask, undefined, SLEEP_COLUMNS, { sleep: 2 }); // prettier-ignore
+    out.push(...table([heads, ...triggerTotals(c.episodes).map((t) => triggerRow(t, costed, s.byTask))]).map((l) => `    ${l}`)); // prettier-ignore
   }
   if (s.tasks !== undefined) out.push(...formatTaskStats(s.tasks, s.exact));
   if (s.cpus.some((c) => c.cycles !== undefined))

@@ -46,10 +46,11 @@ describe("entrylab trace report", () => {
     for (const id of ["summary", "checks", "timeline", "episodes", "diff"]) expect(html).toContain(`<section id="${id}">`); // prettier-ignore
     // The episodes by type, as `trace stats` prints them.
     const stats = entrylab(["trace", "stats", a]).stdout;
-    const getpid = /^ +(10) +(syscall 39) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)$/m.exec(stats)!; // prettier-ignore
+    // Split by task (the kernel's trace): insns, then slept and switched-out, before user-cr3.
+    const getpid = /^ +(10) +(syscall 39) +(\d+) +(0) +(0) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)$/m.exec(stats)!; // prettier-ignore
     const cells = row(html, "10", "syscall 39");
-    expect(cells.filter((_, i) => i !== 5)).toEqual(getpid.slice(1));
-    expect(cells[5]).toMatch(/^[1-9]\d*$/); // TLB misses: the page walks of an insn-level trace
+    expect(cells.filter((_, i) => i !== 7)).toEqual(getpid.slice(1));
+    expect(cells[7]).toMatch(/^[1-9]\d*$/); // TLB misses: the page walks of an insn-level trace
     expect(html).toContain(
       `~${/^total: ~(\d+) estimated cycles/m.exec(stats)![1]} estimated cycles`,
     );

@@ -162,8 +162,10 @@ describe("entrylab trace show --task and trace stats per task", () => {
     expect(show.stdout).toMatch(/sched-wakeup rsp=[0-9a-f]{16} task=2 comm=pingpong pid=1 targetCpu=0 by=2 # wake_up_process\+0x/); // prettier-ignore
     expect(entrylab(["trace", "show", t, "--task", "x"]).stderr).toMatch(/E0001.*--task: 'x' is not a number/); // prettier-ignore
     const stats = entrylab(["trace", "stats", t]);
-    expect(stats.stdout).toMatch(/^tasks \(instructions from each CPU's sched-switch timeline\):\n {4}pid +comm +insns +syscalls +switches +sleeps +woken +wakes +cpus\n {6}0 +swapper +\d+ +0 /m); // prettier-ignore
-    expect(stats.stdout).toMatch(/^ {6}1 +pingpong +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +0$/m);
-    expect(stats.stdout).toMatch(/^ {6}2 +pingpong +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +1$/m);
+    expect(stats.stdout).toMatch(/^tasks \(instructions from each CPU's sched-switch timeline\):\n {4}pid +comm +insns +episodes +in-episodes +syscalls +switches +sleeps +woken +wakes +cpus\n {6}0 +swapper +\d+ +0 +0 +0 /m); // prettier-ignore
+    expect(stats.stdout).toMatch(/^ {6}1 +pingpong +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +0$/m);
+    expect(stats.stdout).toMatch(/^ {6}2 +pingpong +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +1$/m);
+    // Split by task: each episode names its task, and pid 1's futex waits slept while the idle task ran.
+    expect(stats.stdout).toMatch(/^ +\d+ +syscall 202 +1 +\d+ +\d+ +\d+ +[1-9]\d* +1 /m);
   });
 });

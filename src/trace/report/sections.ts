@@ -8,7 +8,7 @@ import { levelOf } from "../diff.js";
 import { byCpu } from "../episodes.js";
 import { formatText } from "../format.js";
 import type { TraceRecord, TripleFaultRecord } from "../schema.js";
-import { ESTIMATE_NOTE, triggerTotals, userCr3Basis, type CpuStats, type TraceStats } from "../stats.js"; // prettier-ignore
+import { ESTIMATE_NOTE, triggerTotals, userCr3Basis, type CpuStats, type Episode, type TraceStats } from "../stats.js"; // prettier-ignore
 import { el, frag, hex, table, type Cell, type Child, type Html } from "./html.js";
 import { KEYS, checkId, cpuTimeline, timelineSvg, violationId } from "./timeline.js";
 
@@ -78,7 +78,7 @@ export function summarySection(
   const insns = stats.cpus.reduce((n, c) => n + c.instructions, 0);
   const user = stats.cpus.reduce((n, c) => n + c.userCr3Instructions, 0);
   const eps = stats.cpus.reduce((n, c) => n + c.episodes.length, 0);
-  const open = stats.cpus.filter((c) => c.open !== undefined).length;
+  const open = stats.cpus.reduce((n, c) => n + c.open.length, 0);
   const rows: [string, Html | string][] = [["trace", names.trace]];
   if (names.image !== undefined) rows.push(["image", names.image]);
   if (names.other !== undefined) rows.push(["compared with", names.other]);
@@ -169,11 +169,16 @@ function misses(n: number, walks: boolean): Cell {
   return walks ? n : "-";
 }
 
-function cpuEpisodes(c: CpuStats, costed: boolean, walks: boolean): Html {
+function cpuEpisodes(c: CpuStats, costed: boolean, walks: boolean, byTask: boolean): Html {
   const cyc = costed ? ["est-cycles"] : [];
-  const totals = table(["count", "trigger", "insns", "user-cr3", "cr3-writes", "tlb-misses", "flushes", "dropped", "faults", ...cyc], triggerTotals(c.episodes).map((t) => [t.count, t.trigger, t.instructions, t.userCr3Instructions, t.cr3Writes, misses(t.tlbMisses, walks), t.flushes, t.dropped, t.faults, ...(costed ? [num(t.cycles)] : [])])); // prettier-ignore
-  const all = capped(c.episodes, (eps) => table(["#", "trigger", "start", "end", "insns", "user-cr3", "cr3-writes", "tlb-misses", "flushes", "dropped", "faults", ...cyc], eps.map((e, i) => [i + 1, e.trigger, e.start, e.end, e.instructions, e.userCr3Instructions, e.cr3Writes, misses(e.tlbMisses, walks), e.flushes, e.dropped, e.faults, ...(costed ? [num(e.cycles)] : [])])), "episodes (entrylab trace stats lists them all)"); // prettier-ignore
-  const open = c.open === undefined ? undefined : el("p", {}, `And one still open at the end: ${c.open.trigger} from count ${c.open.start}.`); // prettier-ignore
+  // Split by task (as `trace stats`): the episode's task, and what it slept across besides its own instructions.
+  const sleepHead = byTask ? ["slept", "switched-out"] : [];
+  const sleep = (x: { slept?: number; switchedOut?: number }): Cell[] => (byTask ? [num(x.slept), num(x.switchedOut)] : []); // prettier-ignore
+  const pid = (e: Episode): Cell[] => (byTask ? [num(e.task)] : []);
+  const totals = table(["count", "trigger", "insns", ...sleepHead, "user-cr3", "cr3-writes", "tlb-misses", "flushes", "dropped", "faults", ...cyc], triggerTotals(c.episodes).map((t) => [t.count, t.trigger, t.instructions, ...sleep(t), t.userCr3Instructions, t.cr3Writes, misses(t.tlbMisses, walks), t.flushes, t.dropped, t.faults, ...(costed ? [num(t.cycles)] : [])])); // prettier-ignore
+  const all = capped(c.episodes, (eps) => table(["#", "trigger", ...(byTask ? ["pid"] : []), "start", "end", "insns", ...sleepHead, "user-cr3", "cr3-writes", "tlb-misses", "flushes", "dropped", "faults", ...cyc], eps.map((e, i) => [i + 1, e.trigger, ...pid(e), e.start, e.end, e.instructions, ...sleep(e), e.userCr3Instructions, e.cr3Writes, misses(e.tlbMisses, walks), e.flushes, e.dropped, e.faults, ...(costed ? [num(e.cycles)] : [])])), "episodes (entrylab trace stats lists them all)"); // prettier-ignore
+  const openOne = (e: Episode): string => `${e.trigger}${e.task === undefined ? "" : ` of pid ${e.task}`} from count ${e.start}`; // prettier-ignore
+  const open = c.open.length === 0 ? undefined : el("p", {}, c.open.length === 1 ? `And one still open at the end: ${openOne(c.open[0]!)}.` : `And ${c.open.length} still open at the end: ${c.open.map(openOne).join(", ")}.`); // prettier-ignore
   const cycles = c.cycles === undefined ? "" : `, ~${c.cycles} estimated cycles`;
   return frag(
     el("h3", {}, `CPU ${c.cpu}`),
@@ -201,5 +206,5 @@ export function episodesSection(
   const total = stats.cpus.reduce((n, c) => n + (c.cycles ?? 0), 0);
   const note = el("p", { class: "note" }, `Instructions on the user CR3: bit 12 of CR3, ${userCr3Basis(stats)}. TLB misses: the page walks, recorded at the paging and insn levels (${walks ? "counted here" : "not in this trace: -"}). Estimated cycles are ${ESTIMATE_NOTE}; they weigh the records by the figures below, to compare designs run on the same model, not to predict a real machine.`); // prettier-ignore
   const totalLine = costed ? el("p", {}, `Total: ~${total} estimated cycles (${ESTIMATE_NOTE}).`) : undefined; // prettier-ignore
-  return section("episodes", "Episodes and cost", note, ...stats.cpus.map((c) => cpuEpisodes(c, costed, walks)), frag(totalLine, costFigures(cost, names))); // prettier-ignore
+  return section("episodes", "Episodes and cost", note, ...stats.cpus.map((c) => cpuEpisodes(c, costed, walks, stats.byTask)), frag(totalLine, costFigures(cost, names))); // prettier-ignore
 }

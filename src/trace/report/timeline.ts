@@ -207,16 +207,22 @@ function episodeKey(trigger: string): string {
 /** The episodes as spans, each with its figures in the tooltip. */
 function episodeBand(c: CpuStats, total: number): Band {
   const ordinals = new Map<string, number>();
-  const span = (e: Episode, open: boolean): Segment => {
-    const n = (ordinals.get(e.trigger) ?? 0) + 1;
-    ordinals.set(e.trigger, n);
+  const spans = (e: Episode, open: boolean): Segment[] => {
+    const key = e.task === undefined ? e.trigger : `${e.trigger}\u0000${e.task}`;
+    const n = (ordinals.get(key) ?? 0) + 1;
+    ordinals.set(key, n);
     const to = open ? total : e.end + 1;
     const cycles = e.cycles === undefined ? "" : `, ~${e.cycles} estimated cycles`;
-    const what = open ? `still open at the end, from count ${e.start}` : `counts ${e.start}–${e.end}, ${plural(e.instructions, "instruction")}, ${e.userCr3Instructions} on the user CR3, ${plural(e.cr3Writes, "CR3 write")}, ${plural(e.flushes, "flush", "flushes")}, ${plural(e.faults, "fault")}${cycles}`; // prettier-ignore
-    return { from: e.start, to: Math.max(Math.min(to, total), e.start + 1), key: episodeKey(e.trigger), title: `${e.trigger} #${n}: ${what}` }; // prettier-ignore
+    const slept = e.slept === undefined ? "" : `, switched out ${plural(e.switchedOut ?? 0, "time")} across ${plural(e.slept, "instruction")} of others'`; // prettier-ignore
+    const what = open ? `still open at the end, from count ${e.start}` : `counts ${e.start}–${e.end}, ${plural(e.instructions, "instruction")}${e.task === undefined ? "" : " of its own"}, ${e.userCr3Instructions} on the user CR3, ${plural(e.cr3Writes, "CR3 write")}, ${plural(e.flushes, "flush", "flushes")}, ${plural(e.faults, "fault")}${slept}${cycles}`; // prettier-ignore
+    const title = `${e.trigger} #${n}${e.task === undefined ? "" : ` of pid ${e.task}`}: ${what}`;
+    // Split by task, only the pieces it ran itself on this CPU: the others' episodes fill the gaps.
+    const parts = e.pieces?.filter((p) => p.cpu === c.cpu) ?? [{ from: e.start, to }];
+    return parts.map((p) => ({ from: p.from, to: Math.max(Math.min(p.to, total), p.from + 1), key: episodeKey(e.trigger), title })); // prettier-ignore
   };
-  const segments = c.episodes.map((e) => span(e, false));
-  if (c.open !== undefined) segments.push(span(c.open, true));
+  const segments = c.episodes.flatMap((e) => spans(e, false));
+  for (const o of c.open) segments.push(...spans(o, true));
+  segments.sort((x, y) => x.from - y.from);
   return { name: "episodes", segments, sparse: true };
 }
 

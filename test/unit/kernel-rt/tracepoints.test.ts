@@ -168,9 +168,11 @@ describe("trace export chrome, per task", () => {
     let total = 0;
     for (const [name, tid] of tracks) {
       const own = events.filter((e) => e.pid === 1 && e.tid === tid && e.ph !== "M");
-      const slices = own.filter((e) => e.ph === "X");
+      const slices = own.filter((e) => e.ph === "X" && e.cat === "task");
       // One after the other on its track, never overlapping.
       for (let i = 1; i < slices.length; i++) expect(slices[i]!.ts).toBeGreaterThanOrEqual(slices[i - 1]!.ts + slices[i - 1]!.dur!); // prettier-ignore
+      // Its episodes' pieces lie inside the stretches it ran.
+      for (const e of own.filter((x) => x.cat === "episode")) expect(slices.some((x) => x.name === `CPU ${e.args!.cpu}` && x.ts <= e.ts && e.ts + e.dur! <= x.ts + x.dur!)).toBe(true); // prettier-ignore
       const ran = slices.reduce((n, e) => n + e.dur!, 0);
       total += ran;
       const task = stats.tasks!.find((x) => name.startsWith(`pid ${x.pid} `))!;
@@ -182,8 +184,8 @@ describe("trace export chrome, per task", () => {
     // Every instruction of every CPU is on one task's track.
     expect(total).toBe(stats.cpus.reduce((n, c) => n + c.instructions, 0));
     // Pid 1 runs on CPU 0 only, pid 2 on CPU 1.
-    expect(new Set(events.filter((e) => e.pid === 1 && e.tid === 1 && e.ph === "X").map((e) => e.name))).toEqual(new Set(["CPU 0"])); // prettier-ignore
-    const episodes = events.filter((e) => e.cat === "episode");
+    expect(new Set(events.filter((e) => e.pid === 1 && e.tid === 1 && e.cat === "task").map((e) => e.name))).toEqual(new Set(["CPU 0"])); // prettier-ignore
+    const episodes = events.filter((e) => e.cat === "episode" && e.pid === 0); // the CPU tracks
     expect(new Set(episodes.map((e) => `${e.tid}:${e.args!.task}`))).toEqual(new Set(["0:1", "1:2"])); // prettier-ignore
   });
 });

@@ -359,13 +359,14 @@ describe("the report of the model kernel, baseline and patch 1", () => {
     const eps = traceStats(a, { cost: new CostModel() }).cpus[0]!;
     const getpids = triggerTotals(eps.episodes).find((t) => t.trigger === "syscall 39")!;
     expect(getpids.count).toBe(10);
-    expect(row(html, "10", "syscall 39")).toEqual(["10", "syscall 39", getpids.instructions, getpids.userCr3Instructions, 20, "-", 0, 0, 0, getpids.cycles].map(String)); // prettier-ignore
+    // Split by task: getpid never sleeps, so it slept across nothing and was never switched out.
+    expect(row(html, "10", "syscall 39")).toEqual(["10", "syscall 39", getpids.instructions, 0, 0, getpids.userCr3Instructions, 20, "-", 0, 0, 0, getpids.cycles].map(String)); // prettier-ignore
     expect(sectionText(html, "summary")).toContain(`instructions ${eps.instructions}`);
     // The boot builder's regions are on the stack band: the exit path runs on the entry stack.
     expect(html).toMatch(/<rect [^>]*class="stack-entry"><title>RSP on entry stack of CPU 0: /);
     // Patch 1 moves the kernel-bound CR3 write into C: the diff says where.
     const s = sectionText(html, "diff");
-    expect(s).toContain("cpu 0 episode syscall 39 #1");
+    expect(s).toContain("pid 1 episode syscall 39 #1 (cpu 0)");
     expect(s).toMatch(/function: entry_SYSCALL_64 in A, user_pagetable_escape in B/);
     const row39 = row(html, "syscall 39");
     expect(row39[3]).toMatch(/^\d+ → \d+ \(\+\d+\)$/); // more instructions on the user CR3
