@@ -101,6 +101,11 @@ export class BinaryTraceWriter {
     this.count++;
   }
 
+  /** Bytes made and not taken yet. */
+  get pending(): number {
+    return this.out.pos;
+  }
+
   /** The bytes made since the last take (header, chunks). */
   take(): Uint8Array {
     return this.out.take();
