@@ -130,8 +130,18 @@ export function encodeString(s: string): Uint8Array {
   return out.take();
 }
 
-/** A bounds-checked cursor over `buf[pos, end)`; every overrun is a CorruptTrace. */
+/** Entries of the reader's cache of recent 64-bit values (a power of two). */
+const U64_CACHE = 1 << 12;
+
+/**
+ * A bounds-checked cursor over `buf[pos, end)`; every overrun is a CorruptTrace. It keeps a
+ * direct-mapped cache of the bigints it made for small values: a trace repeats RIPs, stack
+ * addresses and register values, and one bigint per value read is most of what reading costs.
+ */
 export class ByteSource {
+  private readonly cacheKeys = new Float64Array(U64_CACHE).fill(NaN);
+  private readonly cacheValues: bigint[] = new Array<bigint>(U64_CACHE);
+
   /**
    * @param overrunCode the code of a value that runs past `end`: E8011 (corrupt) inside a chunk
    * whose length says where it ends, E8009 (truncated) where `end` is the end of the file.
@@ -221,7 +231,18 @@ export class ByteSource {
 
   /** A 64-bit value as the unsigned bigint the JSON reader gives. */
   u64(): bigint {
-    return toU64(this.s64());
+    const v = this.s64();
+    return typeof v === "number" ? this.cachedU64(v) : toU64(v);
+  }
+
+  /** toU64 of a number, from the cache when it holds it. */
+  cachedU64(v: number): bigint {
+    const i = v & (U64_CACHE - 1);
+    if (this.cacheKeys[i] === v) return this.cacheValues[i]!;
+    const b = toU64(v);
+    this.cacheKeys[i] = v;
+    this.cacheValues[i] = b;
+    return b;
   }
 
   /** `n` bytes as a WTF-8 string (./encodeString). */

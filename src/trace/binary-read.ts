@@ -41,9 +41,10 @@ import {
   TYPE_LIMITS,
   type ElementType,
 } from "./binary.js";
-import { ByteSource, CorruptTrace, toU64 } from "./binary-bytes.js";
+import { ByteSource, CorruptTrace } from "./binary-bytes.js";
 import { ELEMENT_FIELDS, fieldsOf, TRACE_KINDS } from "./schema.js";
 import type { Field, TraceKind, TraceRecord } from "./schema.js";
+import type { MemWrite, RegChange } from "../vm/index.js";
 
 type Bag = Record<string, unknown>;
 
@@ -70,6 +71,8 @@ interface RLayout {
   /** A kind or element this reader knows. */
   known: boolean;
   depth: number;
+  /** Decoded by the spelt-out insn path (below): the layout is the one it is written for. */
+  fastInsn: boolean;
 }
 
 /** A running 64-bit value (RIP, RSP) rebuilt from deltas: a number while small, and its bigint. */
@@ -77,13 +80,14 @@ class Running {
   n = 0;
   b = 0n;
 
-  step(d: number | bigint): bigint {
+  /** The value after adding `d`; `src` makes (or finds in its cache) the bigint. */
+  step(d: number | bigint, src: ByteSource): bigint {
     if (typeof d === "number") {
       if (d === 0) return this.b;
       const n = this.n + d;
       if (n > -NUMBER_LIMIT && n < NUMBER_LIMIT) {
         this.n = n;
-        return (this.b = toU64(n));
+        return (this.b = src.cachedU64(n));
       }
       d = BigInt(d);
     }
@@ -236,7 +240,8 @@ class BinaryReader {
     if (depth > MAX_DEPTH) src.fail("E8011", `layout '${name}' nests elements ${depth} deep`, at);
     const schema = this.schemaOf(cls, name);
     if (schema !== undefined) this.match(cls, name, fields, schema, at);
-    this.layouts.push({ cls, name, fields, presenceMask: 2 ** optionals - 1, known: schema !== undefined, depth }); // prettier-ignore
+    const fastInsn = INSN_FAST && cls === LAYOUT_KIND && name === "insn" && fileLayout(fields) === INSN_LAYOUT; // prettier-ignore
+    this.layouts.push({ cls, name, fields, presenceMask: 2 ** optionals - 1, known: schema !== undefined, depth, fastInsn }); // prettier-ignore
   }
 
   private fieldDescriptor(layout: string): RField {
@@ -315,7 +320,10 @@ class BinaryReader {
     const icount = state.icount + src.svarint();
     if (!Number.isSafeInteger(icount) || icount < 0) src.fail("E8011", `instruction count ${icount} of CPU ${cpu} is not a count`, cpuAt); // prettier-ignore
     state.icount = icount;
-    const r: Bag = { kind: layout.name, cpu, icount, rip: state.rip.step(src.s64()), rsp: state.rsp.step(src.s64()) }; // prettier-ignore
+    const rip = state.rip.step(src.s64(), src);
+    const rsp = state.rsp.step(src.s64(), src);
+    if (layout.fastInsn) return this.insn(presence, cpu, icount, rip, rsp, at);
+    const r: Bag = { kind: layout.name, cpu, icount, rip, rsp };
     this.fields(layout, presence, r);
     if (src.pos !== src.end) this.extra(at);
     return r as unknown as TraceRecord;
@@ -386,4 +394,104 @@ class BinaryReader {
     this.fields(layout, this.presence(layout), o);
     return o;
   }
+
+  /** An insn record by the fast path (see INSN_LAYOUT below): object literals, fields in order. */
+  private insn(
+    presence: number,
+    cpu: number,
+    icount: number,
+    rip: bigint,
+    rsp: bigint,
+    at: number,
+  ): TraceRecord {
+    // prettier-ignore
+    const src = this.src;
+    const task = (presence & HAS_TASK) !== 0 ? src.varint() : undefined;
+    const text = this.string();
+    const length = src.varint();
+    const regs = this.regs();
+    const writes = this.writes();
+    const sym = (presence & HAS_SYM) !== 0 ? this.string() : undefined;
+    const line = (presence & HAS_LINE) !== 0 ? this.string() : undefined;
+    if (src.pos !== src.end) this.extra(at);
+    if (presence === HAS_TASK + HAS_SYM + HAS_LINE)
+      return { kind: "insn", cpu, icount, rip, rsp, task: task!, text, length, regs, writes, sym, line }; // prettier-ignore
+    if (presence === HAS_TASK) return { kind: "insn", cpu, icount, rip, rsp, task: task!, text, length, regs, writes }; // prettier-ignore
+    const r: Bag = { kind: "insn", cpu, icount, rip, rsp };
+    if (task !== undefined) r.task = task;
+    r.text = text;
+    r.length = length;
+    r.regs = regs;
+    r.writes = writes;
+    if (sym !== undefined) r.sym = sym;
+    if (line !== undefined) r.line = line;
+    return r as unknown as TraceRecord;
+  }
+
+  /** The count of a list of elements without optional fields; each takes at least a byte. */
+  private count(): number {
+    const src = this.src;
+    const at = src.pos;
+    const n = src.varint();
+    if (n > src.end - src.pos) src.fail("E8011", `a list claims ${n} items in ${src.end - src.pos} bytes`, at); // prettier-ignore
+    return n;
+  }
+
+  /** An element's presence word, which must be 0 (none of its fields is optional). */
+  private none(): void {
+    if (this.src.byte() !== 0) this.src.fail("E8011", "presence bits for an element without optional fields", this.src.pos - 1); // prettier-ignore
+  }
+
+  private regs(): RegChange[] {
+    const src = this.src;
+    const n = this.count();
+    const out = new Array<RegChange>(n);
+    for (let i = 0; i < n; i++) {
+      this.none();
+      const reg = this.string();
+      const old = src.u64();
+      out[i] = { reg, old, new: src.u64() };
+    }
+    return out;
+  }
+
+  private writes(): MemWrite[] {
+    const src = this.src;
+    const n = this.count();
+    const out = new Array<MemWrite>(n);
+    for (let i = 0; i < n; i++) {
+      this.none();
+      const address = src.u64();
+      const physical = src.u64();
+      const size = src.varint();
+      out[i] = { address, physical, size, value: src.u64() };
+    }
+    return out;
+  }
 }
+
+// ---- the insn records' fast path (BinaryReader.insn) ----------------------------------------------------------------
+// Nearly every record of an insn-level trace is an `insn` one, and what costs in reading them is
+// making the objects: this path builds each record, register change and memory write as one
+// object literal (one allocation of the final shape, where the generic path adds properties one
+// by one). It is used only for a layout exactly as this entrylab writes it (the same fields, in
+// FIELDS order) and while FIELDS spells insn records that way (checked once, below).
+
+/** `name:type` (`?` when optional) of each field, elements expanded: `regs:regs{reg:str …}`. */
+function schemaLayout(fields: readonly Field[]): string {
+  return fields.map(([n, t, o]) => `${n}:${t}${o === true ? "?" : ""}${isElementType(t) ? `{${schemaLayout(ELEMENT_FIELDS[t])}}` : ""}`).join(" "); // prettier-ignore
+}
+
+const TYPE_NAMES = new Map<number, string>(Object.entries(SCALAR_CODES).map(([t, c]) => [c, t]));
+
+/** The same description of a file's layout (an element's type is its layout's name). */
+function fileLayout(fields: readonly RField[]): string {
+  return fields.map((f) => `${f.name}:${f.element ? f.element.name : TYPE_NAMES.get(f.code)}${f.optional ? "?" : ""}${f.element ? `{${fileLayout(f.element.fields)}}` : ""}`).join(" "); // prettier-ignore
+}
+
+const INSN_LAYOUT = "task:dec? text:str length:dec regs:regs{reg:str old:u64 new:u64} writes:writes{address:u64 physical:u64 size:dec value:u64} sym:str? line:str?"; // prettier-ignore
+const INSN_FAST = schemaLayout(fieldsOf("insn").filter(([n]) => !FIXED_FIELDS.includes(n))) === INSN_LAYOUT && ELEMENT_CODES.regs === T_LIST && ELEMENT_CODES.writes === T_LIST; // prettier-ignore
+/** Presence bits of the insn layout's optional fields, in their order. */
+const HAS_TASK = 1;
+const HAS_SYM = 2;
+const HAS_LINE = 4;
