@@ -167,6 +167,21 @@ describe("the reader follows the file's layouts", () => {
     expect(r.records).toStrictEqual([{ kind: "end", cpu: 0, icount: 3, rip: 0x10n, rsp: 0n, reason: "exit", insns: [9] }]); // prettier-ignore
   });
 
+  it("reads an insn layout other than its own (an extra field) by the generic path", () => {
+    const names = ["insn", "future", "text", "length", "regs", "writes", "reg", "old", "new", "address", "physical", "size", "value", "mov", "rax"]; // prettier-ignore
+    const bytes = file([
+      ...names.map(str),
+      [2, [1, 4, 3, 6, 8, 0, 7, 0, 0, 8, 0, 0]], // layout 0: regs
+      [2, [1, 5, 4, 9, 0, 0, 10, 0, 0, 11, 1, 0, 12, 0, 0]], // layout 1: writes
+      [2, [0, 0, 5, 1, 1, 0, 2, 8, 0, 3, 1, 0, 4, 12, 0, 0, 5, 12, 1, 0]], // layout 2: insn, `future` first
+      [18, [0, 0, 2, 0x20, 0, 7, 13, 3, 1, 0, 14, 0, 2, 0]],
+      [0, [1]],
+    ]);
+    const r = readBin(bytes);
+    expect(r.codes).toEqual(["W8001"]);
+    expect(r.records).toStrictEqual([{ kind: "insn", cpu: 0, icount: 1, rip: 0x10n, rsp: 0n, text: "mov", length: 3, regs: [{ reg: "rax", old: 0n, new: 1n }], writes: [] }]); // prettier-ignore
+  });
+
   const good = encodeBinaryTrace(everyKind(3, 2));
 
   it.each([
