@@ -1,7 +1,8 @@
 // Binary against JSON Lines traces (docs/performance.md, "Binary traces"): for one JSON Lines
 // trace, the size of each form, the time to read each back into records (as every `trace`
 // command does: parseTrace, parseBinaryTrace) and the time each writer takes over the same
-// records (formatJson per record joined into lines; BinaryTraceWriter). Checks that both reads
+// records, each handing over its output at 64 KiB as the CLI does (formatJson lines; the
+// BinaryTraceWriter). Checks that both reads
 // give deep-equal records. Rounds are interleaved; the minimum of each is quoted.
 // Run: node bench/trace-binary.mjs TRACE.jsonl [ROUNDS]
 //   (bundles src/trace and src/diag with esbuild in memory; no build step)
@@ -50,10 +51,18 @@ function readBin(bytes) {
   return records;
 }
 
+/** As the CLI's writer does: lines appended to a buffer handed over at 64 KiB. */
 function writeJson(records) {
   let s = "";
-  for (const r of records) s += m.formatJson(r) + "\n";
-  return s.length;
+  let n = 0;
+  for (const r of records) {
+    s += m.formatJson(r) + "\n";
+    if (s.length >= 1 << 16) {
+      n += Buffer.byteLength(s);
+      s = "";
+    }
+  }
+  return n + Buffer.byteLength(s);
 }
 
 function writeBin(records) {

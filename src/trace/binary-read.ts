@@ -39,6 +39,11 @@ import {
   TAG_LAYOUT,
   TAG_STRING,
   TYPE_LIMITS,
+  HAS_LINE,
+  HAS_SYM,
+  HAS_TASK,
+  INSN_FAST,
+  INSN_LAYOUT,
   type ElementType,
 } from "./binary.js";
 import { ByteSource, CorruptTrace } from "./binary-bytes.js";
@@ -395,7 +400,7 @@ class BinaryReader {
     return o;
   }
 
-  /** An insn record by the fast path (see INSN_LAYOUT below): object literals, fields in order. */
+  /** An insn record by the fast path (below): object literals, fields in FIELDS order. */
   private insn(
     presence: number,
     cpu: number,
@@ -470,17 +475,11 @@ class BinaryReader {
   }
 }
 
-// ---- the insn records' fast path (BinaryReader.insn) ----------------------------------------------------------------
-// Nearly every record of an insn-level trace is an `insn` one, and what costs in reading them is
-// making the objects: this path builds each record, register change and memory write as one
-// object literal (one allocation of the final shape, where the generic path adds properties one
-// by one). It is used only for a layout exactly as this entrylab writes it (the same fields, in
-// FIELDS order) and while FIELDS spells insn records that way (checked once, below).
-
-/** `name:type` (`?` when optional) of each field, elements expanded: `regs:regs{reg:str …}`. */
-function schemaLayout(fields: readonly Field[]): string {
-  return fields.map(([n, t, o]) => `${n}:${t}${o === true ? "?" : ""}${isElementType(t) ? `{${schemaLayout(ELEMENT_FIELDS[t])}}` : ""}`).join(" "); // prettier-ignore
-}
+// ---- the insn records' fast path (BinaryReader.insn) ------------------------------------------
+// What costs in reading an insn-level trace is making the objects: the fast path builds each
+// insn record, register change and memory write as one object literal (one allocation of its
+// final shape, where the generic path adds properties one by one). It is used for a file's insn
+// layout only when it is INSN_LAYOUT (./binary.ts), as this entrylab writes it.
 
 const TYPE_NAMES = new Map<number, string>(Object.entries(SCALAR_CODES).map(([t, c]) => [c, t]));
 
@@ -488,10 +487,3 @@ const TYPE_NAMES = new Map<number, string>(Object.entries(SCALAR_CODES).map(([t,
 function fileLayout(fields: readonly RField[]): string {
   return fields.map((f) => `${f.name}:${f.element ? f.element.name : TYPE_NAMES.get(f.code)}${f.optional ? "?" : ""}${f.element ? `{${fileLayout(f.element.fields)}}` : ""}`).join(" "); // prettier-ignore
 }
-
-const INSN_LAYOUT = "task:dec? text:str length:dec regs:regs{reg:str old:u64 new:u64} writes:writes{address:u64 physical:u64 size:dec value:u64} sym:str? line:str?"; // prettier-ignore
-const INSN_FAST = schemaLayout(fieldsOf("insn").filter(([n]) => !FIXED_FIELDS.includes(n))) === INSN_LAYOUT && ELEMENT_CODES.regs === T_LIST && ELEMENT_CODES.writes === T_LIST; // prettier-ignore
-/** Presence bits of the insn layout's optional fields, in their order. */
-const HAS_TASK = 1;
-const HAS_SYM = 2;
-const HAS_LINE = 4;

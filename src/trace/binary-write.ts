@@ -12,6 +12,7 @@ import {
   ELEMENT_CODES,
   FIELD_OPTIONAL,
   FIXED_FIELDS,
+  INSN_FAST,
   isElementType,
   LAYOUT_ELEMENT,
   LAYOUT_KIND,
@@ -31,7 +32,7 @@ import {
 } from "./binary.js";
 import { ByteSink, encodeString } from "./binary-bytes.js";
 import { ELEMENT_FIELDS, fieldsOf } from "./schema.js";
-import type { Field, TraceKind, TraceRecord } from "./schema.js";
+import type { Field, InsnRecord, Named, OnTask, TraceKind, TraceRecord } from "./schema.js";
 
 type Bag = Record<string, unknown>;
 
@@ -96,7 +97,8 @@ export class BinaryTraceWriter {
     cpu.icount = r.icount;
     cpu.rip = r.rip;
     cpu.rsp = r.rsp;
-    this.fields(layout, o);
+    if (INSN_FAST && r.kind === "insn") this.insn(r);
+    else this.fields(layout, o);
     this.chunk(TAG_FIRST_RECORD + layout.id, b.buf.subarray(0, b.pos));
     this.count++;
   }
@@ -104,6 +106,31 @@ export class BinaryTraceWriter {
   /** Bytes made and not taken yet. */
   get pending(): number {
     return this.out.pos;
+  }
+
+  /** An insn record's fields by the fast path (./binary.ts INSN_LAYOUT): plain property reads. */
+  private insn(r: InsnRecord & Named & OnTask): void {
+    const b = this.body;
+    if (r.task !== undefined) b.varint(r.task);
+    b.varint(this.stringIndex(r.text));
+    b.varint(r.length);
+    b.varint(r.regs.length);
+    for (const x of r.regs) {
+      b.byte(0); // presence: no optional fields
+      b.varint(this.stringIndex(x.reg));
+      b.s64(x.old);
+      b.s64(x.new);
+    }
+    b.varint(r.writes.length);
+    for (const w of r.writes) {
+      b.byte(0);
+      b.s64(w.address);
+      b.s64(w.physical);
+      b.varint(w.size);
+      b.s64(w.value);
+    }
+    if (r.sym !== undefined) b.varint(this.stringIndex(r.sym));
+    if (r.line !== undefined) b.varint(this.stringIndex(r.line));
   }
 
   /** The bytes made since the last take (header, chunks). */

@@ -8,7 +8,8 @@
 // to strings by index. Because the layouts travel in the file, a reader decodes fields by what
 // the file says, drops fields it does not know, and skips whole records of a kind it does not
 // know — the binary counterpart of JSON Lines' "readers ignore fields they do not know".
-import type { FieldType } from "./schema.js";
+import { ELEMENT_FIELDS, fieldsOf } from "./schema.js";
+import type { Field, FieldType } from "./schema.js";
 
 /** `\x89ELT\r\n\x1a\n`: a non-text first byte (never the start of UTF-8 text), then line ends
  * and ^Z that a text-mode copy would mangle (as PNG's signature does). */
@@ -94,3 +95,22 @@ export const TYPE_LIMITS: Readonly<Record<number, number>> = {
 
 /** Optional fields of one layout are flagged in a 30-bit presence word (bit operations). */
 export const MAX_OPTIONAL = 30;
+
+// ---- the insn records' fast paths ---------------------------------------------------------------
+// Nearly every record of an insn-level trace is an `insn` one: the writer and the reader spell
+// its fields out (plain property reads, one object literal per record) instead of walking the
+// layout. They rely on the insn layout being exactly INSN_LAYOUT, checked once here against
+// FIELDS (and by the reader against each file's layout).
+
+/** `name:type` (`?` when optional) of each field, elements expanded: `regs:regs{reg:str …}`. */
+export function schemaLayout(fields: readonly Field[]): string {
+  return fields.map(([n, t, o]) => `${n}:${t}${o === true ? "?" : ""}${isElementType(t) ? `{${schemaLayout(ELEMENT_FIELDS[t])}}` : ""}`).join(" "); // prettier-ignore
+}
+
+/** The insn layout as the fast paths spell it out. */
+export const INSN_LAYOUT = "task:dec? text:str length:dec regs:regs{reg:str old:u64 new:u64} writes:writes{address:u64 physical:u64 size:dec value:u64} sym:str? line:str?"; // prettier-ignore
+export const INSN_FAST = schemaLayout(fieldsOf("insn").filter(([n]) => !FIXED_FIELDS.includes(n))) === INSN_LAYOUT && ELEMENT_CODES.regs === T_LIST && ELEMENT_CODES.writes === T_LIST; // prettier-ignore
+/** Presence bits of the insn layout's optional fields, in their order. */
+export const HAS_TASK = 1;
+export const HAS_SYM = 2;
+export const HAS_LINE = 4;
