@@ -20,6 +20,8 @@ const MAX_NUMBER_BYTES = 8;
 const MAX_U64_BYTES = 10;
 /** Varint bytes read on the number path of a 64-bit value (49 bits, exact). */
 const FAST_U64_BYTES = 7;
+/** Bodies up to this many bytes are copied by a loop rather than by a subarray and set. */
+const SHORT_COPY = 64;
 
 /** Bad input found while reading: the reader turns it into a diagnostic (never thrown out). */
 export class CorruptTrace {
@@ -56,6 +58,15 @@ export class ByteSink {
     if (this.pos + b.length > this.buf.length) this.grow(b.length);
     this.buf.set(b, this.pos);
     this.pos += b.length;
+  }
+
+  /** What `other` holds, copied (a record's body: a byte loop beats a subarray for short ones). */
+  append(other: ByteSink): void {
+    const n = other.pos;
+    if (this.pos + n > this.buf.length) this.grow(n);
+    if (n > SHORT_COPY) this.buf.set(other.buf.subarray(0, n), this.pos);
+    else for (let i = 0; i < n; i++) this.buf[this.pos + i] = other.buf[i]!;
+    this.pos += n;
   }
 
   /** An unsigned varint of a non-negative safe integer. */

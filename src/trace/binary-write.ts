@@ -99,7 +99,9 @@ export class BinaryTraceWriter {
     cpu.rsp = r.rsp;
     if (INSN_FAST && r.kind === "insn") this.insn(r);
     else this.fields(layout, o);
-    this.chunk(TAG_FIRST_RECORD + layout.id, b.buf.subarray(0, b.pos));
+    this.out.varint(TAG_FIRST_RECORD + layout.id);
+    this.out.varint(b.pos);
+    this.out.append(b);
     this.count++;
   }
 
