@@ -1,5 +1,5 @@
 // trace: the views over the VM's event stream — the recorder (an EventSink that names RIPs and
-// stack regions), the text and JSON Lines formats and their reader, `show` filters and `stats`
+// stack regions), the text, JSON Lines and binary formats and their readers, `show` filters and `stats`
 // episodes — plus the cost model (estimated cycles), `diff` (two traces aligned on episodes
 // and events), the Chrome trace export, the HTML report, the disassembly listing and the Symbolizer.
 export { disassembleObject, type ListingOptions } from "./disasm.js";
@@ -30,6 +30,9 @@ export {
 } from "./schema.js";
 export { TRACE_FORMATS, formatJson, formatRecord, formatText, type TraceFormat } from "./format.js";
 export { parseTrace } from "./parse.js";
+export { BINARY_MAGIC, BINARY_VERSION } from "./binary.js";
+export { BinaryTraceWriter, encodeBinaryTrace } from "./binary-write.js";
+export { isBinaryTrace, parseBinaryTrace } from "./binary-read.js";
 export { filterRecords, matches, type ShowFilter } from "./show.js";
 export {
   ESTIMATE_NOTE,

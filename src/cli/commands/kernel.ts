@@ -73,7 +73,10 @@ export function registerKernel(program: Command): void {
       .description("boot the model kernel with user tasks and run until they all exit"),
   )
     .option("--trace <file>", "write the run's event trace (docs/trace-format.md)")
-    .option("--trace-format <f>", "text or jsonl (default: jsonl for *.jsonl, else text)")
+    .option(
+      "--trace-format <f>",
+      "text, jsonl or bin (default: jsonl for *.jsonl, bin for *.elt, else text)",
+    )
     .option("--trace-level <l>", "system (default), paging or insn")
     .option("--audit-tlb", AUDIT_TLB_HELP)
     .action((opts: KernelRunOptions) => runCommand(opts));

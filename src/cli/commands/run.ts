@@ -54,7 +54,10 @@ export function registerRun(program: Command): void {
   withMachineOptions(run)
     .option("--pt-out <file>", "write CPU 0's page tables (CR3) and every CPU's TLB at the end")
     .option("--trace <file>", "write the run's event trace (docs/trace-format.md)")
-    .option("--trace-format <f>", "text or jsonl (default: jsonl for *.jsonl, else text)")
+    .option(
+      "--trace-format <f>",
+      "text, jsonl or bin (default: jsonl for *.jsonl, bin for *.elt, else text)",
+    )
     .option(
       "--trace-level <l>",
       "system (default), paging (+ walks, TLB fills) or insn (+ every instruction)",

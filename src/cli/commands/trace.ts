@@ -6,6 +6,8 @@
 // `trace report FILE [--diff OTHER] -o PAGE` writes one self-contained HTML page.
 // Also the writing side of `entrylab run --trace FILE`: the recorder of src/trace handing its
 // records to FILE as they come, through a buffer (a long "insn" run never holds its whole trace).
+// Every `trace` command reads JSON Lines and binary traces alike (told apart by the binary
+// magic, not the name); `trace convert IN -o OUT` turns one form into another.
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import type { Command } from "commander";
 import { DiagnosticBag, SourceManager } from "../../diag/index.js";
@@ -25,6 +27,10 @@ import {
   formatStats,
   parseCostFile,
   parseTrace,
+  BinaryTraceWriter,
+  encodeBinaryTrace,
+  isBinaryTrace,
+  parseBinaryTrace,
   traceReport,
   traceStats,
   TRACE_FORMATS,
@@ -42,7 +48,7 @@ import {
 import { cannotRead } from "../node-host.js";
 import { loadObjects } from "../build.js";
 
-import { EXIT_INPUT_ERROR, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js";
+import { EXIT_INPUT_ERROR, EXIT_IO, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js";
 import { ioError, printDiagnostics, usageError } from "../report.js";
 
 export interface TraceFlags {
@@ -59,6 +65,15 @@ export const AUDIT_TLB_HELP =
 
 const FLUSH_BYTES = 1 << 16;
 
+/** What `--trace-format` takes: the text formats, and `bin` (docs/trace-format.md, "Binary traces"). */
+export type TraceFileFormat = TraceFormat | "bin";
+export const TRACE_FILE_FORMATS: readonly TraceFileFormat[] = [...TRACE_FORMATS, "bin"];
+
+/** The format a trace file's name implies: `*.jsonl` JSON Lines, `*.elt` binary, else text. */
+function formatByName(path: string): TraceFileFormat {
+  return /\.jsonl?$/i.test(path) ? "jsonl" : /\.elt$/i.test(path) ? "bin" : "text";
+}
+
 export interface TraceFile {
   recorder: TraceRecorder;
   /** Write what is buffered and close the file. */
@@ -72,15 +87,14 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], option: s
 }
 
 /** The trace options checked; undefined without --trace. */
-export function traceOptions(f: TraceFlags): { path: string; format: TraceFormat; level: EventLevel } | undefined {
+export function traceOptions(f: TraceFlags): { path: string; format: TraceFileFormat; level: EventLevel } | undefined {
   if (f.trace === undefined) {
     if (f.traceFormat !== undefined || f.traceLevel !== undefined)
       usageError("--trace-format and --trace-level need --trace FILE");
     if (f.auditTlb === true) usageError("--audit-tlb needs --trace FILE");
     return undefined;
   }
-  const byName: TraceFormat = /\.jsonl?$/i.test(f.trace) ? "jsonl" : "text";
-  const format = f.traceFormat === undefined ? byName : oneOf(f.traceFormat, TRACE_FORMATS, "--trace-format");
+  const format = f.traceFormat === undefined ? formatByName(f.trace) : oneOf(f.traceFormat, TRACE_FILE_FORMATS, "--trace-format");
   const level = f.traceLevel === undefined ? "system" : oneOf(f.traceLevel, EVENT_LEVELS, "--trace-level");
   return { path: f.trace, format, level };
 } // prettier-ignore
@@ -94,32 +108,43 @@ export function openTrace(f: TraceFlags, image: ObjectFile): TraceFile | undefin
   } catch (e) {
     return ioError("E0003", `cannot write '${o.path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); // prettier-ignore
   }
-  let buf = "";
-  const flush = (): void => {
-    if (buf === "") return;
+  const write = (data: string | Uint8Array): void => {
     try {
-      writeSync(fd, buf);
+      if (typeof data === "string") writeSync(fd, data);
+      else for (let at = 0; at < data.length;) at += writeSync(fd, data, at);
     } catch (e) {
       ioError("E0003", `cannot write '${o.path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); // prettier-ignore
     }
+  };
+  const options = { image, level: o.level, auditTlb: f.auditTlb === true };
+  if (o.format === "bin") {
+    const bin = new BinaryTraceWriter();
+    const onRecord = (r: TraceRecord): void => {
+      bin.write(r);
+      if (bin.pending >= FLUSH_BYTES) write(bin.take());
+    };
+    const close = (): void => {
+      write(bin.take());
+      write(bin.finish());
+      closeSync(fd);
+    };
+    return { recorder: new TraceRecorder({ ...options, onRecord }), close };
+  }
+  const format = o.format;
+  let buf = "";
+  const flush = (): void => {
+    if (buf !== "") write(buf);
     buf = "";
   };
-  const recorder = new TraceRecorder({
-    image,
-    level: o.level,
-    auditTlb: f.auditTlb === true,
-    onRecord: (r) => {
-      buf += formatRecord(r, o.format) + "\n";
-      if (buf.length >= FLUSH_BYTES) flush();
-    },
-  });
-  return {
-    recorder,
-    close: () => {
-      flush();
-      closeSync(fd);
-    },
+  const onRecord = (r: TraceRecord): void => {
+    buf += formatRecord(r, format) + "\n";
+    if (buf.length >= FLUSH_BYTES) flush();
   };
+  const close = (): void => {
+    flush();
+    closeSync(fd);
+  };
+  return { recorder: new TraceRecorder({ ...options, onRecord }), close };
 }
 
 // ---- trace show / trace stats ------------------------------------------------------------------
@@ -134,12 +159,14 @@ interface ShowOptions {
   format?: string;
 }
 
+const TRACE_FILE_HELP = "a trace written with --trace-format jsonl or bin";
+
 export function registerTrace(program: Command): void {
   const trace = program.command("trace").description("read event traces written by `run --trace`");
   trace
     .command("show")
     .description("print a JSON Lines trace's records as text, filtered")
-    .argument("<file>", "a trace written with --trace-format jsonl")
+    .argument("<file>", TRACE_FILE_HELP)
     .option("--cpu <n>", "only this CPU's records")
     .option("--task <pid>", "only the records of this task (pid; 0 is the idle task)")
     .option("--kind <k,...>", `only these kinds: ${TRACE_KINDS.join(", ")}`)
@@ -153,7 +180,7 @@ export function registerTrace(program: Command): void {
     .description(
       "per CPU: records by kind, user→kernel→user episodes, instructions on the user CR3",
     )
-    .argument("<file>", "a trace written with --trace-format jsonl")
+    .argument("<file>", TRACE_FILE_HELP)
     .option("--cost <file>", "a JSON file overriding the cost model's figures")
     .action((file: string, opts: CostFlags) => statsCommand(file, opts));
   trace
@@ -161,8 +188,8 @@ export function registerTrace(program: Command): void {
     .description(
       "compare two traces of one workload: first divergence, changed episodes, totals by episode type (status 0 equivalent, 1 different, 2 trouble)",
     )
-    .argument("<a>", "the baseline trace (JSON Lines)")
-    .argument("<b>", "the trace to compare with it (JSON Lines)")
+    .argument("<a>", "the baseline trace (JSON Lines or binary)")
+    .argument("<b>", "the trace to compare with it (JSON Lines or binary)")
     .option("--format <f>", "text (default) or json")
     .option("--cost <file>", "a JSON file overriding the cost model's figures")
     .option("--context <n>", "events of context around the first divergence (default 3)")
@@ -171,7 +198,7 @@ export function registerTrace(program: Command): void {
   trace
     .command("export")
     .description("write a trace in another format: chrome (the trace event JSON Perfetto opens)")
-    .argument("<file>", "a trace written with --trace-format jsonl")
+    .argument("<file>", TRACE_FILE_HELP)
     .option("--format <f>", "chrome (default)")
     .option("-o, --output <file>", "where to write it (default: standard output)")
     .option("--cost <file>", "a JSON file overriding the cost model's figures")
@@ -181,7 +208,7 @@ export function registerTrace(program: Command): void {
     .description(
       "run the named invariants (PTI, SWAPGS, NMI nesting) and report each one's first violation (status 0 none, 1 violated, 2 trouble)",
     )
-    .argument("<file>", "a trace written with --trace-format jsonl")
+    .argument("<file>", TRACE_FILE_HELP)
     .option("--image <file>", "the image that ran, for its entry text (__entry_text_start/_end)")
     .action((file: string, opts: CheckFlags) => checkCommand(file, opts));
   trace
@@ -189,7 +216,7 @@ export function registerTrace(program: Command): void {
     .description(
       "write one self-contained HTML page: run summary, checks, timelines, episodes and cost, and with --diff the comparison (status 0 written, 2 trouble)",
     )
-    .argument("<file>", "a trace written with --trace-format jsonl")
+    .argument("<file>", TRACE_FILE_HELP)
     .option(
       "--diff <other>",
       "a second trace of the same workload: add `trace diff FILE OTHER` side by side",
@@ -203,6 +230,18 @@ export function registerTrace(program: Command): void {
     .option("--level <l>", "with --diff: compare at this level: system, paging or insn")
     .option("-o, --output <file>", "where to write the page (default: standard output)")
     .action((file: string, opts: ReportFlags) => reportCommand(file, opts));
+  trace
+    .command("convert")
+    .description(
+      "write a trace in another form: jsonl, bin (binary) or text (status 0 written, 2 trouble)",
+    ) // prettier-ignore
+    .argument("<file>", TRACE_FILE_HELP)
+    .requiredOption("-o, --output <file>", "where to write it")
+    .option(
+      "--format <f>",
+      "text, jsonl or bin (default: jsonl for *.jsonl, bin for *.elt, else text)",
+    ) // prettier-ignore
+    .action((file: string, opts: ConvertFlags) => convertCommand(file, opts));
   trace.commands.forEach((c) => c.exitOverride().helpOption("-h, --help", "show help"));
 }
 
@@ -239,17 +278,36 @@ function readText(file: string): string {
   }
 }
 
+function readFileBytes(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch {
+    return ioError("E0002", cannotRead(file));
+  }
+}
+
 /** Print the bag (warnings too); on errors end with trouble (2: `trace` reserves 1 for results). */
 function finishTrouble(diags: DiagnosticBag, sources: SourceManager): void {
   printDiagnostics(diags, sources);
   if (diags.hasErrors) throw new ExitError(EXIT_TROUBLE);
 }
 
-/** The records of a trace file; diagnostics printed, status 2 on errors. */
+/**
+ * The records of a trace file, JSON Lines or binary (by its magic); diagnostics printed. A JSON
+ * Lines file with bad lines is trouble (2); a binary one that cannot be decoded — cut short,
+ * corrupt, of another version — cannot be read (3), as a missing file.
+ */
 function readTrace(file: string): TraceRecord[] {
-  const text = readText(file);
+  const bytes = readFileBytes(file);
   const sources = new SourceManager();
   const diags = new DiagnosticBag();
+  if (isBinaryTrace(bytes)) {
+    const records = parseBinaryTrace(bytes, file, diags);
+    printDiagnostics(diags, sources);
+    if (diags.hasErrors) throw new ExitError(EXIT_IO);
+    return records;
+  }
+  const text = bytes.toString("utf8");
   const records = parseTrace(sources.add(file, text), diags);
   finishTrouble(diags, sources);
   return records;
@@ -336,6 +394,25 @@ function writeOutput(output: string | undefined, text: string): void {
     writeFileSync(output, text);
   } catch (e) {
     ioError("E0003", `cannot write '${output}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); // prettier-ignore
+  }
+}
+
+// ---- trace convert -----------------------------------------------------------------------------
+
+interface ConvertFlags {
+  output: string;
+  format?: string;
+}
+
+/** `trace convert`: the same records in another form (status 0; trouble 2, unreadable 3). */
+function convertCommand(file: string, opts: ConvertFlags): void {
+  const format = opts.format === undefined ? formatByName(opts.output) : oneOf(opts.format, TRACE_FILE_FORMATS, "--format"); // prettier-ignore
+  const records = readTrace(file);
+  const data = format === "bin" ? encodeBinaryTrace(records) : records.map((r) => formatRecord(r, format) + "\n").join(""); // prettier-ignore
+  try {
+    writeFileSync(opts.output, data);
+  } catch (e) {
+    ioError("E0003", `cannot write '${opts.output}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); // prettier-ignore
   }
 }
 

@@ -10,4 +10,9 @@ export const TRACE_CODES: Readonly<Record<string, string>> = {
   E8007: "cost file names an unknown cost figure",
   E8008: "cost figure is not a non-negative number of cycles",
   W8002: "traces were recorded at different levels (compared at the lower one)",
+  E8009: "binary trace is truncated (it ends inside a chunk or without its END chunk)",
+  E8010: "binary trace has a version this entrylab does not read",
+  E8011: "binary trace is corrupt (magic, varint, layout, value or chunk length)",
+  E8012: "binary trace refers to a string or layout index that was never defined",
+  W8003: "binary trace holds records of a kind this entrylab does not know (skipped)",
 };
