@@ -188,25 +188,36 @@ void exit_mmap(struct mm_struct *mm)
  * cpu_entry_area, the cpu_tss_rw pages), as the boot builder builds the boot tasks' pairs.
  * Returns the kernel PGD's direct-map address, or 0.
  */
+/* Half a PGD (256 entries) cleared, or copied, with one REP STOSQ or MOVSQ. */
+static void clear_pgd_half(unsigned long to, unsigned long value)
+{
+	unsigned long count = KERNEL_PGD_BOUNDARY;
+
+	asm volatile("rep stosq" : "+D"(to), "+c"(count) : "a"(value) : "memory");
+}
+
+static void copy_pgd_half(unsigned long to, unsigned long from)
+{
+	unsigned long count = KERNEL_PGD_BOUNDARY;
+
+	asm volatile("rep movsq" : "+D"(to), "+S"(from), "+c"(count) : : "memory");
+}
+
 unsigned long pgd_alloc(void)
 {
 	unsigned long pgd = __get_free_pages(PGD_ALLOCATION_ORDER);
-	unsigned long *kernel_pgd = (unsigned long *)pgd;
-	unsigned long *user_pgd = (unsigned long *)(pgd + PTI_USER_PGD_OFFSET);
-	unsigned long *init_kernel = (unsigned long *)init_mm.pgd;
-	unsigned long *init_user = (unsigned long *)(init_mm.pgd + PTI_USER_PGD_OFFSET);
-	unsigned long count = 2 * PAGE_SIZE / sizeof(unsigned long), i;
-	void *to = (void *)pgd;
+	unsigned long half = KERNEL_PGD_BOUNDARY * sizeof(unsigned long);
 
 	if (!pgd)
 		return 0;
-	/* clear_page twice: one REP STOSQ over both pages. */
-	asm volatile("rep stosq" : "+D"(to), "+c"(count) : "a"(0UL) : "memory");
-	for (i = KERNEL_PGD_BOUNDARY; i < PTRS_PER_TABLE; i++) {
-		kernel_pgd[i] = init_kernel[i];
-		if (boot_cpu_has(X86_FEATURE_PTI))
-			user_pgd[i] = init_user[i];
-	}
+	clear_pgd_half(pgd, 0);
+	copy_pgd_half(pgd + half, init_mm.pgd + half);
+	clear_pgd_half(pgd + PTI_USER_PGD_OFFSET, 0);
+	if (boot_cpu_has(X86_FEATURE_PTI))
+		copy_pgd_half(pgd + PTI_USER_PGD_OFFSET + half,
+			      init_mm.pgd + PTI_USER_PGD_OFFSET + half);
+	else
+		clear_pgd_half(pgd + PTI_USER_PGD_OFFSET + half, 0);
 	return pgd;
 }
 
