@@ -30,6 +30,8 @@ const DESIGNS: { name: string; patches: string[]; config: KernelConfig }[] = [
 const CLEAN_EXIT = 1;
 /** #PF error code of a user write to a present read-only page: P | W | U (SDM 4.7). */
 const PF_COW = 0x7;
+/** The same from copy_to_user in the kernel: P | W. */
+const PF_COW_KERNEL = 0x3;
 const FORKER_OUTPUT = [
   "forker: child 1 pid 2 exit 21 status 5376",
   "forker: child 2 pid 3 exit 22 status 5632",
@@ -266,8 +268,8 @@ function kernelVar(r: ForkRun, name: string): bigint {
   return (BigInt(mem.read32(pa + 4) >>> 0) << 32n) | BigInt(mem.read32(pa) >>> 0);
 }
 
-/** Page faults taken from user mode with this error code, per pid. */
-function userFaults(records: readonly TraceRecord[], errorCode: number): Map<number, number> {
+/** Page faults with this error code, per pid. */
+function faultsWith(records: readonly TraceRecord[], errorCode: number): Map<number, number> {
   const out = new Map<number, number>();
   for (const r of records)
     if (r.kind === "page-fault" && r.errorCode === errorCode && r.task !== undefined)
@@ -286,7 +288,7 @@ describe("the forker workload", () => {
         expect(violations(r)).toEqual([]);
         // Every child wrote cow_page and the heap word it shared with the parent: two write
         // faults on present read-only pages at least (its stack may add one), P|W|U.
-        const cow = userFaults(r.records, PF_COW);
+        const cow = faultsWith(r.records, PF_COW);
         for (const pid of [2, 3, 4, 5]) expect(cow.get(pid) ?? 0).toBeGreaterThanOrEqual(2);
       });
 
@@ -319,6 +321,9 @@ describe("wait4 and getppid", () => {
     // was 1); the second's status to a bad address: EFAULT; then nobody is left: ECHILD.
     expect(r.output).toBe("-10 -22 -22 0 0 0 256 -14 -10 \n");
     expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+    // wait4's copy_to_user wrote the status into the parent's copy-on-write data page: a
+    // supervisor write to a present read-only page, P|W (CR0.WP), copied there.
+    expect(faultsWith(r.records, PF_COW_KERNEL).get(1)).toBe(1);
   });
 
   it("release orphans: getppid() is 0, and the frames in use do not grow with their number", () => {
