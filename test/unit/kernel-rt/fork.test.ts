@@ -229,12 +229,12 @@ interface ForkRun {
 function runFork(
   names: string[],
   config: KernelConfig,
-  opts: { patches?: readonly string[]; machine?: MachineOptions; audit?: boolean } = {},
+  opts: { patches?: readonly string[]; machine?: MachineOptions; audit?: boolean; level?: "system" | "insn" } = {}, // prettier-ignore
 ): ForkRun {
   const k = patchedKernel([...(opts.patches ?? [])]);
   const diags = new DiagnosticBag();
   let output = "";
-  const events = new TraceRecorder({ image: traceImage(k.image, []), level: "system", auditTlb: opts.audit ?? true }); // prettier-ignore
+  const events = new TraceRecorder({ image: traceImage(k.image, []), level: opts.level ?? "system", auditTlb: opts.audit ?? true }); // prettier-ignore
   const users = names.map((name) => ({ name: name.replace(/\.S$/, ""), image: userImage(name, TEST_DIR, testHost) })); // prettier-ignore
   const b = bootKernel(k, users, config, {
     diags,
@@ -303,6 +303,17 @@ describe("the forker workload", () => {
     const exits = r.records.filter((x) => x.kind === "sched-exit").map((x) => x.pid);
     expect(exits).toEqual(expect.arrayContaining([2, 3, 4, 5, 1]));
   });
+
+  for (const d of [DESIGNS[1]!, DESIGNS[3]!])
+    it(`passes every check at the insn level too: the children's first returns (${d.name})`, () => {
+      const r = runFork(["forker"], { ...d.config, tick: 0 }, { patches: d.patches, machine: { cpus: 1 }, level: "insn" }); // prettier-ignore
+      expect(r.output).toBe(FORKER_OUTPUT);
+      expect(violations(r)).toEqual([]);
+      // Every task's first run goes through ret_from_fork once: the boot task's and each child's.
+      const retFromFork = sym(r.kernel, "ret_from_fork");
+      const first = r.records.filter((x) => x.kind === "insn" && x.rip === retFromFork);
+      expect(first.map((x) => x.task).sort()).toEqual([1, 2, 3, 4, 5]);
+    });
 
   it("puts children on the least loaded CPU with two CPUs", () => {
     const r = runFork(["forker"], PTI_ON, { machine: { cpus: 2 }, audit: false });
