@@ -61,6 +61,9 @@ export const RUNTIME_SOURCES: readonly string[] = [
   "src/kernel-rt/runtime/wait.c",
   "src/kernel-rt/runtime/futex.c",
   "src/kernel-rt/runtime/signal.c",
+  "src/kernel-rt/runtime/fork.c",
+  "src/kernel-rt/runtime/exit.c",
+  "src/kernel-rt/runtime/memory.c",
 ];
 /** Linked into every user program: write_out, print_dec, sys_exit. */
 export const USER_LIB = "programs/user/lib.S";

@@ -33,6 +33,7 @@ import {
 import {
   buildTask,
   INIT_MM_CTX_ID,
+  reserveMemMap,
   reservePagePool,
   type PgdPair,
   type TaskInfo,
@@ -155,6 +156,7 @@ function boot(
   const tasks = users.map((u, i) => buildTask(ctx, swapper, u, i, cpus));
   write64(mem, ctx.symPhys("nr_boot_tasks"), BigInt(tasks.length));
   write64(mem, ctx.symPhys("tick_period"), BigInt(config.tick ?? DEFAULT_TICK));
+  reserveMemMap(ctx, mem.size);
   const pagePool = reservePagePool(ctx, config.pagePool);
   const alternatives = applyAlternatives(image, mem, features);
   const lstar = ctx.sym("entry_SYSCALL_64");

@@ -28,8 +28,8 @@ import {
 
 /** RFLAGS of a new user task: IF and the fixed bit 1 (SDM vol. 1, 3.4.3). */
 export const USER_RFLAGS = 0x202n;
-/** TLB_NR_DYN_ASIDS in asm/tlbflush.h: each CPU's ASIDs. */
-export const TLB_NR_DYN_ASIDS = 6;
+/** One mem_map entry: an int (page_alloc.c). */
+const MAPCOUNT_BYTES = 4;
 /** init_mm's ctx_id; task mms count up from the next one. */
 export const INIT_MM_CTX_ID = 1n;
 
@@ -42,7 +42,6 @@ export interface TaskInfo {
   pid: number;
   name: string;
   cpu: number;
-  asid: number;
   /** Direct-map addresses of the task_struct, the mm and the kernel stack base. */
   task: bigint;
   mm: bigint;
@@ -87,6 +86,19 @@ function mapUserMemory(ctx: BootContext, pgd: PgdPair, prog: UserProgram, pid: n
   ctx.region(`user stack of pid ${pid}`, base, stackBytes, pgd.kernel); // one per mm, same address
   ctx.pt.mapRange(pgd.kernel, base, stack, stackBytes, { rw: true, user: true, nx: ctx.flags.nx, global: false }); // prettier-ignore
   ctx.pt.map4k(pgd.kernel, USER_SHARED_PAGE, sharedPage(ctx), { rw: true, user: true, nx: ctx.flags.nx, global: false }); // prettier-ignore
+}
+
+/**
+ * mem_map: one int per frame of RAM, the map counts of copy-on-write pages (page_alloc.c). The
+ * kernel counts "mappers minus one", so the zeroed frames this takes need no other setup.
+ */
+export function reserveMemMap(ctx: BootContext, memSize: number): void {
+  const frames = Math.floor(memSize / PAGE_SIZE);
+  const pages = Math.ceil((frames * MAPCOUNT_BYTES) / PAGE_SIZE);
+  const pa = ctx.alloc("mem_map", pages, PAGE_SIZE, false);
+  ctx.region("mem_map", va(pa), pages * PAGE_SIZE);
+  write64(ctx.mem, ctx.symPhys("mem_map"), va(pa));
+  write64(ctx.mem, ctx.symPhys("max_pfn"), BigInt(frames));
 }
 
 /**
@@ -159,7 +171,6 @@ export function buildTask(
   // prettier-ignore
   const pid = index + 1;
   const cpu = index % cpus;
-  const asid = index % TLB_NR_DYN_ASIDS;
   const pgd = allocPgdPair(ctx, swapper, pid);
   mapUserMemory(ctx, pgd, prog, pid);
   shareUserHalf(ctx, pgd);
@@ -180,8 +191,7 @@ export function buildTask(
   ctx.mem.load(page + ctx.off("TASK_comm"), comm);
   const m = (field: string, v: bigint): void => write64(ctx.mem, page + mmOff + ctx.off(field), v);
   m("MM_pgd", va(pgd.kernel));
-  m("MM_asid", BigInt(asid));
   m("MM_ctx_id", INIT_MM_CTX_ID + BigInt(pid));
   write64(ctx.mem, ctx.symPhys("boot_tasks", index * 8), va(page));
-  return { pid, name: prog.name, cpu, asid, task: va(page), mm: va(page + mmOff), stack: va(stack), pgd: pgd.kernel }; // prettier-ignore
+  return { pid, name: prog.name, cpu, task: va(page), mm: va(page + mmOff), stack: va(stack), pgd: pgd.kernel }; // prettier-ignore
 }

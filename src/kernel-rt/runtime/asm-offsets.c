@@ -67,7 +67,6 @@ void common(void)
 	OFFSET(TASK_flags, task_struct, flags);
 	DEFINE(TASK_STRUCT_size, sizeof(struct task_struct));
 	OFFSET(MM_pgd, mm_struct, pgd);
-	OFFSET(MM_asid, mm_struct, asid);
 	OFFSET(MM_ctx_id, mm_struct, ctx_id);
 	DEFINE(MM_STRUCT_size, sizeof(struct mm_struct));
 	OFFSET(FRAME_ret_addr, inactive_task_frame, ret_addr);

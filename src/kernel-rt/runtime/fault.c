@@ -5,6 +5,9 @@
  *   - a user-mode fault, not present, in the heap or the stack area: map a
  *     zeroed page (user, RW, NX), building the missing table levels, and
  *     return so the instruction runs again (demand-zero paging);
+ *   - a write to a present page fork made copy-on-write (P=1, W=1: a
+ *     protection fault): copy it, or take it back writable when no one
+ *     else maps it (do_wp_page, memory.c), and retry;
  *   - any other user-mode fault: SIGSEGV for the task (force_sig_fault,
  *     delivered on the way out: to its handler, or, with none, Linux's
  *     segfault line first and the task's death);
@@ -141,12 +144,30 @@ static void out_of_memory(struct pt_regs *regs, unsigned long error_code,
 	bad_area(regs, error_code, address);
 }
 
+/* SDM 4.7: P=1 and W/R=1, not a fetch: a write refused on a present page (R/W clear). */
+static int write_protect_fault(unsigned long error_code, unsigned long address)
+{
+	unsigned long wp = X86_PF_PROT | X86_PF_WRITE;
+
+	return (error_code & (wp | X86_PF_INSTR)) == wp && address < TASK_SIZE_MAX;
+}
+
 static void do_user_addr_fault(struct pt_regs *regs, unsigned long error_code,
 			       unsigned long address)
 {
+	long wp;
+
 	/* SDM 4.7: RSVD=1: a paging entry is malformed; the kernel built it, so it is a bug. */
 	if (error_code & X86_PF_RSVD)
 		page_fault_oops(regs, error_code, address);
+	if (write_protect_fault(error_code, address)) {
+		wp = do_wp_page(current->mm, address);
+		if (wp == 0)
+			bad_area(regs, error_code, address);
+		else if (wp < 0)
+			out_of_memory(regs, error_code, address);
+		return;
+	}
 	/* A user access to a kernel address: the U/S bit refused it (SDM 4.6.1). */
 	if (address >= TASK_SIZE_MAX || !demand_zero_fault(error_code, address))
 		bad_area(regs, error_code, address);
@@ -163,6 +184,9 @@ static void do_kern_addr_fault(struct pt_regs *regs, unsigned long error_code,
 	if (!in_copy || address >= TASK_SIZE_MAX || (error_code & X86_PF_RSVD))
 		page_fault_oops(regs, error_code, address);
 	if (demand_zero_fault(error_code, address) && do_anonymous_page(address))
+		return;
+	/* The copy writes a copy-on-write page (CR0.WP makes R/W bind the kernel: SDM 4.6.1). */
+	if (write_protect_fault(error_code, address) && do_wp_page(current->mm, address) > 0)
 		return;
 	/* Linux's fixup_exception: the copy stops and returns the bytes it did not copy. */
 	regs->ip = (unsigned long)copy_user_fixup;

@@ -77,6 +77,8 @@ void sched_init_cpu(int cpu)
 		rq->nr_running++;
 	}
 	this_cpu_write(current_task, idle);
+	/* Online: fork may now put tasks on this CPU's run queue (per_cpu_ptr). */
+	WRITE_ONCE(__per_cpu_offset[cpu], this_cpu_read(this_cpu_off));
 }
 
 /*
@@ -100,12 +102,13 @@ static long hung_reported;
 /* The run's status when every task sleeps for good: (0x71 << 1) | 1 = 227 on the port. */
 #define HUNG_TASK_EXIT	0x71
 
+/* Under tasklist_lock: boot tasks and forked ones alike. */
 static int every_task_asleep(void)
 {
-	unsigned long i;
+	struct task_struct *t;
 
-	for (i = 0; i < nr_boot_tasks; i++)
-		if (READ_ONCE(boot_tasks[i]->state) == TASK_RUNNING)
+	for_each_process(t)
+		if (READ_ONCE(t->state) == TASK_RUNNING)
 			return 0;
 	return 1;
 }
@@ -121,22 +124,27 @@ static int every_task_asleep(void)
  */
 static void check_hung_tasks(void)
 {
-	unsigned long i;
+	struct task_struct *t;
 	long old = 1;
+	int asleep;
 
 	if (READ_ONCE(nr_cpus_idle) != READ_ONCE(nr_cpus_online) || READ_ONCE(nr_tasks_alive) == 0)
 		return;
-	if (timers_pending() != 0 || !every_task_asleep())
+	if (timers_pending() != 0)
+		return;
+	raw_spin_lock(&tasklist_lock);
+	asleep = every_task_asleep();
+	raw_spin_unlock(&tasklist_lock);
+	if (!asleep)
 		return;
 	asm volatile("xchgq %0, %1" : "+r"(old), "+m"(hung_reported) : : "memory");
 	if (old != 0)
 		return;
 	printk("entrylab kernel: every task sleeps and nothing is left to wake one:\n");
-	for (i = 0; i < nr_boot_tasks; i++) {
-		struct task_struct *t = boot_tasks[i];
+	raw_spin_lock(&tasklist_lock);
+	for_each_process(t)
 		if (t->state != TASK_DEAD)
 			printk("  pid %ld (%s) state %ld on CPU %ld\n", t->pid, t->comm, t->state, t->cpu);
-	}
 	machine_exit(HUNG_TASK_EXIT);
 }
 
@@ -164,9 +172,21 @@ __noreturn void cpu_startup_entry(void)
 
 void futex_init(void);
 
+/* The task list starts with the boot tasks, in their order (fork adds at the front). */
+static void init_task_list(void)
+{
+	long i;
+
+	for (i = (long)nr_boot_tasks - 1; i >= 0; i--) {
+		boot_tasks[i]->tasks_next = task_list;
+		task_list = boot_tasks[i];
+	}
+}
+
 __noreturn void start_kernel(void)
 {
 	nr_tasks_alive = nr_boot_tasks;
+	init_task_list();
 	futex_init();
 	if (nr_boot_tasks == 0)
 		machine_exit(0);

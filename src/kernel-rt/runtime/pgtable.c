@@ -2,7 +2,8 @@
  * pgtable.c - walks of a task's page tables by the kernel: the physical
  * address behind a user address (futexes key their words by it); for the
  * page-fault handler, the leaf entry of a user address with the missing
- * tables made on the way; and at exit, giving the pool's frames back
+ * tables made on the way; fork's PGD pair (pgd_alloc, pgd_free); and at
+ * exit, unmapping the user half and giving the pool's frames back
  * (exit_mmap). The tables are read through the direct map.
  */
 #include <linux/kernel.h>
@@ -42,7 +43,7 @@ unsigned long user_virt_to_phys(struct mm_struct *mm, unsigned long addr)
  * page) gets the entry as is and the kernel PGD gets it with NX, so that kernel code can never
  * execute user pages on the kernel page table; without PTI only the kernel PGD is in use.
  */
-static void set_user_pgd(struct mm_struct *mm, unsigned long index, unsigned long entry)
+void set_user_pgd(struct mm_struct *mm, unsigned long index, unsigned long entry)
 {
 	unsigned long *kernel_pgd = (unsigned long *)mm->pgd;
 
@@ -90,19 +91,13 @@ unsigned long *user_pte_lookup(struct mm_struct *mm, unsigned long addr, bool al
 	return &table[pt_index(addr, PAGE_SHIFT)];
 }
 
-/* Did the frame come from the page pool (a demand-zero page or a table made for one)? */
-static int pool_frame(unsigned long pa)
-{
-	return pa >= page_pool_start && pa < page_pool_end;
-}
-
 /*
  * The index of the first nonzero entry in table[i..last], or last + 1 when there is none. Most
  * of a table is empty entries (the builder and the fault path leave an absent entry all zero),
  * so this is a five-instruction loop in assembly rather than handler-C's, which keeps every
- * local in memory: exit_mmap scans whole tables.
+ * local in memory: exit_mmap and fork scan whole tables.
  */
-static unsigned long next_used(unsigned long *table, unsigned long i, unsigned long last)
+unsigned long pt_next_used(unsigned long *table, unsigned long i, unsigned long last)
 {
 	asm volatile("1:\tcmpq %2, %0\n"
 		     "\tja 2f\n"
@@ -118,10 +113,10 @@ static unsigned long next_used(unsigned long *table, unsigned long i, unsigned l
 }
 
 /*
- * Free the pool frames that map [start, end) below `table`, whose entries map 2^shift bytes
- * each: leaves and lower tables alike, clearing the entries that held them. Only the faults'
- * areas are walked, and a pool table was made for one of them, so nothing outside the range
- * is under it. Frames the boot builder made (the first stack pages, their tables) stay.
+ * Unmap [start, end) below `table`, whose entries map 2^shift bytes each: each PTE is zapped
+ * (zap_pte: a copy-on-write page drops a mapping, a pool page no one else maps is freed), and
+ * tables from the pool are freed with the entries that held them cleared. Frames the boot
+ * builder made (the program, the first stack pages, their tables) stay.
  */
 static void free_pool_range(unsigned long *table, int shift, unsigned long start,
 			    unsigned long end)
@@ -132,13 +127,17 @@ static void free_pool_range(unsigned long *table, int shift, unsigned long start
 	unsigned long last = pt_index(end - 1, shift);
 	unsigned long i;
 
-	for (i = next_used(table, pt_index(start, shift), last); i <= last;
-	     i = next_used(table, i + 1, last)) {
+	for (i = pt_next_used(table, pt_index(start, shift), last); i <= last;
+	     i = pt_next_used(table, i + 1, last)) {
 		unsigned long e = table[i];
 
 		if (!(e & _PAGE_PRESENT))
 			continue;
-		if (shift > PAGE_SHIFT && !(e & _PAGE_PSE)) {
+		if (shift == PAGE_SHIFT) {
+			zap_pte(&table[i]);
+			continue;
+		}
+		if (!(e & _PAGE_PSE)) {
 			/* The part of [start, end) under entry i. */
 			unsigned long lo = table_base + i * size, hi = lo + size;
 			free_pool_range(pt_table(e), shift - PT_LEVEL_BITS, lo > start ? lo : start,
@@ -152,17 +151,14 @@ static void free_pool_range(unsigned long *table, int shift, unsigned long start
 }
 
 /* The same at the PGD level, where a pool entry is also in the user PGD under PTI. */
-static void free_pool_area(struct mm_struct *mm, unsigned long start, unsigned long end)
+static void free_pool_pgd_entry(struct mm_struct *mm, unsigned long index)
 {
 	unsigned long *kernel_pgd = (unsigned long *)mm->pgd;
 	unsigned long *user_pgd = (unsigned long *)(mm->pgd + PTI_USER_PGD_OFFSET);
-	unsigned long index = pt_index(start, PGDIR_SHIFT);
 	unsigned long e = kernel_pgd[index];
+	unsigned long start = index << PGDIR_SHIFT;
 
-	/* Each area lies within one PGD entry (layout.ts). */
-	if (!(e & _PAGE_PRESENT))
-		return;
-	free_pool_range(pt_table(e), PUD_SHIFT, start, end);
+	free_pool_range(pt_table(e), PUD_SHIFT, start, start + (_AC(1, UL) << PGDIR_SHIFT));
 	if (pool_frame(e & PTE_PFN_MASK)) {
 		kernel_pgd[index] = 0;
 		if (boot_cpu_has(X86_FEATURE_PTI))
@@ -173,9 +169,59 @@ static void free_pool_area(struct mm_struct *mm, unsigned long start, unsigned l
 
 void exit_mmap(struct mm_struct *mm)
 {
-	/* Nothing was ever handed out: no task faulted a page in, nothing to walk. */
+	unsigned long *kernel_pgd, i;
+
+	/* Nothing was ever handed out: no fault, no fork, so no pool frame and no shared page. */
 	if (mm == NULL || READ_ONCE(nr_pages_in_use) == 0)
 		return;
-	free_pool_area(mm, USER_HEAP_START, USER_HEAP_END);
-	free_pool_area(mm, USER_STACK_LIMIT, USER_STACK_TOP);
+	kernel_pgd = (unsigned long *)mm->pgd;
+	for (i = pt_next_used(kernel_pgd, 0, KERNEL_PGD_BOUNDARY - 1); i < KERNEL_PGD_BOUNDARY;
+	     i = pt_next_used(kernel_pgd, i + 1, KERNEL_PGD_BOUNDARY - 1))
+		if (kernel_pgd[i] & _PAGE_PRESENT)
+			free_pool_pgd_entry(mm, i);
+}
+
+/*
+ * pgd_alloc: an 8 KiB-aligned PGD pair (order 1: the user PGD is the kernel PGD's address with
+ * bit 12 set, PTI_USER_PGTABLE_MASK), its user halves empty and its kernel halves copied from
+ * init_mm's pair (pgd_ctor, and under PTI the user PGD's clones: the entry text, the
+ * cpu_entry_area, the cpu_tss_rw pages), as the boot builder builds the boot tasks' pairs.
+ * Returns the kernel PGD's direct-map address, or 0.
+ */
+/* Half a PGD (256 entries) cleared, or copied, with one REP STOSQ or MOVSQ. */
+static void clear_pgd_half(unsigned long to, unsigned long value)
+{
+	unsigned long count = KERNEL_PGD_BOUNDARY;
+
+	asm volatile("rep stosq" : "+D"(to), "+c"(count) : "a"(value) : "memory");
+}
+
+static void copy_pgd_half(unsigned long to, unsigned long from)
+{
+	unsigned long count = KERNEL_PGD_BOUNDARY;
+
+	asm volatile("rep movsq" : "+D"(to), "+S"(from), "+c"(count) : : "memory");
+}
+
+unsigned long pgd_alloc(void)
+{
+	unsigned long pgd = __get_free_pages(PGD_ALLOCATION_ORDER);
+	unsigned long half = KERNEL_PGD_BOUNDARY * sizeof(unsigned long);
+
+	if (!pgd)
+		return 0;
+	clear_pgd_half(pgd, 0);
+	copy_pgd_half(pgd + half, init_mm.pgd + half);
+	clear_pgd_half(pgd + PTI_USER_PGD_OFFSET, 0);
+	if (boot_cpu_has(X86_FEATURE_PTI))
+		copy_pgd_half(pgd + PTI_USER_PGD_OFFSET + half,
+			      init_mm.pgd + PTI_USER_PGD_OFFSET + half);
+	else
+		clear_pgd_half(pgd + PTI_USER_PGD_OFFSET + half, 0);
+	return pgd;
+}
+
+void pgd_free(unsigned long pgd)
+{
+	free_pages(pgd, PGD_ALLOCATION_ORDER);
 }

@@ -1,9 +1,11 @@
 /*
  * sched.c - the scheduler: round-robin over this CPU's run queue, the
- * context switch (switch_mm_irqs_off for CR3 with PCID, __switch_to_asm for
- * the stack and callee-saved registers, __switch_to for the per-CPU state
- * that follows the task), and exit, with Linux's scheduler tracepoints
- * (<trace/events/sched.h>).
+ * context switch (switch_mm_irqs_off for CR3 with PCID and the per-CPU
+ * ASIDs, __switch_to_asm for the stack and callee-saved registers,
+ * __switch_to for the per-CPU state that follows the task,
+ * finish_task_switch for the task switched out), the local TLB flushes, and
+ * new tasks joining a run queue, with Linux's scheduler tracepoints
+ * (<trace/events/sched.h>). do_exit is in exit.c.
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
@@ -20,8 +22,9 @@ DECLARE_PER_CPU(struct tss_struct, cpu_tss_rw);
 DECLARE_PER_CPU(struct tlb_state, cpu_tlbstate);
 DECLARE_PER_CPU(struct rq, runqueues);
 extern struct task_struct idle_tasks[];
-extern long nr_tasks_alive;
-extern long exit_status;
+
+/* Each CPU's per-CPU base, recorded as it comes online (per_cpu_ptr). */
+unsigned long __per_cpu_offset[NR_CPUS];
 
 /* The kernel PCID of an ASID: PCID 0 is left to code that runs without PCIDs. */
 static inline unsigned long kern_pcid(unsigned long asid)
@@ -29,12 +32,12 @@ static inline unsigned long kern_pcid(unsigned long asid)
 	return asid + 1;
 }
 
-/* CR3 for an mm: the physical address of its kernel PGD and, with PCIDs, its kernel PCID. */
-static unsigned long build_cr3(struct mm_struct *mm)
+/* CR3 for an mm: the physical address of its kernel PGD and, with PCIDs, its ASID's kernel PCID. */
+static unsigned long build_cr3(struct mm_struct *mm, unsigned long asid)
 {
 	unsigned long cr3 = mm->pgd - __PAGE_OFFSET;
 	if (boot_cpu_has(X86_FEATURE_PCID))
-		cr3 |= kern_pcid(mm->asid);
+		cr3 |= kern_pcid(asid);
 	return cr3;
 }
 
@@ -49,6 +52,34 @@ static void invalidate_user_asid(struct tlb_state *ts, unsigned long asid)
 	ts->user_pcid_flush_mask |= 1 << kern_pcid(asid);
 }
 
+/*
+ * choose_new_asid, as Linux's: an mm that still owns one of this CPU's ASIDs (its ctx_id is in
+ * ctxs[]) gets it back, with its TLB entries; any other takes the next ASID round robin,
+ * whoever had it, and must be flushed. next_asid starts at 0 (boot data), where Linux starts
+ * at 1 to leave ASID 0 to init_mm a while: the first task here takes init_mm's ASID 0, with a
+ * flush, and keeps the PCIDs 1 and 0x801 the boot-task traces always had.
+ */
+static unsigned long choose_new_asid(struct tlb_state *ts, struct mm_struct *next,
+				     int *need_flush)
+{
+	unsigned long asid;
+
+	if (!boot_cpu_has(X86_FEATURE_PCID)) {
+		*need_flush = 1;
+		return 0;
+	}
+	for (asid = 0; asid < TLB_NR_DYN_ASIDS; asid++) {
+		if (ts->ctxs[asid].ctx_id != next->ctx_id)
+			continue;
+		*need_flush = 0;
+		return asid;
+	}
+	asid = ts->next_asid;
+	ts->next_asid = asid + 1 < TLB_NR_DYN_ASIDS ? asid + 1 : 0;
+	*need_flush = 1;
+	return asid;
+}
+
 void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next)
 {
 	struct tlb_state *ts = this_cpu_ptr(&cpu_tlbstate);
@@ -58,17 +89,43 @@ void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next)
 	/* The idle task keeps whatever mm is loaded (lazy TLB). */
 	if (next == NULL || ts->loaded_mm == next)
 		return;
-	asid = next->asid;
-	need_flush = ts->ctxs[asid].ctx_id != next->ctx_id;
+	asid = choose_new_asid(ts, next, &need_flush);
 	ts->ctxs[asid].ctx_id = next->ctx_id;
 	ts->loaded_mm = next;
 	ts->loaded_mm_asid = asid;
-	cr3 = build_cr3(next);
+	cr3 = build_cr3(next, asid);
 	if (need_flush)
 		invalidate_user_asid(ts, asid);
 	else if (boot_cpu_has(X86_FEATURE_PCID))
 		cr3 |= X86_CR3_PCID_NOFLUSH;
 	native_write_cr3(cr3);
+}
+
+/*
+ * One user page of the loaded mm: INVLPG drops it from the kernel PCID (the current one); the
+ * user PCID is flushed whole at the next return to user mode (Linux's __flush_tlb_one_user
+ * without INVPCID_SINGLE).
+ */
+void flush_tlb_one_user(unsigned long addr)
+{
+	struct tlb_state *ts = this_cpu_ptr(&cpu_tlbstate);
+
+	__invlpg(addr);
+	invalidate_user_asid(ts, ts->loaded_mm_asid);
+}
+
+/*
+ * Every non-global translation of the loaded mm (Linux's flush_tlb_local): a CR3 write without
+ * the no-flush bit drops the current PCID's (SDM 4.10.4.1, MOV to CR3); the user PCID's go at
+ * the next return to user mode.
+ */
+void flush_tlb_local(void)
+{
+	struct tlb_state *ts = this_cpu_ptr(&cpu_tlbstate);
+
+	invalidate_user_asid(ts, ts->loaded_mm_asid);
+	/* CR3 reads back without bit 63 (SDM 4.10.4.1): writing it back flushes. */
+	native_write_cr3(native_read_cr3());
 }
 
 /* Tell another CPU to look at its run queue again: the reschedule IPI (sysvec_reschedule_ipi). */
@@ -88,11 +145,25 @@ struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *ne
 	return prev;
 }
 
+/*
+ * On the next task's stack, just after the switch (Linux's finish_task_switch): prev's CPU no
+ * longer runs on prev's stack, so a zombie may now be reaped (wait4 waits for on_cpu to clear),
+ * and a dead task nobody will reap (orphaned) is released here, by the CPU it ran on.
+ */
+void finish_task_switch(struct task_struct *prev)
+{
+	WRITE_ONCE(prev->on_cpu, 0);
+	if (prev->forked && prev->state == TASK_DEAD && prev->exit_state == EXIT_DEAD)
+		release_task(prev);
+}
+
 /* The first thing a new task runs, from ret_from_fork. */
 void schedule_tail(struct task_struct *prev)
 {
+	finish_task_switch(prev);
 }
 
+/* Under rq->lock: fork adds tasks to any CPU's queue and release takes them away. */
 static struct task_struct *pick_next_task(struct rq *rq, struct task_struct *prev)
 {
 	struct task_struct *t;
@@ -110,7 +181,10 @@ static struct task_struct *pick_next_task(struct rq *rq, struct task_struct *pre
 static void context_switch(struct task_struct *prev, struct task_struct *next)
 {
 	switch_mm_irqs_off(prev->mm, next->mm);
-	__switch_to_asm(prev, next);
+	WRITE_ONCE(next->on_cpu, 1);
+	/* Back here (or in ret_from_fork) on next's stack, with the task that was switched out. */
+	prev = __switch_to_asm(prev, next);
+	finish_task_switch(prev);
 }
 
 void schedule(void)
@@ -120,7 +194,9 @@ void schedule(void)
 	struct task_struct *next;
 
 	clear_tsk_need_resched(prev);
+	raw_spin_lock(&rq->lock);
 	next = pick_next_task(rq, prev);
+	raw_spin_unlock(&rq->lock);
 	rq->slice_left = SCHED_SLICE_TICKS;
 	if (next == prev)
 		return;
@@ -187,21 +263,44 @@ void scheduler_tick(void)
 	set_tsk_need_resched(curr);
 }
 
-__noreturn void do_exit(long code)
+/*
+ * A new task joins the tail of its CPU's run queue as TASK_NEW (never picked), then is woken as
+ * any sleeper is: TASK_RUNNING, sched_wakeup, and that CPU told to look (Linux's
+ * wake_up_new_task).
+ */
+void wake_up_new_task(struct task_struct *p)
 {
-	struct task_struct *tsk = current;
+	struct rq *rq = per_cpu_ptr(&runqueues, p->cpu);
 
-	trace_sched_process_exit(tsk);
-	tsk->exit_code = code;
-	tsk->state = TASK_DEAD;
-	if (code != 0 && exit_status == 0)
-		exit_status = code & 0x7f;
-	if (atomic_long_dec_return(&nr_tasks_alive) == 0)
-		machine_exit(exit_status);
-	/* Its demand-zero pages and tables go back to the pool (the last task's stay for a look). */
-	exit_mmap(tsk->mm);
-	schedule();
-	/* A dead task is never picked again. */
-	for (;;)
-		native_halt();
+	p->run_next = NULL;
+	raw_spin_lock(&rq->lock);
+	if (rq->tail)
+		rq->tail->run_next = p;
+	else
+		rq->head = p;
+	rq->tail = p;
+	rq->nr_running++;
+	raw_spin_unlock(&rq->lock);
+	wake_up_process(p);
+}
+
+/* Take a released task off its CPU's run queue (it no longer runs: on_cpu is clear). */
+void dequeue_task(struct task_struct *p)
+{
+	struct rq *rq = per_cpu_ptr(&runqueues, p->cpu);
+	struct task_struct *prev = NULL, *t;
+
+	raw_spin_lock(&rq->lock);
+	for (t = rq->head; t != NULL && t != p; t = t->run_next)
+		prev = t;
+	if (t != NULL) {
+		if (prev)
+			prev->run_next = p->run_next;
+		else
+			rq->head = p->run_next;
+		if (rq->tail == p)
+			rq->tail = prev;
+		rq->nr_running--;
+	}
+	raw_spin_unlock(&rq->lock);
 }

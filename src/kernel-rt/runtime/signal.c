@@ -56,14 +56,23 @@ static int valid_signal(unsigned long sig)
 	return sig >= 1 && sig < NSIG_STD;
 }
 
+/*
+ * The task with this pid, boot task or forked. A released task's memory may be reused while the
+ * caller holds the pointer: Linux keeps it alive by RCU; here only a zombie reaped at that very
+ * moment could be affected (kill then finds it dead and returns -ESRCH).
+ */
 struct task_struct *find_task_by_pid(long pid)
 {
-	unsigned long i;
+	struct task_struct *p, *found = NULL;
 
-	for (i = 0; i < nr_boot_tasks; i++)
-		if (boot_tasks[i]->pid == pid)
-			return boot_tasks[i];
-	return NULL;
+	raw_spin_lock(&tasklist_lock);
+	for_each_process(p)
+		if (p->pid == pid) {
+			found = p;
+			break;
+		}
+	raw_spin_unlock(&tasklist_lock);
+	return found;
 }
 
 int signal_pending(struct task_struct *t)

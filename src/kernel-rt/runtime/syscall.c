@@ -56,9 +56,10 @@ long __x64_sys_sched_yield(const struct pt_regs *regs)
 	return 0;
 }
 
+/* exit(code): the wait status is the low byte of the code, shifted (Linux's sys_exit). */
 long __x64_sys_exit(const struct pt_regs *regs)
 {
-	do_exit(regs->di);
+	do_exit((regs->di & 0xff) << 8);
 	return 0;
 }
 
@@ -70,6 +71,11 @@ long __x64_sys_rt_sigprocmask(const struct pt_regs *regs);
 long __x64_sys_rt_sigreturn(const struct pt_regs *regs);
 long __x64_sys_kill(const struct pt_regs *regs);
 long __x64_sys_tgkill(const struct pt_regs *regs);
+
+long __x64_sys_fork(const struct pt_regs *regs);
+long __x64_sys_clone(const struct pt_regs *regs);
+long __x64_sys_wait4(const struct pt_regs *regs);
+long __x64_sys_getppid(const struct pt_regs *regs);
 
 long __x64_sys_ni_syscall(const struct pt_regs *regs)
 {
@@ -86,8 +92,12 @@ __attribute__((section(".rodata"))) const sys_call_ptr_t sys_call_table[NR_sysca
 	[__NR_sched_yield] = __x64_sys_sched_yield,
 	[__NR_nanosleep] = __x64_sys_nanosleep,
 	[__NR_getpid] = __x64_sys_getpid,
+	[__NR_clone] = __x64_sys_clone,
+	[__NR_fork] = __x64_sys_fork,
 	[__NR_exit] = __x64_sys_exit,
+	[__NR_wait4] = __x64_sys_wait4,
 	[__NR_kill] = __x64_sys_kill,
+	[__NR_getppid] = __x64_sys_getppid,
 	[__NR_futex] = __x64_sys_futex,
 	[__NR_tgkill] = __x64_sys_tgkill,
 };

@@ -378,6 +378,8 @@ describe("task checks: what they need", () => {
     expect(parseStackRegion("kernel stack of pid 12")).toEqual({ kind: "kernel", pid: 12 });
     expect(parseStackRegion("entry stack of CPU 1")).toEqual({ kind: "entry", cpu: 1 });
     expect(parseStackRegion("idle stack of CPU 0")).toEqual({ kind: "idle", cpu: 0 });
+    // A forked task's kernel stack comes from the page pool (docs/kernel.md, Fork).
+    expect(parseStackRegion("page pool")).toEqual({ kind: "pool" });
     for (const other of [
       "-",
       "NMI stack of CPU 0",
@@ -385,9 +387,10 @@ describe("task checks: what they need", () => {
       "entry stack of CPU 0 guard",
       "kernel stack of pid x",
       "init_task_stack",
+      "page pool 2",
     ])
       expect(parseStackRegion(other)).toBeUndefined();
-    expect(Object.keys(STACK_REGION_NAMES)).toEqual(["user", "kernel", "entry", "idle"]);
+    expect(Object.keys(STACK_REGION_NAMES)).toEqual(["user", "kernel", "entry", "idle", "pool"]);
   });
 });
 

@@ -13,8 +13,12 @@
 #define __NR_sched_yield	24
 #define __NR_nanosleep		35
 #define __NR_getpid		39
+#define __NR_clone		56
+#define __NR_fork		57
 #define __NR_exit		60
+#define __NR_wait4		61
 #define __NR_kill		62
+#define __NR_getppid		110
 #define __NR_futex		202
 #define __NR_tgkill		234
 

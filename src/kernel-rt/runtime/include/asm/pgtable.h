@@ -25,6 +25,7 @@
 #define _PAGE_BIT_DIRTY		6
 #define _PAGE_BIT_PSE		7	/* PS: a 1 GiB (PUD) or 2 MiB (PMD) leaf */
 #define _PAGE_BIT_GLOBAL	8
+#define _PAGE_BIT_SOFTW1	9	/* bits 11:9 are ignored by the MMU (SDM 4.5, table 4-20) */
 #define _PAGE_BIT_NX		63	/* XD: no instruction fetch (with EFER.NXE; ORed across levels) */
 
 #define _PAGE_PRESENT		_BITUL(_PAGE_BIT_PRESENT)
@@ -35,6 +36,13 @@
 #define _PAGE_PSE		_BITUL(_PAGE_BIT_PSE)
 #define _PAGE_GLOBAL		_BITUL(_PAGE_BIT_GLOBAL)
 #define _PAGE_NX		_BITUL(_PAGE_BIT_NX)
+
+/*
+ * A private writable page that fork write-protected: a write to it is a copy-on-write fault,
+ * not a bad access. Linux decides that from the VMA (VM_WRITE on a read-only PTE); the model
+ * kernel has no VMAs, so it keeps the fact in a bit the MMU ignores.
+ */
+#define _PAGE_COW		_BITUL(_PAGE_BIT_SOFTW1)
 
 /* Bits 51:12 of an entry: the frame of the next table or of the page (M = 52 here). */
 #define PTE_PFN_MASK		_AC(0x000ffffffffff000, UL)
@@ -79,5 +87,26 @@ unsigned long user_virt_to_phys(struct mm_struct *mm, unsigned long addr);
  * written in both PGDs under PTI); NULL then also means out of frames.
  */
 unsigned long *user_pte_lookup(struct mm_struct *mm, unsigned long addr, bool alloc);
+
+/* A new user PGD entry, in both PGDs of the pair under PTI (the kernel's with NX). */
+void set_user_pgd(struct mm_struct *mm, unsigned long index, unsigned long entry);
+
+/* The index of the first nonzero entry in table[i..last], or last + 1 (an assembly loop). */
+unsigned long pt_next_used(unsigned long *table, unsigned long i, unsigned long last);
+
+/* USER_SHARED_PAGE is a shared mapping (MAP_SHARED): fork shares it as is, never copy-on-write. */
+static inline int shared_mapping(unsigned long addr)
+{
+	return addr == USER_SHARED_PAGE;
+}
+
+/*
+ * The copy-on-write fault (memory.c): a write to a present, write-protected page of mm marked
+ * _PAGE_COW. 1: handled (or spurious: the PTE is writable already), retry the access; 0: not a
+ * copy-on-write page (a bad access); -ENOMEM: no frame for the copy.
+ */
+long do_wp_page(struct mm_struct *mm, unsigned long address);
+/* Unmap one user PTE at exit (memory.c): drop its mapping, free the frame if it was the last. */
+void zap_pte(unsigned long *pte);
 
 #endif /* _ASM_X86_PGTABLE_H */

@@ -3,12 +3,16 @@
  * them under PTI:
  *   - an mm's PGD is an 8 KiB pair: the kernel PGD, then the user PGD (CR3
  *     bit 12 selects it, PTI_USER_PGTABLE_MASK);
- *   - each CPU hands out TLB_NR_DYN_ASIDS ASIDs; the kernel PCID of ASID a is
- *     a + 1 (PCID 0 stays for non-PCID code), the user PCID sets bit 11;
+ *   - each CPU hands out TLB_NR_DYN_ASIDS ASIDs (choose_new_asid): an mm
+ *     has no ASID of its own, it gets one on each CPU it runs on; the kernel
+ *     PCID of ASID a is a + 1 (PCID 0 stays for non-PCID code), the user
+ *     PCID sets bit 11;
  *   - cpu_tlbstate.ctxs[a].ctx_id says which mm last used ASID a on this
- *     CPU: reusing it for another mm needs a flush, of the kernel PCID at the
- *     CR3 write and of the user PCID at the next return to user mode
- *     (user_pcid_flush_mask, consumed by SWITCH_TO_USER_CR3).
+ *     CPU: an mm found there keeps its ASID and its TLB entries; otherwise
+ *     the next ASID (next_asid, round robin) is taken from whoever had it,
+ *     which needs a flush, of the kernel PCID at the CR3 write and of the
+ *     user PCID at the next return to user mode (user_pcid_flush_mask,
+ *     consumed by SWITCH_TO_USER_CR3).
  */
 #ifndef _ASM_X86_TLBFLUSH_H
 #define _ASM_X86_TLBFLUSH_H
@@ -19,7 +23,6 @@
 
 struct mm_struct {
 	unsigned long pgd;	/* direct-map address of the kernel PGD of the pair */
-	unsigned long asid;	/* this address space's ASID (assigned at boot) */
 	unsigned long ctx_id;	/* unique per mm, never reused */
 };
 
@@ -44,5 +47,20 @@ struct tlb_state {
 extern struct mm_struct init_mm;
 
 void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next);
+
+/* INVLPG: this page's translations for the current PCID, and global ones (SDM vol. 2, INVLPG). */
+static inline void __invlpg(unsigned long addr)
+{
+	asm volatile("invlpg (%0)" : : "r"(addr) : "memory");
+}
+
+/*
+ * Flushes of the current CPU (in the model an mm runs on one CPU only: a task never leaves its
+ * CPU and has no threads, so flush_tlb_mm is a local flush). flush_tlb_one_user: one user page,
+ * on the kernel PCID now and the user PCID at the next return to user mode; flush_tlb_local:
+ * every non-global translation of the loaded mm, both PCIDs.
+ */
+void flush_tlb_one_user(unsigned long addr);
+void flush_tlb_local(void);
 
 #endif /* _ASM_X86_TLBFLUSH_H */

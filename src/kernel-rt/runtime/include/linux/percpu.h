@@ -20,6 +20,14 @@ DECLARE_PER_CPU(unsigned long, cpu_number);
 #define this_cpu_ptr(ptr) \
 	((typeof(ptr))((unsigned long)(ptr) + this_cpu_read(this_cpu_off)))
 
+/*
+ * Another CPU's copy (Linux's per_cpu_ptr): each CPU records its base in __per_cpu_offset[] as
+ * it comes online (sched_init_cpu); 0 means not online yet.
+ */
+extern unsigned long __per_cpu_offset[];
+#define per_cpu_ptr(ptr, cpu) \
+	((typeof(ptr))((unsigned long)(ptr) + __per_cpu_offset[cpu]))
+
 #define smp_processor_id()	((int)this_cpu_read(cpu_number))
 
 #endif /* _LINUX_PERCPU_H */

@@ -19,11 +19,18 @@
 #include <asm/ptrace.h>
 #include <asm/tlbflush.h>
 #include <linux/signal.h>
+#include <linux/spinlock.h>
 
 #define TASK_RUNNING		0x0000
 #define TASK_INTERRUPTIBLE	0x0001
 #define TASK_UNINTERRUPTIBLE	0x0002
 #define TASK_DEAD		0x0080
+/* A forked task not yet woken: on its run queue, never picked (wake_up_new_task). */
+#define TASK_NEW		0x0800
+
+/* task_struct.exit_state, Linux's: a zombie waits for wait4; a dead one is being released. */
+#define EXIT_ZOMBIE		0x0010
+#define EXIT_DEAD		0x0020
 
 #define TASK_COMM_LEN		16
 
@@ -55,6 +62,12 @@ struct task_struct {
 	char comm[TASK_COMM_LEN];
 	unsigned long flags;		/* TIF_* bits (Linux keeps them in thread_info) */
 	struct task_signal signal;	/* handlers, pending and blocked signals (signal.c) */
+	/* fork and exit (fork.c, exit.c) */
+	struct task_struct *real_parent; /* NULL: a boot task, or orphaned (released at exit) */
+	long exit_state;		/* 0, EXIT_ZOMBIE, EXIT_DEAD */
+	long on_cpu;			/* its CPU may still run on its stack (finish_task_switch) */
+	long forked;			/* PF_FORKNOEXEC: task, stack and mm came from the page pool */
+	struct task_struct *tasks_next;	/* every task, newest first (for_each_process) */
 };
 
 /* What __switch_to_asm leaves on a switched-out task's stack, lowest address first. */
@@ -75,6 +88,7 @@ struct rq {
 	unsigned long nr_running;
 	unsigned long nr_switches;
 	unsigned long slice_left;	/* ticks the current task may still run */
+	raw_spinlock_t lock;		/* the list: fork adds to any CPU's, release takes away */
 };
 
 /* Round-robin time slice, in ticks: a task that runs a whole slice is preempted at its end. */
@@ -145,6 +159,14 @@ static inline int need_resched(void)
 extern struct task_struct *boot_tasks[];
 extern unsigned long nr_boot_tasks;
 
+/*
+ * Every task that has not been released, boot tasks and forked ones, newest first, linked by
+ * tasks_next (Linux's init_task.tasks list); tasklist_lock guards it and the parent links.
+ */
+extern struct task_struct *task_list;
+extern raw_spinlock_t tasklist_lock;
+#define for_each_process(p)	for (p = task_list; p != NULL; p = p->tasks_next)
+
 void schedule(void);
 void scheduler_tick(void);
 int wake_up_process(struct task_struct *p);
@@ -152,7 +174,12 @@ struct task_struct *find_task_by_pid(long pid);
 void kick_process(struct task_struct *p);
 void run_local_timers(void);
 void sched_init_cpu(int cpu);
+/* do_exit's code is the wait status: (exit code & 0xff) << 8, or the signal that killed it. */
 __noreturn void do_exit(long code);
+void wake_up_new_task(struct task_struct *p);
+void finish_task_switch(struct task_struct *prev);
+void dequeue_task(struct task_struct *p);
+void release_task(struct task_struct *p);
 __noreturn void cpu_startup_entry(void);
 struct task_struct *__switch_to_asm(struct task_struct *prev, struct task_struct *next);
 
