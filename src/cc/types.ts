@@ -199,7 +199,8 @@ export function promote(t: Type): Type {
   // narrower declared types only; a `long` bit-field keeps its type).
   if (t.bitWidth > 0 && t.size <= SIZE_INT)
     return t.unsigned && t.bitWidth >= SIZE_INT * BITS_PER_BYTE ? ty.uint : ty.int;
-  if (t.kind === "enum") return ty.int;
+  // An enum promotes to its compatible type: unsigned int when no enumerator is negative (GCC).
+  if (t.kind === "enum") return t.unsigned ? ty.uint : ty.int;
   if (rank(t) < rank(ty.int)) return ty.int;
   return t;
 }
