@@ -255,7 +255,7 @@ function genStep(s: Scope): Stmt | undefined {
     const o = pickWritable(ctx, hasScalars);
     if (!o) return undefined;
     const lv = lvalue(ctx, o, 1);
-    if (!canStep(lv) || (lv.width !== undefined && lv.decl.bits === 64)) continue;
+    if (!canStep(lv) || (lv.width !== undefined && lv.width > 32)) continue;
     return { k: "expr", e: { k: "mut", t: lv.e.t, op: ctx.r.pick(["x++", "x--", "++x", "--x"]), kids: [lv.e] } }; // prettier-ignore
   }
   return undefined;
