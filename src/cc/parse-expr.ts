@@ -6,7 +6,7 @@ import { CC } from "../diag/codes/cc.js";
 import { Node, type NodeKind, type Obj } from "./ast.js";
 import { ParserSema } from "./parse-sema.js";
 import {
-  arrayOf, isInteger, pointerTo, promote, ty, typeName, unqual, usualArith, withConst, type Member,
+  arrayOf, isInteger, pointerTo, promote, ty, typeName, unqual, usualArith, withConst, withoutConst, type Member,
   type Type,
 } from "./types.js"; // prettier-ignore
 
@@ -94,7 +94,8 @@ export abstract class ParserExpr extends ParserSema {
     if (this.is(":")) {
       this.next();
       const els = this.conditional();
-      const tmp = this.newLocal("", this.valueType(cond.type!), loc);
+      // The temporary holds a's value, which is never const (6.3.2.1p2).
+      const tmp = this.newLocal("", withoutConst(this.valueType(cond.type!)), loc);
       const set = this.assignNode(this.varNode(tmp, loc), cond, loc);
       const pick = this.condNode(this.varNode(tmp, loc), this.varNode(tmp, loc), els, loc);
       return this.binaryNode("comma", set, pick, loc, pick.type!);

@@ -150,6 +150,14 @@ export function copyType(t: Type): Type {
   return c;
 }
 
+/** The type without its const qualifier: what lvalue conversion yields (6.3.2.1p2). */
+export function withoutConst(t: Type): Type {
+  if (!t.isConst) return t;
+  const c = copyType(t);
+  c.isConst = false;
+  return c;
+}
+
 export function withConst(t: Type): Type {
   if (t.isConst) return t;
   const c = copyType(t);
