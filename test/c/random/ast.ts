@@ -5,6 +5,7 @@
 import { literal, promote, unsignedOf, type IntType } from "./types.js";
 
 export interface StructType {
+  kw: "struct" | "union";
   tag: string;
   /** The member declarations, printed as they are. */
   decls: string[];
@@ -31,8 +32,11 @@ export type Expr =
   /** `safe`: through the safe_* helper instead of the unsigned detour (signed + - * only). */
   | { k: "bin"; t: Ty; op: BinOp; mask: string; safe: boolean; kids: Expr[] }
   | { k: "cond"; t: Ty; kids: Expr[] }
+  /** GNU `a ?: b`, and the statement expression `({ a; })`. */
+  | { k: "elvis" | "stmtexpr"; t: Ty; kids: Expr[] }
   | { k: "comma"; t: Ty; kids: Expr[] }
-  | { k: "cast"; t: Ty; kids: Expr[] }
+  /** `via`: the type spelled another way, as `__typeof__(x)`. */
+  | { k: "cast"; t: Ty; kids: Expr[]; via?: string }
   | { k: "call"; t: Ty; fn: string; kids: Expr[] }
   /** A divisor made at least 1, or a shift count masked below `width`; never replaced. */
   | { k: "guard"; t: Ty; how: "div" | "shift"; mask: string; width: number; kids: Expr[] }
@@ -145,8 +149,12 @@ export function printExpr(e: Expr): string {
       return p(`${kids[0]} ? ${kids[1]} : ${kids[2]}`);
     case "comma":
       return p(`${kids[0]}, ${kids[1]}`);
+    case "elvis":
+      return p(`${kids[0]} ?: ${kids[1]}`);
+    case "stmtexpr":
+      return `({ ${kids[0]}; })`;
     case "cast":
-      return p(`(${tyName(e.t)})${kids[0]}`);
+      return p(`(${e.via ?? tyName(e.t)})${kids[0]}`);
     case "call":
       return `${e.fn}(${kids.join(", ")})`;
     case "mut":
@@ -157,7 +165,7 @@ export function printExpr(e: Expr): string {
 }
 
 export function tyName(t: Ty): string {
-  return isStruct(t) ? `struct ${t.tag}` : t.name;
+  return isStruct(t) ? `${t.kw} ${t.tag}` : t.name;
 }
 
 function printBody(body: Stmt[], ind: string, out: string[]): void {

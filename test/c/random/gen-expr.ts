@@ -141,9 +141,12 @@ export function lvalue(ctx: Ctx, o: Obj, depth: number): LV {
       break;
     }
     if (ty.k === "arr") {
-      parts[parts.length - 1] += "[(";
+      // a[i] is *(a + i) (6.5.2.1p2): spell it both ways.
+      const star = ctx.r.chance(0.25);
+      if (star) parts[parts.length - 1] = `(*(${parts[parts.length - 1]} + ((`;
+      else parts[parts.length - 1] += "[(";
       kids.push(index(ctx, depth));
-      parts.push(`) & ${ty.len - 1}]`);
+      parts.push(star ? `) & ${ty.len - 1})))` : `) & ${ty.len - 1}]`);
       t = decl = ty.t;
       break;
     }
@@ -261,7 +264,11 @@ function call(ctx: Ctx, depth: number, fns: FnInfo[]): Expr | undefined {
   if (!ok.length) return undefined;
   const f = ctx.r.pick(ok);
   ctx.budget.left -= f.cost * ctx.mult;
-  return { k: "call", t: f.ret, fn: f.name, kids: f.params.map((p) => argument(ctx, p.ty, depth + 1)) }; // prettier-ignore
+  // A function designator decays to a pointer; *f and &f call the same function (6.5.3.2).
+  const spellings = [f.name, f.name, `(*${f.name})`];
+  if (!f.name.startsWith("fp")) spellings.push(`(&${f.name})`);
+  const fn = ctx.r.pick(spellings);
+  return { k: "call", t: f.ret, fn, kids: f.params.map((p) => argument(ctx, p.ty, depth + 1)) }; // prettier-ignore
 }
 
 /** An argument of a parameter's type: any integer expression, or a structure value. */
@@ -278,7 +285,7 @@ export function structValue(ctx: Ctx, st: SInfo, depth: number): Expr {
   }
   const o = pickObj(ctx, (x) => x.ty.k === "struct" && x.ty.st === st);
   if (o) return { k: "lv", t: st, parts: [o.base], kids: [], roots: o.roots };
-  return { k: "lv", t: st, parts: [`(struct ${st.tag}){0}`], kids: [], roots: [] };
+  return { k: "lv", t: st, parts: [`(${st.kw} ${st.tag}){0}`], kids: [], roots: [] };
 }
 
 /** An integer expression over what the context may read. */
@@ -300,8 +307,19 @@ export function genExpr(ctx: Ctx, depth: number): Expr {
       const kids = [genExpr(ctx, depth + 1), genExpr(ctx, depth + 1)];
       return { k: "comma", t: kids[1]!.t, kids };
     }
-    case 4:
+    case 4: {
+      const like = r.chance(0.2) ? pickObj(ctx, (o) => o.ty.k === "scalar") : undefined;
+      if (like && like.ty.k === "scalar") return { k: "cast", t: like.ty.t, kids: [genExpr(ctx, depth + 1)], via: `${r.pick(["typeof", "__typeof__"])}(${like.base})` }; // prettier-ignore
       return cast(r.pick(ctx.types), genExpr(ctx, depth + 1));
+    }
+    case 6:
+      if (r.chance(0.5)) {
+        const kids = [genExpr(ctx, depth + 1), genExpr(ctx, depth + 1)];
+        return { k: "elvis", t: common(kids[0]!.t as IntType, kids[1]!.t as IntType), kids };
+      } else {
+        const a = genExpr(ctx, depth + 1);
+        return { k: "stmtexpr", t: a.t, kids: [a] };
+      }
     case 5: {
       const c = call(
         ctx,

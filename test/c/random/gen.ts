@@ -5,7 +5,15 @@
 // kind; main calls the functions and prints every global and a checksum. Each program is free
 // of undefined behaviour by construction (see ./ast.ts for the guards and ./gen-expr.ts for the
 // sequencing rules); loops are bounded and calls are costed, so every program ends quickly.
-import { printProgram, type Expr, type Func, type Program, type Stmt, type Ty } from "./ast.js";
+import {
+  printProgram,
+  tyName,
+  type Expr,
+  type Func,
+  type Program,
+  type Stmt,
+  type Ty,
+} from "./ast.js";
 import { argument, canStep, compound, genExpr, literalOf, lvalue, planMut, rng, structValue, type Ctx, type Field, type FnInfo, type Obj, type Rng, type SInfo } from "./gen-expr.js"; // prettier-ignore
 import { BOOL, INT, LONG, SCALARS, UINT, ULONG, enumType, type IntType } from "./types.js";
 
@@ -117,21 +125,42 @@ function genStruct(g: Gen, i: number): SInfo {
     } else if (kind < 5 && g.structs.length > 0) {
       const st = r.pick(g.structs);
       fields.push({ name: fname, kind: "struct", st });
-      decls.push(`struct ${st.tag} ${fname};`);
+      decls.push(`${st.kw} ${st.tag} ${fname};`);
     } else {
       const t = r.pick(g.types);
       fields.push({ name: fname, kind: "scalar", t });
       decls.push(`${t.name} ${fname};`);
     }
   }
-  const st: SInfo = { tag: `s${i}`, decls, packed, fields };
+  const st: SInfo = { kw: "struct", tag: `s${i}`, decls, packed, fields };
   const attr = packed ? " __attribute__((packed))" : "";
   g.head.push(`struct${attr} s${i} {`, ...decls.map((d) => `\t${d}`), "};");
   return st;
 }
 
+/**
+ * A union whose first member is 8 bytes, the largest, so initialising it defines every byte
+ * and reading any member afterwards reads defined bytes (no _Bool: not every byte is one).
+ */
+function genUnion(g: Gen, i: number): SInfo {
+  const r = g.r;
+  const first = r.pick(g.types.filter((t) => t.bits === 64));
+  const fields: Field[] = [{ name: "m0", kind: "scalar", t: first }];
+  for (let j = 1; j < 2 + r.int(3); j++) {
+    const t = r.pick(g.types.filter((x) => x.rank > 0));
+    if (r.chance(0.3) && t.bits <= 32)
+      fields.push({ name: `m${j}`, kind: "arr", t, len: 64 / t.bits }); // prettier-ignore
+    else fields.push({ name: `m${j}`, kind: "scalar", t });
+  }
+  const decls = fields.map((f) => (f.kind === "arr" ? `${f.t.name} ${f.name}[${f.len}];` : `${(f as { t: IntType }).t.name} ${f.name};`)); // prettier-ignore
+  g.head.push(`union u${i} {`, ...decls.map((d) => `\t${d}`), "};");
+  return { kw: "union", tag: `u${i}`, decls, packed: false, fields };
+}
+
 /** A constant initialiser for a structure: positional or designated, partial or complete. */
 function structInit(g: Gen, st: SInfo): string {
+  // A union's first member only: it covers every byte (6.7.9p17 names no other).
+  if (st.kw === "union") return `{ ${literalOf(g.r, (st.fields[0] as { t: IntType }).t)} }`;
   const items = st.fields.map((f) => {
     let v: string;
     if (f.kind === "struct") v = structInit(g, f.st);
@@ -164,10 +193,23 @@ function genGlobals(g: Gen): void {
     g.head.push(`${t.name} ${n}[${len}] = ${init};`);
     g.globals.push({ base: n, ty: { k: "arr", t, len }, roots: [n], writable: true });
   }
+  if (r.chance(0.5)) {
+    // A char array from a string: the bytes past the string are zero (6.7.9p21).
+    const n = name(g, "str");
+    const chars = ["a", "Z", "0", " ", "\\n", "\\x7f", "\\377", "\\200", "\\t", "\\\\", '\\"'];
+    const text = Array.from({ length: r.int(8) }, () => r.pick(chars)).join("");
+    g.head.push(`char ${n}[8] = "${text}";`);
+    g.globals.push({
+      base: n,
+      ty: { k: "arr", t: SCALARS[1]!, len: 8 },
+      roots: [n],
+      writable: true,
+    });
+  }
   for (const st of g.structs) {
     for (let i = 0; i < 1 + r.int(2); i++) {
       const n = name(g, "s");
-      g.head.push(`struct ${st.tag} ${n} = ${structInit(g, st)};`);
+      g.head.push(`${st.kw} ${st.tag} ${n} = ${structInit(g, st)};`);
       g.globals.push({ base: n, ty: { k: "struct", st }, roots: [n], writable: true });
     }
   }
@@ -187,7 +229,7 @@ function genPointers(g: Gen): void {
     const roots = [n, ...targets.map((o) => o.base)];
     const ty = first.ty;
     const addr = (o: Obj): string => (ty.k === "arr" ? o.base : `&${o.base}`);
-    const elem = ty.k === "struct" ? `struct ${ty.st.tag}` : ty.t.name;
+    const elem = ty.k === "struct" ? `${ty.st.kw} ${ty.st.tag}` : ty.t.name;
     g.head.push(`${elem} *${n} = ${addr(first)};`);
     pointers.push({ base: ty.k === "arr" ? n : `(*${n})`, ty, roots, writable: true });
     g.retarget.push(...targets.map((o) => `${n} = ${addr(o)};`));
@@ -410,7 +452,10 @@ function genLocals(g: Gen, ctx: Ctx, body: Stmt[]): Obj[] {
     const t = r.pick(g.types);
     const n = name(g, "l");
     fresh(ctx);
-    body.push({ k: "decl", text: `${t.name} ${n} = @0;`, init: [genExpr(ctx, 1)] });
+    // A local static keeps its value from call to call: only where calls are statements.
+    if (ctx.fn.kind === "impure" && ctx.fn.name !== "main" && r.chance(0.25))
+      body.push({ k: "decl", text: `static ${t.name} ${n} = ${literalOf(r, t)};`, init: [] }); // prettier-ignore
+    else body.push({ k: "decl", text: `${t.name} ${n} = @0;`, init: [genExpr(ctx, 1)] });
     const o: Obj = { base: n, ty: { k: "scalar", t }, roots: [n], writable: true };
     ctx.objs.push(o);
     scalars.push(o);
@@ -424,11 +469,24 @@ function genLocals(g: Gen, ctx: Ctx, body: Stmt[]): Obj[] {
     body.push({ k: "decl", text: `${t.name} ${n}[${len}] = { ${init.map((_, i) => `@${i}`).join(", ")} };`, init }); // prettier-ignore
     ctx.objs.push({ base: n, ty: { k: "arr", t, len }, roots: [n], writable: true });
   }
+  const pures = ctx.callees.filter((f) => f.kind === "pure");
+  if (pures.length && r.chance(0.3)) {
+    // A pointer to a function, called through in expressions like the function itself.
+    const f = r.pick(pures);
+    const n = name(g, "fp");
+    const params = f.params.map((p) => tyName(p.ty)).join(", ") || "void";
+    body.push({ k: "decl", text: `${tyName(f.ret)} (*${n})(${params}) = ${r.chance(0.5) ? "&" : ""}${f.name};`, init: [] }); // prettier-ignore
+    ctx.callees.push({ ...f, name: n });
+  }
   if (r.chance(0.4) && g.structs.length) {
     const st = r.pick(g.structs);
     const n = name(g, "ls");
     fresh(ctx);
-    body.push({ k: "decl", text: `struct ${st.tag} ${n} = @0;`, init: [structValue(ctx, st, 1)] });
+    body.push({
+      k: "decl",
+      text: `${st.kw} ${st.tag} ${n} = @0;`,
+      init: [structValue(ctx, st, 1)],
+    });
     ctx.objs.push({ base: n, ty: { k: "struct", st }, roots: [n], writable: true });
   }
   return scalars;
@@ -460,7 +518,7 @@ function genFunction(g: Gen, kind: FnInfo["kind"], isMain: boolean): void {
     const st = ret as SInfo;
     result = { base: name(g, "r"), ty: { k: "struct", st }, roots: [], writable: true };
     result.roots.push(result.base);
-    body.push({ k: "decl", text: `struct ${st.tag} ${result.base} = @0;`, init: [structValue(ctx, st, 1)] }); // prettier-ignore
+    body.push({ k: "decl", text: `${st.kw} ${st.tag} ${result.base} = @0;`, init: [structValue(ctx, st, 1)] }); // prettier-ignore
     ctx.objs.push(result);
   }
   const out = `out_${fn.name}`;
@@ -480,7 +538,7 @@ function genFunction(g: Gen, kind: FnInfo["kind"], isMain: boolean): void {
     body.push({ k: "return", e });
   }
   fn.cost = Math.max(1, (isMain ? MAIN_BUDGET : FN_BUDGET) - budget.left);
-  const params = fn.params.length ? fn.params.map((p) => `${"tag" in p.ty ? `struct ${(p.ty as SInfo).tag}` : (p.ty as IntType).name} ${p.name}`).join(", ") : "void"; // prettier-ignore
+  const params = fn.params.length ? fn.params.map((p) => `${"tag" in p.ty ? `${(p.ty as SInfo).kw} ${(p.ty as SInfo).tag}` : (p.ty as IntType).name} ${p.name}`).join(", ") : "void"; // prettier-ignore
   g.funcs.push({ name: fn.name, ret, params, body, isStatic: !isMain && r.chance(0.5) });
   if (!isMain) g.fns.push(fn);
 }
@@ -492,6 +550,7 @@ export function generate(seed: number): Program {
   g.head.push(`/* entrylab random program, seed ${seed} */`, PRELUDE, "");
   genEnums(g);
   for (let i = 0; i < 1 + r.int(3); i++) g.structs.push(genStruct(g, i));
+  if (r.chance(0.5)) g.structs.push(genUnion(g, 0));
   genGlobals(g);
   const n = 2 + r.int(5);
   for (let i = 0; i < n; i++) genFunction(g, r.pick(["pure", "pure", "impure", "impure", "sret"] as const), false); // prettier-ignore
