@@ -13,6 +13,9 @@ const MAX_INSNS = 50_000_000;
 /** The native build: no optimisation, as test/c; UBSan stops at the first undefined operation. */
 const GCC_FLAGS = ["-w", "-fno-pie", "-no-pie", "-fsanitize=undefined", "-fno-sanitize-recover=all"]; // prettier-ignore
 
+/** gcc itself crashed on the program (gcc 12 does on some nested structure calls). */
+export class GccCrash extends Error {}
+
 export interface Outcome {
   vm: string;
   native: string;
@@ -33,7 +36,13 @@ function vmSide(text: string, file: string): string {
 
 /** Build with gcc at `opt` and run; throws when gcc rejects it, UBSan fires or it fails. */
 export function nativeSide(file: string, exe: string, opt = "-O0"): string {
-  execFileSync("gcc", [...GCC_FLAGS, opt, "-o", exe, file], { stdio: ["ignore", "ignore", "pipe"] }); // prettier-ignore
+  try {
+    execFileSync("gcc", [...GCC_FLAGS, opt, "-o", exe, file], { stdio: ["ignore", "ignore", "pipe"] }); // prettier-ignore
+  } catch (e) {
+    const stderr = String((e as { stderr?: unknown }).stderr ?? "");
+    if (stderr.includes("internal compiler error")) throw new GccCrash(stderr);
+    throw e;
+  }
   const r = spawnSync(exe, { encoding: "latin1", maxBuffer: 64 << 20, timeout: 10_000 });
   if (r.status !== 0) throw new Error(`native run of ${file} (${opt}) failed: ${r.status} ${r.stderr}`); // prettier-ignore
   // crt0 passes main's 0 to exit: isa-debug-exit reports (0 << 1) | 1.

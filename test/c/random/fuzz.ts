@@ -9,7 +9,7 @@ import { generate, printProgram } from "./gen.js";
 import { reduce } from "./reduce.js";
 
 export { generateText } from "./gen.js";
-export { runBoth } from "./diff.js";
+export { GccCrash, runBoth } from "./diff.js";
 
 export interface SeedResult {
   seed: number;

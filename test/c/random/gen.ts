@@ -455,7 +455,11 @@ function genLocals(g: Gen, ctx: Ctx, body: Stmt[]): Obj[] {
     // A local static keeps its value from call to call: only where calls are statements.
     if (ctx.fn.kind === "impure" && ctx.fn.name !== "main" && r.chance(0.25))
       body.push({ k: "decl", text: `static ${t.name} ${n} = ${literalOf(r, t)};`, init: [] }); // prettier-ignore
-    else body.push({ k: "decl", text: `${t.name} ${n} = @0;`, init: [genExpr(ctx, 1)] });
+    else if (r.chance(0.15)) {
+      body.push({ k: "decl", text: `const ${t.name} ${n} = @0;`, init: [genExpr(ctx, 1)] });
+      ctx.objs.push({ base: n, ty: { k: "scalar", t }, roots: [n], writable: false });
+      continue;
+    } else body.push({ k: "decl", text: `${t.name} ${n} = @0;`, init: [genExpr(ctx, 1)] });
     const o: Obj = { base: n, ty: { k: "scalar", t }, roots: [n], writable: true };
     ctx.objs.push(o);
     scalars.push(o);
