@@ -406,13 +406,15 @@ export abstract class ParserExpr extends ParserSema {
   private postIncDec(n: Node, delta: bigint, loc: Loc): Node {
     if (!this.requireLvalue(n, delta > 0n ? "'++'" : "'--'")) return n;
     if (n.kind === "member" && n.member!.bitWidth !== undefined) return this.postIncDecBits(n, delta, loc); // prettier-ignore
+    // A _Bool does not wrap (6.3.1.2): `(b -= 1) + 1` is 2, not b's old 0. Keep the old value.
+    if (n.type!.kind === "bool") return this.cast(this.postIncDecBits(n, delta, loc), n.type!, loc);
     const step = this.compoundAssign("add", "+", n, this.num(delta, loc), loc);
     const back = this.add(step, this.num(-delta, loc), loc);
     return this.cast(back, n.type!, loc);
   }
 
-  /** A bit-field's `b++`: `(p = &s, old = p->b, p->b = old + 1, old)` — the old value wraps
-   *  to the field's width, which `(b += 1) - 1` would not give back. */
+  /** A bit-field's (or a _Bool's) `b++`: `(p = &s, old = p->b, p->b = old + 1, old)` — the
+   *  old value wraps to the field's width, which `(b += 1) - 1` would not give back. */
   private postIncDecBits(n: Node, delta: bigint, loc: Loc): Node {
     const [setTmp, target] = this.lvalueOnce(n, loc);
     const oldType = promote(n.type!);
