@@ -216,6 +216,8 @@ function printStmt(s: Stmt, ind: string, out: string[]): void {
         for (const l of c.labels) out.push(`${ind}${l === "default" ? "default" : `case ${l}`}:`);
         printBody(c.body, more, out);
       }
+      // A label must label a statement (6.8.1), the last one too.
+      if (s.cases.length && s.cases[s.cases.length - 1]!.body.length === 0) out.push(`${more};`);
       out.push(`${ind}}`);
       return;
     case "block":

@@ -36,9 +36,13 @@ export function firstDifference(o: Outcome): string {
 export function minimise(seed: number, work: string, trials?: number): string {
   const prog = generate(seed);
   let n = 0;
+  // Keep the kind of failure: a program entrylab rejects stays one, a wrong answer stays one.
+  const rejects = (o: Outcome): boolean => o.vm.startsWith("[entrylab failed");
+  const original = rejects(runBoth(printProgram(prog), work, `min${seed}`));
   const fails = (text: string): boolean => {
     try {
-      return !runBoth(text, work, `min${seed}-${n++}`).same;
+      const o = runBoth(text, work, `min${seed}-${n++}`);
+      return !o.same && rejects(o) === original;
     } catch {
       return false; // gcc rejected the edit or it ran badly: not the same bug
     }
