@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { nativeUnavailable } from "./build.js";
+import { generate, printProgram } from "./random/gen.js";
 import { firstDifference, generateText, runSeed } from "./random/fuzz.js";
+import { reduce } from "./random/reduce.js";
 
 /** Enough seeds to take well under a minute on a loaded two-core machine. */
 const SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
@@ -22,6 +24,20 @@ describe("the random-program generator", () => {
   it("gives the same program for the same seed, and another for another", () => {
     expect(generateText(7)).toBe(generateText(7));
     expect(generateText(7)).not.toBe(generateText(8));
+  });
+
+  it("shrinks a program to what keeps a property", () => {
+    const prog = generate(5);
+    const before = printProgram(prog);
+    // The property: one particular assignment of the original survives.
+    const line = before
+      .split("\n")
+      .find((l) => /^\t\t\w+ = /.test(l))!
+      .trim();
+    const after = reduce(prog, (text) => text.includes(line), 400);
+    expect(after).toContain(line);
+    expect(after.split("\n").length).toBeLessThan(before.split("\n").length * 0.8);
+    expect(after).toContain("int main(void)");
   });
 });
 
