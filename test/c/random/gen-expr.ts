@@ -42,7 +42,7 @@ export interface SInfo extends StructType {
 /** Something that can be read (and maybe written): its C text and what it is. */
 export interface Obj {
   base: string;
-  ty: { k: "scalar"; t: IntType } | { k: "arr"; t: IntType; len: number } | { k: "struct"; st: SInfo }; // prettier-ignore
+  ty: { k: "scalar"; t: IntType } | { k: "arr"; t: IntType; len: number } | { k: "struct"; st: SInfo } | { k: "sarr"; st: SInfo; len: number }; // prettier-ignore
   roots: string[];
   writable: boolean;
 }
@@ -140,11 +140,18 @@ export function lvalue(ctx: Ctx, o: Obj, depth: number): LV {
       t = decl = ty.t;
       break;
     }
+    if (ty.k === "sarr") {
+      parts[parts.length - 1] += "[(";
+      kids.push(index(ctx, depth));
+      parts.push(`) & ${ty.len - 1}]`);
+      ty = { k: "struct", st: ty.st };
+      continue;
+    }
     if (ty.k === "arr") {
       // a[i] is *(a + i) (6.5.2.1p2): spell it both ways.
       const star = ctx.r.chance(0.25);
-      if (star) parts[parts.length - 1] = `(*(${parts[parts.length - 1]} + ((`;
-      else parts[parts.length - 1] += "[(";
+      if (star) parts[0] = `(*(${parts[0]}`;
+      parts[parts.length - 1] += star ? " + ((" : "[(";
       kids.push(index(ctx, depth));
       parts.push(star ? `) & ${ty.len - 1})))` : `) & ${ty.len - 1}]`);
       t = decl = ty.t;

@@ -38,6 +38,8 @@ interface Gen {
   tail: string[];
   /** Statements that point a pointer at one of its targets. */
   retarget: string[];
+  /** Comparisons of a pointer with one of its targets' addresses. */
+  probes: Obj[];
   funcs: Func[];
   uid: number;
 }
@@ -114,7 +116,9 @@ function genStruct(g: Gen, i: number): SInfo {
     const kind = r.int(10);
     if (kind < 3) {
       const t = r.pick([INT, UINT, LONG, ULONG, BOOL, ...SCALARS.slice(1, 6)]);
-      const width = 1 + r.int(t === BOOL ? 1 : t.bits);
+      // Packed, a field may start at any bit of a byte: at most 57 bits keeps it within the
+      // 8 bytes entrylab loads (E6034, docs/handler-c.md).
+      const width = 1 + r.int(t === BOOL ? 1 : packed ? Math.min(t.bits, 57) : t.bits);
       fields.push({ name: fname, kind: "bf", t, width });
       decls.push(`${t.name} ${fname} : ${width};`);
     } else if (kind < 4) {
@@ -206,6 +210,13 @@ function genGlobals(g: Gen): void {
       writable: true,
     });
   }
+  if (g.structs.length && r.chance(0.5)) {
+    const st = r.pick(g.structs);
+    const n = name(g, "as");
+    const len = 1 << (1 + r.int(2));
+    g.head.push(`${st.kw} ${st.tag} ${n}[${len}] = { ${Array.from({ length: r.int(len + 1) }, () => structInit(g, st)).join(", ")} };`); // prettier-ignore
+    g.globals.push({ base: n, ty: { k: "sarr", st, len }, roots: [n], writable: true });
+  }
   for (const st of g.structs) {
     for (let i = 0; i < 1 + r.int(2); i++) {
       const n = name(g, "s");
@@ -221,7 +232,7 @@ function genPointers(g: Gen): void {
   const r = g.r;
   const pointers: Obj[] = [];
   for (let i = 0; i < 1 + r.int(3); i++) {
-    const first = r.pick(g.globals);
+    const first = r.pick(g.globals.filter((o) => o.ty.k !== "sarr"));
     const same = g.globals.filter((o) => JSON.stringify(o.ty) === JSON.stringify(first.ty) || (o.ty.k === "struct" && first.ty.k === "struct" && o.ty.st === first.ty.st)); // prettier-ignore
     const targets = same.filter(() => r.chance(0.6));
     if (!targets.includes(first)) targets.push(first);
@@ -229,12 +240,15 @@ function genPointers(g: Gen): void {
     const roots = [n, ...targets.map((o) => o.base)];
     const ty = first.ty;
     const addr = (o: Obj): string => (ty.k === "arr" ? o.base : `&${o.base}`);
-    const elem = ty.k === "struct" ? `${ty.st.kw} ${ty.st.tag}` : ty.t.name;
+    const elem = ty.k === "struct" || ty.k === "sarr" ? `${ty.st.kw} ${ty.st.tag}` : ty.t.name;
     g.head.push(`${elem} *${n} = ${addr(first)};`);
     pointers.push({ base: ty.k === "arr" ? n : `(*${n})`, ty, roots, writable: true });
     g.retarget.push(...targets.map((o) => `${n} = ${addr(o)};`));
+    // Where the pointer points, as an int: readable like a variable (6.5.9 pointer equality).
+    const probe = r.pick(targets);
+    g.probes.push({ base: `(${n} == ${addr(probe)})`, ty: { k: "scalar", t: INT }, roots: [n], writable: false }); // prettier-ignore
   }
-  g.globals.push(...pointers);
+  g.globals.push(...pointers, ...g.probes);
 }
 
 /** What main prints: every scalar global, element and member, then the checksum. */
@@ -244,6 +258,8 @@ function genTail(g: Gen): void {
     if (ty.k === "scalar") lines.push(`printf("%s %lx\\n", "${text}", (unsigned long)${text});`);
     else if (ty.k === "arr")
       for (let i = 0; i < ty.len; i++) dump(`${text}[${i}]`, { k: "scalar", t: ty.t });
+    else if (ty.k === "sarr")
+      for (let i = 0; i < ty.len; i++) dump(`${text}[${i}]`, { k: "struct", st: ty.st });
     else
       for (const f of ty.st.fields) {
         const sub = `${text}.${f.name}`;
@@ -550,7 +566,7 @@ function genFunction(g: Gen, kind: FnInfo["kind"], isMain: boolean): void {
 /** Generate the program for `seed`. */
 export function generate(seed: number): Program {
   const r = rng(seed);
-  const g: Gen = { r, types: [...SCALARS], structs: [], globals: [], consts: [], fns: [], head: [], tail: [], funcs: [], uid: 0, retarget: [] }; // prettier-ignore
+  const g: Gen = { r, types: [...SCALARS], structs: [], globals: [], consts: [], fns: [], head: [], tail: [], funcs: [], uid: 0, retarget: [], probes: [] }; // prettier-ignore
   g.head.push(`/* entrylab random program, seed ${seed} */`, PRELUDE, "");
   genEnums(g);
   for (let i = 0; i < 1 + r.int(3); i++) g.structs.push(genStruct(g, i));
