@@ -133,6 +133,7 @@ export function lvalue(ctx: Ctx, o: Obj, depth: number): LV {
   const kids: Expr[] = [];
   let ty = o.ty;
   let width: number | undefined;
+  let packed = false;
   let t: IntType;
   let decl: IntType;
   for (;;) {
@@ -148,8 +149,9 @@ export function lvalue(ctx: Ctx, o: Obj, depth: number): LV {
       continue;
     }
     if (ty.k === "arr") {
-      // a[i] is *(a + i) (6.5.2.1p2): spell it both ways.
-      const star = ctx.r.chance(0.25);
+      // a[i] is *(a + i) (6.5.2.1p2): spell it both ways, but not inside a packed structure,
+      // where the decayed pointer would be misaligned (GCC only knows `s.a[i]` is packed).
+      const star = !packed && ctx.r.chance(0.25);
       if (star) parts[0] = `(*(${parts[0]}`;
       parts[parts.length - 1] += star ? " + ((" : "[(";
       kids.push(index(ctx, depth));
@@ -157,6 +159,7 @@ export function lvalue(ctx: Ctx, o: Obj, depth: number): LV {
       t = decl = ty.t;
       break;
     }
+    packed ||= ty.st.packed;
     const f = ctx.r.pick(ty.st.fields);
     parts[parts.length - 1] += `.${f.name}`;
     if (f.kind === "struct") ty = { k: "struct", st: f.st };
@@ -285,6 +288,12 @@ export function argument(ctx: Ctx, ty: Ty, depth: number): Expr {
 }
 
 export function structValue(ctx: Ctx, st: SInfo, depth: number): Expr {
+  // Structures by value through ?: and the comma operator (6.5.15p3, 6.5.17).
+  if (depth < MAX_DEPTH && ctx.r.chance(0.15)) {
+    const c = genExpr(ctx, depth + 2);
+    if (ctx.r.chance(0.5)) return { k: "comma", t: st, kids: [c, structValue(ctx, st, depth + 2)] };
+    return { k: "cond", t: st, kids: [c, structValue(ctx, st, depth + 2), structValue(ctx, st, depth + 2)] }; // prettier-ignore
+  }
   const makers = ctx.callees.filter((f) => f.kind === "sret" && f.ret === st);
   if (makers.length && depth < MAX_DEPTH && ctx.r.chance(0.4)) {
     const c = call(ctx, depth, makers);
@@ -334,9 +343,11 @@ export function genExpr(ctx: Ctx, depth: number): Expr {
         ctx.callees.filter((f) => f.kind === "pure"),
       );
       if (c) return c;
-      const sr = ctx.callees.filter((f) => f.kind === "sret");
-      if (sr.length) {
-        const st = r.pick(sr).ret as SInfo;
+      const sr = ctx.callees.filter((f) => f.kind === "sret").map((f) => f.ret as SInfo);
+      const held = ctx.objs.filter((o) => o.ty.k === "struct").map((o) => (o.ty as { st: SInfo }).st); // prettier-ignore
+      if (sr.length || held.length) {
+        // A member of a structure value that is not an lvalue: a call's, a ?:'s.
+        const st = r.pick([...sr, ...held]);
         const scal = st.fields.filter((f) => f.kind === "scalar");
         if (scal.length) {
           const f = r.pick(scal) as Field & { t: IntType };
