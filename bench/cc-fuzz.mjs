@@ -4,7 +4,8 @@
 // random handler-C program, runs it on the VM and natively (gcc -O0 with UBSan, and -O2 as a
 // check on the generator) and compares. A program that differs is shrunk; the seed, the first
 // differing line and the shrunk program are printed and the program is kept in
-// dist/cc-fuzz-<seed>.c. Exit status: 0 when every case agreed, 1 otherwise, 2 on bad usage.
+// dist/cc-fuzz-<seed>.c. Exit status: 0 when every case agreed, 1 otherwise, 2 on bad usage or
+// without gcc on x86-64 Linux.
 import { build } from "esbuild";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,7 +38,12 @@ await build({
   outfile: out,
   logLevel: "warning",
 });
-const { runSeed, firstDifference, minimise, optimisedAgrees, GccCrash } = await import(pathToFileURL(out).href); // prettier-ignore
+const { runSeed, firstDifference, minimise, optimisedAgrees, GccCrash, nativeUnavailable } = await import(pathToFileURL(out).href); // prettier-ignore
+const whyNot = nativeUnavailable();
+if (whyNot) {
+  console.error(`fuzz:cc needs gcc as its oracle: ${whyNot}`);
+  process.exit(2);
+}
 
 const work = mkdtempSync(join(tmpdir(), "entrylab-cc-fuzz-"));
 console.log(`fuzzing handler-C against gcc: ${cases} programs from seed ${firstSeed}`);

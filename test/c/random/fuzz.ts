@@ -10,6 +10,7 @@ import { reduce } from "./reduce.js";
 
 export { generateText } from "./gen.js";
 export { GccCrash, runBoth } from "./diff.js";
+export { nativeUnavailable } from "../build.js";
 
 export interface SeedResult {
   seed: number;
