@@ -6,7 +6,7 @@ import { CC } from "../diag/codes/cc.js";
 import { Node, type NodeKind, type Obj } from "./ast.js";
 import { ParserSema } from "./parse-sema.js";
 import {
-  arrayOf, isInteger, pointerTo, promote, ty, typeName, unqual, usualArith, withConst, type Member,
+  arrayOf, isInteger, pointerTo, promote, ty, typeName, unqual, usualArith, withConst, withoutConst, type Member,
   type Type,
 } from "./types.js"; // prettier-ignore
 
@@ -94,7 +94,8 @@ export abstract class ParserExpr extends ParserSema {
     if (this.is(":")) {
       this.next();
       const els = this.conditional();
-      const tmp = this.newLocal("", this.valueType(cond.type!), loc);
+      // The temporary holds a's value, which is never const (6.3.2.1p2).
+      const tmp = this.newLocal("", withoutConst(this.valueType(cond.type!)), loc);
       const set = this.assignNode(this.varNode(tmp, loc), cond, loc);
       const pick = this.condNode(this.varNode(tmp, loc), this.varNode(tmp, loc), els, loc);
       return this.binaryNode("comma", set, pick, loc, pick.type!);
@@ -405,13 +406,15 @@ export abstract class ParserExpr extends ParserSema {
   private postIncDec(n: Node, delta: bigint, loc: Loc): Node {
     if (!this.requireLvalue(n, delta > 0n ? "'++'" : "'--'")) return n;
     if (n.kind === "member" && n.member!.bitWidth !== undefined) return this.postIncDecBits(n, delta, loc); // prettier-ignore
+    // A _Bool does not wrap (6.3.1.2): `(b -= 1) + 1` is 2, not b's old 0. Keep the old value.
+    if (n.type!.kind === "bool") return this.cast(this.postIncDecBits(n, delta, loc), n.type!, loc);
     const step = this.compoundAssign("add", "+", n, this.num(delta, loc), loc);
     const back = this.add(step, this.num(-delta, loc), loc);
     return this.cast(back, n.type!, loc);
   }
 
-  /** A bit-field's `b++`: `(p = &s, old = p->b, p->b = old + 1, old)` — the old value wraps
-   *  to the field's width, which `(b += 1) - 1` would not give back. */
+  /** A bit-field's (or a _Bool's) `b++`: `(p = &s, old = p->b, p->b = old + 1, old)` — the
+   *  old value wraps to the field's width, which `(b += 1) - 1` would not give back. */
   private postIncDecBits(n: Node, delta: bigint, loc: Loc): Node {
     const [setTmp, target] = this.lvalueOnce(n, loc);
     const oldType = promote(n.type!);

@@ -295,7 +295,7 @@ export abstract class ParserInit extends ParserExpr {
     }
     if (t.kind === "struct" || t.kind === "union") {
       if (init.expr) {
-        out.push(this.assignNode(target(), init.expr, loc));
+        out.push(this.assignNode(target(), init.expr, loc, true));
         return;
       }
       t.members.forEach((m, i) => {
@@ -304,7 +304,7 @@ export abstract class ParserInit extends ParserExpr {
       });
       return;
     }
-    if (init.expr) out.push(this.assignNode(target(), init.expr, loc));
+    if (init.expr) out.push(this.assignNode(target(), init.expr, loc, true));
   }
 
   // ---- compound literals (6.5.2.5)

@@ -196,9 +196,10 @@ export abstract class ParserSema extends ParserDecl {
     return false;
   }
 
-  protected assignNode(lhs: Node, rhs: Node, loc: Loc): Node {
+  /** `init`: the store initialises the object, which may be const (6.7.9, not 6.5.16p2). */
+  protected assignNode(lhs: Node, rhs: Node, loc: Loc, init = false): Node {
     if (!this.requireLvalue(lhs, "assignment")) return rhs;
-    if (this.isConstLvalue(lhs)) this.error(CC.CONST_ASSIGN, lhs.loc, "cannot assign to a const-qualified object"); // prettier-ignore
+    if (!init && this.isConstLvalue(lhs)) this.error(CC.CONST_ASSIGN, lhs.loc, "cannot assign to a const-qualified object"); // prettier-ignore
     const t = lhs.type!;
     const r = this.convertForAssign(t, rhs, loc, "assigning to");
     return this.binaryNode("assign", lhs, r, loc, t);

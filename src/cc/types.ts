@@ -150,6 +150,14 @@ export function copyType(t: Type): Type {
   return c;
 }
 
+/** The type without its const qualifier: what lvalue conversion yields (6.3.2.1p2). */
+export function withoutConst(t: Type): Type {
+  if (!t.isConst) return t;
+  const c = copyType(t);
+  c.isConst = false;
+  return c;
+}
+
 export function withConst(t: Type): Type {
   if (t.isConst) return t;
   const c = copyType(t);
@@ -195,11 +203,13 @@ function rank(t: Type): number {
 /** C11 6.3.1.1p2: every type of rank below int promotes to int (all their values fit). */
 export function promote(t: Type): Type {
   if (t.kind === "ptr" || t.kind === "array") return t;
-  // 6.3.1.1p2 for bit-fields: int when int holds every value of the width (GCC: int-sized and
-  // narrower declared types only; a `long` bit-field keeps its type).
-  if (t.bitWidth > 0 && t.size <= SIZE_INT)
+  // 6.3.1.1p2 for bit-fields: int when int holds every value of the width, unsigned int for an
+  // unsigned 32-bit one. GCC does so whatever the declared type, `long` included; a wider `long`
+  // bit-field keeps its type (GCC gives it one of its own width: see docs/handler-c.md).
+  if (t.bitWidth > 0 && t.bitWidth <= SIZE_INT * BITS_PER_BYTE)
     return t.unsigned && t.bitWidth >= SIZE_INT * BITS_PER_BYTE ? ty.uint : ty.int;
-  if (t.kind === "enum") return ty.int;
+  // An enum promotes to its compatible type: unsigned int when no enumerator is negative (GCC).
+  if (t.kind === "enum") return t.unsigned ? ty.uint : ty.int;
   if (rank(t) < rank(ty.int)) return ty.int;
   return t;
 }
