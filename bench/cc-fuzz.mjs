@@ -6,39 +6,19 @@
 // differing line and the shrunk program are printed and the program is kept in
 // dist/cc-fuzz-<seed>.c. Exit status: 0 when every case agreed, 1 otherwise, 2 on bad usage or
 // without gcc on x86-64 Linux.
-import { build } from "esbuild";
+import { ROOT, caseArgs, importBundle } from "./lib.mjs";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DEFAULT_CASES = 300;
 const PROGRESS_EVERY = 25;
 /** Build-and-run trials the shrinker may spend on one failure. */
 const SHRINK_TRIALS = 600;
 
-const [casesArg, seedArg] = process.argv.slice(2);
-const cases = casesArg === undefined ? DEFAULT_CASES : Number(casesArg);
-const firstSeed = seedArg === undefined ? 1 : Number(seedArg);
-if (!Number.isInteger(cases) || cases <= 0 || !Number.isInteger(firstSeed)) {
-  console.error("usage: node bench/cc-fuzz.mjs [cases (default 300)] [first-seed (default 1)]");
-  process.exit(2);
-}
-
-const out = join(ROOT, "dist/cc-fuzz-core.mjs");
-await build({
-  entryPoints: [join(ROOT, "test/c/random/fuzz.ts")],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
-  outfile: out,
-  logLevel: "warning",
-});
-const { runSeed, firstDifference, minimise, optimisedAgrees, GccCrash, nativeUnavailable } = await import(pathToFileURL(out).href); // prettier-ignore
+const { cases, firstSeed } = caseArgs("bench/cc-fuzz.mjs", DEFAULT_CASES);
+const { runSeed, firstDifference, minimise, optimisedAgrees, GccCrash, nativeUnavailable } = await importBundle("cc-fuzz-core", { file: "test/c/random/fuzz.ts", external: true }); // prettier-ignore
 const whyNot = nativeUnavailable();
 if (whyNot) {
   console.error(`fuzz:cc needs gcc as its oracle: ${whyNot}`);

@@ -1,27 +1,14 @@
 // handler-C compile speed: a generated 5,000-line C file (structs, loops, switches, calls, a
 // table of function pointers) must compile — preprocess, parse, type, generate assembly — in
 // under 1 s; the assembly of the output is timed too.
-// Run: node bench/cc.mjs   (bundles src/cc and src/asm with esbuild in memory; no build step)
-import { build } from "esbuild";
-import { fileURLToPath } from "node:url";
+// Run: node bench/cc.mjs   (bundles src/cc and src/asm with esbuild, bench/lib.mjs; no build step)
+import { importBundle } from "./lib.mjs";
 import { performance } from "node:perf_hooks";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const bundle = await build({
-  stdin: {
-    contents:
-      'export * from "./src/cc/index.ts"; export * from "./src/diag/index.ts"; export { assembleText } from "./src/asm/index.ts";',
-    resolveDir: root,
-    loader: "ts",
-  },
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  logLevel: "silent",
-  write: false,
+const m = await importBundle("cc", {
+  source:
+    'export * from "./src/cc/index.ts"; export * from "./src/diag/index.ts"; export { assembleText } from "./src/asm/index.ts";',
 });
-const code = bundle.outputFiles[0].text;
-const m = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
 
 const TARGET_LINES = 5000;
 const LIMIT_MS = 1000;

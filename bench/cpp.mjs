@@ -1,24 +1,12 @@
 // Preprocessor throughput: a 200,000-line .S with no macro uses should take well under 100 ms
 // (the fast path), and one where every tenth line expands a macro shows the slow path's cost.
-// Run: node bench/cpp.mjs   (bundles src/cpp with esbuild in memory; no build step needed)
-import { build } from "esbuild";
-import { fileURLToPath } from "node:url";
+// Run: node bench/cpp.mjs   (bundles src/cpp with esbuild, bench/lib.mjs; no build step needed)
+import { importBundle } from "./lib.mjs";
 import { performance } from "node:perf_hooks";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const bundle = await build({
-  stdin: {
-    contents: 'export * from "./src/cpp/index.ts"; export * from "./src/diag/index.ts";',
-    resolveDir: root,
-    loader: "ts",
-  },
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  write: false,
+const cpp = await importBundle("cpp", {
+  source: 'export * from "./src/cpp/index.ts"; export * from "./src/diag/index.ts";',
 });
-const code = bundle.outputFiles[0].text;
-const cpp = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
 
 const LINES = 200_000;
 const BODY = [

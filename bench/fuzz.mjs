@@ -5,37 +5,17 @@
 // must give diagnostics only. Prints progress, the slowest case, and every failure with the seed
 // that reproduces it (the mutated text of the first few goes to dist/fuzz-failure-<seed>.s).
 // Exit status: 0 when every case passed, 1 otherwise, 2 on bad usage.
-import { build } from "esbuild";
+import { ROOT, caseArgs, importBundle } from "./lib.mjs";
 import { writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DEFAULT_CASES = 100000;
 const PROGRESS_EVERY = 5000;
 const SAVED_FAILURES = 5;
 
-const [casesArg, seedArg] = process.argv.slice(2);
-const cases = casesArg === undefined ? DEFAULT_CASES : Number(casesArg);
-const firstSeed = seedArg === undefined ? 1 : Number(seedArg);
-if (!Number.isInteger(cases) || cases <= 0 || !Number.isInteger(firstSeed)) {
-  console.error("usage: node bench/fuzz.mjs [cases (default 100000)] [first-seed (default 1)]");
-  process.exit(2);
-}
-
-const out = join(ROOT, "dist/fuzz-core.mjs");
-await build({
-  entryPoints: [join(ROOT, "test/unit/asm/fuzz-core.ts")],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
-  outfile: out,
-  logLevel: "warning",
-});
-const { fuzz, fuzzSources } = await import(pathToFileURL(out).href);
+const { cases, firstSeed } = caseArgs("bench/fuzz.mjs", DEFAULT_CASES);
+const { fuzz, fuzzSources } = await importBundle("fuzz-core", { file: "test/unit/asm/fuzz-core.ts", external: true }); // prettier-ignore
 
 const sources = fuzzSources(ROOT);
 console.log(

@@ -1,33 +1,16 @@
 // Measures the assembler front end on distinct, realistic entry-code lines, as the driver calls
 // it (once per distinct line text): parseLine (src/asm/parse-line.ts: Chevrotain lex + parse +
 // visit) and parseLineFast (src/asm/line-template.ts: one Chevrotain parse per line shape, then
-// the visitor per line), which the assembler uses. Bundles the TypeScript with esbuild into a
-// temp file first. Usage: node bench/parse.mjs [lines]
-import { build } from "esbuild";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+// the visitor per line), which the assembler uses. Bundles the TypeScript with esbuild first
+// (bench/lib.mjs). Usage: node bench/parse.mjs [lines]
+import { importBundle } from "./lib.mjs";
 
 const COUNT = Number(process.argv[2] ?? 100_000);
-const dir = mkdtempSync(join(tmpdir(), "entrylab-parse-"));
-const out = join(dir, "parse.mjs");
-await build({
-  stdin: {
-    contents:
-      'export { parseLine } from "./src/asm/parse-line.ts";' +
-      'export { parseLineFast } from "./src/asm/line-template.ts";',
-    resolveDir: new URL("..", import.meta.url).pathname,
-    loader: "ts",
-  },
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  outfile: out,
-  logLevel: "warning",
+const { parseLine, parseLineFast } = await importBundle("parse", {
+  source:
+    'export { parseLine } from "./src/asm/parse-line.ts";' +
+    'export { parseLineFast } from "./src/asm/line-template.ts";',
 });
-const { parseLine, parseLineFast } = await import(pathToFileURL(out).href);
-rmSync(dir, { recursive: true });
 
 /** Deterministic line generator (entry_64.S flavour); every line text is distinct. */
 function line(i) {

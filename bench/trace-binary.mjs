@@ -5,28 +5,15 @@
 // BinaryTraceWriter). Checks that both reads
 // give deep-equal records. Rounds are interleaved; the minimum of each is quoted.
 // Run: node bench/trace-binary.mjs TRACE.jsonl [ROUNDS]
-//   (bundles src/trace and src/diag with esbuild in memory; no build step)
-import { build } from "esbuild";
+//   (bundles src/trace and src/diag with esbuild, bench/lib.mjs; no build step)
+import { importBundle } from "./lib.mjs";
 import { openSync, readFileSync, writeSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
-import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const bundle = await build({
-  stdin: {
-    contents: 'export * from "./src/trace/index.ts"; export * from "./src/diag/index.ts";',
-    resolveDir: root,
-    loader: "ts",
-  },
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  logLevel: "silent",
-  write: false,
+const m = await importBundle("trace-binary", {
+  source: 'export * from "./src/trace/index.ts"; export * from "./src/diag/index.ts";',
 });
-const code = bundle.outputFiles[0].text;
-const m = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
 
 const [file, roundsArg] = process.argv.slice(2);
 if (!file) {

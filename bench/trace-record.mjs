@@ -7,31 +7,14 @@
 // interleaved; the minimum of each is quoted, and the overhead of each writer over the recorder.
 // Run: node bench/trace-record.mjs [SCENARIO] [ROUNDS]   (default pti-c-pingpong, 5)
 //   (bundles the CLI's kernel command with esbuild into dist/; no build step)
-import { build } from "esbuild";
-import { openSync, rmSync, writeSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { importBundle } from "./lib.mjs";
+import { openSync, writeSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-// In dist/, one level below the root, as the CLI's bundle: its ROOT finds programs/ from there.
-const out = join(root, "dist", "trace-record-bench.mjs");
-await build({
-  stdin: {
-    contents:
-      'export { prepare } from "./src/cli/commands/kernel.ts"; export * from "./src/trace/index.ts";',
-    resolveDir: root,
-    loader: "ts",
-  },
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  logLevel: "silent",
-  outfile: out,
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }, // prettier-ignore
+const m = await importBundle("trace-record", {
+  source:
+    'export { prepare } from "./src/cli/commands/kernel.ts"; export * from "./src/trace/index.ts";',
 });
-const m = await import(pathToFileURL(out).href);
-rmSync(out);
 
 const [scenario = "pti-c-pingpong", roundsArg = "5"] = process.argv.slice(2);
 const rounds = Number(roundsArg);

@@ -5,37 +5,20 @@
 //   each) and prints each run's rate by wall clock and by process CPU time, then the best. The
 //   machine is shared with other work, so CPU time is the steadier figure; compare with
 //   anchors/run.sh (Bochs, QEMU).
-import { build } from "esbuild";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { importBundle } from "./lib.mjs";
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const iters = Number(args[0] ?? 2_000_000);
 const repeats = Number(args[1] ?? 3);
 const jit = !process.argv.includes("--no-jit");
-const dir = mkdtempSync(join(tmpdir(), "vm-bench-"));
-const out = join(dir, "bench.mjs");
-await build({
-  stdin: {
-    contents: `
+const { make } = await importBundle("vm-loop", {
+  source: `
       import { boot } from "./test/unit/vm/asm.ts";
       import { loopProgram } from "./test/unit/vm/loop-program.ts";
       export function make(iters, output, jit) {
         return boot(loopProgram(iters), { maxInsns: 1e15, output, jit });
       }`,
-    resolveDir: join(fileURLToPath(new URL(".", import.meta.url)), ".."),
-    loader: "ts",
-  },
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  outfile: out,
-  logLevel: "warning",
 });
-const { make } = await import(pathToFileURL(out).href);
-rmSync(dir, { recursive: true, force: true });
 
 let best = 0;
 let bestCpu = 0;

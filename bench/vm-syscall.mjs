@@ -2,20 +2,12 @@
 // SYSRETQ per round trip) assembled and linked by entrylab and run on the VM; prints round trips
 // per second (wall and process CPU), without and with PCIDs (no-flush CR3 writes).
 // Usage: node bench/vm-syscall.mjs [ITERS] [REPEATS]
-import { build } from "esbuild";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { ROOT, importBundle } from "./lib.mjs";
 
 const iters = Number(process.argv[2] ?? 200_000);
 const repeats = Number(process.argv[3] ?? 3);
-const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
-const dir = mkdtempSync(join(tmpdir(), "vm-syscall-"));
-const out = join(dir, "bench.mjs");
-await build({
-  stdin: {
-    contents: `
+const { make } = await importBundle("vm-syscall", {
+  source: `
       import { readFileSync } from "node:fs";
       import { assembleText } from "./src/asm/index.ts";
       import { DiagnosticBag, SourceManager } from "./src/diag/index.ts";
@@ -33,18 +25,8 @@ await build({
         m.loadFlat64(image);
         return m;
       }`,
-    resolveDir: root,
-    loader: "ts",
-  },
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  outfile: out,
-  logLevel: "warning",
 });
-const { make } = await import(pathToFileURL(out).href);
-rmSync(dir, { recursive: true, force: true });
-process.chdir(root);
+process.chdir(ROOT);
 
 for (const pcid of [false, true]) {
   let best = 0;
