@@ -10,31 +10,13 @@
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag } from "../../../src/diag/index.js";
 import { bootKernel, traceImage, KERNEL_CS, KERNEL_DS, USER_CS, USER_DS } from "../../../src/kernel-rt/index.js"; // prettier-ignore
-import type { BootedKernel, KernelBuild, KernelConfig } from "../../../src/kernel-rt/index.js";
+import type { BootedKernel, KernelBuild } from "../../../src/kernel-rt/index.js";
 import { TraceRecorder, checkTrace } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
 import { FLAT64_GDT_ENTRIES, mappedRanges } from "../../../src/vm/index.js";
 import type { Machine } from "../../../src/vm/index.js";
 import { RDI, RSI, RSP, SEG_GS } from "../../../src/isa/index.js";
-import { patchedKernel, program } from "./helpers.js";
-
-const DIR = "programs/patches";
-const PATCH1 = `${DIR}/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch`;
-const PATCH2 = `${DIR}/0002-x86-pti-switch-cr3-in-c-on-the-idtentry-paths.patch`;
-const PATCH3 = `${DIR}/0003-x86-pti-give-each-task-a-pti-stack.patch`;
-const PTI_ON: KernelConfig = { pti: true, pcid: true };
-
-interface Design {
-  name: string;
-  patches: string[];
-  config: KernelConfig;
-}
-const DESIGNS: Design[] = [
-  { name: "PTI off", patches: [], config: { pti: false, pcid: false } },
-  { name: "PTI on (pti+pcid)", patches: [], config: PTI_ON },
-  { name: "patches 1-2", patches: [PATCH1, PATCH2], config: PTI_ON },
-  { name: "patches 1-3", patches: [PATCH1, PATCH2, PATCH3], config: PTI_ON },
-];
+import { DESIGNS, patchedKernel, program, type Design } from "./helpers.js";
 
 /** isa-debug-exit statuses: (v << 1) | 1. */
 const status = (v: number) => (v << 1) | 1;

@@ -12,20 +12,10 @@ import type { BootedKernel, KernelBuild, KernelConfig } from "../../../src/kerne
 import type { MachineOptions, RunResult } from "../../../src/vm/index.js";
 import { checkTrace, TraceRecorder } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
-import { host, patchedKernel, userImage } from "./helpers.js";
+import { DESIGNS as EVERY_DESIGN, PTI_ON, host, patchedKernel, userImage } from "./helpers.js"; // prettier-ignore
 
-const DIR = "programs/patches";
-const PATCH1 = `${DIR}/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch`;
-const PATCH2 = `${DIR}/0002-x86-pti-switch-cr3-in-c-on-the-idtentry-paths.patch`;
-const PATCH3 = `${DIR}/0003-x86-pti-give-each-task-a-pti-stack.patch`;
-const PTI_ON: KernelConfig = { pti: true, pcid: true };
-const DESIGNS: { name: string; patches: string[]; config: KernelConfig }[] = [
-  { name: "PTI off", patches: [], config: { pti: false, pcid: false } },
-  { name: "PTI on", patches: [], config: PTI_ON },
-  { name: "PTI on, no PCID", patches: [], config: { pti: true, pcid: false } },
-  { name: "patches 1-2", patches: [PATCH1, PATCH2], config: PTI_ON },
-  { name: "patches 1-3", patches: [PATCH1, PATCH2, PATCH3], config: PTI_ON },
-];
+/** Every design, and PTI without PCIDs: a new mm then has no ASID to keep across switches. */
+const DESIGNS = [...EVERY_DESIGN.slice(0, 2), { name: "PTI on, no PCID", patches: [], config: { pti: true, pcid: false } }, ...EVERY_DESIGN.slice(2)]; // prettier-ignore
 /** isa-debug-exit: (v << 1) | 1. */
 const CLEAN_EXIT = 1;
 /** #PF error code of a user write to a present read-only page: P | W | U (SDM 4.7). */

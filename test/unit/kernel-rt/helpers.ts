@@ -18,6 +18,30 @@ export const host: Host = {
   },
 };
 
+const PATCHES = "programs/patches";
+/** The PTI series (programs/patches), applied in order. */
+export const PATCH1 = `${PATCHES}/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch`;
+export const PATCH2 = `${PATCHES}/0002-x86-pti-switch-cr3-in-c-on-the-idtentry-paths.patch`;
+export const PATCH3 = `${PATCHES}/0003-x86-pti-give-each-task-a-pti-stack.patch`;
+export const PATCH4 = `${PATCHES}/0004-x86-pti-run-the-system-call-on-the-entry-stack-wrong.patch`;
+export const PTI_ON: KernelConfig = { pti: true, pcid: true };
+
+export interface Design {
+  name: string;
+  patches: string[];
+  config: KernelConfig;
+}
+/**
+ * The designs a workload must run on: PTI off, PTI with the CR3 switch in assembly (mainline),
+ * in C (patches 1-2, the step the reviewers agreed on), and with the per-task PTI stack (1-3).
+ */
+export const DESIGNS: readonly Design[] = [
+  { name: "PTI off", patches: [], config: { pti: false, pcid: false } },
+  { name: "PTI on", patches: [], config: PTI_ON },
+  { name: "patches 1-2", patches: [PATCH1, PATCH2], config: PTI_ON },
+  { name: "patches 1-3", patches: [PATCH1, PATCH2, PATCH3], config: PTI_ON },
+];
+
 let kernel: KernelBuild | undefined;
 const programs = new Map<string, ObjectFile>();
 

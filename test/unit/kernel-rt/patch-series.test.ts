@@ -8,13 +8,8 @@ import { DiagnosticBag } from "../../../src/diag/index.js";
 import { bootKernel, traceImage, type KernelConfig } from "../../../src/kernel-rt/index.js";
 import { checkTrace, TraceRecorder } from "../../../src/trace/index.js";
 import { mappedRanges } from "../../../src/vm/index.js";
-import { patchedKernel, program } from "./helpers.js";
+import { PATCH1, PATCH2, PATCH3, PATCH4, patchedKernel, program } from "./helpers.js";
 
-const DIR = "programs/patches";
-export const PATCH1 = `${DIR}/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch`;
-export const PATCH2 = `${DIR}/0002-x86-pti-switch-cr3-in-c-on-the-idtentry-paths.patch`;
-export const PATCH3 = `${DIR}/0003-x86-pti-give-each-task-a-pti-stack.patch`;
-export const PATCH4 = `${DIR}/0004-x86-pti-run-the-system-call-on-the-entry-stack-wrong.patch`;
 /** The first step the reviewers agreed on: the CR3 switch in C on both ways in and out. */
 const STEP1 = [PATCH1, PATCH2];
 const CLEAN_EXIT = 1;

@@ -9,22 +9,11 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag, SourceManager } from "../../../src/diag/index.js";
 import { parseScenario } from "../../../src/kernel-rt/index.js";
-import type { KernelBuild, KernelConfig } from "../../../src/kernel-rt/index.js";
+import type { KernelBuild } from "../../../src/kernel-rt/index.js";
 import { checkTrace } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
+import { DESIGNS, PATCH1, PATCH2, PTI_ON } from "./helpers.js";
 import { runSignals } from "./signal-programs.js";
-
-const DIR = "programs/patches";
-const PATCH1 = `${DIR}/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch`;
-const PATCH2 = `${DIR}/0002-x86-pti-switch-cr3-in-c-on-the-idtentry-paths.patch`;
-const PATCH3 = `${DIR}/0003-x86-pti-give-each-task-a-pti-stack.patch`;
-const PTI_ON: KernelConfig = { pti: true, pcid: true };
-const DESIGNS: { name: string; patches: string[]; config: KernelConfig }[] = [
-  { name: "PTI off", patches: [], config: { pti: false, pcid: false } },
-  { name: "PTI on", patches: [], config: PTI_ON },
-  { name: "patches 1-2", patches: [PATCH1, PATCH2], config: PTI_ON },
-  { name: "patches 1-3", patches: [PATCH1, PATCH2, PATCH3], config: PTI_ON },
-];
 
 /** isa-debug-exit: (v << 1) | 1; a task killed by a signal exits with its number. */
 const status = (v: number) => (v << 1) | 1;
