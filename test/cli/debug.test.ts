@@ -57,6 +57,19 @@ describe("entrylab kernel debug", () => {
     expect(r.stdout).toMatch(/^CPU 0 runs pid 1 \(getpid\)/m);
   });
 
+  it("--inject posts an NMI at an instruction count, as `kernel run --inject` does; a bad one is status 2", () => {
+    const r = entrylab(["kernel", "debug", "--inject", "nmi@0:5000", "--ex", "catch interrupt NMI", "--ex", "c", "--ex", "apic"]); // prettier-ignore
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^Catchpoint 1 \(interrupt NMI 2\), asm_exc_nmi\+0x0 /m);
+    expect(r.stdout).toMatch(/NMI: none pending, blocked until the next IRET/);
+    const run = entrylab(["kernel", "run", "--inject", "nmi@0:5000"]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("NMI 1 on CPU 0\n");
+    const bad = entrylab(["kernel", "debug", "--inject", "nmi@1:5", "--ex", "c"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--inject: 'nmi@1:5': CPU 1 does not exist \(--cpus 1\)/);
+  });
+
   it("a scenario that does not exist is trouble: status 2", () => {
     const r = entrylab(["kernel", "debug", "--scenario", "no-such-scenario", "--ex", "c"]);
     expect(r.status).toBe(2);

@@ -79,13 +79,18 @@ export function withMachineOptions(cmd: Command): Command {
     .option(
       "--features <list>",
       "CPU features: +name/-name edits the default set, plain names replace it",
-    )
-    .option(
-      "--inject <event>",
-      "nmi@CPU:ICOUNT or irq:VECTOR@CPU:ICOUNT (repeatable)",
-      collect,
-      [],
     );
+  return withInjectOption(cmd);
+}
+
+/** `--inject`, as `run`, `debug`, `kernel run` and `kernel debug` take it (`parseInjection`). */
+export function withInjectOption(cmd: Command): Command {
+  return cmd.option(
+    "--inject <event>",
+    "nmi@CPU:ICOUNT or irq:VECTOR@CPU:ICOUNT (repeatable)",
+    collect,
+    [],
+  );
 }
 
 /** How `run` and `debug` build an image from sources (`buildImage`). */
