@@ -37,6 +37,12 @@ describe("entrylab debug", () => {
     expect(r.stdout).toMatch(/^\(entrylab\) cpu\nCPU 0 of 1\n_start\+0x0 .*\n=> .*\n\(entrylab\) bogus\nerror: unknown command 'bogus' \(try 'help'\)\n\(entrylab\) quit\n$/); // prettier-ignore
   });
 
+  it("takes run's --inject: the NMI is taken at that count", () => {
+    const r = entrylab(["debug", ...SYSCALL_S, "--inject", "nmi@0:3", "--ex", "catch interrupt NMI", "--ex", "c"]); // prettier-ignore
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^\[NMI taken\]$/m);
+  });
+
   it("a missing -x file or a bad option is trouble: status 2", () => {
     const missing = entrylab(["debug", ...SYSCALL_S, "-x", "/nonexistent/cmds"]);
     expect(missing.status).toBe(2);

@@ -68,7 +68,7 @@ export function registerRun(program: Command): void {
 
 /** The machine options `run` and `debug` share (read back by `machineOptions`). */
 export function withMachineOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option("--mem <size>", "guest physical memory, e.g. 64M, 1G (default 64M)")
     .option("--cpus <n>", `number of CPUs, 1-${MAX_CPUS} (default 1)`)
     .option("--quantum <n>", "instructions each CPU runs per turn (default 1000)")
