@@ -10,6 +10,7 @@
 // catchpoints (exception, interrupt) stop right AFTER the delivery (RIP at the handler, frame on
 // the stack).
 import { VECTOR_NAMES, u64 } from "../vm/index.js";
+import { FLAG_IF } from "../isa/index.js";
 import type { Cpu, DeliverEvent, RunResult, VmEvent } from "../vm/index.js";
 import { ArgError, parseAddress, parseCount } from "./args.js";
 import { eventText, followTrail, type TrailEntry } from "./events.js";
@@ -41,6 +42,9 @@ const DEFAULT_STACK = 8;
 const RSP = 4;
 /** The first vector the SDM leaves to external interrupts (6.2): below it, exceptions. */
 const FIRST_INTERRUPT_VECTOR = 32;
+/** Vectors 0-15 are illegal for a fixed interrupt (SDM 10.5.3), as `--inject irq:V` has it. */
+const MIN_FIXED_VECTOR = 16;
+const MAX_VECTOR = 255;
 
 interface Stop {
   id: number;
@@ -119,6 +123,7 @@ export class Debugger {
       case "pt": return this.pt(args);
       case "cpu": return this.selectCpu(args);
       case "task": return this.task();
+      case "inject": return this.inject(args);
       default: throw new ArgError(`unknown command '${cmd}' (try 'help')`);
     }
   } // prettier-ignore
@@ -387,6 +392,34 @@ export class Debugger {
     return [`CPU ${this.sel} runs ${t ? `pid ${t.pid} (${t.name})` : pair.owner} (by its address space: no sched_switch yet)`]; // prettier-ignore
   }
 
+  // ---- injection -----------------------------------------------------------------------------
+
+  /**
+   * `inject nmi [cpu N]`, `inject irq VEC [cpu N]`: raise the event on the CPU's local APIC now
+   * (Machine.inject, as `--inject` does at a count). The CPU takes it at an instruction boundary
+   * by the machine's rules, so the text says whether that is the next one or what holds it.
+   */
+  private inject(args: string[]): string[] {
+    const [kind, ...rest] = args;
+    if (kind !== "nmi" && kind !== "irq") throw new ArgError("inject: give 'nmi [cpu N]' or 'irq VEC [cpu N]'"); // prettier-ignore
+    const vector = kind === "irq" ? parseFixedVector(rest.shift()) : undefined;
+    const k = this.injectCpu(rest);
+    const c = this.target.machine.cpus[k]!;
+    if (this.ended) return ["The run has ended; nothing to inject into."];
+    const was = c.apic.nmiPending;
+    this.target.machine.inject({ kind, vector, cpu: k, at: c.icount });
+    return [kind === "nmi" ? nmiNote(c, was) : irqNote(c, vector!)];
+  }
+
+  /** `cpu N` after the event, else the selected CPU. */
+  private injectCpu(rest: string[]): number {
+    if (rest.length === 0) return this.sel;
+    const n = this.target.machine.cpus.length;
+    const k = rest.length === 2 && rest[0] === "cpu" && /^\d+$/.test(rest[1]!) ? Number(rest[1]) : NaN; // prettier-ignore
+    if (!(k < n)) throw new ArgError(`inject: '${rest.join(" ")}' is not 'cpu N' (0-${n - 1})`);
+    return k;
+  }
+
   /** Whether the run has ended (exit, triple fault, limit...). */
   get finished(): RunResult | undefined {
     return this.ended;
@@ -399,6 +432,31 @@ function parseVector(text: string): number {
   const v = /^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : NaN;
   if (!(v >= 0 && v <= 255)) throw new ArgError(`catch: '${text}' is not a vector (0-255 or a name like #PF)`); // prettier-ignore
   return v;
+}
+
+/** The vector of `inject irq VEC`: 16-255, as a fixed interrupt may have. */
+function parseFixedVector(text: string | undefined): number {
+  const v = text !== undefined && /^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : NaN;
+  if (!(v >= MIN_FIXED_VECTOR && v <= MAX_VECTOR)) throw new ArgError(`inject irq: '${text ?? ""}' is not a vector ${MIN_FIXED_VECTOR}-${MAX_VECTOR}`); // prettier-ignore
+  return v;
+}
+
+/** What becomes of an NMI just raised on CPU c (`was`: one was pending already). */
+function nmiNote(c: Cpu, was: boolean): string {
+  const head = `NMI raised on CPU ${c.id}'s local APIC`;
+  // The machine latches one pending NMI (a flag, not a count): a second request adds nothing.
+  if (was) return `${head}: one was pending already; the two are one pending NMI`;
+  // SDM 6.7.1: blocked from an NMI's delivery to the next IRET.
+  if (c.nmiBlocked) return `${head}: pending, NMIs are blocked until the next IRET (SDM 6.7.1)`;
+  return `${head}: taken at the next instruction boundary`;
+}
+
+/** What becomes of a fixed interrupt just requested on CPU c. */
+function irqNote(c: Cpu, vector: number): string {
+  const head = `interrupt ${vector} requested on CPU ${c.id}'s local APIC (IRR)`;
+  // SDM 6.8.1: maskable interrupts wait while RFLAGS.IF is clear.
+  if ((c.rflags & FLAG_IF) === 0) return `${head}: held while IF is clear (SDM 6.8.1)`;
+  return `${head}: taken at the next instruction boundary its priority allows (SDM 10.8.3)`;
 }
 
 function catchName(s: Stop): string {

@@ -8,6 +8,7 @@ export const HELP: readonly string[] = [
   "  catch exception [VEC]|interrupt [VEC]  stop after the next such delivery",
   "  delete [N] (d)             delete breakpoint or catchpoint N (all without N)",
   "  info break (i b)           list breakpoints and catchpoints",
+  "  inject nmi|irq VEC [cpu N] raise an NMI or interrupt on a CPU's APIC now (default: selected)",
   "State (probe reads: nothing in the machine changes):",
   "  regs (info registers)      GPRs, RIP, RFLAGS, CS/SS and CPL",
   "  where (bt)                 RIP and the kernel entries not yet returned from",

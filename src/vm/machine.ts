@@ -112,6 +112,12 @@ export interface RunResult {
   cpus: CpuSnapshot[];
 }
 
+/** Raise an injected event on the CPU's APIC: the NMI line, or a fixed vector into the IRR. */
+function post(c: Cpu, e: Injection): void {
+  if (e.kind === "nmi") c.apic.nmiPending = true;
+  else c.apic.request(e.vector ?? 0);
+}
+
 const ATTN_EXIT = 8;
 const ATTN_TRIPLE = 16;
 const STICKY = ATTN_EXIT | ATTN_TRIPLE;
@@ -336,10 +342,22 @@ export class Machine {
     for (let i = 0; i < this.injections.length; i++) {
       const e = this.injections[i]!;
       if (e.cpu !== c.id || e.at > c.icount) continue;
-      if (e.kind === "nmi") c.apic.nmiPending = true;
-      else c.apic.request(e.vector ?? 0);
+      post(c, e);
       this.injections.splice(i--, 1);
     }
+  }
+
+  /**
+   * Inject an event during the run (the debugger's `inject`): one whose count has come is posted
+   * to the CPU's APIC now, a later one is scheduled as `--inject` schedules it. Either way the CPU
+   * takes it at an instruction boundary by the usual rules (NMI blocking, IF, shadows).
+   */
+  inject(e: Injection): void {
+    const c = this.cpus[e.cpu];
+    if (c === undefined) return;
+    if (e.at <= c.icount) return post(c, e);
+    const i = this.injections.findIndex((x) => x.at > e.at);
+    this.injections.splice(i < 0 ? this.injections.length : i, 0, e);
   }
 
   /** Deliver a pending NMI or interrupt if the CPU may take it now; true when one was delivered. */

@@ -37,6 +37,12 @@ describe("entrylab debug", () => {
     expect(r.stdout).toMatch(/^\(entrylab\) cpu\nCPU 0 of 1\n_start\+0x0 .*\n=> .*\n\(entrylab\) bogus\nerror: unknown command 'bogus' \(try 'help'\)\n\(entrylab\) quit\n$/); // prettier-ignore
   });
 
+  it("takes run's --inject: the NMI is taken at that count", () => {
+    const r = entrylab(["debug", ...SYSCALL_S, "--inject", "nmi@0:3", "--ex", "catch interrupt NMI", "--ex", "c"]); // prettier-ignore
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^\[NMI taken\]$/m);
+  });
+
   it("a missing -x file or a bad option is trouble: status 2", () => {
     const missing = entrylab(["debug", ...SYSCALL_S, "-x", "/nonexistent/cmds"]);
     expect(missing.status).toBe(2);
@@ -55,6 +61,19 @@ describe("entrylab kernel debug", () => {
     expect(r.stdout).toMatch(/^entry_SYSCALL_64\+0x0 \(programs\/entry\/entry_64\.S:\d+\)$/m);
     expect(r.stdout).toMatch(/^cr3 .* = user PGD of pid 1$/m);
     expect(r.stdout).toMatch(/^CPU 0 runs pid 1 \(getpid\)/m);
+  });
+
+  it("--inject posts an NMI at an instruction count, as `kernel run --inject` does; a bad one is status 2", () => {
+    const r = entrylab(["kernel", "debug", "--inject", "nmi@0:5000", "--ex", "catch interrupt NMI", "--ex", "c", "--ex", "apic"]); // prettier-ignore
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^Catchpoint 1 \(interrupt NMI 2\), asm_exc_nmi\+0x0 /m);
+    expect(r.stdout).toMatch(/NMI: none pending, blocked until the next IRET/);
+    const run = entrylab(["kernel", "run", "--inject", "nmi@0:5000"]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("NMI 1 on CPU 0\n");
+    const bad = entrylab(["kernel", "debug", "--inject", "nmi@1:5", "--ex", "c"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--inject: 'nmi@1:5': CPU 1 does not exist \(--cpus 1\)/);
   });
 
   it("a scenario that does not exist is trouble: status 2", () => {

@@ -31,7 +31,7 @@ import { nodeHost, writeOutput } from "../node-host.js";
 import { finish, ioError, printDiagnostics, usageError } from "../report.js";
 import { EXIT_INPUT_ERROR, EXIT_IO, EXIT_TROUBLE, ExitError, remapExit } from "../exit.js";
 import { parseCount, collect } from "../options.js";
-import { machineOptions, RUN_EXIT, type MachineFlags } from "./run.js";
+import { machineOptions, RUN_EXIT, withInjectOption, type MachineFlags } from "./run.js";
 import { AUDIT_TLB_HELP, openTrace, type TraceFile, type TraceFlags } from "./trace.js";
 import type { DebugInput } from "./debug.js";
 
@@ -89,7 +89,7 @@ export function registerKernel(program: Command): void {
 
 /** The options `kernel run` and `kernel debug` share: the boot and the machine. */
 function kernelRunOptions(cmd: Command): Command {
-  return cmd
+  const opts = cmd
     .option(
       "--user <prog>",
       `a user program: a name in programs/user or a .S file (repeatable; default ${DEFAULT_USER})`,
@@ -113,6 +113,7 @@ function kernelRunOptions(cmd: Command): Command {
     .option("--vendor <v>", "intel (default) or amd")
     .option("--features <list>", "CPU features: +name/-name edits the default set")
     .option("--max-insns <n>", "stop after this many instructions");
+  return withInjectOption(opts);
 }
 
 /** Read patch files (paths relative to `base` unless absolute); a missing one is status 3. */

@@ -68,7 +68,7 @@ export function registerRun(program: Command): void {
 
 /** The machine options `run` and `debug` share (read back by `machineOptions`). */
 export function withMachineOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option("--mem <size>", "guest physical memory, e.g. 64M, 1G (default 64M)")
     .option("--cpus <n>", `number of CPUs, 1-${MAX_CPUS} (default 1)`)
     .option("--quantum <n>", "instructions each CPU runs per turn (default 1000)")
@@ -79,13 +79,18 @@ export function withMachineOptions(cmd: Command): Command {
     .option(
       "--features <list>",
       "CPU features: +name/-name edits the default set, plain names replace it",
-    )
-    .option(
-      "--inject <event>",
-      "nmi@CPU:ICOUNT or irq:VECTOR@CPU:ICOUNT (repeatable)",
-      collect,
-      [],
     );
+  return withInjectOption(cmd);
+}
+
+/** `--inject`, as `run`, `debug`, `kernel run` and `kernel debug` take it (`parseInjection`). */
+export function withInjectOption(cmd: Command): Command {
+  return cmd.option(
+    "--inject <event>",
+    "nmi@CPU:ICOUNT or irq:VECTOR@CPU:ICOUNT (repeatable)",
+    collect,
+    [],
+  );
 }
 
 /** How `run` and `debug` build an image from sources (`buildImage`). */
