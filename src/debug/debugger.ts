@@ -15,7 +15,8 @@ import type { Cpu, DeliverEvent, RunResult, VmEvent } from "../vm/index.js";
 import { ArgError, parseAddress, parseCount } from "./args.js";
 import { eventText, followTrail, type TrailEntry } from "./events.js";
 import { hex, Names } from "./names.js";
-import type { DebugTarget } from "./target.js";
+import { kernelStackName } from "../trace/index.js";
+import type { DebugTarget, DebugTask } from "./target.js";
 import { Views } from "./views.js";
 import { HELP } from "./help.js";
 
@@ -69,6 +70,8 @@ export class Debugger {
   private readonly lastNoflush: (boolean | undefined)[];
   private readonly pid: (number | undefined)[];
   private readonly trails = new Map<string, TrailEntry[]>();
+  /** The boot's tasks, then forked ones (sched_process_fork), less the freed (sched_process_free). */
+  private tasks: DebugTask[];
 
   constructor(private readonly target: DebugTarget) {
     this.names = new Names(target);
@@ -78,6 +81,7 @@ export class Debugger {
     this.lastDeliver = new Array(n).fill(undefined);
     this.lastNoflush = new Array(n).fill(undefined);
     this.pid = new Array(n).fill(undefined);
+    this.tasks = [...(target.tasks ?? [])];
     // Exact stops need the interpreter: a compiled block runs several instructions at once.
     target.machine.jitThreshold = Infinity;
   }
@@ -168,7 +172,21 @@ export class Debugger {
     const what = args[0] ?? "";
     if (["break", "b", "breakpoints", "br"].includes(what)) return this.listStops();
     if (["registers", "r", "reg"].includes(what)) return this.views.regs(this.cpu);
-    throw new ArgError("info: give 'break' or 'registers'");
+    if (["tasks", "task"].includes(what)) return this.listTasks();
+    throw new ArgError("info: give 'break', 'registers' or 'tasks'");
+  }
+
+  /** Every live task: pid, comm, where it runs (last sched_switch), its kernel stack. */
+  private listTasks(): string[] {
+    if (this.tasks.length === 0) return ["No tasks known."];
+    const out = ["  PID  COMM             CPU  KERNEL STACK"];
+    for (const t of [...this.tasks].sort((a, b) => a.pid - b.pid)) {
+      const cpu = this.pid.indexOf(t.pid);
+      const stack = this.names.region(kernelStackName(t.pid));
+      const range = stack ? `[${hex(stack.start)}, ${hex(stack.end)})` : "-";
+      out.push(`${String(t.pid).padStart(5)}  ${t.name.padEnd(16)} ${(cpu < 0 ? "-" : String(cpu)).padStart(3)}  ${range}`); // prettier-ignore
+    }
+    return out;
   }
 
   private listStops(): string[] {
@@ -209,6 +227,13 @@ export class Debugger {
     if (e.kind === "cr" && e.reg === "cr3") this.lastNoflush[e.cpu] = e.noflush;
     if (e.kind === "sched-switch") {
       this.pid[e.cpu] = e.nextPid;
+      return;
+    }
+    if (e.kind === "sched-process-fork" || e.kind === "sched-process-free") {
+      this.names.followTask(e);
+      const pid = e.kind === "sched-process-fork" ? e.childPid : e.pid;
+      this.tasks = this.tasks.filter((t) => t.pid !== pid);
+      if (e.kind === "sched-process-fork") this.tasks.push({ pid, name: e.childComm, pgd: Number(e.pgd) }); // prettier-ignore
       return;
     }
     followTrail(this.trailOf(e.cpu), e);
@@ -384,11 +409,11 @@ export class Debugger {
   private task(): string[] {
     const c = this.cpu;
     const pid = this.pid[this.sel];
-    const byPid = pid === undefined ? undefined : this.target.tasks?.find((t) => t.pid === pid);
+    const byPid = pid === undefined ? undefined : this.tasks.find((t) => t.pid === pid);
     if (pid !== undefined) return [`CPU ${this.sel} runs pid ${pid}${byPid ? ` (${byPid.name})` : pid === 0 ? " (idle)" : ""} (last sched_switch)`]; // prettier-ignore
     const pair = this.names.pairOf(c.cr3);
     if (pair === undefined) return [`CPU ${this.sel}: no task known (no sched_switch yet, CR3 names no task)`]; // prettier-ignore
-    const t = this.target.tasks?.find((x) => x.pgd === pair.kernel);
+    const t = this.tasks.find((x) => x.pgd === pair.kernel);
     return [`CPU ${this.sel} runs ${t ? `pid ${t.pid} (${t.name})` : pair.owner} (by its address space: no sched_switch yet)`]; // prettier-ignore
   }
 

@@ -44,6 +44,10 @@ export function eventText(e: VmEvent, names: Names): string | undefined {
       return `${e.kind} ${hex(e.address, 0)} PCID ${e.pcid}: ${e.flushed} entries flushed`;
     case "sched-switch":
       return `sched_switch: pid ${e.prevPid} (${e.prevComm}, ${e.prevState}) -> pid ${e.nextPid} (${e.nextComm})`; // prettier-ignore
+    case "sched-process-fork":
+      return `sched_process_fork: pid ${e.parentPid} (${e.parentComm}) -> child pid ${e.childPid}, kernel stack ${hex(e.stack)}`; // prettier-ignore
+    case "sched-process-free":
+      return `sched_process_free: pid ${e.pid} (${e.comm}), its stack back to the allocator`;
     default:
       return undefined;
   }

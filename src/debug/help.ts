@@ -24,5 +24,6 @@ export const HELP: readonly string[] = [
   "  pt ADDR                    the page walk of ADDR in both PGDs of the current PTI pair",
   "  cpu [N]                    select the CPU the commands look at",
   "  task                       the task the selected CPU runs",
+  "  info tasks                 every live task (boot and forked): pid, comm, CPU, kernel stack",
   "Addresses: 0x..., decimal, SYM, SYM+OFF, $rsp, $rip, $rax... ($reg+OFF).",
 ];

@@ -1,9 +1,18 @@
 // Names for addresses and addresses for names: `sym+0xoff (file:line)` from the target's images
 // (kernel first, then user programs), symbol lookup for `break SYM+OFF` and `x/4g SYM`, the
-// region a stack pointer is in, and what a CR3 value is (which PGD of which PTI pair).
+// region a stack pointer is in, and what a CR3 value is (which PGD of which PTI pair). Forked tasks
+// come and go: `followTask` names a child's stacks and PGD pair from its sched_process_fork record
+// and forgets a freed task's (trace/task-regions.ts, as the trace recorder does).
 import { lineTableLookupAddr } from "../obj/index.js";
 import type { ObjectFile, Symbol } from "../obj/index.js";
-import { isSectionMarker, RegionMap, Symbolizer, type Region } from "../trace/index.js";
+import {
+  followTaskRegions,
+  isSectionMarker,
+  RegionMap,
+  Symbolizer,
+  type Region,
+} from "../trace/index.js";
+import type { SchedForkEvent, SchedFreeEvent } from "../vm/index.js";
 import type { DebugTarget, PgdPair } from "./target.js";
 import { pml4Of } from "./probe.js";
 
@@ -19,10 +28,28 @@ export function hex(v: bigint | number, width = 16): string {
 export class Names {
   private readonly symbolizers: Symbolizer[];
   private readonly regionMap: RegionMap;
+  /** The boot's PTI pairs, then forked tasks' (while they live). */
+  private pairs: PgdPair[];
 
   constructor(private readonly target: DebugTarget) {
     this.symbolizers = target.images.map((i) => new Symbolizer(i));
     this.regionMap = new RegionMap(target.images[0], target.regions ?? []);
+    this.pairs = [...(target.pgdPairs ?? [])];
+  }
+
+  /** Name a forked task's stacks and PGD pair, or forget a freed task's. */
+  followTask(e: SchedForkEvent | SchedFreeEvent): void {
+    followTaskRegions(this.regionMap, e);
+    const owner = `pid ${e.kind === "sched-process-fork" ? e.childPid : e.pid}`;
+    this.pairs = this.pairs.filter((p) => p.owner !== owner);
+    // Only a PTI kernel has pairs to name (the boot gives none without it).
+    if (e.kind === "sched-process-fork" && this.pairs.length > 0)
+      this.pairs.push({ kernel: Number(e.pgd), owner });
+  }
+
+  /** The region named `name`, if any (a task's kernel stack for `info tasks`). */
+  region(name: string): Region | undefined {
+    return this.regionMap.named(name);
   }
 
   /** The image whose sections hold `addr`. */
@@ -81,7 +108,7 @@ export class Names {
   /** Which PGD of which PTI pair a CR3 selects: `kernel PGD of pid 1`, or undefined. */
   pgdName(cr3: number): string | undefined {
     const pml4 = pml4Of(cr3);
-    for (const p of this.target.pgdPairs ?? []) {
+    for (const p of this.pairs) {
       if (pml4 === p.kernel) return `kernel PGD of ${p.owner}`;
       if (pml4 === p.kernel + PTI_USER_PGD_OFFSET) return `user PGD of ${p.owner}`;
     }
@@ -91,6 +118,6 @@ export class Names {
   /** The PTI pair a CR3 belongs to, if known. */
   pairOf(cr3: number): PgdPair | undefined {
     const pml4 = pml4Of(cr3);
-    return this.target.pgdPairs?.find((p) => pml4 === p.kernel || pml4 === p.kernel + PTI_USER_PGD_OFFSET); // prettier-ignore
+    return this.pairs.find((p) => pml4 === p.kernel || pml4 === p.kernel + PTI_USER_PGD_OFFSET); // prettier-ignore
   }
 }

@@ -43,12 +43,10 @@ export const STACK_REGION_NAMES = {
   kernel: /^kernel stack of pid (\d+)$/,
   entry: /^entry stack of CPU (\d+)$/,
   idle: /^idle stack of CPU (\d+)$/,
-  /** A forked task's kernel stack: the kernel takes it from the page pool (fork.c). */
-  pool: /^page pool$/,
 } as const;
 
 /** A stack region by kind: a task's (by pid), or a CPU's (entry stack, idle task's stack). */
-export type StackRegion = { kind: "user" | "kernel"; pid: number } | { kind: "entry" | "idle"; cpu: number } | { kind: "pool" }; // prettier-ignore
+export type StackRegion = { kind: "user" | "kernel"; pid: number } | { kind: "entry" | "idle"; cpu: number }; // prettier-ignore
 
 /** The stack region a `stack` record's `from`/`to` names, or undefined for any other region. */
 export function parseStackRegion(name: string): StackRegion | undefined {
@@ -60,8 +58,7 @@ export function parseStackRegion(name: string): StackRegion | undefined {
     const m = STACK_REGION_NAMES[kind].exec(name);
     if (m) return { kind, cpu: Number(m[1]) };
   }
-  // RSP in the page pool is on a forked task's kernel stack (no other stack comes from there).
-  return STACK_REGION_NAMES.pool.test(name) ? { kind: "pool" } : undefined;
+  return undefined;
 }
 
 /** Who owns a stack: a task by pid, or a CPU's idle task. */
@@ -202,7 +199,7 @@ function stackMove(
  * pid), is the CPU's current task (see the top).
  */
 function ownerOf(s: CpuTrack, r: StackRegion | undefined): Task | undefined {
-  return r === undefined || r.kind === "user" || r.kind === "pool" ? s.current : taskOf(r);
+  return r === undefined || r.kind === "user" ? s.current : taskOf(r);
 }
 
 function entryStack(stacks: Map<number, EntryStack>, cpu: number): EntryStack {

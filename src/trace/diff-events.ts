@@ -115,6 +115,8 @@ function ownFields(r: TraceRecord): Record<string, string> {
     case "sched-wakeup": return { pid: String(r.pid), targetCpu: String(r.targetCpu), by: String(r.by) }; // prettier-ignore
     case "sched-exit": return { pid: String(r.pid) };
     case "signal-deliver": return { sig: String(r.sig), code: r.code };
+    case "sched-process-fork": return { parentPid: String(r.parentPid), childPid: String(r.childPid) }; // prettier-ignore
+    case "sched-process-free": return { pid: String(r.pid) };
     default: return {};
   } // prettier-ignore
 }

@@ -306,11 +306,12 @@ function taskSlices(cpu: number, rs: readonly TraceRecord[], total: number): Chr
   return out;
 }
 
-/** The instants on a task's track: its sleeps, wake-ups and exit. */
+/** The instants on a task's track: its sleeps, wake-ups, exit and fork (on the parent's). */
 function taskInstant(r: TraceRecord): ChromeEvent | undefined {
   const at = (tid: number, name: string, args: ChromeEvent["args"]): ChromeEvent => ({ name, cat: "sched", ph: "i", s: "t", ts: r.icount, pid: TASKS_PID, tid, args }); // prettier-ignore
   if (r.kind === "sched-switch" && r.prevState !== "running") return at(taskTid(r.prevPid, r.cpu), r.prevState === "dead" ? "exit" : "sleep", { cpu: r.cpu, next: r.nextPid }); // prettier-ignore
   if (r.kind === "sched-wakeup") return at(taskTid(r.pid, r.targetCpu), `woken by pid ${r.by}`, { cpu: r.cpu, targetCpu: r.targetCpu }); // prettier-ignore
+  if (r.kind === "sched-process-fork") return at(taskTid(r.parentPid, r.cpu), `fork: pid ${r.childPid}`, { cpu: r.cpu, child: r.childPid }); // prettier-ignore
   return undefined;
 }
 
@@ -327,6 +328,7 @@ function taskEvents(rs: readonly TraceRecord[], cpus: Map<number, TraceRecord[]>
       name(r.nextPid, r.cpu, r.nextComm);
     }
     if (r.kind === "sched-wakeup") name(r.pid, r.targetCpu, r.comm);
+    if (r.kind === "sched-process-fork") name(r.parentPid, r.cpu, r.parentComm);
   }
   const end = rs.find((r) => r.kind === "end");
   const events: ChromeEvent[] = taskTrackEpisodes(rs);

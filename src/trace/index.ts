@@ -6,6 +6,7 @@ export { disassembleObject, type ListingOptions } from "./disasm.js";
 export { Symbolizer, isSectionMarker } from "./symbolize.js";
 export { TraceRecorder, type RecorderOptions } from "./recorder.js";
 export { RegionMap, type Region } from "./regions.js";
+export { followTaskRegions, forkRegions, kernelStackName, userStackName } from "./task-regions.js";
 export {
   BASE_FIELDS,
   ELEMENT_FIELDS,

@@ -14,6 +14,10 @@
 // outgoing task, which emits it; the records after it carry the incoming one (the tracepoint
 // comes just before the context switch, so its CR3 write in switch_mm already counts as next's).
 //
+// Regions come and go with tasks (./task-regions.ts): a `sched-process-fork` record names the
+// child's kernel and user stacks from then on, a `sched-process-free` record drops the freed
+// task's regions, so a later task reusing the frames is named after itself.
+//
 // An insn-level run makes a record per instruction, so the per-instruction path is kept lean: the
 // disassembly and the RIP's names are made once per decoded instruction (see Disassembly), and a
 // record is one object literal built from the event.
@@ -22,9 +26,11 @@ import type { ObjectFile } from "../obj/types.js";
 import { lineTableLookupAddr } from "../obj/index.js";
 import type { DecodedInsn } from "../isa/types.js";
 import type { EventLevel, EventSink, InsnEvent, VmEvent } from "../vm/index.js";
+import type { SchedForkEvent, SchedFreeEvent } from "../vm/index.js";
 import { addressSpaceOf, inSpace, RegionMap } from "./regions.js";
 import type { Region } from "./regions.js";
 import { pfBitsText } from "./schema.js";
+import { followTaskRegions } from "./task-regions.js";
 import type { ChainLink, InsnRecord, Named, OnTask, TraceRecord } from "./schema.js";
 import { Symbolizer } from "./symbolize.js";
 
@@ -111,10 +117,25 @@ export class TraceRecorder implements EventSink {
       if (e.kind === "cr" && e.reg === "cr3") this.spaceOf[e.cpu] = addressSpaceOf(e.new);
       this.push(this.toRecord(e));
       if (e.kind === "end") return; // end stays last
+      if (e.kind === "sched-process-fork" || e.kind === "sched-process-free") this.followTasks(e);
     }
     this.checkStack(e.cpu, e.icount, e.rip, e.rsp, e.kind);
     // After the stack check: a move the switch's own RSP shows is still the outgoing task's.
     if (e.kind === "sched-switch") this.taskOf[e.cpu] = e.nextPid;
+  }
+
+  /**
+   * Name a forked task's regions, or drop a freed one's. A CPU whose RSP was last seen in a
+   * dropped region is given a stand-in that holds no address, so its next stack check looks the
+   * region up afresh (and says it left the old name).
+   */
+  private followTasks(e: SchedForkEvent | SchedFreeEvent): void {
+    const gone = followTaskRegions(this.regions, e);
+    if (gone.length === 0) return;
+    this.stackOf.forEach((r, cpu) => {
+      if (r !== undefined && gone.includes(r))
+        this.stackOf[cpu] = { name: r.name, start: 0n, end: 0n };
+    });
   }
 
   private push(r: TraceRecord): void {

@@ -66,6 +66,21 @@ export class RegionMap {
   }
 
   /**
+   * Forget the regions `drop` picks (memory given back: a reaped task's stack); returns them. A
+   * region object stays what it was, so a holder can tell it was dropped by identity.
+   */
+  remove(drop: (r: Region) => boolean): Region[] {
+    const gone = this.regions.filter(drop);
+    if (gone.length > 0) this.regions = this.regions.filter((r) => !drop(r));
+    return gone;
+  }
+
+  /** The region named `name`, if any (the first listed). */
+  named(name: string): Region | undefined {
+    return this.regions.find((r) => r.name === name);
+  }
+
+  /**
    * The region a stack pointer is in, or undefined. `space` (see addressSpaceOf) is the current
    * address space: a per-space region of another one does not count. Without it every region
    * counts, and of equal ones the first listed wins.

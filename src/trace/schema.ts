@@ -20,6 +20,8 @@ import type {
   StaleTlbEvent,
   SchedExitEvent,
   SignalDeliverEvent,
+  SchedForkEvent,
+  SchedFreeEvent,
   SchedSwitchEvent,
   SchedWakeupEvent,
   SwapgsEvent,
@@ -112,6 +114,8 @@ export type TraceRecord = Named &
     | SchedWakeupEvent
     | SchedExitEvent
     | SignalDeliverEvent
+    | SchedForkEvent
+    | SchedFreeEvent
     | RunEndEvent
     | StackRecord
   );
@@ -202,6 +206,11 @@ export const FIELDS: Readonly<Record<TraceKind, readonly Field[]>> = {
   "sched-wakeup": [["comm", "str"], ["pid", "dec"], ["targetCpu", "dec"], ["by", "dec"]],
   "sched-exit": [["comm", "str"], ["pid", "dec"]],
   "signal-deliver": [["sig", "dec"], ["errno", "dec"], ["code", "str"], ["handler", "u64"], ["flags", "h8"]],
+  "sched-process-fork": [
+    ["parentComm", "str"], ["parentPid", "dec"], ["childComm", "str"], ["childPid", "dec"],
+    ["stack", "u64"], ["stackSize", "dec"], ["pgd", "u64"],
+  ],
+  "sched-process-free": [["comm", "str"], ["pid", "dec"]],
 }; // prettier-ignore
 
 /** The fields of the composite types' elements (frame: an object; the others: arrays of them). */

@@ -30,6 +30,7 @@ import type { TlbEntry } from "./mmu/tlb-store.js";
 import type { StaleCause } from "./tlb-audit.js";
 import type { SchedExitFields, SchedSwitchFields, SchedWakeupFields } from "./devices/trace.js";
 import type { SignalDeliverFields } from "./devices/trace.js";
+import type { SchedForkFields, SchedFreeFields } from "./devices/trace.js";
 
 /**
  * How much to report: "system" (the default) the system events; "paging" adds a `walk` and a
@@ -306,6 +307,16 @@ export interface SignalDeliverEvent extends EventBase, SignalDeliverFields {
   kind: "signal-deliver";
 }
 
+/** The kernel's `sched_process_fork` tracepoint: `parentPid` made `childPid` (not yet running). */
+export interface SchedForkEvent extends EventBase, SchedForkFields {
+  kind: "sched-process-fork";
+}
+
+/** The kernel's `sched_process_free` tracepoint: `pid`'s stack and task go back to the allocator. */
+export interface SchedFreeEvent extends EventBase, SchedFreeFields {
+  kind: "sched-process-free";
+}
+
 export type EndReason = "exit" | "halt" | "triple-fault" | "limit" | "deadlock";
 
 /** The run ended: why, and every CPU's retired-instruction count. */
@@ -340,6 +351,8 @@ export type VmEvent =
   | SchedWakeupEvent
   | SchedExitEvent
   | SignalDeliverEvent
+  | SchedForkEvent
+  | SchedFreeEvent
   | RunEndEvent;
 
 export type VmEventKind = VmEvent["kind"];
@@ -348,6 +361,7 @@ export const VM_EVENT_KINDS: readonly VmEventKind[] = [
   "triple-fault", "cr", "wrmsr", "swapgs", "invlpg", "invpcid", "walk", "tlb-fill", "insn",
   "pte-write", "stale-tlb", "end",
   "sched-switch", "sched-wakeup", "sched-exit", "signal-deliver",
+  "sched-process-fork", "sched-process-free",
 ]; // prettier-ignore
 
 // ---- 64-bit conversions ---------------------------------------------------------------------
@@ -520,6 +534,14 @@ export class EventEmitter {
 
   signalDeliver(c: Cpu, f: SignalDeliverFields): void {
     this.sink.event({ kind: "signal-deliver", ...this.base(c, c.rip), ...f });
+  }
+
+  schedFork(c: Cpu, f: SchedForkFields): void {
+    this.sink.event({ kind: "sched-process-fork", ...this.base(c, c.rip), ...f });
+  }
+
+  schedFree(c: Cpu, f: SchedFreeFields): void {
+    this.sink.event({ kind: "sched-process-free", ...this.base(c, c.rip), ...f });
   }
 
   end(c: Cpu, reason: EndReason, exitStatus: number | undefined, insns: number[]): void {

@@ -44,6 +44,8 @@ export type {
   SchedWakeupEvent,
   SchedExitEvent,
   SignalDeliverEvent,
+  SchedForkEvent,
+  SchedFreeEvent,
 } from "./events.js";
 export { GLOBAL_PCID, MAX_LISTED as PTE_WRITE_MAX_LISTED } from "./tlb-audit.js";
 export {
@@ -52,6 +54,8 @@ export {
   TRACE_SCHED_WAKEUP,
   TRACE_SCHED_EXIT,
   TRACE_SIGNAL_DELIVER,
+  TRACE_SCHED_FORK,
+  TRACE_SCHED_FREE,
   taskStateName,
   type TaskStateName,
 } from "./devices/trace.js";

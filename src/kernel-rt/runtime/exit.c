@@ -73,6 +73,7 @@ static void put_task(struct task_struct *p)
 	while (READ_ONCE(p->on_cpu))
 		cpu_relax();
 	dequeue_task(p);
+	trace_sched_process_free(p);
 	pgd_free(p->mm->pgd);
 	free_pages((unsigned long)p->stack, THREAD_SIZE_ORDER);
 	free_page((unsigned long)p);

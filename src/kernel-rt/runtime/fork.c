@@ -14,7 +14,8 @@
  * ret_from_fork wants it, a copy of the parent's pt_regs with ax = 0 under an
  * inactive_task_frame returning into ret_from_fork. The child joins a CPU's
  * run queue (the least loaded, the parent's first) and is woken; its first
- * return to user mode goes through the normal exit path.
+ * return to user mode goes through the normal exit path. Just before the
+ * wake-up, the sched_process_fork tracepoint names the child in the trace.
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
@@ -23,6 +24,7 @@
 #include <asm/errno.h>
 #include <asm/pgtable.h>
 #include <asm/signal.h>
+#include <trace/events/sched.h>
 
 DECLARE_PER_CPU(struct rq, runqueues);
 extern long nr_tasks_alive;
@@ -188,6 +190,7 @@ static long copy_process(void)
 	p->tasks_next = task_list;
 	task_list = p;
 	raw_spin_unlock(&tasklist_lock);
+	trace_sched_process_fork(current, p);
 	wake_up_new_task(p);
 	return pid;
 }

@@ -1,5 +1,6 @@
 // The trace device: the port through which a guest kernel's tracepoints reach the event stream,
-// the way Linux's `sched_switch`, `sched_wakeup` and `sched_process_exit` reach ftrace. The
+// the way Linux's `sched_switch`, `sched_wakeup`, `sched_process_exit`, `sched_process_fork`,
+// `sched_process_free` and `signal_deliver` reach ftrace. The
 // kernel fills a small record (on its stack), then executes one `outl %eax, %dx` with
 //   DX  = TRACE_PORT,
 //   EAX = the record's type (TRACE_SCHED_*),
@@ -24,6 +25,17 @@
 //                                           16  u64  code (si_code, signed)
 //                                           24  u64  sa_handler
 //                                           32  u64  sa_flags
+//
+//   TRACE_SCHED_FORK (5), 72 bytes         TRACE_SCHED_FREE (6), 24 bytes
+//     0  char parent_comm[16]                0  char comm[16]
+//    16  u64  parent_pid                    16  u64  pid
+//    24  char child_comm[16]
+//    40  u64  child_pid
+//    48  u64  stack (the child's kernel stack, lowest address)
+//    56  u64  stack_size
+//    64  u64  pgd (physical address of the child's kernel PGD)
+// The fork record's last three fields are entrylab's, not Linux's: what a trace reader needs to
+// name the child's stacks as the boot builder names the boot tasks'.
 import { RDI } from "../../isa/registers.js";
 import { TWO32, type Cpu } from "../cpu.js";
 import { PAGE_MASK } from "../mmu/phys.js";
@@ -37,6 +49,8 @@ export const TRACE_SCHED_SWITCH = 1;
 export const TRACE_SCHED_WAKEUP = 2;
 export const TRACE_SCHED_EXIT = 3;
 export const TRACE_SIGNAL_DELIVER = 4;
+export const TRACE_SCHED_FORK = 5;
+export const TRACE_SCHED_FREE = 6;
 
 /** Linux's TASK_COMM_LEN. */
 export const TASK_COMM_LEN = 16;
@@ -78,6 +92,25 @@ export interface SchedExitFields {
   pid: number;
 }
 
+/** A decoded sched_process_fork record: Linux's fields, then the child's stack and PGD. */
+export interface SchedForkFields {
+  parentComm: string;
+  parentPid: number;
+  childComm: string;
+  childPid: number;
+  /** The child's kernel stack: lowest address and size. */
+  stack: bigint;
+  stackSize: number;
+  /** Physical address of the child's kernel PGD: its address space (trace/regions.ts). */
+  pgd: bigint;
+}
+
+/** A decoded sched_process_free record. */
+export interface SchedFreeFields {
+  comm: string;
+  pid: number;
+}
+
 /** A decoded signal_deliver record (Linux's fields: sig, errno, code, sa_handler, sa_flags). */
 export interface SignalDeliverFields {
   sig: number;
@@ -94,6 +127,8 @@ const RECORD_BYTES: Readonly<Record<number, number>> = {
   [TRACE_SCHED_WAKEUP]: 40,
   [TRACE_SCHED_EXIT]: 24,
   [TRACE_SIGNAL_DELIVER]: 40,
+  [TRACE_SCHED_FORK]: 72,
+  [TRACE_SCHED_FREE]: 24,
 };
 const PAGE_SIZE = PAGE_MASK + 1;
 /** Printable ASCII: a comm shows as text; other bytes as `?`. */
@@ -118,6 +153,8 @@ export class TraceDevice implements PortDevice {
     if (value === TRACE_SCHED_SWITCH) c.ev.schedSwitch(c, decodeSwitch(rec));
     else if (value === TRACE_SCHED_WAKEUP) c.ev.schedWakeup(c, decodeWakeup(rec));
     else if (value === TRACE_SCHED_EXIT) c.ev.schedExit(c, decodeExit(rec));
+    else if (value === TRACE_SCHED_FORK) c.ev.schedFork(c, decodeFork(rec));
+    else if (value === TRACE_SCHED_FREE) c.ev.schedFree(c, decodeExit(rec));
     else c.ev.signalDeliver(c, decodeSignal(rec));
   }
 
@@ -171,6 +208,19 @@ function decodeWakeup(b: Uint8Array): SchedWakeupFields {
 
 function decodeExit(b: Uint8Array): SchedExitFields {
   return { comm: commAt(b, 0), pid: u64At(b, 16) };
+}
+
+function decodeFork(b: Uint8Array): SchedForkFields {
+  const view = new DataView(b.buffer, b.byteOffset, b.length);
+  return {
+    parentComm: commAt(b, 0),
+    parentPid: u64At(b, 16),
+    childComm: commAt(b, 24),
+    childPid: u64At(b, 40),
+    stack: view.getBigUint64(48, true),
+    stackSize: u64At(b, 56),
+    pgd: view.getBigUint64(64, true),
+  };
 }
 
 /** The si_code values the model kernel sends (<uapi/asm-generic/siginfo.h>), by signal where they overlap. */

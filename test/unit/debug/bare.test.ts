@@ -126,7 +126,7 @@ describe("debugger on bare programs", () => {
       ["cpu 5", "error: cpu: '5' is not a CPU (0-0)"],
       ["tlb 5000", "error: tlb: '5000' is not a PCID (0-4095)"],
       ["pt", "error: pt: give an address"],
-      ["info frogs", "error: info: give 'break' or 'registers'"],
+      ["info frogs", "error: info: give 'break', 'registers' or 'tasks'"],
       ["c now", "error: continue takes no argument"],
     ];
     for (const [cmd, msg] of bad) expect(d.execute(cmd)).toBe(msg);

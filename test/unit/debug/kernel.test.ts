@@ -190,3 +190,30 @@ describe("debugger on the model kernel", () => {
     expect(d.execute("tlb 1")).toMatch(/^CPU 1 TLB \(strict\)/);
   });
 });
+
+describe("forked tasks in the debugger", () => {
+  it("names a forked child's kernel stack, its task and its PGD from the sched_process_fork record", () => {
+    // No tick: the parent runs until it sleeps in wait4, then its first child starts.
+    const d = kernelDebugger(["forker"], { ...PTI, tick: 0 }, [], { maxInsns: 20_000_000 });
+    d.execute("break ret_from_fork");
+    expect(d.execute("continue")).toMatch(/Breakpoint 1/); // pid 1, the boot task
+    expect(d.execute("task")).toMatch(/pid 1 \(forker\)/);
+    expect(d.execute("continue")).toMatch(/Breakpoint 1/); // pid 2, the first child
+    expect(d.execute("task")).toBe("CPU 0 runs pid 2 (forker) (last sched_switch)");
+    expect(d.execute("stack 1")).toMatch(/in kernel stack of pid 2 \[/);
+    expect(d.execute("where")).toMatch(/\[CPL 0, kernel stack of pid 2\]/);
+    expect(d.execute("cr")).toMatch(/kernel PGD of pid 2/);
+    const tasks = d.execute("info tasks").split("\n");
+    expect(tasks[0]).toMatch(/PID\s+COMM\s+CPU\s+KERNEL STACK/);
+    expect(tasks.find((l) => /^\s+2\s+forker\s+0\s+\[0x/.test(l))).toBeDefined();
+    expect(tasks.find((l) => /^\s+1\s+forker\s+-\s+\[0x/.test(l))).toBeDefined();
+  });
+
+  it("forgets a reaped child: sched_process_free drops it from `info tasks`", () => {
+    const d = kernelDebugger(["forker"], { ...PTI, tick: 0 }, [], { maxInsns: 20_000_000 });
+    d.execute("continue");
+    const tasks = d.execute("info tasks");
+    // Every child was reaped by its parent; the parent released itself (no parent: no reaper).
+    expect(tasks).not.toMatch(/^\s+[2-5]\s/m);
+  });
+});

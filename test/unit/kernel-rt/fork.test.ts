@@ -10,7 +10,13 @@ import type { Host } from "../../../src/diag/index.js";
 import { bootKernel, parseScenario, traceImage } from "../../../src/kernel-rt/index.js";
 import type { BootedKernel, KernelBuild, KernelConfig } from "../../../src/kernel-rt/index.js";
 import type { MachineOptions, RunResult } from "../../../src/vm/index.js";
-import { checkTrace, TraceRecorder } from "../../../src/trace/index.js";
+import {
+  checkTrace,
+  exportChrome,
+  filterRecords,
+  formatText,
+  TraceRecorder,
+} from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
 import { DESIGNS as EVERY_DESIGN, PTI_ON, host, patchedKernel, userImage } from "./helpers.js"; // prettier-ignore
 
@@ -372,5 +378,63 @@ describe("the fork scenario", () => {
     const r = runFork(s.users, s.config, { machine: { cpus: Number(s.machine.cpus) }, audit: false }); // prettier-ignore
     expect(r.output).toBe(FORKER_OUTPUT);
     expect(r.result.exitStatus).toBe(CLEAN_EXIT);
+  });
+});
+
+describe("forked tasks in the trace (sched_process_fork, sched_process_free)", () => {
+  for (const d of [DESIGNS[1]!, DESIGNS[4]!])
+    it(`records one fork per child and names each child's stacks (${d.name})`, () => {
+      const r = runFork(["forker"], d.config, { patches: d.patches, machine: { cpus: 2 }, audit: false }); // prettier-ignore
+      expect(r.output).toBe(FORKER_OUTPUT);
+      const forks = r.records.filter((x) => x.kind === "sched-process-fork");
+      expect(forks.map((f) => [f.parentPid, f.childPid, f.childComm])).toEqual([2, 3, 4, 5].map((p) => [1, p, "forker"])); // prettier-ignore
+      const moves = r.records.flatMap((x) => (x.kind === "stack" ? [x.from, x.to] : []));
+      expect(moves).not.toContain("page pool");
+      for (const f of forks) {
+        // The child's kernel stack, named from the record, and each entry of the child lands on it.
+        const onIt = r.records.filter((x) => x.kind === "stack" && x.to === `kernel stack of pid ${f.childPid}`); // prettier-ignore
+        expect(onIt.length).toBeGreaterThan(0);
+        for (const x of onIt) expect(x.rsp > f.stack && x.rsp <= f.stack + BigInt(f.stackSize)).toBe(true); // prettier-ignore
+        expect(moves).toContain(`user stack of pid ${f.childPid}`);
+      }
+      const freed = r.records.filter((x) => x.kind === "sched-process-free").map((x) => x.pid);
+      expect(freed).toEqual(expect.arrayContaining([2, 3, 4, 5]));
+    });
+
+  it("drops a freed child's regions: a later child on the same frames is named after itself", () => {
+    PROGRAMS["forkloop8.S"] = PROGRAMS["forkloop.S"]!.replace("ITERATIONS 300", "ITERATIONS 8");
+    const r = runFork(["forkloop8.S"], { ...PTI_ON, tick: 0 }, { machine: { cpus: 1 }, audit: false }); // prettier-ignore
+    expect(r.output).toBe("8 \n");
+    const forks = r.records.filter((x) => x.kind === "sched-process-fork");
+    expect(forks).toHaveLength(8);
+    // Each child is reaped before the next fork, so the allocator hands its stack out again.
+    const reused = forks.filter((f, i) => forks.slice(0, i).some((g) => g.stack === f.stack));
+    expect(reused.length).toBeGreaterThan(0);
+    for (const f of reused) {
+      const names = r.records.filter((x) => x.kind === "stack" && x.rsp > f.stack && x.rsp <= f.stack + BigInt(f.stackSize) && x.icount > f.icount && x.task === f.childPid).map((x) => (x.kind === "stack" ? x.to : "")); // prettier-ignore
+      expect(names.length).toBeGreaterThan(0);
+      expect(new Set(names)).toEqual(new Set([`kernel stack of pid ${f.childPid}`]));
+    }
+  });
+
+  it("`trace show --kind sched-process-fork` finds the fork records", () => {
+    const r = runFork(["forker"], { ...PTI_ON, tick: 0 }, { machine: { cpus: 1 }, audit: false });
+    const shown = filterRecords(r.records, { kinds: ["sched-process-fork"] });
+    expect(shown.map((x) => (x.kind === "sched-process-fork" ? x.childPid : -1))).toEqual([
+      2, 3, 4, 5,
+    ]);
+    const text = shown.map(formatText).join("\n");
+    expect(text).toMatch(/sched-process-fork .*parentComm=forker parentPid=1 childComm=forker childPid=2 stack=[0-9a-f]{16} stackSize=16384 pgd=/); // prettier-ignore
+  });
+
+  it("exports forked tasks' tracks named, with a fork instant on the parent's track", () => {
+    const r = runFork(["forker"], { ...PTI_ON, tick: 0 }, { machine: { cpus: 1 }, audit: false });
+    const ev = exportChrome(r.records).traceEvents;
+    const names = ev.filter((e) => e.name === "thread_name").map((e) => e.args?.["name"]);
+    for (const pid of [2, 3, 4, 5]) expect(names).toContain(`pid ${pid} (forker)`);
+    const forks = ev.filter((e) => e.ph === "i" && e.name.startsWith("fork: pid"));
+    expect(forks.map((e) => [e.tid, e.name])).toEqual(
+      [2, 3, 4, 5].map((p) => [1, `fork: pid ${p}`]),
+    );
   });
 });

@@ -378,9 +378,9 @@ describe("task checks: what they need", () => {
     expect(parseStackRegion("kernel stack of pid 12")).toEqual({ kind: "kernel", pid: 12 });
     expect(parseStackRegion("entry stack of CPU 1")).toEqual({ kind: "entry", cpu: 1 });
     expect(parseStackRegion("idle stack of CPU 0")).toEqual({ kind: "idle", cpu: 0 });
-    // A forked task's kernel stack comes from the page pool (docs/kernel.md, Fork).
-    expect(parseStackRegion("page pool")).toEqual({ kind: "pool" });
     for (const other of [
+      // A forked task's stack is named "kernel stack of pid N" (sched_process_fork), not this.
+      "page pool",
       "-",
       "NMI stack of CPU 0",
       "#DF stack of CPU 0",
@@ -390,7 +390,7 @@ describe("task checks: what they need", () => {
       "page pool 2",
     ])
       expect(parseStackRegion(other)).toBeUndefined();
-    expect(Object.keys(STACK_REGION_NAMES)).toEqual(["user", "kernel", "entry", "idle", "pool"]);
+    expect(Object.keys(STACK_REGION_NAMES)).toEqual(["user", "kernel", "entry", "idle"]);
   });
 });
 

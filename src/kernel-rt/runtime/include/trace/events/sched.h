@@ -1,8 +1,10 @@
 /*
  * trace/events/sched.h - the scheduler's tracepoints, named and placed as
  * Linux's: sched_switch (in schedule(), just before context_switch),
- * sched_wakeup (when wake_up_process makes a task runnable) and
- * sched_process_exit (in do_exit).
+ * sched_wakeup (when wake_up_process makes a task runnable),
+ * sched_process_exit (in do_exit), sched_process_fork (in copy_process,
+ * once the child is complete, before it is woken) and sched_process_free
+ * (when a reaped task's memory goes back to the allocator).
  *
  * Linux writes such events into the ftrace ring buffer; here each one
  * fills a small record on the stack and hands it to the VM's trace device
@@ -16,11 +18,15 @@
 
 #include <linux/kernel.h>
 #include <linux/sched.h>
+#include <asm/pgtable.h>
 
 #define TRACE_PORT		0xe0
 #define TRACE_SCHED_SWITCH	1
 #define TRACE_SCHED_WAKEUP	2
 #define TRACE_SCHED_EXIT	3
+/* 4 is TRACE_SIGNAL_DELIVER (<trace/events/signal.h>). */
+#define TRACE_SCHED_FORK	5
+#define TRACE_SCHED_FREE	6
 
 /*
  * The records, in the device's layout: comm as TASK_COMM_LEN bytes, every
@@ -46,6 +52,29 @@ struct trace_sched_wakeup {
 };
 
 struct trace_sched_process_exit {
+	unsigned long comm[COMM_WORDS];
+	long pid;
+};
+
+/*
+ * Linux's fields (parent and child comm and pid), then entrylab's: what a
+ * trace reader needs to name the child's memory from this record on, as the
+ * boot builder names the boot tasks' - its kernel stack (and so, under PTI
+ * with per-task stacks, the PTI stack: that stack's top page) and its kernel
+ * PGD's physical address (its address space: the user stack is per mm).
+ */
+struct trace_sched_process_fork {
+	unsigned long parent_comm[COMM_WORDS];
+	long parent_pid;
+	unsigned long child_comm[COMM_WORDS];
+	long child_pid;
+	unsigned long stack;
+	unsigned long stack_size;
+	unsigned long pgd;
+};
+
+/* Linux's sched_process_free: p's stack and task are about to be freed. */
+struct trace_sched_process_free {
 	unsigned long comm[COMM_WORDS];
 	long pid;
 };
@@ -95,6 +124,29 @@ struct trace_sched_process_exit {
 		trace_copy_comm(__rec.comm, p);				\
 		__rec.pid = (p)->pid;					\
 		trace_device_write(TRACE_SCHED_EXIT, &__rec);		\
+	} while (0)
+
+/* parent made child (Linux emits it in kernel_clone, before wake_up_new_task: so here). */
+#define trace_sched_process_fork(parent, child)				\
+	do {								\
+		struct trace_sched_process_fork __rec;			\
+		trace_copy_comm(__rec.parent_comm, parent);		\
+		__rec.parent_pid = (parent)->pid;			\
+		trace_copy_comm(__rec.child_comm, child);		\
+		__rec.child_pid = (child)->pid;				\
+		__rec.stack = (unsigned long)(child)->stack;		\
+		__rec.stack_size = THREAD_SIZE;				\
+		__rec.pgd = __pa((child)->mm->pgd);			\
+		trace_device_write(TRACE_SCHED_FORK, &__rec);		\
+	} while (0)
+
+/* p no longer runs anywhere and its stack goes back to the page allocator next. */
+#define trace_sched_process_free(p)					\
+	do {								\
+		struct trace_sched_process_free __rec;			\
+		trace_copy_comm(__rec.comm, p);				\
+		__rec.pid = (p)->pid;					\
+		trace_device_write(TRACE_SCHED_FREE, &__rec);		\
 	} while (0)
 
 #endif /* _TRACE_EVENTS_SCHED_H */
