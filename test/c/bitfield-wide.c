@@ -14,6 +14,11 @@ struct s {
 	unsigned long full : 64;
 };
 
+typedef __typeof__(((struct s *)0)->u + 0) u40;
+
+/* Parameters and results of the 40-bit type: converted (wrapped) on the way in and out. */
+static u40 add40(u40 a, u40 b) { return a + b; }
+
 static unsigned long take_ulong(unsigned long v) { return v; }
 static long take_long(long v) { return v; }
 
@@ -118,6 +123,11 @@ static void typeof_keeps_width(struct s *x)
 	ASSERT(8, sizeof v);
 	v += 2;
 	ASSERT(1, v);
+	v = 0;
+	ASSERT(0, v--);
+	ASSERT(0xffffffffff, v++);
+	ASSERT(0, v);
+	ASSERT(0xffffffffff, add40(v, -1));
 }
 
 int main(void)
