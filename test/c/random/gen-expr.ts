@@ -141,7 +141,8 @@ function spelling(ctx: Ctx): Spelling {
 /**
  * Index the array whose text ends `parts` by a masked index, spelled as pointer arithmetic:
  * `a[i]`, `*(a + i)`, `i[a]` (6.5.2.1p2 makes E1[E2] (*((E1)+(E2))), either way round),
- * `(a + 1)[(int)i - 1]` (int: an unsigned index would wrap) and `*(a + n - 1 - i)`, each inside the array.
+ * `(a + 1)[(int)i - 1]` (an int: an unsigned index would wrap) and `*(a + n - 1 - i)`, each
+ * inside the array.
  */
 function subscript(
   ctx: Ctx,
