@@ -3,7 +3,7 @@
 // constants (`&x + 4`, a string literal, a function name) evaluate to a label plus an offset,
 // which only initialisers of static objects accept (6.6p9).
 import type { Node } from "./ast.js";
-import type { Type } from "./types.js";
+import { BITS_PER_BYTE, valueBits, type Type } from "./types.js";
 
 export interface ConstValue {
   val: bigint;
@@ -14,7 +14,7 @@ export interface ConstValue {
 /** Bring a value to the width and signedness of `t` (6.3.1.3 conversions, wrapping). */
 export function normalize(v: bigint, t: Type): bigint {
   if (t.kind === "bool") return v !== 0n ? 1n : 0n;
-  const bits = t.size * 8;
+  const bits = t.kind === "ptr" ? t.size * BITS_PER_BYTE : valueBits(t);
   if (bits > 64 || bits <= 0) return v;
   return t.unsigned || t.kind === "ptr" ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v);
 }

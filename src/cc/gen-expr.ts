@@ -8,7 +8,7 @@ import type { DiagnosticBag } from "../diag/index.js";
 import { CC } from "../diag/codes/cc.js";
 import type { Node, Obj } from "./ast.js";
 import { isRecord } from "./abi.js";
-import { BITS_PER_BYTE, ty, type Member, type Type } from "./types.js";
+import { BITS_PER_BYTE, ty, wideBits, type Member, type Type } from "./types.js";
 
 /** Integer argument registers in order (psABI §3.2.3). */
 export const ARG_REGS64 = ["%rdi", "%rsi", "%rdx", "%rcx", "%r8", "%r9"];
@@ -164,10 +164,12 @@ export abstract class ExprGen {
       case "neg":
         this.genExpr(n.lhs!);
         this.emit(n.type!.size === 8 ? "neg %rax" : "neg %eax");
+        this.wrapBits(n.type!);
         return;
       case "bitnot":
         this.genExpr(n.lhs!);
         this.emit(n.type!.size === 8 ? "not %rax" : "not %eax");
+        this.wrapBits(n.type!);
         return;
       case "not":
         this.genExpr(n.lhs!);
@@ -299,9 +301,23 @@ export abstract class ExprGen {
     else if (to.size === 4) {
       if (f.size === 8) this.emit("mov %eax, %eax");
     } else if (f.size <= 4) this.emit(f.unsigned ? "mov %eax, %eax" : "movslq %eax, %rax");
+    this.wrapBits(to);
+  }
+
+  /** A value of GCC's N-bit bit-field type is kept extended from bit N-1: wrap %rax to it. */
+  protected wrapBits(t: Type): void {
+    const n = wideBits(t);
+    if (n === 0) return;
+    this.emit(`shl $${QWORD_BITS - n}, %rax`);
+    this.emit(`${t.unsigned ? "shr" : "sar"} $${QWORD_BITS - n}, %rax`);
   }
 
   private genBinary(n: Node): void {
+    this.genBinaryOp(n);
+    this.wrapBits(n.type!);
+  }
+
+  private genBinaryOp(n: Node): void {
     this.genExpr(n.rhs!);
     this.push();
     this.genExpr(n.lhs!);

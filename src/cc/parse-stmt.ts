@@ -7,7 +7,16 @@ import type { Attrs, DeclSpec, Declarator } from "./parse-decl.js";
 import { ParserInit } from "./parse-init.js";
 import type { CToken } from "./tokenize.js";
 import { classify, isRecord } from "./abi.js";
-import { compatible, funcType, isInteger, pointerTo, ty, type Type, typeName } from "./types.js";
+import {
+  compatible,
+  funcType,
+  isInteger,
+  pointerTo,
+  ty,
+  type Type,
+  typeName,
+  valueBits,
+} from "./types.js";
 
 /** Constraint letters of GCC's x86 machine description that handler-C supports. */
 export const ASM_REG_LETTERS = "rabcdSDq";
@@ -614,5 +623,6 @@ function sameSignature(a: Type, b: Type): boolean {
 
 /** Case labels convert to the promoted controlling type (6.8.4.2p5). */
 function normalizeCase(v: bigint, t: Type): bigint {
-  return t.size === 8 ? (t.unsigned ? BigInt.asUintN(64, v) : BigInt.asIntN(64, v)) : t.unsigned ? BigInt.asUintN(32, v) : BigInt.asIntN(32, v); // prettier-ignore
+  const bits = valueBits(t);
+  return t.unsigned ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v);
 }

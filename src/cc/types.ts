@@ -204,26 +204,65 @@ function rank(t: Type): number {
 export function promote(t: Type): Type {
   if (t.kind === "ptr" || t.kind === "array") return t;
   // 6.3.1.1p2 for bit-fields: int when int holds every value of the width, unsigned int for an
-  // unsigned 32-bit one. GCC does so whatever the declared type, `long` included; a wider `long`
-  // bit-field keeps its type (GCC gives it one of its own width: see docs/handler-c.md).
-  if (t.bitWidth > 0 && t.bitWidth <= SIZE_INT * BITS_PER_BYTE)
-    return t.unsigned && t.bitWidth >= SIZE_INT * BITS_PER_BYTE ? ty.uint : ty.int;
+  // unsigned 32-bit one. GCC does so whatever the declared type, `long` included.
+  if (t.bitWidth > 0 && t.bitWidth <= INT_BITS)
+    return t.unsigned && t.bitWidth >= INT_BITS ? ty.uint : ty.int;
+  // A wider `long` bit-field has, as GCC types it, an integer type of its own width (6.7.2.1p10
+  // leaves it to the implementation): arithmetic on it wraps in that many bits.
+  if (wideBits(t) > 0) return bitIntType(t.bitWidth, t.unsigned);
   // An enum promotes to its compatible type: unsigned int when no enumerator is negative (GCC).
   if (t.kind === "enum") return t.unsigned ? ty.uint : ty.int;
   if (rank(t) < rank(ty.int)) return ty.int;
   return t;
 }
 
-/** C11 6.3.1.8: the common type of two promoted integer operands. */
+const INT_BITS = SIZE_INT * BITS_PER_BYTE;
+const LONG_BITS = SIZE_LONG * BITS_PER_BYTE;
+
+/** The width N of GCC's "N-bit integer" type (a `long` bit-field of 33..63 bits), else 0. */
+export function wideBits(t: Type): number {
+  return t.kind === "long" && t.bitWidth > INT_BITS && t.bitWidth < LONG_BITS ? t.bitWidth : 0;
+}
+
+/** The bits of value (sign included) a value of integer type `t` has: its precision. */
+export function valueBits(t: Type): number {
+  return wideBits(t) || t.size * BITS_PER_BYTE;
+}
+
+const bitIntTypes = new Map<string, Type>();
+
+/**
+ * GCC's `unsigned long : N` / `long : N` arithmetic type (33 <= N < 64): stored and computed as a
+ * long, every value held sign- or zero-extended from bit N-1, so it converts to long for free.
+ */
+export function bitIntType(width: number, unsigned: boolean): Type {
+  const key = `${unsigned ? "u" : "s"}${width}`;
+  let t = bitIntTypes.get(key);
+  if (!t) {
+    t = bitFieldType(unsigned ? ty.ulong : ty.long, width);
+    t.origin = undefined;
+    bitIntTypes.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * C11 6.3.1.8: the common type of two promoted integer operands. GCC ranks its N-bit bit-field
+ * types by precision: the wider type wins (int and unsigned int lose to any N > 32, long wins
+ * over every N < 64), and of two equally wide types the unsigned one.
+ */
 export function usualArith(a: Type, b: Type): Type {
   const x = promote(a);
   const y = promote(b);
-  if (x.size !== y.size) return x.size > y.size ? plain(x) : plain(y);
+  const px = valueBits(x);
+  const py = valueBits(y);
+  if (px !== py) return plain(px > py ? x : y);
   return x.unsigned || y.unsigned ? plain(x.unsigned ? x : y) : plain(x);
 }
 
-/** The unqualified canonical integer type of the same size and signedness. */
+/** The unqualified canonical integer type of the same precision and signedness. */
 function plain(t: Type): Type {
+  if (wideBits(t) > 0) return bitIntType(t.bitWidth, t.unsigned);
   if (t.size === SIZE_LONG) return t.unsigned ? ty.ulong : ty.long;
   return t.unsigned ? ty.uint : ty.int;
 }

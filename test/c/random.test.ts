@@ -26,6 +26,18 @@ describe("the random-program generator", () => {
     expect(generateText(7)).not.toBe(generateText(8));
   });
 
+  it("writes wide bit-fields, 2-D arrays, pointer arithmetic, sizeof and N-bit casts", () => {
+    const text = Array.from({ length: 40 }, (_, i) => generateText(i + 1)).join("\n");
+    const seen = (re: RegExp): boolean => re.test(text);
+    expect(seen(/typedef __typeof__\(\(\(struct bf\d+ \*\)0\)->s \+ 0\) sbf\d+;/)).toBe(true);
+    expect(seen(/\((u|s)bf\d+\)/)).toBe(true); // a cast to an N-bit type
+    expect(seen(/^\w[\w ]* m\d+\[\d+\]\[\d+\] = /m)).toBe(true); // a 2-D global
+    expect(seen(/\(&\w+\[\(.*\) & \d+\] - &\w+\[/)).toBe(true); // a pointer difference
+    expect(seen(/ & \d+\)\[\w+\]\)/)).toBe(true); // i[a]
+    expect(seen(/ \+ 1\)\[\(int\)\(\(/)).toBe(true); // (a + 1)[i - 1]
+    expect(seen(/sizeof\((struct|union) \w+\)/) && seen(/sizeof\(\+?\(/)).toBe(true);
+  });
+
   it("shrinks a program to what keeps a property", () => {
     const prog = generate(5);
     const before = printProgram(prog);

@@ -93,7 +93,7 @@ function printBin(e: Extract<Expr, { k: "bin" }>): string {
     case "*":
       if (!t.signed) return p(`${a} ${e.op} ${b}`);
       if (e.safe) {
-        const helper = `safe_${{ "+": "add", "-": "sub", "*": "mul" }[e.op]}_${t.bits === 64 ? "long" : "int"}`; // prettier-ignore
+        const helper = `safe_${{ "+": "add", "-": "sub", "*": "mul" }[e.op]}_${t.bits > 32 ? "long" : "int"}`; // prettier-ignore
         return p(`(${t.name})${helper}(${a}, ${b})`);
       }
       return p(`(${t.name})((${ut.name})${a} ${e.op} (${ut.name})${b})`);

@@ -4,7 +4,7 @@
 // (no unsequenced access, 6.5p2). Calls inside expressions only reach functions that read no
 // mutable global, so evaluation order (unspecified, 6.5.2.2p10) cannot change a result.
 import { isStruct, type BinOp, type Expr, type StructType, type Ty } from "./ast.js";
-import { BOOL, INT, LONG, UINT, common, literal, maxOf, minOf, promote, unsignedOf, wrap, type IntType } from "./types.js"; // prettier-ignore
+import { BOOL, INT, LONG, UINT, ULONG, bitInt, common, literal, maxOf, minOf, promote, unsignedOf, wrap, type IntType } from "./types.js"; // prettier-ignore
 
 export interface Rng {
   int(n: number): number;
@@ -42,7 +42,8 @@ export interface SInfo extends StructType {
 /** Something that can be read (and maybe written): its C text and what it is. */
 export interface Obj {
   base: string;
-  ty: { k: "scalar"; t: IntType } | { k: "arr"; t: IntType; len: number } | { k: "struct"; st: SInfo } | { k: "sarr"; st: SInfo; len: number }; // prettier-ignore
+  /** `inner`: a two-dimensional array `t base[len][inner]`. */
+  ty: { k: "scalar"; t: IntType } | { k: "arr"; t: IntType; len: number; inner?: number } | { k: "struct"; st: SInfo } | { k: "sarr"; st: SInfo; len: number }; // prettier-ignore
   roots: string[];
   writable: boolean;
 }
@@ -67,6 +68,8 @@ export interface Ctx {
   budget: { left: number };
   mult: number;
   types: IntType[];
+  /** GCC's N-bit types the program names (sbfN, ubfN): casts may use them too. */
+  wide: IntType[];
 }
 
 /** A scalar lvalue: its expression and what may be done to it. */
@@ -124,7 +127,64 @@ function readField(f: Field): IntType {
   if (f.t.rank === 0) return f.t;
   if (f.width < 32) return INT;
   if (f.width === 32) return f.t.signed ? INT : UINT;
-  return f.t; // a wider long bit-field is read through a cast to its declared type (see read())
+  // A wider `long` one has GCC's type of its own width.
+  return f.width < f.t.bits ? bitInt(f.width, f.t.signed) : f.t;
+}
+
+type Spelling = "[]" | "*(a+i)" | "i[a]" | "(a+1)[i-1]" | "*(a+n-i)";
+
+function spelling(ctx: Ctx): Spelling {
+  const r = ctx.r;
+  return r.chance(0.6) ? "[]" : r.pick(["*(a+i)", "i[a]", "(a+1)[i-1]", "*(a+n-i)"] as const);
+}
+
+/**
+ * Index the array whose text ends `parts` by a masked index, spelled as pointer arithmetic:
+ * `a[i]`, `*(a + i)`, `i[a]` (6.5.2.1p2 makes E1[E2] (*((E1)+(E2))), either way round),
+ * `(a + 1)[(int)i - 1]` (an int: an unsigned index would wrap) and `*(a + n - 1 - i)`, each
+ * inside the array.
+ */
+function subscript(
+  ctx: Ctx,
+  parts: string[],
+  kids: Expr[],
+  len: number,
+  how: Spelling,
+  depth: number,
+): void {
+  // prettier-ignore
+  const m = len - 1;
+  const i = index(ctx, depth);
+  const last = parts.length - 1;
+  switch (how) {
+    case "[]":
+      parts[last] += "[(";
+      parts.push(`) & ${m}]`);
+      break;
+    case "*(a+i)":
+      parts[0] = `(*(${parts[0]}`;
+      parts[last] += " + ((";
+      parts.push(`) & ${m})))`);
+      break;
+    case "i[a]":
+      // ((i) & m)[a]: the index is spelled before the array.
+      parts[0] = `) & ${m})[${parts[0]}`;
+      parts[last] += "])";
+      parts.unshift("(((");
+      kids.unshift(i);
+      return;
+    case "(a+1)[i-1]":
+      parts[0] = `((${parts[0]}`;
+      parts[last] += " + 1)[(int)((";
+      parts.push(`) & ${m}) - 1])`);
+      break;
+    case "*(a+n-i)":
+      parts[0] = `(*(${parts[0]}`;
+      parts[last] += ` + ${m} - ((`;
+      parts.push(`) & ${m})))`);
+      break;
+  }
+  kids.push(i);
 }
 
 /** Walk from an object down to one scalar: an element, a member, a member's element. */
@@ -149,13 +209,11 @@ export function lvalue(ctx: Ctx, o: Obj, depth: number): LV {
       continue;
     }
     if (ty.k === "arr") {
-      // a[i] is *(a + i) (6.5.2.1p2): spell it both ways, but not inside a packed structure,
-      // where the decayed pointer would be misaligned (GCC only knows `s.a[i]` is packed).
-      const star = !packed && ctx.r.chance(0.25);
-      if (star) parts[0] = `(*(${parts[0]}`;
-      parts[parts.length - 1] += star ? " + ((" : "[(";
-      kids.push(index(ctx, depth));
-      parts.push(star ? `) & ${ty.len - 1})))` : `) & ${ty.len - 1}]`);
+      // a[i] is *(a + i) (6.5.2.1p2): spell it in the ways pointer arithmetic allows, but not
+      // inside a packed structure, where the decayed pointer would be misaligned (GCC only
+      // knows `s.a[i]` is packed).
+      subscript(ctx, parts, kids, ty.len, packed ? "[]" : spelling(ctx), depth);
+      if (ty.inner !== undefined) subscript(ctx, parts, kids, ty.inner, spelling(ctx), depth);
       t = decl = ty.t;
       break;
     }
@@ -181,16 +239,11 @@ function pickObj(ctx: Ctx, want: (o: Obj) => boolean): Obj | undefined {
   return ok.length ? ctx.r.pick(ok) : undefined;
 }
 
-/**
- * A scalar read; a `long` bit-field wider than 32 bits through a cast, since GCC computes with
- * it in a type of its own width (entrylab does not: see docs/handler-c.md, "Known gaps").
- */
+/** A scalar read (a `long` bit-field wider than 32 bits directly, in its N-bit type). */
 function read(ctx: Ctx, depth: number): Expr | undefined {
   const o = pickObj(ctx, (x) => x.ty.k !== "struct" || x.ty.st.fields.length > 0);
   if (!o) return undefined;
-  const lv = lvalue(ctx, o, depth);
-  if (lv.width !== undefined && lv.width > 32) return cast(lv.decl, lv.e);
-  return lv.e;
+  return lvalue(ctx, o, depth).e;
 }
 
 /** Whether ++/-- on the lvalue stays in range: unsigned, or narrower than its promotion. */
@@ -202,9 +255,8 @@ export function canStep(lv: LV): boolean {
 /** `lv op= e` made defined: + - * in an unsigned type, divisors at least 1, counts masked. */
 export function compound(ctx: Ctx, lv: LV, e: Expr): { op: string; e: Expr } | undefined {
   const r = ctx.r;
-  const longBf = lv.width !== undefined && lv.width > 32;
   const lt = lv.e.t as IntType;
-  const ops = longBf ? ["+=", "-=", "*=", "&=", "|=", "^="] : ["+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", ">>=", "<<="]; // prettier-ignore
+  const ops = ["+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", ">>=", "<<="];
   const op = r.pick(ops);
   const ct = common(lt, e.t as IntType);
   if ("+=-=*=".includes(op)) return { op, e: ct.signed ? cast(unsignedOf(ct), e) : e };
@@ -230,7 +282,6 @@ export function planMut(ctx: Ctx): void {
   if (!o) return;
   for (const root of o.roots) ctx.excluded.add(root);
   const lv = lvalue(ctx, o, 2);
-  if (lv.width !== undefined && lv.width > 32) return;
   const r = ctx.r;
   const t = lv.e.t;
   if (canStep(lv) && r.chance(0.5)) {
@@ -304,6 +355,44 @@ export function structValue(ctx: Ctx, st: SInfo, depth: number): Expr {
   return { k: "lv", t: st, parts: [`(${st.kw} ${st.tag}){0}`], kids: [], roots: [] };
 }
 
+/**
+ * `&a[i] - &a[j]` or `(a + i) - a`: the distance between two elements of one array, in
+ * elements, a ptrdiff_t (6.5.6p9). Only the array's address is used, but a pointer is read.
+ */
+function ptrDiff(ctx: Ctx, depth: number): Expr | undefined {
+  const o = pickObj(ctx, (x) => x.ty.k === "arr" || x.ty.k === "sarr");
+  if (!o || (o.ty.k !== "arr" && o.ty.k !== "sarr")) return undefined;
+  const m = o.ty.len - 1;
+  const a = o.base;
+  if (ctx.r.chance(0.5))
+    return { k: "lv", t: LONG, parts: [`(&${a}[(`, `) & ${m}] - &${a}[(`, `) & ${m}])`], kids: [index(ctx, depth), index(ctx, depth)], roots: o.roots }; // prettier-ignore
+  return { k: "lv", t: LONG, parts: [`((${a} + ((`, `) & ${m})) - ${a})`], kids: [index(ctx, depth)], roots: o.roots }; // prettier-ignore
+}
+
+/**
+ * `sizeof` (6.5.3.4) of a type name, of an object (arrays and structures whole) or of an
+ * expression, which is not evaluated: no side effect is placed inside it. An lvalue, a comma or
+ * a statement expression goes through unary `+` (a bit-field's size is an error).
+ */
+function sizeOf(ctx: Ctx, depth: number): Expr {
+  const r = ctx.r;
+  const choice = r.int(3);
+  if (choice === 0) {
+    const structs = ctx.objs.flatMap((o) => (o.ty.k === "struct" || o.ty.k === "sarr" ? [`${o.ty.st.kw} ${o.ty.st.tag}`] : [])); // prettier-ignore
+    const names = [...ctx.types, ...ctx.wide].map((t) => t.name);
+    const name = structs.length && r.chance(0.3) ? r.pick(structs) : r.pick(names);
+    return { k: "lv", t: ULONG, parts: [`sizeof(${name})`], kids: [], roots: [] };
+  }
+  const o = choice === 1 ? pickObj(ctx, () => true) : undefined;
+  if (o) return { k: "lv", t: ULONG, parts: [r.chance(0.5) ? `sizeof ${o.base}` : `sizeof(${o.base})`], kids: [], roots: [] }; // prettier-ignore
+  const pending = ctx.pendingMut;
+  ctx.pendingMut = undefined;
+  const e = genExpr(ctx, depth + 1);
+  ctx.pendingMut = pending;
+  const plus = e.k === "lv" || e.k === "comma" || e.k === "stmtexpr";
+  return { k: "lv", t: ULONG, parts: [plus ? "sizeof(+" : "sizeof(", ")"], kids: [e], roots: [] };
+}
+
 /** An integer expression over what the context may read. */
 export function genExpr(ctx: Ctx, depth: number): Expr {
   const r = ctx.r;
@@ -326,8 +415,13 @@ export function genExpr(ctx: Ctx, depth: number): Expr {
     case 4: {
       const like = r.chance(0.2) ? pickObj(ctx, (o) => o.ty.k === "scalar") : undefined;
       if (like && like.ty.k === "scalar") return { k: "cast", t: like.ty.t, kids: [genExpr(ctx, depth + 1)], via: `${r.pick(["typeof", "__typeof__"])}(${like.base})` }; // prettier-ignore
-      return cast(r.pick(ctx.types), genExpr(ctx, depth + 1));
+      // Casts between every pair of integer types: _Bool, enums and GCC's N-bit types too.
+      const to = ctx.wide.length && r.chance(0.15) ? ctx.wide : ctx.types;
+      return cast(r.pick(to), genExpr(ctx, depth + 1));
     }
+    case 7:
+      if (r.chance(0.5)) return r.chance(0.5) ? sizeOf(ctx, depth) : (ptrDiff(ctx, depth) ?? binary(ctx, depth)); // prettier-ignore
+      return binary(ctx, depth);
     case 6:
       if (r.chance(0.5)) {
         const kids = [genExpr(ctx, depth + 1), genExpr(ctx, depth + 1)];

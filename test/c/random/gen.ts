@@ -15,7 +15,18 @@ import {
   type Ty,
 } from "./ast.js";
 import { argument, canStep, compound, genExpr, literalOf, lvalue, planMut, rng, structValue, type Ctx, type Field, type FnInfo, type Obj, type Rng, type SInfo } from "./gen-expr.js"; // prettier-ignore
-import { BOOL, INT, LONG, SCALARS, UINT, ULONG, enumType, type IntType } from "./types.js";
+import {
+  BOOL,
+  INT,
+  LONG,
+  SCALARS,
+  UINT,
+  ULONG,
+  bitInt,
+  bitIntDecls,
+  enumType,
+  type IntType,
+} from "./types.js";
 
 export { printProgram } from "./ast.js";
 export type { Program } from "./ast.js";
@@ -42,6 +53,8 @@ interface Gen {
   probes: Obj[];
   funcs: Func[];
   uid: number;
+  /** Widths whose N-bit types are named (./types.ts, bitInt). */
+  bitInts: Set<number>;
 }
 
 const PRELUDE = `int printf(const char *fmt, ...);
@@ -105,6 +118,13 @@ function genEnums(g: Gen): void {
   }
 }
 
+/** Declare the typedefs naming GCC's N-bit types (sbfN, ubfN) once, before their first use. */
+function nameBitInt(g: Gen, width: number): void {
+  if (g.bitInts.has(width)) return;
+  g.bitInts.add(width);
+  g.head.push(...bitIntDecls(width));
+}
+
 function genStruct(g: Gen, i: number): SInfo {
   const r = g.r;
   const fields: Field[] = [];
@@ -115,12 +135,15 @@ function genStruct(g: Gen, i: number): SInfo {
     const fname = `f${j}`;
     const kind = r.int(10);
     if (kind < 3) {
-      const t = r.pick([INT, UINT, LONG, ULONG, BOOL, ...SCALARS.slice(1, 6)]);
+      const t = r.pick([INT, UINT, LONG, ULONG, LONG, ULONG, BOOL, ...SCALARS.slice(1, 6)]);
       // Packed, a field may start at any bit of a byte: at most 57 bits keeps it within the
       // 8 bytes entrylab loads (E6034, docs/handler-c.md).
-      const width = 1 + r.int(t === BOOL ? 1 : packed ? Math.min(t.bits, 57) : t.bits);
+      const max = t === BOOL ? 1 : packed ? Math.min(t.bits, 57) : t.bits;
+      // Half the long ones wider than int, where GCC's N-bit types begin.
+      const width = max > 32 && r.chance(0.5) ? 33 + r.int(max - 32) : 1 + r.int(max);
       fields.push({ name: fname, kind: "bf", t, width });
       decls.push(`${t.name} ${fname} : ${width};`);
+      if (width > 32 && width < 64) nameBitInt(g, width);
     } else if (kind < 4) {
       const t = r.pick(g.types);
       const len = 1 << (1 + r.int(2));
@@ -197,6 +220,7 @@ function genGlobals(g: Gen): void {
     g.head.push(`${t.name} ${n}[${len}] = ${init};`);
     g.globals.push({ base: n, ty: { k: "arr", t, len }, roots: [n], writable: true });
   }
+  if (r.chance(0.5)) genMatrix(g);
   if (r.chance(0.5)) {
     // A char array from a string: the bytes past the string are zero (6.7.9p21).
     const n = name(g, "str");
@@ -227,12 +251,27 @@ function genGlobals(g: Gen): void {
   genPointers(g);
 }
 
+/** A two-dimensional global array, initialised row by row with braces or flat (6.7.9p20). */
+function genMatrix(g: Gen): void {
+  const r = g.r;
+  const t = r.pick(g.types);
+  const len = 1 << (1 + r.int(2));
+  const inner = 1 << (1 + r.int(2));
+  const n = name(g, "m");
+  const row = (): string => Array.from({ length: r.int(inner + 1) }, () => literalOf(r, t)).join(", "); // prettier-ignore
+  const init = r.chance(0.5)
+    ? Array.from({ length: r.int(len + 1) }, () => `{ ${row()} }`).join(", ")
+    : Array.from({ length: r.int(len * inner + 1) }, () => literalOf(r, t)).join(", ");
+  g.head.push(`${t.name} ${n}[${len}][${inner}] = { ${init} };`);
+  g.globals.push({ base: n, ty: { k: "arr", t, len, inner }, roots: [n], writable: true });
+}
+
 /** Pointers to globals of one type; each may only ever point at its own fixed set of targets. */
 function genPointers(g: Gen): void {
   const r = g.r;
   const pointers: Obj[] = [];
   for (let i = 0; i < 1 + r.int(3); i++) {
-    const first = r.pick(g.globals.filter((o) => o.ty.k !== "sarr"));
+    const first = r.pick(g.globals.filter((o) => o.ty.k !== "sarr" && !(o.ty.k === "arr" && o.ty.inner))); // prettier-ignore
     const same = g.globals.filter((o) => JSON.stringify(o.ty) === JSON.stringify(first.ty) || (o.ty.k === "struct" && first.ty.k === "struct" && o.ty.st === first.ty.st)); // prettier-ignore
     const targets = same.filter(() => r.chance(0.6));
     if (!targets.includes(first)) targets.push(first);
@@ -257,7 +296,7 @@ function genTail(g: Gen): void {
   const dump = (text: string, ty: Obj["ty"]): void => {
     if (ty.k === "scalar") lines.push(`printf("%s %lx\\n", "${text}", (unsigned long)${text});`);
     else if (ty.k === "arr")
-      for (let i = 0; i < ty.len; i++) dump(`${text}[${i}]`, { k: "scalar", t: ty.t });
+      for (let i = 0; i < ty.len; i++) dump(`${text}[${i}]`, ty.inner ? { k: "arr", t: ty.t, len: ty.inner } : { k: "scalar", t: ty.t }); // prettier-ignore
     else if (ty.k === "sarr")
       for (let i = 0; i < ty.len; i++) dump(`${text}[${i}]`, { k: "struct", st: ty.st });
     else
@@ -313,7 +352,7 @@ function genStep(s: Scope): Stmt | undefined {
     const o = pickWritable(ctx, hasScalars);
     if (!o) return undefined;
     const lv = lvalue(ctx, o, 1);
-    if (!canStep(lv) || (lv.width !== undefined && lv.width > 32)) continue;
+    if (!canStep(lv)) continue;
     return { k: "expr", e: { k: "mut", t: lv.e.t, op: ctx.r.pick(["x++", "x--", "++x", "--x"]), kids: [lv.e] } }; // prettier-ignore
   }
   return undefined;
@@ -486,8 +525,12 @@ function genLocals(g: Gen, ctx: Ctx, body: Stmt[]): Obj[] {
     const n = name(g, "la");
     fresh(ctx);
     const init = Array.from({ length: len }, () => genExpr(ctx, 2));
-    body.push({ k: "decl", text: `${t.name} ${n}[${len}] = { ${init.map((_, i) => `@${i}`).join(", ")} };`, init }); // prettier-ignore
-    ctx.objs.push({ base: n, ty: { k: "arr", t, len }, roots: [n], writable: true });
+    // Every fourth a two-dimensional one, its rows braced.
+    const inner = r.chance(0.25) ? 2 : undefined;
+    const rows = inner ? Array.from({ length: len }, (_, i) => `{ @${2 * i}, @${2 * i + 1} }`) : init.map((_, i) => `@${i}`); // prettier-ignore
+    if (inner) init.push(...Array.from({ length: len }, () => genExpr(ctx, 2)));
+    body.push({ k: "decl", text: `${t.name} ${n}[${len}]${inner ? `[${inner}]` : ""} = { ${rows.join(", ")} };`, init }); // prettier-ignore
+    ctx.objs.push({ base: n, ty: { k: "arr", t, len, inner }, roots: [n], writable: true });
   }
   const pures = ctx.callees.filter((f) => f.kind === "pure");
   if (pures.length && r.chance(0.3)) {
@@ -530,7 +573,7 @@ function genFunction(g: Gen, kind: FnInfo["kind"], isMain: boolean): void {
   const budget = { left: isMain ? MAIN_BUDGET : FN_BUDGET };
   const callees = g.fns.filter((f) => f.kind !== "impure");
   const objs = [...g.consts, ...paramObjs, ...(kind === "impure" ? g.globals : [])];
-  const ctx: Ctx = { r, fn, objs, excluded: new Set(), callees, budget, mult: 1, types: g.types };
+  const ctx: Ctx = { r, fn, objs, excluded: new Set(), callees, budget, mult: 1, types: g.types, wide: [...g.bitInts].flatMap((w) => [bitInt(w, true), bitInt(w, false)]) }; // prettier-ignore
   const body: Stmt[] = [];
   const locals = genLocals(g, ctx, body);
   let result: Obj | undefined;
@@ -566,7 +609,7 @@ function genFunction(g: Gen, kind: FnInfo["kind"], isMain: boolean): void {
 /** Generate the program for `seed`. */
 export function generate(seed: number): Program {
   const r = rng(seed);
-  const g: Gen = { r, types: [...SCALARS], structs: [], globals: [], consts: [], fns: [], head: [], tail: [], funcs: [], uid: 0, retarget: [], probes: [] }; // prettier-ignore
+  const g: Gen = { r, types: [...SCALARS], structs: [], globals: [], consts: [], fns: [], head: [], tail: [], funcs: [], uid: 0, bitInts: new Set(), retarget: [], probes: [] }; // prettier-ignore
   g.head.push(`/* entrylab random program, seed ${seed} */`, PRELUDE, "");
   genEnums(g);
   for (let i = 0; i < 1 + r.int(3); i++) g.structs.push(genStruct(g, i));

@@ -14,6 +14,8 @@ export interface IntType {
   rank: number;
   /** For an enum, the integer type it is compatible with. */
   under?: IntType;
+  /** GCC's type of a `long` bit-field of 33..63 bits: `bits` wide (see bitInt). */
+  wide?: boolean;
 }
 
 function t(name: string, bits: number, signed: boolean, rank: number): IntType {
@@ -41,6 +43,33 @@ export function enumType(tag: string, anyNegative: boolean): IntType {
   return { name: `enum ${tag}`, bits: under.bits, signed: under.signed, rank: under.rank, under };
 }
 
+const bitInts = new Map<string, IntType>();
+
+/**
+ * The type GCC gives a `long` bit-field N bits wide (32 < N < 64) in arithmetic: an integer of
+ * exactly N bits that wraps there. C cannot spell it; a program names it through the typedefs
+ * bitIntDecls declares (`sbf40`, `ubf40`).
+ */
+export function bitInt(bits: number, signed: boolean): IntType {
+  const name = `${signed ? "s" : "u"}bf${bits}`;
+  let t = bitInts.get(name);
+  if (!t) {
+    t = { name, bits, signed, rank: LONG.rank, wide: true };
+    bitInts.set(name, t);
+  }
+  return t;
+}
+
+/** The declarations naming GCC's N-bit types, through `typeof` of a bit-field's value. */
+export function bitIntDecls(bits: number): string[] {
+  const tag = `struct bf${bits}`;
+  return [
+    `${tag} { long s : ${bits}; unsigned long u : ${bits}; };`,
+    `typedef __typeof__(((${tag} *)0)->s + 0) sbf${bits};`,
+    `typedef __typeof__(((${tag} *)0)->u + 0) ubf${bits};`,
+  ];
+}
+
 /** 6.3.1.1p2: types narrower than int become int; an enum becomes its compatible type. */
 export function promote(ty: IntType): IntType {
   if (ty.under) return ty.under;
@@ -50,6 +79,7 @@ export function promote(ty: IntType): IntType {
 export function unsignedOf(ty: IntType): IntType {
   const p = promote(ty);
   if (!p.signed) return p;
+  if (p.wide) return bitInt(p.bits, false);
   return p === INT ? UINT : p === LONG ? ULONG : ULLONG;
 }
 
@@ -58,6 +88,11 @@ export function common(a: IntType, b: IntType): IntType {
   const x = promote(a);
   const y = promote(b);
   if (x === y) return x;
+  // GCC ranks its N-bit types by width: the wider wins, of two as wide the unsigned one.
+  if (x.wide || y.wide) {
+    if (x.bits !== y.bits) return x.bits > y.bits ? x : y;
+    return x.signed ? y : x;
+  }
   if (x.signed === y.signed) return x.rank >= y.rank ? x : y;
   const [u, s] = x.signed ? [y, x] : [x, y];
   if (u.rank >= s.rank) return u;
@@ -86,6 +121,7 @@ export function wrap(v: bigint, ty: IntType): bigint {
  * because `-2147483648` is the negation of a long (6.4.4.1).
  */
 export function literal(v: bigint, ty: IntType, hex: boolean): string {
+  if (ty.wide) return `(${ty.name})${literal(v, ty.signed ? LONG : ULONG, hex)}`;
   const p = promote(ty);
   if (p !== ty || ty.rank < INT.rank) return `(${ty.name})${literal(wrap(v, p), p, hex)}`;
   let suffix = { int: "", "unsigned int": "u", long: "L", "unsigned long": "UL", "long long": "LL", "unsigned long long": "ULL" }[ty.name]!; // prettier-ignore
