@@ -4,12 +4,13 @@
 import { GPR64 } from "../isa/index.js";
 import { u64, u64Pair } from "../vm/index.js";
 import type { Cpu } from "../vm/index.js";
-import type { Names } from "./names.js";
+import { AmbiguousName, type Names } from "./names.js";
 
 export class ArgError extends Error {}
 
 const NUMBER = /^(0x[0-9a-f]+|\d+)$/i;
-const EXPR = /^(\$?[A-Za-z_.][\w.$]*|0x[0-9a-f]+|\d+)\s*(?:([+-])\s*(0x[0-9a-f]+|\d+))?$/i;
+const EXPR =
+  /^(?:([\w./-]+\.[A-Za-z]+):)?(\$?[A-Za-z_.][\w.$]*|0x[0-9a-f]+|\d+)\s*(?:([+-])\s*(0x[0-9a-f]+|\d+))?$/i;
 
 export function parseCount(text: string | undefined, what: string, dflt: number): number {
   if (text === undefined) return dflt;
@@ -22,13 +23,15 @@ export function parseCount(text: string | undefined, what: string, dflt: number)
 /** An address expression's value under CPU `c`'s registers. */
 export function parseAddress(text: string, names: Names, c: Cpu): bigint {
   const m = EXPR.exec(text.trim());
-  if (!m) throw new ArgError(`'${text}' is not an address (give SYM, SYM+OFF, 0xADDR or $reg)`);
-  const base = valueOf(m[1]!, names, c);
-  const off = m[3] === undefined ? 0n : BigInt(m[3]);
-  return BigInt.asUintN(64, m[2] === "-" ? base - off : base + off);
+  if (!m) throw new ArgError(`'${text}' is not an address (give SYM, FILE:SYM, SYM+OFF, 0xADDR or $reg)`); // prettier-ignore
+  const base = valueOf(m[2]!, m[1], names, c);
+  const off = m[4] === undefined ? 0n : BigInt(m[4]);
+  return BigInt.asUintN(64, m[3] === "-" ? base - off : base + off);
 }
 
-function valueOf(term: string, names: Names, c: Cpu): bigint {
+function valueOf(term: string, file: string | undefined, names: Names, c: Cpu): bigint {
+  if (file !== undefined && (NUMBER.test(term) || term.startsWith("$")))
+    throw new ArgError(`'${file}:${term}': a FILE: prefix goes with a symbol`);
   if (NUMBER.test(term)) return BigInt(term);
   if (term.startsWith("$")) {
     const reg = term.slice(1).toLowerCase();
@@ -37,7 +40,13 @@ function valueOf(term: string, names: Names, c: Cpu): bigint {
     if (i < 0) throw new ArgError(`no register '${term}' (the 64-bit GPRs, $rip, $pc, $sp)`);
     return u64Pair(c.rlo[i]!, c.rhi[i]!);
   }
-  const v = names.lookup(term);
-  if (v === undefined) throw new ArgError(`no symbol '${term}' in the images`);
+  let v: bigint | undefined;
+  try {
+    v = names.lookup(term, file);
+  } catch (e) {
+    if (e instanceof AmbiguousName) throw new ArgError(e.message);
+    throw e;
+  }
+  if (v === undefined) throw new ArgError(`no symbol '${term}' in ${file ?? "the images"}`);
   return v;
 }

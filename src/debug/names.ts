@@ -21,6 +21,9 @@ export const PTI_USER_PGD_OFFSET = 0x1000;
 /** Bits 51:12 of CR3 with bit 12 cleared: the address space a CR3 names (trace/regions.ts). */
 const CR3_SPACE_MASK = 0x000ffffffffff000n & ~0x1000n;
 
+/** A symbol name that more than one symbol has (the message lists them). */
+export class AmbiguousName extends Error {}
+
 export function hex(v: bigint | number, width = 16): string {
   return `0x${BigInt.asUintN(64, BigInt(v)).toString(16).padStart(width, "0")}`;
 }
@@ -89,15 +92,34 @@ export class Names {
     return i >= 0 && this.target.images[i]!.sections.some((s) => s.exec && addr >= s.addr && addr < s.addr + BigInt(s.size)); // prettier-ignore
   }
 
-  /** The address of symbol `name` (a function or object wins over a section marker). */
-  lookup(name: string): bigint | undefined {
-    let best: Symbol | undefined;
+  /**
+   * The address of symbol `name` (a function or object wins over a section marker), or of the
+   * one defined in a file whose path ends with `file` (gdb's `FILE:FUNCTION`). Two static
+   * functions may share a name: without `file` that is an error naming each, never a guess.
+   */
+  lookup(name: string, file?: string): bigint | undefined {
+    const found = this.candidates(name).filter((s) => file === undefined || this.definedIn(s.value, file)); // prettier-ignore
+    const real = found.filter((s) => !isSectionMarker(s));
+    const picks = real.length > 0 ? real : found;
+    const addrs = [...new Set(picks.map((s) => s.value))];
+    if (addrs.length > 1) {
+      const where = addrs.map((a) => `${hex(a)} (${this.line(a) ?? "no line"})`);
+      throw new AmbiguousName(`'${name}' names ${addrs.length} symbols, at ${where.join(" and ")}: give FILE:${name} or the address`); // prettier-ignore
+    }
+    return addrs[0];
+  }
+
+  private candidates(name: string): Symbol[] {
+    const out: Symbol[] = [];
     for (const img of this.target.images as ObjectFile[])
-      for (const s of img.symbols) {
-        if (s.name !== name || typeof s.section !== "number") continue;
-        if (best === undefined || (isSectionMarker(best) && !isSectionMarker(s))) best = s;
-      }
-    return best?.value;
+      for (const s of img.symbols) if (s.name === name && typeof s.section === "number") out.push(s); // prettier-ignore
+    return out;
+  }
+
+  /** Whether the instruction or object at `addr` comes from a file whose path ends with `file`. */
+  private definedIn(addr: bigint, file: string): boolean {
+    const path = this.line(addr)?.replace(/:\d+$/, "");
+    return path !== undefined && (path === file || path.endsWith(`/${file}`));
   }
 
   /** The region a stack pointer is in, with CR3 choosing among per-address-space regions. */

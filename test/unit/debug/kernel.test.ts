@@ -216,4 +216,17 @@ describe("forked tasks in the debugger", () => {
     // Every child was reaped by its parent; the parent released itself (no parent: no reaper).
     expect(tasks).not.toMatch(/^\s+[2-5]\s/m);
   });
+
+  it("refuses a name two static functions share, and takes FILE:SYM to pick by file", () => {
+    const d = kernelDebugger(["getpid"], PTI);
+    // apic_eoi is a static inline of <asm/apic.h>, emitted in two objects: no silent pick.
+    const both = d.execute("break apic_eoi");
+    expect(both).toMatch(/^error: 'apic_eoi' names 2 symbols, at 0x[0-9a-f]{16} \(.*apic\.h:\d+\) and 0x[0-9a-f]{16} \(.*apic\.h:\d+\): give FILE:apic_eoi or the address$/); // prettier-ignore
+    const [a1, a2] = [...both.matchAll(/0x[0-9a-f]{16}/g)].map((m) => m[0]);
+    expect(a1).not.toBe(a2);
+    expect(d.execute(`break ${a2}`)).toMatch(/^Breakpoint 1 at /);
+    expect(d.execute("break sched.c:schedule")).toMatch(/^Breakpoint 2 at 0x[0-9a-f]+: schedule\+0x0 \(src\/kernel-rt\/runtime\/sched\.c:\d+\)$/); // prettier-ignore
+    expect(d.execute("break traps.c:schedule")).toBe("error: no symbol 'schedule' in traps.c");
+    expect(d.execute("break sched.c:0x10")).toBe("error: 'sched.c:0x10': a FILE: prefix goes with a symbol"); // prettier-ignore
+  });
 });
