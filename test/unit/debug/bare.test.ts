@@ -116,7 +116,10 @@ describe("debugger on bare programs", () => {
       ["frobnicate", "error: unknown command 'frobnicate' (try 'help')"],
       ["break", "error: break: give SYM, SYM+OFF or an address"],
       ["break nosuch", "error: no symbol 'nosuch' in the images"],
-      ["b kentry+zz", "error: 'kentry+zz' is not an address (give SYM, FILE:SYM, SYM+OFF, 0xADDR or $reg)"],
+      [
+        "b kentry+zz",
+        "error: 'kentry+zz' is not an address (give SYM, FILE:SYM, SYM+OFF, 0xADDR or $reg)",
+      ],
       ["x/2g $foo", "error: no register '$foo' (the 64-bit GPRs, $rip, $pc, $sp)"],
       ["si 0", "error: stepi: '0' must be at least 1"],
       ["si many", "error: stepi: 'many' is not a number"],
