@@ -36,6 +36,17 @@
 #define FAIL_SAW	8
 #define FAIL_READBACK	9
 
+/* Both pages still hold what the parent wrote before forking (else jump to \fail); %rbx = heap. */
+.macro CHECK_PAGES fail
+	movabsq	$COW_MAGIC, %rax
+	cmpq	%rax, cow_page(%rip)
+	jne	\fail
+	movabsq	$HEAP_MAGIC, %rax
+	movabsq	$USER_HEAP_START, %rbx
+	cmpq	%rax, (%rbx)
+	jne	\fail
+.endm
+
 	.text
 	.globl	_start
 	.type	_start, @function
@@ -74,13 +85,7 @@ _start:
 	cmpq	$-ECHILD, %rax
 	jne	fail_echild
 
-	movabsq	$COW_MAGIC, %rax
-	cmpq	%rax, cow_page(%rip)
-	jne	fail_parent
-	movabsq	$HEAP_MAGIC, %rax
-	movabsq	$USER_HEAP_START, %rbx
-	cmpq	%rax, (%rbx)
-	jne	fail_parent
+	CHECK_PAGES fail_parent
 	leaq	msg_done(%rip), %rsi
 	movl	$msg_done_len, %edx
 	call	write_out
@@ -153,13 +158,7 @@ child:
 	syscall
 	cmpq	%r13, %rax
 	jne	fail_ppid
-	movabsq	$COW_MAGIC, %rax
-	cmpq	%rax, cow_page(%rip)
-	jne	fail_saw
-	movabsq	$HEAP_MAGIC, %rax
-	movabsq	$USER_HEAP_START, %rbx
-	cmpq	%rax, (%rbx)
-	jne	fail_saw
+	CHECK_PAGES fail_saw
 	movq	%r12, cow_page(%rip)		/* copy-on-write faults, error code 0x7 */
 	movq	%r12, (%rbx)
 	cmpq	%r12, cow_page(%rip)
