@@ -1,31 +1,19 @@
 // Patch 1 of programs/patches (the CR3 switch in C on the syscall path) against the current
 // tree: it applies, the patched kernel runs the same workloads with the same output as the
 // baseline, and its trace shows where the CR3 writes went.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
-import { bootKernel, buildKernel, traceImage, type KernelBuild, type KernelConfig } from "../../../src/kernel-rt/index.js"; // prettier-ignore
+import { DiagnosticBag } from "../../../src/diag/index.js";
+import { bootKernel, traceImage, type KernelBuild, type KernelConfig } from "../../../src/kernel-rt/index.js"; // prettier-ignore
 import { TraceRecorder, checkTrace, diffTraces } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
-import { host, program, theKernel } from "./helpers.js";
+import { PATCH1, patchedKernel, program, theKernel } from "./helpers.js";
 
-export const PATCH1 = "programs/patches/0001-x86-pti-switch-cr3-in-c-on-the-syscall-path.patch";
 const GETPID_OUT = "getpid: pid 1 after 10 calls\n";
 const CLEAN_EXIT = 1;
 const NR_GETPID = 39n;
 
-let patched: KernelBuild | undefined;
-function patchedKernel(): KernelBuild {
-  if (patched) return patched;
-  const sources = new SourceManager();
-  const diags = new DiagnosticBag();
-  patched = buildKernel({ host, sources, diags, patches: [{ name: PATCH1, text: readFileSync(PATCH1, "latin1") }] }); // prettier-ignore
-  if (diags.hasErrors || !patched) throw new Error(renderDiagnostics(diags.items, sources));
-  return patched;
-}
-
 function runPatched(config: KernelConfig, level?: "system" | "insn", names = ["getpid"], cpus = 1) {
-  const k = patchedKernel();
+  const k = patchedKernel([PATCH1]);
   const users = names.map((name) => ({ name, image: program(name) }));
   let out = "";
   const diags = new DiagnosticBag();
@@ -40,7 +28,7 @@ function runPatched(config: KernelConfig, level?: "system" | "insn", names = ["g
 
 describe("patch 1", () => {
   it("applies to the current tree", () => {
-    const k = patchedKernel();
+    const k = patchedKernel([PATCH1]);
     expect(k.patches.map((p) => p.title)).toEqual(["x86/pti: Switch CR3 in C on the syscall path"]);
     expect(new Set(k.applied.map((a) => a.file))).toEqual(new Set(["programs/entry/entry_64.S", "src/kernel-rt/runtime/include/asm/entry-common.h", "src/kernel-rt/runtime/syscall.c"])); // prettier-ignore
   });
@@ -130,7 +118,7 @@ describe("the patched kernel's trace", () => {
     for (let i = 0; i < 10; i++) expect(b[i]!).toBeGreaterThan(a[i]!);
     for (const [records, k] of [
       [base, theKernel()],
-      [patchedRun.records, patchedKernel()],
+      [patchedRun.records, patchedKernel([PATCH1])],
     ] as const) {
       const entryText = { start: symbol(k, "__entry_text_start"), end: symbol(k, "__entry_text_end") }; // prettier-ignore
       const results = checkTrace(records, { entryText });
