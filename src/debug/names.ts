@@ -1,5 +1,6 @@
 // Names for addresses and addresses for names: `sym+0xoff (file:line)` from the target's images
-// (kernel first, then user programs), symbol lookup for `break SYM+OFF` and `x/4g SYM`, the
+// (kernel first, then user programs), symbol lookup for `break SYM+OFF`, `x/4g SYM` and
+// `break FILE:SYM` (by the file of the first line or the compilation unit, obj/units.ts), the
 // region a stack pointer is in, and what a CR3 value is (which PGD of which PTI pair). Forked tasks
 // come and go: `followTask` names a child's stacks and PGD pair from its sched_process_fork record
 // and forgets a freed task's (trace/task-regions.ts, as the trace recorder does).
