@@ -142,6 +142,8 @@ export class Assembler implements ReaderSink {
   readonly stack: { sec: AsmSection; prev: AsmSection | undefined }[] = [];
   readonly lines = new Map<AsmSection, PendingLines>();
   readonly listing: { sec: AsmSection; entry: ListingEntry }[] | undefined;
+  /** The first `.file "name"`: the compilation unit its STT_FILE symbol names (./emit.ts). */
+  unitName: string | undefined;
   /** A lone `lock`/`rep` statement waiting for its instruction. */
   pendingPrefix: { name: string; loc: Loc } | undefined;
   readonly parses = new LineParseCache();

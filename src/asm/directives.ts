@@ -1,7 +1,7 @@
 // Directives the statement processor handles after parsing: data (`.byte` ... `.fill`),
 // alignment, symbols (`.globl` ... `.size`, `.set`), sections (`.section`, `.pushsection` ...)
-// and the accepted-but-ignored ones (`.file`, `.loc`, `.cfi_*`). The reader has already handled
-// macros, conditionals and `.include`.
+// `.file "name"` (the unit's STT_FILE name) and the accepted-but-ignored ones (`.file N "name"`,
+// `.loc`, `.cfi_*`). The reader has already handled macros, conditionals and `.include`.
 import { ASM } from "../diag/codes/asm.js";
 import type { DirectiveArg, Expr, Statement } from "./ast.js";
 import type { Assembler, StmtCtx } from "./assembler.js";
@@ -30,7 +30,7 @@ export const DATA_WIDTH: Record<string, 1 | 2 | 4 | 8> = {
 const MAX_FILL_SIZE = 8n;
 
 const IGNORED = new Set([
-  ".file", ".loc", ".ident", ".att_syntax", ".code64", ".loc_mark_labels", ".addrsig",
+  ".loc", ".ident", ".att_syntax", ".code64", ".loc_mark_labels", ".addrsig",
   ".addrsig_sym", ".nops_hint",
 ]); // prettier-ignore
 
@@ -66,6 +66,7 @@ const HANDLERS = new Map<string, Handler>([
   [".previous", previousSection],
   [".code32", codeSize],
   [".code16", codeSize],
+  [".file", file],
 ]);
 
 export function directive(a: Assembler, ctx: StmtCtx, d: Directive): void {
@@ -75,6 +76,14 @@ export function directive(a: Assembler, ctx: StmtCtx, d: Directive): void {
   if (h) return h(a, ctx, d);
   if (IGNORED.has(d.name) || d.name.startsWith(".cfi_")) return;
   a.diags.error(ASM.UNKNOWN_DIRECTIVE, a.loc(ctx, d.span), `unknown directive '${d.name}'`);
+}
+
+/** `.file "name"` names the unit (the first one wins); `.file N "name"` is DWARF's, for ./loc.ts. */
+const FILE_NAME = /^\s*"((?:[^"\\]|\\.)*)"\s*$/;
+
+function file(a: Assembler, _ctx: StmtCtx, d: Directive): void {
+  const m = FILE_NAME.exec(d.rest);
+  if (m && a.unitName === undefined) a.unitName = m[1]!.replace(/\\(.)/g, "$1");
 }
 
 /** The parsed argument list, or a diagnostic if the text did not parse as one. */

@@ -1,5 +1,5 @@
 // Builds the ObjectFile from the laid-out sections: section bytes (variable parts filled in),
-// the symbol table (section symbols, locals, then globals/weak/undefined, as gas orders them),
+// the symbol table (the unit's file symbol, section symbols, locals, then globals/weak/undefined, as gas orders them),
 // relocations numbered against it, and the line table with expansion chains.
 import type { ExpansionChain, SourceManager } from "../diag/index.js";
 import { LineTable, withLineTable } from "../obj/index.js";
@@ -39,6 +39,9 @@ export function buildObject(
   const symbols: Symbol[] = [];
   const index = new Map<string, number>();
   const sectionSym: number[] = [];
+  // As gas does: a local STT_FILE symbol naming the unit (`.file "name"`, else the source file)
+  // comes first, before the unit's local symbols (gABI "Symbol Table", STT_FILE); SHN_ABS.
+  symbols.push({ name: a.unitName ?? name, section: "abs", value: 0n, size: 0n, binding: "local", type: "file", visibility: "default" }); // prettier-ignore
   for (const s of a.sections) {
     sectionSym.push(symbols.length);
     symbols.push({

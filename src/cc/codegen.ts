@@ -22,7 +22,9 @@ export class CodeGen extends AsmGen {
     super(diags);
   }
 
-  generate(globals: Obj[], topLevelAsm: string[]): string {
+  /** The unit's assembly; `unit` (the .c file) opens it as gcc's `.file "unit"` (an STT_FILE symbol). */
+  generate(globals: Obj[], topLevelAsm: string[], unit?: string): string {
+    if (unit !== undefined) this.emit(`.file ${quote(unit)}`);
     for (const t of topLevelAsm) for (const line of t.split("\n")) this.emit(line.trim());
     for (const g of globals) if (!g.isFunction && g.isDefinition) this.data(g);
     for (const g of globals) if (g.isFunction && g.isDefinition && this.wanted(g)) this.func(g);

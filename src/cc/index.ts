@@ -58,7 +58,7 @@ export function compileText(name: string, text: string, opts: CompileOptions): C
   }
   const unit = parseUnit(file, opts);
   if (!unit || opts.diags.hasErrors) return {};
-  const asm = guard(opts.diags, () => new CodeGen(opts.diags, opts.sources).generate(unit.globals, unit.topLevelAsm)); // prettier-ignore
+  const asm = guard(opts.diags, () => new CodeGen(opts.diags, opts.sources).generate(unit.globals, unit.topLevelAsm, name)); // prettier-ignore
   if (asm === undefined || opts.diags.hasErrors) return {};
   return { asm };
 }

@@ -1,9 +1,10 @@
 // Names for addresses and addresses for names: `sym+0xoff (file:line)` from the target's images
-// (kernel first, then user programs), symbol lookup for `break SYM+OFF` and `x/4g SYM`, the
+// (kernel first, then user programs), symbol lookup for `break SYM+OFF`, `x/4g SYM` and
+// `break FILE:SYM` (by the file of the first line or the compilation unit, obj/units.ts), the
 // region a stack pointer is in, and what a CR3 value is (which PGD of which PTI pair). Forked tasks
 // come and go: `followTask` names a child's stacks and PGD pair from its sched_process_fork record
 // and forgets a freed task's (trace/task-regions.ts, as the trace recorder does).
-import { lineTableLookupAddr } from "../obj/index.js";
+import { lineTableLookupAddr, symbolUnits } from "../obj/index.js";
 import type { ObjectFile, Symbol } from "../obj/index.js";
 import {
   followTaskRegions,
@@ -24,6 +25,25 @@ const CR3_SPACE_MASK = 0x000ffffffffff000n & ~0x1000n;
 /** A symbol name that more than one symbol has (the message lists them). */
 export class AmbiguousName extends Error {}
 
+/** A symbol `break NAME` may mean, with the compilation unit it came from. */
+interface Candidate {
+  sym: Symbol;
+  unit: string | undefined;
+}
+
+/** Whether `path` is `file` or ends with `/file` (a path or its last components). */
+function endsPath(path: string | undefined, file: string): boolean {
+  return path !== undefined && (path === file || path.endsWith(`/${file}`));
+}
+
+/** One candidate per address, functions and objects preferred over section markers. */
+function distinct(found: readonly Candidate[]): Candidate[] {
+  const real = found.filter((c) => !isSectionMarker(c.sym));
+  const byAddr = new Map<bigint, Candidate>();
+  for (const c of real.length > 0 ? real : found) if (!byAddr.has(c.sym.value)) byAddr.set(c.sym.value, c); // prettier-ignore
+  return [...byAddr.values()];
+}
+
 export function hex(v: bigint | number, width = 16): string {
   return `0x${BigInt.asUintN(64, BigInt(v)).toString(16).padStart(width, "0")}`;
 }
@@ -33,6 +53,8 @@ export class Names {
   private readonly regionMap: RegionMap;
   /** The boot's PTI pairs, then forked tasks' (while they live). */
   private pairs: PgdPair[];
+  /** Per image, each symbol's compilation unit (filled on the first lookup by name). */
+  private readonly units: (string | undefined)[][] = [];
 
   constructor(private readonly target: DebugTarget) {
     this.symbolizers = target.images.map((i) => new Symbolizer(i));
@@ -94,32 +116,43 @@ export class Names {
 
   /**
    * The address of symbol `name` (a function or object wins over a section marker), or of the
-   * one defined in a file whose path ends with `file` (gdb's `FILE:FUNCTION`). Two static
-   * functions may share a name: without `file` that is an error naming each, never a guess.
+   * one `file` names (gdb's `FILE:FUNCTION`): `file` ends the path of the symbol's first line, or
+   * of its compilation unit — the .c a header's `static inline` copy was compiled in. When both
+   * readings find candidates, the one that leaves exactly one wins (the line's if both do). Two
+   * static functions may share a name: an unresolved choice is an error naming each, never a guess.
    */
   lookup(name: string, file?: string): bigint | undefined {
-    const found = this.candidates(name).filter((s) => file === undefined || this.definedIn(s.value, file)); // prettier-ignore
-    const real = found.filter((s) => !isSectionMarker(s));
-    const picks = real.length > 0 ? real : found;
-    const addrs = [...new Set(picks.map((s) => s.value))];
-    if (addrs.length > 1) {
-      const where = addrs.map((a) => `${hex(a)} (${this.line(a) ?? "no line"})`);
-      throw new AmbiguousName(`'${name}' names ${addrs.length} symbols, at ${where.join(" and ")}: give FILE:${name} or the address`); // prettier-ignore
+    const all = this.candidates(name);
+    const picks = distinct(file === undefined ? all : this.inFile(all, file));
+    if (picks.length > 1) {
+      const where = picks.map((c) => `${hex(c.sym.value)} (${this.line(c.sym.value) ?? "no line"}${c.unit ? `, unit ${c.unit}` : ""})`); // prettier-ignore
+      throw new AmbiguousName(`'${name}' names ${picks.length} symbols, at ${where.join(" and ")}: give FILE:${name} or the address`); // prettier-ignore
     }
-    return addrs[0];
+    return picks[0]?.sym.value;
   }
 
-  private candidates(name: string): Symbol[] {
-    const out: Symbol[] = [];
-    for (const img of this.target.images as ObjectFile[])
-      for (const s of img.symbols) if (s.name === name && typeof s.section === "number") out.push(s); // prettier-ignore
+  /** The candidates `file` names, by first line or by compilation unit (see lookup). */
+  private inFile(all: Candidate[], file: string): Candidate[] {
+    const byLine = all.filter((c) => endsPath(this.line(c.sym.value)?.replace(/:\d+$/, ""), file)); // prettier-ignore
+    const byUnit = all.filter((c) => endsPath(c.unit, file));
+    if (byUnit.length === 0 || distinct(byLine).length === 1) return byLine;
+    if (byLine.length === 0 || distinct(byUnit).length === 1) return byUnit;
+    return [...new Set([...byLine, ...byUnit])];
+  }
+
+  private candidates(name: string): Candidate[] {
+    const out: Candidate[] = [];
+    this.target.images.forEach((img: ObjectFile, i) => {
+      img.symbols.forEach((sym, k) => {
+        if (sym.name === name && typeof sym.section === "number") out.push({ sym, unit: this.unitsOf(i)[k] }); // prettier-ignore
+      });
+    });
     return out;
   }
 
-  /** Whether the instruction or object at `addr` comes from a file whose path ends with `file`. */
-  private definedIn(addr: bigint, file: string): boolean {
-    const path = this.line(addr)?.replace(/:\d+$/, "");
-    return path !== undefined && (path === file || path.endsWith(`/${file}`));
+  /** Per symbol of image `i`, its compilation unit (its STT_FILE symbol), computed once. */
+  private unitsOf(i: number): (string | undefined)[] {
+    return (this.units[i] ??= symbolUnits(this.target.images[i]!));
   }
 
   /** The region a stack pointer is in, with CR3 choosing among per-address-space regions. */

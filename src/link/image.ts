@@ -1,7 +1,8 @@
 // The output image: placed output sections become the image's sections (with sh_addr), one PT_LOAD
 // segment each (R, plus W and X from the inputs; .bss as memsz > filesz), symbols with their final
 // addresses, and every object's line table rebased onto the output sections. `.L` labels and
-// section symbols are left out; locals of every object are kept (they name code in traces).
+// section symbols are left out; locals of every object are kept (they name code in traces), behind
+// the object's STT_FILE symbol (its compilation unit).
 import { LINK } from "../diag/codes/link.js";
 import type { LineEntry, ObjectFile, Section, Segment, Symbol } from "../obj/index.js";
 import { sortLines } from "../obj/index.js";
@@ -79,16 +80,26 @@ function checkOverlap(ctx: LinkContext, outs: readonly OutputSection[]): void {
   }
 }
 
+/**
+ * Each object's locals behind its STT_FILE symbol, as ld keeps them, so that a local's unit is the
+ * FILE symbol before it (obj/units.ts). An object without one gets one named after the object.
+ */
 function localSymbols(ctx: LinkContext, resolver: Resolver): Symbol[] {
   const out: Symbol[] = [];
-  ctx.objects.forEach((o, obj) =>
+  ctx.objects.forEach((o, obj) => {
+    const start = out.length;
     o.symbols.forEach((s, i) => {
       if (s.binding !== "local" || s.type === "section" || LOCAL_LABEL.test(s.name)) return;
       const r = resolver.local(obj, i);
       if (r.kind === "defined") out.push({ ...s, section: r.section, value: r.value });
-    }),
-  );
+    });
+    if (out.length > start && out[start]!.type !== "file") out.splice(start, 0, fileSymbol(o.name));
+  });
   return out;
+}
+
+function fileSymbol(name: string): Symbol {
+  return { name, section: "abs", value: 0n, size: 0n, binding: "local", type: "file", visibility: "default" }; // prettier-ignore
 }
 
 function globalSymbols(ctx: LinkContext, table: SymbolTable, resolver: Resolver): Symbol[] {

@@ -8,3 +8,4 @@ export { lineTableLookup, lineTableLookupAddr, sortLines } from "./lines.js";
 export { LineTable, withLineTable } from "./line-table.js";
 export { RELOC_TABLE, relocInfo, relocName, relocFits, type RelocInfo } from "./relocs.js";
 export { EM_ENTRYLAB, LINES_NAME } from "./elf.js";
+export { symbolUnits } from "./units.js";

@@ -221,7 +221,7 @@ describe("forked tasks in the debugger", () => {
     const d = kernelDebugger(["getpid"], PTI);
     // apic_eoi is a static inline of <asm/apic.h>, emitted in two objects: no silent pick.
     const both = d.execute("break apic_eoi");
-    expect(both).toMatch(/^error: 'apic_eoi' names 2 symbols, at 0x[0-9a-f]{16} \(.*apic\.h:\d+\) and 0x[0-9a-f]{16} \(.*apic\.h:\d+\): give FILE:apic_eoi or the address$/); // prettier-ignore
+    expect(both).toMatch(/^error: 'apic_eoi' names 2 symbols, at 0x[0-9a-f]{16} \(.*apic\.h:\d+, unit \S+\.c\) and 0x[0-9a-f]{16} \(.*apic\.h:\d+, unit \S+\.c\): give FILE:apic_eoi or the address$/); // prettier-ignore
     const [a1, a2] = [...both.matchAll(/0x[0-9a-f]{16}/g)].map((m) => m[0]);
     expect(a1).not.toBe(a2);
     expect(d.execute(`break ${a2}`)).toMatch(/^Breakpoint 1 at /);
