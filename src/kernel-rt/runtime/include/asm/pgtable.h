@@ -84,15 +84,33 @@ unsigned long user_virt_to_phys(struct mm_struct *mm, unsigned long addr);
 /*
  * The PT entry (leaf) of a user address in mm, or NULL when a level above it is not present or
  * is a large page. With `alloc`, missing tables come from the page pool (a new PGD entry is
- * written in both PGDs under PTI); NULL then also means out of frames.
+ * written in both PGDs under PTI); NULL then also means out of frames. With `alloc` the page
+ * joins mm's ranges first, so that exit finds the tables made for it.
  */
 unsigned long *user_pte_lookup(struct mm_struct *mm, unsigned long addr, bool alloc);
 
 /* A new user PGD entry, in both PGDs of the pair under PTI (the kernel's with NX). */
 void set_user_pgd(struct mm_struct *mm, unsigned long index, unsigned long entry);
 
-/* The index of the first nonzero entry in table[i..last], or last + 1 (an assembly loop). */
-unsigned long pt_next_used(unsigned long *table, unsigned long i, unsigned long last);
+/*
+ * The end of the 2^shift-byte block holding addr, or end when that comes first: Linux's
+ * pgd_addr_end/pud_addr_end/pmd_addr_end in one. The "- 1"s compare right when the block ends
+ * at the top of the address space (boundary 0).
+ */
+static inline unsigned long pt_addr_end(unsigned long addr, unsigned long end, int shift)
+{
+	unsigned long size = _AC(1, UL) << shift;
+	unsigned long boundary = (addr + size) & ~(size - 1);
+
+	return boundary - 1 < end - 1 ? boundary : end;
+}
+
+/*
+ * Record [start, end) (page-aligned) in mm's ranges, the user addresses it maps (memory.c):
+ * the places that map user pages call it (the boot builder for the program, stack and shared
+ * page; user_pte_lookup for a fault's page), and fork and exit walk only what it lists.
+ */
+void insert_vm_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 
 /* USER_SHARED_PAGE is a shared mapping (MAP_SHARED): fork shares it as is, never copy-on-write. */
 static inline int shared_mapping(unsigned long addr)
