@@ -90,7 +90,8 @@ void insert_vm_range(struct mm_struct *mm, unsigned long start, unsigned long en
  * Copy src's entries for [addr, end) into dst, both tables whose entries map 2^shift bytes
  * each: copy_one_pte for the PTEs; above them a table for each present entry, new from the pool
  * where dst has none yet (p?d_alloc: present, writable, user: the leaf decides, SDM 4.6.1) and
- * the one an earlier range made otherwise. Only present entries are followed (p?d_none).
+ * the one an earlier range made otherwise. Empty entries are stepped over in one go
+ * (pt_next_addr), the present ones followed (p?d_none_or_clear_bad).
  * -ENOMEM when the pool runs out: what was copied so far stays in dst for exit_mmap to undo.
  */
 static long copy_range(unsigned long *dst, unsigned long *src, int shift, unsigned long addr,
@@ -102,6 +103,11 @@ static long copy_range(unsigned long *dst, unsigned long *src, int shift, unsign
 		unsigned long i = pt_index(addr, shift), e = src[i];
 		long err;
 
+		/* A stretch of empty entries (p?d_none) is stepped over at once. */
+		if (e == 0) {
+			next = pt_next_addr(src, shift, addr, end);
+			continue;
+		}
 		next = pt_addr_end(addr, end, shift);
 		if (!(e & _PAGE_PRESENT))
 			continue;
@@ -137,6 +143,11 @@ static long copy_pgd_range(struct mm_struct *dst, struct mm_struct *src, unsigne
 		unsigned long i = pt_index(addr, PGDIR_SHIFT), e = src_pgd[i];
 		long err;
 
+		/* A stretch of empty entries (p?d_none) is stepped over at once. */
+		if (e == 0) {
+			next = pt_next_addr(src_pgd, PGDIR_SHIFT, addr, end);
+			continue;
+		}
 		next = pt_addr_end(addr, end, PGDIR_SHIFT);
 		if (!(e & _PAGE_PRESENT))
 			continue;

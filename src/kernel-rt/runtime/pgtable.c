@@ -95,6 +95,46 @@ unsigned long *user_pte_lookup(struct mm_struct *mm, unsigned long addr, bool al
 }
 
 /*
+ * The index of the first nonzero entry in table[i..last], or last + 1 when there is none. Most
+ * of a table is empty entries (the builder and the fault path leave an absent entry all zero),
+ * so this is a five-instruction loop in assembly rather than handler-C's, which keeps every
+ * local in memory.
+ */
+unsigned long pt_next_used(unsigned long *table, unsigned long i, unsigned long last)
+{
+	asm volatile("1:\tcmpq %2, %0\n"
+		     "\tja 2f\n"
+		     "\tcmpq $0, (%1,%0,8)\n"
+		     "\tjne 2f\n"
+		     "\tincq %0\n"
+		     "\tjmp 1b\n"
+		     "2:"
+		     : "+r"(i)
+		     : "r"(table), "r"(last)
+		     : "cc", "memory");
+	return i;
+}
+
+unsigned long pt_next_addr(unsigned long *table, int shift, unsigned long addr, unsigned long end)
+{
+	unsigned long size = _AC(1, UL) << shift, index_mask = PTRS_PER_TABLE - 1;
+	unsigned long first, last, i;
+
+	if (addr >= end)
+		return end;
+	/* pt_index by hand: handler-C calls an inline function, and this runs per stretch. */
+	first = (addr >> shift) & index_mask;
+	last = ((end - 1) >> shift) & index_mask;
+	i = pt_next_used(table, first, last);
+	if (i == first)
+		return addr;
+	if (i > last)
+		return end;
+	/* The start of entry i's block: past addr, inside [addr, end). */
+	return (addr & ~(size * PTRS_PER_TABLE - 1)) + i * size;
+}
+
+/*
  * unmap_page_range for one range: zap the PTEs under [addr, end) of `table`, whose entries map
  * 2^shift bytes each (zap_pte: a copy-on-write page drops a mapping, a pool page no one else
  * maps is freed). Only present entries are followed; the tables stay for free_pgtables.
@@ -106,6 +146,11 @@ static void zap_range(unsigned long *table, int shift, unsigned long addr, unsig
 	for (; addr < end; addr = next) {
 		unsigned long i = pt_index(addr, shift), e = table[i];
 
+		/* A stretch of empty entries (p?d_none) is stepped over at once. */
+		if (e == 0) {
+			next = pt_next_addr(table, shift, addr, end);
+			continue;
+		}
 		next = pt_addr_end(addr, end, shift);
 		if (!(e & _PAGE_PRESENT))
 			continue;
@@ -144,6 +189,11 @@ static void free_table_range(unsigned long *table, int shift, unsigned long addr
 	for (; addr < end; addr = next) {
 		unsigned long i = pt_index(addr, shift), e = table[i];
 
+		/* A stretch of empty entries (p?d_none) is stepped over at once. */
+		if (e == 0) {
+			next = pt_next_addr(table, shift, addr, end);
+			continue;
+		}
 		next = pt_addr_end(addr, end, shift);
 		if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
 			continue;
@@ -167,6 +217,11 @@ static void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned lo
 	for (; addr < end; addr = next) {
 		unsigned long i = pt_index(addr, PGDIR_SHIFT), e = kernel_pgd[i];
 
+		/* A stretch of empty entries (p?d_none) is stepped over at once. */
+		if (e == 0) {
+			next = pt_next_addr(kernel_pgd, PGDIR_SHIFT, addr, end);
+			continue;
+		}
 		next = pt_addr_end(addr, end, PGDIR_SHIFT);
 		if (!(e & _PAGE_PRESENT))
 			continue;

@@ -95,15 +95,25 @@ void set_user_pgd(struct mm_struct *mm, unsigned long index, unsigned long entry
 /*
  * The end of the 2^shift-byte block holding addr, or end when that comes first: Linux's
  * pgd_addr_end/pud_addr_end/pmd_addr_end in one. The "- 1"s compare right when the block ends
- * at the top of the address space (boundary 0).
+ * at the top of the address space (boundary 0). A macro, as Linux's: handler-C inlines
+ * nothing, and the walks take it once per entry.
  */
-static inline unsigned long pt_addr_end(unsigned long addr, unsigned long end, int shift)
-{
-	unsigned long size = _AC(1, UL) << shift;
-	unsigned long boundary = (addr + size) & ~(size - 1);
+#define pt_addr_end(addr, end, shift)						\
+({										\
+	unsigned long __boundary = ((addr) + (_AC(1, UL) << (shift))) &		\
+				   ~((_AC(1, UL) << (shift)) - 1);		\
+	__boundary - 1 < (end) - 1 ? __boundary : (end);			\
+})
 
-	return boundary - 1 < end - 1 ? boundary : end;
-}
+/* The index of the first nonzero entry in table[i..last], or last + 1 (an assembly loop). */
+unsigned long pt_next_used(unsigned long *table, unsigned long i, unsigned long last);
+
+/*
+ * The first address in [addr, end) whose entry in `table` (entries mapping 2^shift bytes each,
+ * [addr, end) inside the table's span) is nonzero, or end: the walks of a range step over a
+ * stretch of empty entries at once (pt_next_used), and look at each used one (p?d_none).
+ */
+unsigned long pt_next_addr(unsigned long *table, int shift, unsigned long addr, unsigned long end);
 
 /*
  * Record [start, end) (page-aligned) in mm's ranges, the user addresses it maps (memory.c):

@@ -31,7 +31,7 @@ struct vm_range {
 };
 
 /* Ranges an mm keeps; past this, a new one joins its nearest neighbour (memory.c). */
-#define NR_VM_RANGES		8
+#define NR_VM_RANGES		16
 
 struct mm_struct {
 	unsigned long pgd;	/* direct-map address of the kernel PGD of the pair */
