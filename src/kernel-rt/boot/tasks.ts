@@ -88,6 +88,58 @@ function mapUserMemory(ctx: BootContext, pgd: PgdPair, prog: UserProgram, pid: n
   ctx.pt.map4k(pgd.kernel, USER_SHARED_PAGE, sharedPage(ctx), { rw: true, user: true, nx: ctx.flags.nx, global: false }); // prettier-ignore
 }
 
+/** A range of user addresses an mm maps, [start, end), page-aligned (struct vm_range). */
+export interface VmRange {
+  start: bigint;
+  end: bigint;
+}
+
+/**
+ * The ranges mapUserMemory maps (the program's segments, the stack, the shared page), sorted,
+ * with touching ones joined: the kernel's fork and exit walk the page tables under them only.
+ */
+export function userRanges(prog: UserProgram): VmRange[] {
+  const page = BigInt(PAGE_SIZE);
+  const ranges: VmRange[] = prog.image.segments.map((s) => ({
+    start: s.vaddr - (s.vaddr % page),
+    end: ((s.vaddr + s.memSize + page - 1n) / page) * page,
+  }));
+  ranges.push({
+    start: USER_STACK_TOP - BigInt(USER_STACK_PAGES * PAGE_SIZE),
+    end: USER_STACK_TOP,
+  });
+  ranges.push({ start: USER_SHARED_PAGE, end: USER_SHARED_PAGE + page });
+  ranges.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const joined: VmRange[] = [];
+  for (const r of ranges) {
+    const last = joined[joined.length - 1];
+    if (last !== undefined && r.start <= last.end) last.end = r.end > last.end ? r.end : last.end;
+    else joined.push({ ...r });
+  }
+  return joined;
+}
+
+/**
+ * mm->map_count and mm->mmap[] at physical `mm`. Past `max` ranges, the two closest are joined
+ * (as the kernel does when its array is full): a wider range costs the walks time, never pages.
+ */
+function writeVmRanges(ctx: BootContext, mm: number, ranges: VmRange[], max: number): void {
+  const r = ranges.map((x) => ({ ...x }));
+  while (r.length > max) {
+    let best = 0;
+    for (let i = 1; i < r.length - 1; i++)
+      if (r[i + 1]!.start - r[i]!.end < r[best + 1]!.start - r[best]!.end) best = i;
+    r[best]!.end = r[best + 1]!.end;
+    r.splice(best + 1, 1);
+  }
+  write64(ctx.mem, mm + ctx.off("MM_map_count"), BigInt(r.length));
+  r.forEach((x, i) => {
+    const at = mm + ctx.off("MM_mmap") + i * ctx.off("VM_RANGE_size");
+    write64(ctx.mem, at + ctx.off("VM_RANGE_vm_start"), x.start);
+    write64(ctx.mem, at + ctx.off("VM_RANGE_vm_end"), x.end);
+  });
+}
+
 /**
  * mem_map: one int per frame of RAM, the map counts of copy-on-write pages (page_alloc.c). The
  * kernel counts "mappers minus one", so the zeroed frames this takes need no other setup.
@@ -192,6 +244,7 @@ export function buildTask(
   const m = (field: string, v: bigint): void => write64(ctx.mem, page + mmOff + ctx.off(field), v);
   m("MM_pgd", va(pgd.kernel));
   m("MM_ctx_id", INIT_MM_CTX_ID + BigInt(pid));
+  writeVmRanges(ctx, page + mmOff, userRanges(prog), ctx.off("NR_VM_RANGES_value"));
   write64(ctx.mem, ctx.symPhys("boot_tasks", index * 8), va(page));
   return { pid, name: prog.name, cpu, task: va(page), mm: va(page + mmOff), stack: va(stack), pgd: pgd.kernel }; // prettier-ignore
 }

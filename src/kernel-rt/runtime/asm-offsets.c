@@ -68,6 +68,12 @@ void common(void)
 	DEFINE(TASK_STRUCT_size, sizeof(struct task_struct));
 	OFFSET(MM_pgd, mm_struct, pgd);
 	OFFSET(MM_ctx_id, mm_struct, ctx_id);
+	OFFSET(MM_map_count, mm_struct, map_count);
+	OFFSET(MM_mmap, mm_struct, mmap);
+	OFFSET(VM_RANGE_vm_start, vm_range, vm_start);
+	OFFSET(VM_RANGE_vm_end, vm_range, vm_end);
+	DEFINE(VM_RANGE_size, sizeof(struct vm_range));
+	DEFINE(NR_VM_RANGES_value, NR_VM_RANGES);
 	DEFINE(MM_STRUCT_size, sizeof(struct mm_struct));
 	OFFSET(FRAME_ret_addr, inactive_task_frame, ret_addr);
 	DEFINE(FRAME_size, sizeof(struct inactive_task_frame));

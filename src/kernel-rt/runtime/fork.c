@@ -7,8 +7,8 @@
  * boot builder lays them out), a 16 KiB kernel stack (order 2), a copy of
  * the parent's task (handlers and blocked mask; nothing pending), a new pid;
  * dup_mm: a PGD pair of its own (pgd_alloc: the kernel halves from init_mm)
- * and the parent's user half copied with every private writable page made
- * copy-on-write in both (copy_page_range), then the parent's TLB flushed, as
+ * and the parent's user half copied, range by range of what it maps, with
+ * every private writable page made copy-on-write in both (copy_page_range), then the parent's TLB flushed, as
  * dup_mmap's flush_tlb_mm(oldmm): the parent's cached translations still
  * allow the writes the PTEs now refuse; copy_thread: the child's stack as
  * ret_from_fork wants it, a copy of the parent's pt_regs with ax = 0 under an
@@ -130,6 +130,9 @@ static long dup_mm(struct task_struct *p, struct mm_struct *mm)
 		return -ENOMEM;
 	/* Unique and never reused, as Linux's last_mm_ctx_id; the boot numbers its mms alike. */
 	mm->ctx_id = init_mm.ctx_id + p->pid;
+	/* dup_mmap: the child maps what the parent maps (its ranges first, for exit_mmap too). */
+	mm->map_count = current->mm->map_count;
+	copy_qwords(mm->mmap, current->mm->mmap, sizeof(mm->mmap));
 	err = copy_page_range(mm, current->mm);
 	flush_tlb_local();
 	if (err) {

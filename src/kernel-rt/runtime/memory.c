@@ -1,7 +1,8 @@
 /*
  * memory.c - copy-on-write, as Linux's mm/memory.c: fork's copy of a user
  * half (copy_page_range), the write-protect fault that breaks the sharing
- * (do_wp_page), and unmapping one PTE at exit (zap_pte).
+ * (do_wp_page), and unmapping one PTE at exit (zap_pte); and the ranges of
+ * user addresses an mm maps (insert_vm_range), which fork and exit walk.
  *
  * Which pages are private and writable: Linux asks the VMA; the model
  * kernel has none, so a PTE keeps it in _PAGE_COW (a bit the MMU ignores),
@@ -36,19 +37,78 @@ static unsigned long copy_one_pte(unsigned long *src_pte, unsigned long addr)
 }
 
 /*
- * Copy the entries of src, whose entries map 2^shift bytes each from `base`, into dst: new
- * tables from the pool for the levels above the PTEs (present, writable, user: the leaf
- * decides, SDM 4.6.1), copy_one_pte for the PTEs. -ENOMEM when the pool runs out: what was
- * copied so far stays in dst for exit_mmap to undo.
+ * With the array full and nothing to join, [start, end) goes to the nearer of its neighbours
+ * r[i - 1] and r[i], which grows over the gap: the walks then step over empty entries there,
+ * which costs time, never pages.
  */
-static long copy_range(unsigned long *dst, unsigned long *src, int shift, unsigned long base)
+static void grow_nearest_range(struct vm_range *r, unsigned long n, unsigned long i,
+			       unsigned long start, unsigned long end)
 {
-	unsigned long last = PTRS_PER_TABLE - 1, i;
+	if (i == n || (i > 0 && start - r[i - 1].vm_end <= r[i].vm_start - end))
+		r[i - 1].vm_end = end;
+	else
+		r[i].vm_start = start;
+}
 
-	for (i = pt_next_used(src, 0, last); i <= last; i = pt_next_used(src, i + 1, last)) {
-		unsigned long e = src[i], addr = base + (i << shift), table;
+/*
+ * insert_vm_range: [start, end) joins every range it overlaps or touches (Linux's vma_merge,
+ * for bounds only); the ranges stay sorted, disjoint and apart, so a walk visits each PTE once.
+ */
+void insert_vm_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_range *r = mm->mmap;
+	unsigned long n = mm->map_count, i = 0, j, k;
+
+	while (i < n && r[i].vm_end < start)
+		i++;
+	/* Inside a range already (a fault below the stack's range extends it, as expand_stack). */
+	if (i < n && r[i].vm_start <= start && end <= r[i].vm_end)
+		return;
+	for (j = i; j < n && r[j].vm_start <= end; j++) {
+		if (r[j].vm_start < start)
+			start = r[j].vm_start;
+		if (r[j].vm_end > end)
+			end = r[j].vm_end;
+	}
+	if (j == i && n == NR_VM_RANGES) {
+		grow_nearest_range(r, n, i, start, end);
+		return;
+	}
+	/* r[i..j) become r[i]: the ranges from r[j] on move to r[i + 1]. */
+	if (j == i)
+		for (k = n; k > i; k--)
+			r[k] = r[k - 1];
+	else
+		for (k = j; k < n; k++)
+			r[k - (j - i - 1)] = r[k];
+	r[i].vm_start = start;
+	r[i].vm_end = end;
+	mm->map_count = n + 1 - (j - i);
+}
+
+/*
+ * Copy src's entries for [addr, end) into dst, both tables whose entries map 2^shift bytes
+ * each: copy_one_pte for the PTEs; above them a table for each present entry, new from the pool
+ * where dst has none yet (p?d_alloc: present, writable, user: the leaf decides, SDM 4.6.1) and
+ * the one an earlier range made otherwise. Empty entries are stepped over in one go
+ * (pt_next_addr), the present ones followed (p?d_none_or_clear_bad).
+ * -ENOMEM when the pool runs out: what was copied so far stays in dst for exit_mmap to undo.
+ */
+static long copy_range(unsigned long *dst, unsigned long *src, int shift, unsigned long addr,
+		       unsigned long end)
+{
+	unsigned long next;
+
+	for (; addr < end; addr = next) {
+		unsigned long i = pt_index(addr, shift), e = src[i];
 		long err;
 
+		/* A stretch of empty entries (p?d_none) is stepped over at once. */
+		if (e == 0) {
+			next = pt_next_addr(src, shift, addr, end);
+			continue;
+		}
+		next = pt_addr_end(addr, end, shift);
 		if (!(e & _PAGE_PRESENT))
 			continue;
 		if (shift == PAGE_SHIFT) {
@@ -58,34 +118,65 @@ static long copy_range(unsigned long *dst, unsigned long *src, int shift, unsign
 		/* The user half has no large pages: neither the boot builder nor a fault makes one. */
 		if (e & _PAGE_PSE)
 			return -EINVAL;
-		table = get_zeroed_page();
-		if (!table)
-			return -ENOMEM;
-		dst[i] = __pa(table) | _PAGE_TABLE;
-		err = copy_range((unsigned long *)table, pt_table(e), shift - PT_LEVEL_BITS, addr);
+		if (!(dst[i] & _PAGE_PRESENT)) {
+			unsigned long table = get_zeroed_page();
+
+			if (!table)
+				return -ENOMEM;
+			dst[i] = __pa(table) | _PAGE_TABLE;
+		}
+		err = copy_range(pt_table(dst[i]), pt_table(e), shift - PT_LEVEL_BITS, addr, next);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-long copy_page_range(struct mm_struct *dst, struct mm_struct *src)
+/* One range at the PGD level, where a new entry goes in both PGDs under PTI. */
+static long copy_pgd_range(struct mm_struct *dst, struct mm_struct *src, unsigned long addr,
+			   unsigned long end)
 {
-	unsigned long *src_pgd = (unsigned long *)src->pgd;
-	unsigned long last = KERNEL_PGD_BOUNDARY - 1, i;
+	unsigned long *src_pgd = (unsigned long *)src->pgd, *dst_pgd = (unsigned long *)dst->pgd;
+	unsigned long next;
 
-	for (i = pt_next_used(src_pgd, 0, last); i <= last; i = pt_next_used(src_pgd, i + 1, last)) {
-		unsigned long e = src_pgd[i], table;
+	for (; addr < end; addr = next) {
+		unsigned long i = pt_index(addr, PGDIR_SHIFT), e = src_pgd[i];
 		long err;
 
+		/* A stretch of empty entries (p?d_none) is stepped over at once. */
+		if (e == 0) {
+			next = pt_next_addr(src_pgd, PGDIR_SHIFT, addr, end);
+			continue;
+		}
+		next = pt_addr_end(addr, end, PGDIR_SHIFT);
 		if (!(e & _PAGE_PRESENT))
 			continue;
-		table = get_zeroed_page();
-		if (!table)
-			return -ENOMEM;
-		/* Both PGDs under PTI, the kernel PGD's entry with NX (pti_set_user_pgtbl). */
-		set_user_pgd(dst, i, __pa(table) | _PAGE_TABLE);
-		err = copy_range((unsigned long *)table, pt_table(e), PUD_SHIFT, i << PGDIR_SHIFT);
+		if (!(dst_pgd[i] & _PAGE_PRESENT)) {
+			unsigned long table = get_zeroed_page();
+
+			if (!table)
+				return -ENOMEM;
+			/* Both PGDs under PTI, the kernel PGD's entry with NX (pti_set_user_pgtbl). */
+			set_user_pgd(dst, i, __pa(table) | _PAGE_TABLE);
+		}
+		err = copy_range(pt_table(dst_pgd[i]), pt_table(e), PUD_SHIFT, addr, next);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * As Linux's dup_mmap calls copy_page_range for each VMA: the tables under src's ranges only,
+ * never a scan of whole tables. dst's ranges are src's already (dup_mm).
+ */
+long copy_page_range(struct mm_struct *dst, struct mm_struct *src)
+{
+	unsigned long k;
+
+	for (k = 0; k < src->map_count; k++) {
+		long err = copy_pgd_range(dst, src, src->mmap[k].vm_start, src->mmap[k].vm_end);
+
 		if (err)
 			return err;
 	}

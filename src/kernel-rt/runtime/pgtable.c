@@ -4,7 +4,8 @@
  * page-fault handler, the leaf entry of a user address with the missing
  * tables made on the way; fork's PGD pair (pgd_alloc, pgd_free); and at
  * exit, unmapping the user half and giving the pool's frames back
- * (exit_mmap). The tables are read through the direct map.
+ * (exit_mmap), walking only the ranges the mm maps (mm->mmap[]). The tables
+ * are read through the direct map.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -64,6 +65,8 @@ unsigned long *user_pte_lookup(struct mm_struct *mm, unsigned long addr, bool al
 
 	if (addr >= TASK_SIZE_MAX)
 		return NULL;
+	if (alloc)
+		insert_vm_range(mm, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE);
 	for (shift = PGDIR_SHIFT; shift > PAGE_SHIFT; shift -= PT_LEVEL_BITS) {
 		unsigned long index = pt_index(addr, shift);
 		unsigned long e = table[index];
@@ -95,7 +98,7 @@ unsigned long *user_pte_lookup(struct mm_struct *mm, unsigned long addr, bool al
  * The index of the first nonzero entry in table[i..last], or last + 1 when there is none. Most
  * of a table is empty entries (the builder and the fault path leave an absent entry all zero),
  * so this is a five-instruction loop in assembly rather than handler-C's, which keeps every
- * local in memory: exit_mmap and fork scan whole tables.
+ * local in memory.
  */
 unsigned long pt_next_used(unsigned long *table, unsigned long i, unsigned long last)
 {
@@ -112,38 +115,91 @@ unsigned long pt_next_used(unsigned long *table, unsigned long i, unsigned long 
 	return i;
 }
 
-/*
- * Unmap [start, end) below `table`, whose entries map 2^shift bytes each: each PTE is zapped
- * (zap_pte: a copy-on-write page drops a mapping, a pool page no one else maps is freed), and
- * tables from the pool are freed with the entries that held them cleared. Frames the boot
- * builder made (the program, the first stack pages, their tables) stay.
- */
-static void free_pool_range(unsigned long *table, int shift, unsigned long start,
-			    unsigned long end)
+unsigned long pt_next_addr(unsigned long *table, int shift, unsigned long addr, unsigned long end)
 {
-	unsigned long size = _AC(1, UL) << shift;
-	/* The address entry 0 of this table maps. */
-	unsigned long table_base = start & ~(size * PTRS_PER_TABLE - 1);
-	unsigned long last = pt_index(end - 1, shift);
-	unsigned long i;
+	unsigned long size = _AC(1, UL) << shift, index_mask = PTRS_PER_TABLE - 1;
+	unsigned long first, last, i;
 
-	for (i = pt_next_used(table, pt_index(start, shift), last); i <= last;
-	     i = pt_next_used(table, i + 1, last)) {
-		unsigned long e = table[i];
+	if (addr >= end)
+		return end;
+	/* pt_index by hand: handler-C calls an inline function, and this runs per stretch. */
+	first = (addr >> shift) & index_mask;
+	last = ((end - 1) >> shift) & index_mask;
+	i = pt_next_used(table, first, last);
+	if (i == first)
+		return addr;
+	if (i > last)
+		return end;
+	/* The start of entry i's block: past addr, inside [addr, end). */
+	return (addr & ~(size * PTRS_PER_TABLE - 1)) + i * size;
+}
 
+/*
+ * unmap_page_range for one range: zap the PTEs under [addr, end) of `table`, whose entries map
+ * 2^shift bytes each (zap_pte: a copy-on-write page drops a mapping, a pool page no one else
+ * maps is freed). Only present entries are followed; the tables stay for free_pgtables.
+ */
+static void zap_range(unsigned long *table, int shift, unsigned long addr, unsigned long end)
+{
+	unsigned long next;
+
+	for (; addr < end; addr = next) {
+		unsigned long i = pt_index(addr, shift), e = table[i];
+
+		/* A stretch of empty entries (p?d_none) is stepped over at once. */
+		if (e == 0) {
+			next = pt_next_addr(table, shift, addr, end);
+			continue;
+		}
+		next = pt_addr_end(addr, end, shift);
 		if (!(e & _PAGE_PRESENT))
 			continue;
-		if (shift == PAGE_SHIFT) {
+		if (shift == PAGE_SHIFT)
 			zap_pte(&table[i]);
+		else if (!(e & _PAGE_PSE))
+			zap_range(pt_table(e), shift - PT_LEVEL_BITS, addr, next);
+	}
+}
+
+/*
+ * May the table under an entry at `shift`, walked up to `next`, go? Not when the next range
+ * (from `ceiling`; 0: none) lies under it too: that range's walk frees it (free_pmd_range's
+ * ceiling test; the floor is always 0 at exit, so the last range under a table frees it).
+ */
+static int table_below_ceiling(unsigned long next, int shift, unsigned long ceiling)
+{
+	unsigned long mask = ~((_AC(1, UL) << shift) - 1);
+
+	if (ceiling == 0)
+		return 1;
+	ceiling &= mask;
+	return ceiling != 0 && next - 1 <= ceiling - 1;
+}
+
+/*
+ * free_pgd_range's lower levels: under `table`, whose entries map 2^shift bytes each, free the
+ * pool tables below [addr, end) and clear the entries that held them, down to the PT tables.
+ * Frames the boot builder made (the program's and first stack pages' tables) stay.
+ */
+static void free_table_range(unsigned long *table, int shift, unsigned long addr,
+			     unsigned long end, unsigned long ceiling)
+{
+	unsigned long next;
+
+	for (; addr < end; addr = next) {
+		unsigned long i = pt_index(addr, shift), e = table[i];
+
+		/* A stretch of empty entries (p?d_none) is stepped over at once. */
+		if (e == 0) {
+			next = pt_next_addr(table, shift, addr, end);
 			continue;
 		}
-		if (!(e & _PAGE_PSE)) {
-			/* The part of [start, end) under entry i. */
-			unsigned long lo = table_base + i * size, hi = lo + size;
-			free_pool_range(pt_table(e), shift - PT_LEVEL_BITS, lo > start ? lo : start,
-					hi < end ? hi : end);
-		}
-		if (pool_frame(e & PTE_PFN_MASK)) {
+		next = pt_addr_end(addr, end, shift);
+		if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
+			continue;
+		if (shift > PMD_SHIFT)
+			free_table_range(pt_table(e), shift - PT_LEVEL_BITS, addr, next, ceiling);
+		if (table_below_ceiling(next, shift, ceiling) && pool_frame(e & PTE_PFN_MASK)) {
 			table[i] = 0;
 			free_page((unsigned long)__va(e & PTE_PFN_MASK));
 		}
@@ -151,34 +207,70 @@ static void free_pool_range(unsigned long *table, int shift, unsigned long start
 }
 
 /* The same at the PGD level, where a pool entry is also in the user PGD under PTI. */
-static void free_pool_pgd_entry(struct mm_struct *mm, unsigned long index)
+static void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
+			   unsigned long ceiling)
 {
 	unsigned long *kernel_pgd = (unsigned long *)mm->pgd;
 	unsigned long *user_pgd = (unsigned long *)(mm->pgd + PTI_USER_PGD_OFFSET);
-	unsigned long e = kernel_pgd[index];
-	unsigned long start = index << PGDIR_SHIFT;
+	unsigned long next;
 
-	free_pool_range(pt_table(e), PUD_SHIFT, start, start + (_AC(1, UL) << PGDIR_SHIFT));
-	if (pool_frame(e & PTE_PFN_MASK)) {
-		kernel_pgd[index] = 0;
-		if (boot_cpu_has(X86_FEATURE_PTI))
-			user_pgd[index] = 0;
-		free_page((unsigned long)__va(e & PTE_PFN_MASK));
+	for (; addr < end; addr = next) {
+		unsigned long i = pt_index(addr, PGDIR_SHIFT), e = kernel_pgd[i];
+
+		/* A stretch of empty entries (p?d_none) is stepped over at once. */
+		if (e == 0) {
+			next = pt_next_addr(kernel_pgd, PGDIR_SHIFT, addr, end);
+			continue;
+		}
+		next = pt_addr_end(addr, end, PGDIR_SHIFT);
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		free_table_range(pt_table(e), PUD_SHIFT, addr, next, ceiling);
+		if (table_below_ceiling(next, PGDIR_SHIFT, ceiling) && pool_frame(e & PTE_PFN_MASK)) {
+			kernel_pgd[i] = 0;
+			if (boot_cpu_has(X86_FEATURE_PTI))
+				user_pgd[i] = 0;
+			free_page((unsigned long)__va(e & PTE_PFN_MASK));
+		}
 	}
 }
 
+/*
+ * free_pgtables: ranges closer than PMD_SIZE are walked as one, so that no PT table lies under
+ * two walks (each walk frees its PT tables outright); a higher table goes with the last range
+ * under it (table_below_ceiling).
+ */
+static void free_pgtables(struct mm_struct *mm)
+{
+	struct vm_range *r = mm->mmap;
+	unsigned long n = mm->map_count, k = 0, g;
+
+	while (k < n) {
+		unsigned long start = r[k].vm_start, end = r[k].vm_end;
+
+		for (g = k + 1; g < n && r[g].vm_start <= end + PMD_PAGE_SIZE; g++)
+			end = r[g].vm_end;
+		free_pgd_range(mm, start, end, g < n ? r[g].vm_start : 0);
+		k = g;
+	}
+}
+
+/*
+ * As Linux's exit_mmap: unmap_vmas (the PTEs under each range zapped), then free_pgtables;
+ * the walks visit only what the ranges cover, never whole tables. The ranges go with them.
+ */
 void exit_mmap(struct mm_struct *mm)
 {
-	unsigned long *kernel_pgd, i;
+	unsigned long k;
 
 	/* Nothing was ever handed out: no fault, no fork, so no pool frame and no shared page. */
 	if (mm == NULL || READ_ONCE(nr_pages_in_use) == 0)
 		return;
-	kernel_pgd = (unsigned long *)mm->pgd;
-	for (i = pt_next_used(kernel_pgd, 0, KERNEL_PGD_BOUNDARY - 1); i < KERNEL_PGD_BOUNDARY;
-	     i = pt_next_used(kernel_pgd, i + 1, KERNEL_PGD_BOUNDARY - 1))
-		if (kernel_pgd[i] & _PAGE_PRESENT)
-			free_pool_pgd_entry(mm, i);
+	for (k = 0; k < mm->map_count; k++)
+		zap_range((unsigned long *)mm->pgd, PGDIR_SHIFT, mm->mmap[k].vm_start,
+			  mm->mmap[k].vm_end);
+	free_pgtables(mm);
+	mm->map_count = 0;
 }
 
 /*

@@ -84,15 +84,43 @@ unsigned long user_virt_to_phys(struct mm_struct *mm, unsigned long addr);
 /*
  * The PT entry (leaf) of a user address in mm, or NULL when a level above it is not present or
  * is a large page. With `alloc`, missing tables come from the page pool (a new PGD entry is
- * written in both PGDs under PTI); NULL then also means out of frames.
+ * written in both PGDs under PTI); NULL then also means out of frames. With `alloc` the page
+ * joins mm's ranges first, so that exit finds the tables made for it.
  */
 unsigned long *user_pte_lookup(struct mm_struct *mm, unsigned long addr, bool alloc);
 
 /* A new user PGD entry, in both PGDs of the pair under PTI (the kernel's with NX). */
 void set_user_pgd(struct mm_struct *mm, unsigned long index, unsigned long entry);
 
+/*
+ * The end of the 2^shift-byte block holding addr, or end when that comes first: Linux's
+ * pgd_addr_end/pud_addr_end/pmd_addr_end in one. The "- 1"s compare right when the block ends
+ * at the top of the address space (boundary 0). A macro, as Linux's: handler-C inlines
+ * nothing, and the walks take it once per entry.
+ */
+#define pt_addr_end(addr, end, shift)						\
+({										\
+	unsigned long __boundary = ((addr) + (_AC(1, UL) << (shift))) &		\
+				   ~((_AC(1, UL) << (shift)) - 1);		\
+	__boundary - 1 < (end) - 1 ? __boundary : (end);			\
+})
+
 /* The index of the first nonzero entry in table[i..last], or last + 1 (an assembly loop). */
 unsigned long pt_next_used(unsigned long *table, unsigned long i, unsigned long last);
+
+/*
+ * The first address in [addr, end) whose entry in `table` (entries mapping 2^shift bytes each,
+ * [addr, end) inside the table's span) is nonzero, or end: the walks of a range step over a
+ * stretch of empty entries at once (pt_next_used), and look at each used one (p?d_none).
+ */
+unsigned long pt_next_addr(unsigned long *table, int shift, unsigned long addr, unsigned long end);
+
+/*
+ * Record [start, end) (page-aligned) in mm's ranges, the user addresses it maps (memory.c):
+ * the places that map user pages call it (the boot builder for the program, stack and shared
+ * page; user_pte_lookup for a fault's page), and fork and exit walk only what it lists.
+ */
+void insert_vm_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 
 /* USER_SHARED_PAGE is a shared mapping (MAP_SHARED): fork shares it as is, never copy-on-write. */
 static inline int shared_mapping(unsigned long addr)

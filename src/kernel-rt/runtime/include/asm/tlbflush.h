@@ -21,9 +21,23 @@
 
 #define TLB_NR_DYN_ASIDS	6
 
+/*
+ * One range of user addresses an mm maps, [vm_start, vm_end), page-aligned: the bounds of a
+ * Linux VMA without the rest of it. fork and exit walk the page tables under these only.
+ */
+struct vm_range {
+	unsigned long vm_start;
+	unsigned long vm_end;
+};
+
+/* Ranges an mm keeps; past this, a new one joins its nearest neighbour (memory.c). */
+#define NR_VM_RANGES		16
+
 struct mm_struct {
 	unsigned long pgd;	/* direct-map address of the kernel PGD of the pair */
 	unsigned long ctx_id;	/* unique per mm, never reused */
+	unsigned long map_count;	/* ranges in mmap[]: sorted, disjoint, none touching */
+	struct vm_range mmap[NR_VM_RANGES];
 };
 
 struct tlb_context {
