@@ -91,7 +91,7 @@ void insert_vm_range(struct mm_struct *mm, unsigned long start, unsigned long en
  * each: copy_one_pte for the PTEs; above them a table for each present entry, new from the pool
  * where dst has none yet (p?d_alloc: present, writable, user: the leaf decides, SDM 4.6.1) and
  * the one an earlier range made otherwise. Empty entries are stepped over in one go
- * (pt_next_addr), the present ones followed (p?d_none_or_clear_bad).
+ * (pt_walk_step), the present ones followed (p?d_none_or_clear_bad).
  * -ENOMEM when the pool runs out: what was copied so far stays in dst for exit_mmap to undo.
  */
 static long copy_range(unsigned long *dst, unsigned long *src, int shift, unsigned long addr,
@@ -100,15 +100,10 @@ static long copy_range(unsigned long *dst, unsigned long *src, int shift, unsign
 	unsigned long next;
 
 	for (; addr < end; addr = next) {
-		unsigned long i = pt_index(addr, shift), e = src[i];
+		unsigned long i = pt_index(addr, shift), e;
 		long err;
 
-		/* A stretch of empty entries (p?d_none) is stepped over at once. */
-		if (e == 0) {
-			next = pt_next_addr(src, shift, addr, end);
-			continue;
-		}
-		next = pt_addr_end(addr, end, shift);
+		next = pt_walk_step(src, i, shift, addr, end, e);
 		if (!(e & _PAGE_PRESENT))
 			continue;
 		if (shift == PAGE_SHIFT) {
@@ -140,15 +135,10 @@ static long copy_pgd_range(struct mm_struct *dst, struct mm_struct *src, unsigne
 	unsigned long next;
 
 	for (; addr < end; addr = next) {
-		unsigned long i = pt_index(addr, PGDIR_SHIFT), e = src_pgd[i];
+		unsigned long i = pt_index(addr, PGDIR_SHIFT), e;
 		long err;
 
-		/* A stretch of empty entries (p?d_none) is stepped over at once. */
-		if (e == 0) {
-			next = pt_next_addr(src_pgd, PGDIR_SHIFT, addr, end);
-			continue;
-		}
-		next = pt_addr_end(addr, end, PGDIR_SHIFT);
+		next = pt_walk_step(src_pgd, i, PGDIR_SHIFT, addr, end, e);
 		if (!(e & _PAGE_PRESENT))
 			continue;
 		if (!(dst_pgd[i] & _PAGE_PRESENT)) {

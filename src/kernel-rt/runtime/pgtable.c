@@ -144,14 +144,9 @@ static void zap_range(unsigned long *table, int shift, unsigned long addr, unsig
 	unsigned long next;
 
 	for (; addr < end; addr = next) {
-		unsigned long i = pt_index(addr, shift), e = table[i];
+		unsigned long i = pt_index(addr, shift), e;
 
-		/* A stretch of empty entries (p?d_none) is stepped over at once. */
-		if (e == 0) {
-			next = pt_next_addr(table, shift, addr, end);
-			continue;
-		}
-		next = pt_addr_end(addr, end, shift);
+		next = pt_walk_step(table, i, shift, addr, end, e);
 		if (!(e & _PAGE_PRESENT))
 			continue;
 		if (shift == PAGE_SHIFT)
@@ -187,14 +182,9 @@ static void free_table_range(unsigned long *table, int shift, unsigned long addr
 	unsigned long next;
 
 	for (; addr < end; addr = next) {
-		unsigned long i = pt_index(addr, shift), e = table[i];
+		unsigned long i = pt_index(addr, shift), e;
 
-		/* A stretch of empty entries (p?d_none) is stepped over at once. */
-		if (e == 0) {
-			next = pt_next_addr(table, shift, addr, end);
-			continue;
-		}
-		next = pt_addr_end(addr, end, shift);
+		next = pt_walk_step(table, i, shift, addr, end, e);
 		if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
 			continue;
 		if (shift > PMD_SHIFT)
@@ -215,14 +205,9 @@ static void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned lo
 	unsigned long next;
 
 	for (; addr < end; addr = next) {
-		unsigned long i = pt_index(addr, PGDIR_SHIFT), e = kernel_pgd[i];
+		unsigned long i = pt_index(addr, PGDIR_SHIFT), e;
 
-		/* A stretch of empty entries (p?d_none) is stepped over at once. */
-		if (e == 0) {
-			next = pt_next_addr(kernel_pgd, PGDIR_SHIFT, addr, end);
-			continue;
-		}
-		next = pt_addr_end(addr, end, PGDIR_SHIFT);
+		next = pt_walk_step(kernel_pgd, i, PGDIR_SHIFT, addr, end, e);
 		if (!(e & _PAGE_PRESENT))
 			continue;
 		free_table_range(pt_table(e), PUD_SHIFT, addr, next, ceiling);

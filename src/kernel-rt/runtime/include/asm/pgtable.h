@@ -116,6 +116,18 @@ unsigned long pt_next_used(unsigned long *table, unsigned long i, unsigned long 
 unsigned long pt_next_addr(unsigned long *table, int shift, unsigned long addr, unsigned long end);
 
 /*
+ * One step of a walk of [addr, end) in `table` (as pt_next_addr), at addr's entry, index i: that
+ * entry into `entry`, and
+ * where the next step starts: past the whole stretch when the entry is empty (p?d_none), else at
+ * the end of addr's block (pt_addr_end). A macro, as pt_addr_end, for the same reason.
+ */
+#define pt_walk_step(table, i, shift, addr, end, entry)				\
+({										\
+	(entry) = (table)[i];							\
+	(entry) == 0 ? pt_next_addr(table, shift, addr, end) : pt_addr_end(addr, end, shift); \
+})
+
+/*
  * Record [start, end) (page-aligned) in mm's ranges, the user addresses it maps (memory.c):
  * the places that map user pages call it (the boot builder for the program, stack and shared
  * page; user_pte_lookup for a fault's page), and fork and exit walk only what it lists.
