@@ -72,6 +72,11 @@ export interface KernelConfig {
    * so a tick stands for 1 ms). 0 = no timer. Default DEFAULT_TICK.
    */
   tick?: number;
+  /**
+   * Make every run of exc_nmi take one #BP (traps.c nmi_takes_int3), so that its IRET unblocks
+   * NMIs inside the NMI handler: the case asm_exc_nmi's nested-NMI protection is for. Off by default.
+   */
+  nmiInt3?: boolean;
   /** Frames in the guest page pool (get_zeroed_page); default every frame the boot leaves. */
   pagePool?: number;
 }
@@ -156,6 +161,7 @@ function boot(
   const tasks = users.map((u, i) => buildTask(ctx, swapper, u, i, cpus));
   write64(mem, ctx.symPhys("nr_boot_tasks"), BigInt(tasks.length));
   write64(mem, ctx.symPhys("tick_period"), BigInt(config.tick ?? DEFAULT_TICK));
+  if (config.nmiInt3 === true) write64(mem, ctx.symPhys("nmi_takes_int3"), 1n);
   reserveMemMap(ctx, mem.size);
   const pagePool = reservePagePool(ctx, config.pagePool);
   const alternatives = applyAlternatives(image, mem, features);
