@@ -458,7 +458,8 @@ SYM_CODE_START(asm_exc_nmi)
 	pushq	$-1				/* pt_regs->orig_ax */
 	PUSH_AND_CLEAR_REGS rdx=(%rdx)
 	movq	%rsp, %rdi
-	call	exc_nmi
+.Lnmi_call_from_user:
+	call	exc_nmi				/* see nmi_handler_calls */
 	jmp	swapgs_restore_regs_and_return_to_usermode
 
 .Lnmi_from_kernel:
@@ -545,7 +546,8 @@ end_repeat_nmi:
 	call	paranoid_entry
 	UNWIND_HINT_REGS
 	movq	%rsp, %rdi
-	call	exc_nmi
+.Lnmi_call_from_kernel:
+	call	exc_nmi				/* see nmi_handler_calls */
 
 	/*
 	 * Clear "NMI executing" (above the iret frame and pt_regs), DF set
@@ -556,3 +558,19 @@ end_repeat_nmi:
 	movq	$0, PTREGS_SIZE+5*8(%rsp)
 	jmp	paranoid_exit
 SYM_CODE_END(asm_exc_nmi)
+
+/*
+ * nmi_handler_calls - the stub's `call exc_nmi` sites, 0-terminated. Booted
+ * with KernelConfig.nmiInt3, the boot builder points them at exc_nmi_int3,
+ * which takes a #BP after the handler (traps.c), as Linux's static_call
+ * retargets a call at boot: the same one instruction either way, so runs
+ * without the option execute exactly what they would without the table.
+ */
+	.pushsection .rodata
+	.balign 8
+SYM_DATA_START(nmi_handler_calls)
+	.quad	.Lnmi_call_from_user
+	.quad	.Lnmi_call_from_kernel
+	.quad	0
+SYM_DATA_END(nmi_handler_calls)
+	.popsection

@@ -107,7 +107,10 @@ function kernelRunOptions(cmd: Command): Command {
     .option("--pti <on|off>", "page-table isolation (default on)")
     .option("--pcid <on|off>", "use PCIDs when the CPU has them (default on)")
     .option("--tick <n>", `instructions per timer tick; 0 = no timer (default ${DEFAULT_TICK})`)
-    .option("--nmi-int3", "make exc_nmi take one #BP per run, so NMIs can nest (docs/kernel.md)")
+    .option(
+      "--nmi-int3",
+      "make the NMI handler take one #BP per run, so NMIs can nest (docs/kernel.md)",
+    )
     .option("--cpus <n>", "number of CPUs (default 1); task i runs on CPU i mod n")
     .option("--mem <size>", "guest physical memory, e.g. 64M (default 64M)")
     .option("--quantum <n>", "instructions each CPU runs per turn (default 1000)")

@@ -35,6 +35,15 @@ __noreturn void die(const char *str, struct pt_regs *regs, unsigned long vector,
 	machine_exit(DIE_EXIT_BASE + vector);
 }
 
+/* Where exc_nmi_int3's INT3 returns to. */
+extern char nmi_int3_ret[];
+
+/* exc_nmi_int3's own breakpoint, as a kprobe's would be: handled, nothing to report. */
+static int nmi_int3_handled(struct pt_regs *regs, unsigned long vector)
+{
+	return vector == X86_TRAP_BP && regs->ip == (unsigned long)nmi_int3_ret;
+}
+
 /*
  * do_trap_fault: a user task's exception is a signal (si_code and si_addr for
  * its siginfo), reported first when no handler will see it (Linux's
@@ -45,8 +54,11 @@ static void do_trap_fault(struct pt_regs *regs, unsigned long vector, const char
 {
 	struct task_struct *tsk = current;
 
-	if (!user_mode(regs))
+	if (!user_mode(regs)) {
+		if (nmi_int3_handled(regs, vector))
+			return;
 		die(str, regs, vector, err);
+	}
 	if (!sig_handler_installed(tsk, signr)) {
 		/* printk takes at most five arguments after the format (crt/lib.ts): two calls. */
 		printk("%s[%ld] trap %s ip:%lx sp:%lx ", tsk->comm, tsk->pid, str, regs->ip, regs->sp);
@@ -74,14 +86,8 @@ DEFINE_IDTENTRY(exc_debug)
 	do_trap(regs, X86_TRAP_DB, "debug", 0, SIGTRAP);
 }
 
-/* Where exc_nmi's own INT3 returns to (nmi_take_int3 below). */
-extern char nmi_int3_ret[];
-
 DEFINE_IDTENTRY(exc_int3)
 {
-	/* exc_nmi's breakpoint, as a kprobe's would be: handled, nothing to report. */
-	if (!user_mode(regs) && regs->ip == (unsigned long)nmi_int3_ret)
-		return;
 	do_trap(regs, X86_TRAP_BP, "int3", 0, SIGTRAP);
 }
 
@@ -159,31 +165,29 @@ DEFINE_IDTENTRY_DF(exc_double_fault)
 /* NMIs counted per CPU; the model has no NMI sources but --inject and IPIs. */
 DEFINE_PER_CPU(unsigned long, nmi_count);
 
-/*
- * nmi_takes_int3: boot data (KernelConfig.nmiInt3), 0 unless asked for. When
- * set, every run of exc_nmi executes one INT3, as a kprobe in an NMI handler
- * or a page fault in Linux's copy_from_user_nmi() would make it take an
- * exception: the #BP handler's IRETQ ends NMI blocking (SDM 6.7.1) while this
- * NMI still runs on the NMI stack - the case asm_exc_nmi's nested-NMI frames
- * are for (programs/entry/entry_64.S).
- */
-unsigned long nmi_takes_int3;
-
-static __attribute__((noinline)) void nmi_take_int3(void)
-{
-	asm volatile("int3\n"
-		     ".globl nmi_int3_ret\n"
-		     "nmi_int3_ret:" : : : "memory");
-}
-
 DEFINE_IDTENTRY_NMI(exc_nmi)
 {
 	unsigned long n = this_cpu_read(nmi_count) + 1;
 
 	this_cpu_write(nmi_count, n);
 	printk("NMI %lu on CPU %ld\n", n, (long)smp_processor_id());
-	if (nmi_takes_int3)
-		nmi_take_int3();
+}
+
+/*
+ * exc_nmi_int3: what asm_exc_nmi calls instead of exc_nmi when booted with
+ * KernelConfig.nmiInt3 (the boot builder retargets the stub's calls, listed
+ * in nmi_handler_calls). The handler, then one INT3, as a kprobe in an NMI
+ * handler or a page fault in Linux's copy_from_user_nmi() would make it take
+ * an exception: the #BP handler's IRETQ ends NMI blocking (SDM 6.7.1) while
+ * this NMI still runs on the NMI stack - the case asm_exc_nmi's nested-NMI
+ * frames are for (programs/entry/entry_64.S).
+ */
+DEFINE_IDTENTRY_NMI(exc_nmi_int3)
+{
+	exc_nmi(regs);
+	asm volatile("int3\n"
+		     ".globl nmi_int3_ret\n"
+		     "nmi_int3_ret:" : : : "memory");
 }
 
 /* An external interrupt nobody asked for: say so and acknowledge it. */

@@ -1,14 +1,15 @@
-// Nested NMIs (programs/entry/entry_64.S, asm_exc_nmi): booted with KernelConfig.nmiInt3, exc_nmi
-// executes an INT3 on every run, and the #BP handler's IRETQ ends NMI blocking (SDM vol. 3A
-// 6.7.1) while the first NMI still runs on the NMI IST stack. The test steps CPU 0 into the
-// kernel (do_syscall_64), raises an NMI there, and raises a second one right after that IRETQ:
+// Nested NMIs (programs/entry/entry_64.S, asm_exc_nmi): booted with KernelConfig.nmiInt3, the
+// stub's calls go to exc_nmi_int3, which runs exc_nmi and then an INT3, and the #BP handler's
+// IRETQ ends NMI blocking (SDM vol. 3A 6.7.1) while the first NMI still runs on the NMI IST
+// stack. The test steps CPU 0 into the kernel (do_syscall_64), raises an NMI there, and raises a
+// second one right after that IRETQ:
 //   - with the nested-NMI protection, the second NMI only points the first's iret frame at
 //     repeat_nmi; the first NMI's exit then runs the handler again, and finally returns to
 //     do_syscall_64 with every register as it was; both NMIs are counted and the run ends cleanly;
 //   - without it (programs/patches/nmi-0001-..., the old stub), the second NMI's frame and
 //     handler land on the first's; the first's IRETQ returns into the handler, again and again,
 //     never to do_syscall_64, until the run's instruction limit.
-// Off by default: without nmiInt3, exc_nmi takes no #BP.
+// Off by default, and then the kernel runs exactly the code it was linked with.
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag } from "../../../src/diag/index.js";
 import { bootKernel, traceImage } from "../../../src/kernel-rt/index.js";
@@ -18,6 +19,7 @@ import type { KernelBuild } from "../../../src/kernel-rt/index.js";
 import { SEG_CS, SEG_GS, SEG_SS } from "../../../src/isa/index.js";
 import type { Machine, RunResult } from "../../../src/vm/index.js";
 import { readFlags } from "../../../src/vm/flags.js";
+import { read64 } from "../../../src/kernel-rt/boot/image-access.js";
 import { PTI_ON, patchedKernel, program } from "./helpers.js";
 
 const NO_NESTED_PROTECTION = "programs/patches/nmi-0001-x86-nmi-drop-the-nested-nmi-frames-wrong.patch"; // prettier-ignore
@@ -26,6 +28,9 @@ const status = (v: number) => (v << 1) | 1;
 const GPRS = 16;
 const MAX_INSNS = 2_000_000;
 const VEC_BP = 3;
+/** callJd (docs/bytecode.md): two opcode bytes, then the rel32. */
+const CALL_JD_REL = 2;
+const CALL_JD_LENGTH = 6;
 /** Enough steps for any phase here: an NMI's whole handler with its printk is a few thousand. */
 const STEP_LIMIT = 200_000;
 /** The labels whose order shows the path taken. */
@@ -148,6 +153,26 @@ describe("nested NMIs, with exc_nmi taking a #BP (KernelConfig.nmiInt3)", () => 
       expect(b.output()).toBe("NMI 1 on CPU 0\nNMI 2 on CPU 0\ngetpid: pid 1 after 10 calls\n");
       expect(r.exitStatus).toBe(status(0));
     }
+  });
+
+  it("retargets only the stub's two calls, and only when asked for", () => {
+    const k = patchedKernel([]);
+    const phys = (va: bigint): number => {
+      const seg = k.image.segments.find((g) => va >= g.vaddr && va < g.vaddr + g.memSize)!;
+      return Number(seg.paddr + (va - seg.vaddr));
+    };
+    const value = (name: string): bigint => k.image.symbols.find((x) => x.name === name)!.value;
+    const [start, end] = [phys(value("__entry_text_start")), phys(value("__entry_text_end"))];
+    const [off, on] = [false, true].map((nmiInt3) => bootGetpid(k, nmiInt3).m.mem);
+    const table = phys(value("nmi_handler_calls"));
+    const sites = [0, 1].map((i) => phys(read64(off!, table + 8 * i)));
+    expect(read64(off!, table + 16)).toBe(0n); // two sites, then the 0 that ends the list
+    const differ = [];
+    for (let pa = start; pa < end; pa++) if (off!.read8(pa) !== on!.read8(pa)) differ.push(pa);
+    // Only displacement bytes (callJd: 2 opcode bytes, then rel32) of the two sites, both changed.
+    const inRel = (pa: number): number => sites.findIndex((s) => pa >= s + CALL_JD_REL && pa < s + CALL_JD_LENGTH); // prettier-ignore
+    expect(differ.map(inRel).filter((i) => i < 0)).toEqual([]);
+    expect(new Set(differ.map(inRel))).toEqual(new Set([0, 1]));
   });
 
   it("the nested NMI is repeated by the first, which returns with its registers intact", () => {
