@@ -178,6 +178,7 @@ function withScenario(opts: KernelRunOptions, s: Scenario): KernelRunOptions {
     pti: opts.pti ?? onOffOf(s.config.pti),
     pcid: opts.pcid ?? onOffOf(s.config.pcid),
     tick: opts.tick ?? (s.config.tick === undefined ? undefined : String(s.config.tick)),
+    nmiInt3: opts.nmiInt3 ?? s.config.nmiInt3,
     cpus: opts.cpus ?? m.cpus,
     mem: opts.mem ?? m.mem,
     quantum: opts.quantum ?? m.quantum,
