@@ -514,7 +514,7 @@ nested_nmi:
 
 nested_nmi_out:
 	popq	%rdx
-	iretq					/* NMIs blocked again until the outer IRETQ */
+	iretq					/* back into the outer NMI */
 
 first_nmi:
 	movq	(%rsp), %rdx			/* RDX is the interrupted code's again */
