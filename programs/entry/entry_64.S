@@ -394,17 +394,50 @@ SYM_CODE_END(paranoid_exit)
 
 /*
  * asm_exc_nmi - the NMI stub, on the NMI IST stack. The CPU blocks further
- * NMIs until the next IRET (SDM vol. 3A, 6.7.1), so a second NMI can arrive
- * on this same stack only after an IRET inside the handler - from an
- * exception the handler took. Linux guards against that with its nested-NMI
- * frame copies; the model's exc_nmi takes no exceptions, so the stub keeps
- * only the two paths that matter for entry and PTI:
+ * NMIs from an NMI's delivery until the next IRET - any IRET (SDM vol. 3A,
+ * 6.7.1). So when the handler takes an exception (a #BP, a #DB, a page fault
+ * reading user memory), that exception's IRET lets a second NMI in while the
+ * first still runs, and the second NMI's frame lands where the first's is:
+ * TSS.IST points at the same top every time. The two paths:
+ *
  *   from user mode: like error_entry, SWAPGS, kernel CR3, and the frame moved
- *     to the task's stack; the exit is the ordinary one to user mode;
- *   from kernel mode: paranoid_entry / paranoid_exit, which restore whatever
- *     GS and CR3 the interrupted code had.
- * No exit work (no rescheduling) on either path, as in Linux.
+ *     to the task's stack; the exit is the ordinary one to user mode. Nothing
+ *     runs on the NMI stack after the move, so a nested NMI finds it free:
+ *     this path needs no protection (Linux's neither).
+ *   from kernel mode: the handler runs on the NMI stack, so the stub first
+ *     asks whether it interrupted another NMI, as Linux v5.10 does, and keeps
+ *     the words below at the top of the stack:
+ *
+ *	top -   8	original SS	} the hardware frame: the CPU writes
+ *	     ...			} it again on every NMI, nested or not
+ *	top -  40	original RIP	}
+ *	top -  48	saved RDX (the stub's one scratch register)
+ *	top -  56	"NMI executing": 1 from repeat_nmi until just before the exit
+ *	top -  64	outermost SS	} copied from the original frame by
+ *	     ...			} first_nmi; nothing writes it again
+ *	top -  96	outermost RIP	} until this NMI is done
+ *	top - 104	iret SS		} copied from the outermost frame on
+ *	     ...			} every iteration (repeat_nmi); a nested
+ *	top - 136	iret RIP	} NMI points it at repeat_nmi instead
+ *	top - 144	pt_regs->orig_ax, then the rest of pt_regs
+ *
+ *     A nested NMI (seen by "NMI executing", by an RSP inside this stack with
+ *     DF set, or by a RIP in repeat_nmi..end_repeat_nmi) only rewrites the
+ *     iret frame to return to repeat_nmi and IRETs; the first NMI's exit then
+ *     IRETs to repeat_nmi, which runs the handler again from the outermost
+ *     frame: the second NMI is handled, late, never lost, and the first
+ *     returns where it was.
+ *
+ * Linux keeps the outermost frame below the iret frame, as pt_regs' hardware
+ * frame, and returns inline (nmi_restore). The model puts the iret frame in
+ * pt_regs instead, so that the exit is paranoid_exit's, whose IRETQ then
+ * returns through the iret frame; "NMI executing" is cleared, with DF set,
+ * before paranoid_exit, and the RSP+DF test covers that longer window. No
+ * exit work (no rescheduling) on either path, as in Linux.
  */
+#define NMI_EXECUTING		(-8)		/* below the saved RDX */
+#define NMI_IRET_FRAME_RSP	(-6*8)		/* the outermost RIP, from the saved RDX */
+
 SYM_CODE_START(asm_exc_nmi)
 	UNWIND_HINT_IRET_REGS
 	testb	$SEGMENT_RPL_MASK, CS-RIP(%rsp)
@@ -425,14 +458,119 @@ SYM_CODE_START(asm_exc_nmi)
 	pushq	$-1				/* pt_regs->orig_ax */
 	PUSH_AND_CLEAR_REGS rdx=(%rdx)
 	movq	%rsp, %rdi
-	call	exc_nmi
+.Lnmi_call_from_user:
+	call	exc_nmi				/* see nmi_handler_calls */
 	jmp	swapgs_restore_regs_and_return_to_usermode
 
 .Lnmi_from_kernel:
+	pushq	%rdx				/* the frame is now at 1*8(%rsp) */
+
+	/*
+	 * Interrupted between repeat_nmi and end_repeat_nmi: the outer NMI is
+	 * about to run the handler again anyway, and is writing the iret frame
+	 * right now, so leave everything as it is.
+	 */
+	leaq	repeat_nmi(%rip), %rdx
+	cmpq	%rdx, 1*8(%rsp)
+	jb	1f
+	leaq	end_repeat_nmi(%rip), %rdx
+	cmpq	%rdx, 1*8(%rsp)
+	jb	nested_nmi_out
+1:
+	/* The outer NMI is in its handler. */
+	cmpq	$1, NMI_EXECUTING(%rsp)
+	je	nested_nmi
+
+	/*
+	 * Interrupted on this stack: the outer NMI cleared "NMI executing" but
+	 * has not reached its IRETQ. Only if DF is set, though: at the first
+	 * instruction of a SYSCALL entry the user still chooses RSP, and could
+	 * point it here, but SYSCALL cleared DF (MSR_SYSCALL_MASK).
+	 */
+	leaq	6*8(%rsp), %rdx			/* the top of the NMI stack */
+	cmpq	%rdx, 4*8(%rsp)
+	ja	first_nmi
+	subq	$EXCEPTION_STKSZ, %rdx
+	cmpq	%rdx, 4*8(%rsp)
+	jb	first_nmi
+	testb	$(X86_EFLAGS_DF >> 8), 3*8+1(%rsp)
+	jz	first_nmi
+
+nested_nmi:
+	/*
+	 * Point the outer NMI's iret frame at repeat_nmi, on this stack, at
+	 * CPL 0, with RSP at the outermost frame where repeat_nmi expects it.
+	 * NMIs stay blocked here: nothing can interrupt the rewrite.
+	 */
+	leaq	NMI_IRET_FRAME_RSP(%rsp), %rdx
+	movq	%rdx, %rsp			/* the pushes below fill the iret frame */
+	pushq	$__KERNEL_DS
+	pushq	%rdx
+	pushfq
+	pushq	$__KERNEL_CS
+	leaq	repeat_nmi(%rip), %rdx
+	pushq	%rdx
+	addq	$(11*8), %rsp			/* back to the saved RDX */
+
+nested_nmi_out:
+	popq	%rdx
+	iretq					/* back into the outer NMI */
+
+first_nmi:
+	movq	(%rsp), %rdx			/* RDX is the interrupted code's again */
+	pushq	$0				/* "NMI executing", set in repeat_nmi */
+	.rept 5
+	pushq	6*8(%rsp)			/* original frame -> outermost frame */
+	.endr
+	UNWIND_HINT_IRET_REGS
+	/* Up to here no NMI could nest: this NMI has not IRETed yet. */
+
+repeat_nmi:
+	/*
+	 * RSP is at the outermost RIP: reached from first_nmi, or by the outer
+	 * NMI's IRETQ after a nested NMI rewrote its iret frame. A nested NMI
+	 * that comes in from here to end_repeat_nmi changes nothing (the RIP
+	 * test above).
+	 */
+	movq	$1, 5*8(%rsp)			/* "NMI executing" */
+	.rept 5
+	pushq	4*8(%rsp)			/* outermost frame -> iret frame */
+	.endr
+end_repeat_nmi:
+	/*
+	 * From here a nested NMI may rewrite the iret frame, which is
+	 * pt_regs' hardware frame; the handler reads nothing from it.
+	 */
+	UNWIND_HINT_IRET_REGS
 	pushq	$-1				/* pt_regs->orig_ax */
 	call	paranoid_entry
 	UNWIND_HINT_REGS
 	movq	%rsp, %rdi
-	call	exc_nmi
+.Lnmi_call_from_kernel:
+	call	exc_nmi				/* see nmi_handler_calls */
+
+	/*
+	 * Clear "NMI executing" (above the iret frame and pt_regs), DF set
+	 * first so that a nested NMI between here and paranoid_exit's IRETQ
+	 * still knows it is nested (the RSP test). The IRETQ restores DF.
+	 */
+	std
+	movq	$0, PTREGS_SIZE+5*8(%rsp)
 	jmp	paranoid_exit
 SYM_CODE_END(asm_exc_nmi)
+
+/*
+ * nmi_handler_calls - the stub's `call exc_nmi` sites, 0-terminated. Booted
+ * with KernelConfig.nmiInt3, the boot builder points them at exc_nmi_int3,
+ * which takes a #BP after the handler (traps.c), as Linux's static_call
+ * retargets a call at boot: the same one instruction either way, so runs
+ * without the option execute exactly what they would without the table.
+ */
+	.pushsection .rodata
+	.balign 8
+SYM_DATA_START(nmi_handler_calls)
+	.quad	.Lnmi_call_from_user
+	.quad	.Lnmi_call_from_kernel
+	.quad	0
+SYM_DATA_END(nmi_handler_calls)
+	.popsection

@@ -32,8 +32,11 @@ export interface Scenario {
   tree: (typeof SCENARIO_TREES)[number];
   /** Patch files, relative to the tree's root, applied in order. */
   patches: string[];
-  /** Boot configuration: PTI, PCIDs, and the timer's period in instructions (0 = none). */
-  config: { pti: boolean; pcid: boolean; tick?: number };
+  /**
+   * Boot configuration: PTI, PCIDs, the timer's period in instructions (0 = none), and whether
+   * the NMI handler takes a #BP (KernelConfig.nmiInt3).
+   */
+  config: { pti: boolean; pcid: boolean; tick?: number; nmiInt3?: boolean };
   /** Machine options as flag strings (the CLI parses them as it parses its own flags). */
   machine: Partial<Record<ScenarioMachineKey, string>>;
   users: string[];
@@ -85,8 +88,8 @@ function parseConfig(c: Ctx, v: unknown): Scenario["config"] {
   const config: Scenario["config"] = { pti: true, pcid: true };
   if (v === undefined) return config;
   if (!isObject(v)) return fail(c, "config", "'config' must be an object like { \"pti\": true, \"pcid\": true }"), config; // prettier-ignore
-  unknownKeys(c, v, ["pti", "pcid", "tick"], "'config'");
-  for (const k of ["pti", "pcid"] as const) {
+  unknownKeys(c, v, ["pti", "pcid", "tick", "nmiInt3"], "'config'");
+  for (const k of ["pti", "pcid", "nmiInt3"] as const) {
     if (v[k] === undefined) continue;
     if (typeof v[k] === "boolean") config[k] = v[k];
     else fail(c, k, `'config.${k}' must be true or false`);

@@ -70,6 +70,21 @@ describe("entrylab kernel run", () => {
     expect(bad.stderr).toContain("error[E0001]: --tick: '-5' is not an instruction count from 0 (no timer) to 4294967295"); // prettier-ignore
   });
 
+  it("makes the NMI handler take a #BP with --nmi-int3 or a scenario's config.nmiInt3", () => {
+    const dir = scratch({ "nmi.json": '{ "users": ["getpid"], "config": { "nmiInt3": true } }' });
+    const inject = ["--inject", "nmi@0:5000", "--inject", "nmi@0:5003", "--trace-format", "text"]; // prettier-ignore
+    const bps = (opts: string[]): number => {
+      const trace = join(dir, "t.txt");
+      const r = entrylab(["kernel", "run", ...opts, ...inject, "--trace", trace], dir);
+      expect(r.stdout).toBe("NMI 1 on CPU 0\nNMI 2 on CPU 0\ngetpid: pid 1 after 10 calls\n");
+      expect(r.status).toBe(1);
+      return readFileSync(trace, "latin1").split("\n").filter((l) => / deliver .* name=#BP /.test(l)).length; // prettier-ignore
+    };
+    expect(bps([])).toBe(0);
+    expect(bps(["--nmi-int3"])).toBe(2);
+    expect(bps(["--scenario", join(dir, "nmi.json")])).toBe(2);
+  });
+
   it("reports the instruction limit with run's status 4", () => {
     const r = entrylab(["kernel", "run", "--max-insns", "500"]);
     expect(r.status).toBe(4);

@@ -49,6 +49,7 @@ export interface KernelRunOptions extends MachineFlags, TraceFlags {
   pti?: string;
   pcid?: string;
   tick?: string;
+  nmiInt3?: boolean;
   maxInsns?: string;
 }
 
@@ -106,6 +107,10 @@ function kernelRunOptions(cmd: Command): Command {
     .option("--pti <on|off>", "page-table isolation (default on)")
     .option("--pcid <on|off>", "use PCIDs when the CPU has them (default on)")
     .option("--tick <n>", `instructions per timer tick; 0 = no timer (default ${DEFAULT_TICK})`)
+    .option(
+      "--nmi-int3",
+      "make the NMI handler take one #BP per run, so NMIs can nest (docs/kernel.md)",
+    )
     .option("--cpus <n>", "number of CPUs (default 1); task i runs on CPU i mod n")
     .option("--mem <size>", "guest physical memory, e.g. 64M (default 64M)")
     .option("--quantum <n>", "instructions each CPU runs per turn (default 1000)")
@@ -173,6 +178,7 @@ function withScenario(opts: KernelRunOptions, s: Scenario): KernelRunOptions {
     pti: opts.pti ?? onOffOf(s.config.pti),
     pcid: opts.pcid ?? onOffOf(s.config.pcid),
     tick: opts.tick ?? (s.config.tick === undefined ? undefined : String(s.config.tick)),
+    nmiInt3: opts.nmiInt3 ?? s.config.nmiInt3,
     cpus: opts.cpus ?? m.cpus,
     mem: opts.mem ?? m.mem,
     quantum: opts.quantum ?? m.quantum,
@@ -237,6 +243,7 @@ export function prepare(cli: KernelRunOptions, events?: EventSink): Prepared {
   const patches = [...readPatches(scenario?.patches ?? [], ROOT), ...readPatches(cli.patch)];
   const config: KernelConfig = { pti: onOff(opts.pti, "--pti"), pcid: onOff(opts.pcid, "--pcid") };
   if (opts.tick !== undefined) config.tick = parseTick(opts.tick);
+  if (opts.nmiInt3 === true) config.nmiInt3 = true;
   const maxInsns = opts.maxInsns === undefined ? undefined : parseCount(opts.maxInsns, "--max-insns"); // prettier-ignore
   const base: MachineOptions = { ...machineOptions(opts), maxInsns, output: (b) => process.stdout.write(b) }; // prettier-ignore
   const k = build(sources, new DiagnosticBag(), patches);

@@ -14,6 +14,7 @@
 import type { DiagnosticBag } from "../../diag/index.js";
 import { COMMAND_LINE } from "../../diag/index.js";
 import { KERNEL } from "../../diag/codes/kernel.js";
+import { decode, encode } from "../../isa/index.js";
 import type { ObjectFile } from "../../obj/index.js";
 import { createMachine, type Machine, type MachineOptions } from "../../vm/index.js";
 import type { KernelBuild } from "../build.js";
@@ -22,7 +23,7 @@ import { BootContext, BootError, type BootFlags, type BootRegion } from "./conte
 import { cr4Of, loadCpu, writeGdt, writeIdt, writeTss } from "./cpu-tables.js";
 import { bootFeatures, capabilityWords, X86_FEATURE } from "./features.js";
 import { alignUp, FrameAllocator } from "./frames.js";
-import { imagePhys, loadSegments, write64 } from "./image-access.js";
+import { imagePhys, loadSegments, read64, write64 } from "./image-access.js";
 import {
   LEVEL_PGD,
   PageTableBuilder,
@@ -72,6 +73,12 @@ export interface KernelConfig {
    * so a tick stands for 1 ms). 0 = no timer. Default DEFAULT_TICK.
    */
   tick?: number;
+  /**
+   * Run exc_nmi_int3 instead of exc_nmi, which takes one #BP after the handler (traps.c), so that
+   * its IRET unblocks NMIs inside the NMI handler: the case asm_exc_nmi's nested-NMI protection
+   * is for. Off by default.
+   */
+  nmiInt3?: boolean;
   /** Frames in the guest page pool (get_zeroed_page); default every frame the boot leaves. */
   pagePool?: number;
 }
@@ -156,6 +163,7 @@ function boot(
   const tasks = users.map((u, i) => buildTask(ctx, swapper, u, i, cpus));
   write64(mem, ctx.symPhys("nr_boot_tasks"), BigInt(tasks.length));
   write64(mem, ctx.symPhys("tick_period"), BigInt(config.tick ?? DEFAULT_TICK));
+  if (config.nmiInt3 === true) retargetNmiHandler(ctx);
   reserveMemMap(ctx, mem.size);
   const pagePool = reservePagePool(ctx, config.pagePool);
   const alternatives = applyAlternatives(image, mem, features);
@@ -245,6 +253,31 @@ function setupCpu(ctx: BootContext, swapper: PgdPair, cpu: number): CpuSetup {
   write64(ctx.mem, ts + ctx.off("TLB_STATE_cr4"), BigInt(cr4Of(ctx.flags)));
   write64(ctx.mem, ts + ctx.off("TLB_STATE_ctxs"), INIT_MM_CTX_ID);
   return { cpu, percpu, cea, percpuPhys, idleTop };
+}
+
+/** Bytes read to decode a call site: more than a `call rel32` takes (callJd: 6). */
+const MAX_INSN_BYTES = 16;
+
+/**
+ * KernelConfig.nmiInt3: point each `call exc_nmi` of asm_exc_nmi (the 0-terminated address list
+ * nmi_handler_calls, entry_64.S) at exc_nmi_int3, as Linux's static_call updates a call site: the
+ * image runs the same instructions without the option.
+ */
+function retargetNmiHandler(ctx: BootContext): void {
+  const [from, to] = [ctx.sym("exc_nmi"), ctx.sym("exc_nmi_int3")];
+  for (let at = ctx.symPhys("nmi_handler_calls"); ; at += 8) {
+    const site = read64(ctx.mem, at);
+    if (site === 0n) return;
+    const pa = imagePhys(ctx.image, site);
+    const bytes = pa === undefined ? new Uint8Array(0) : ctx.mem.u8.slice(pa, pa + MAX_INSN_BYTES);
+    const insn = decode(bytes, 0);
+    const rel = (target: bigint): bigint => target - (site + BigInt(insn?.length ?? 0));
+    const op = insn?.operands[0];
+    if (pa === undefined || insn?.form.name !== "callJd" || op?.kind !== "rel" || BigInt(op.value) !== rel(from)) // prettier-ignore
+      throw new BootError(KERNEL.BAD_CONFIG, `nmi_handler_calls: no 'call exc_nmi' at 0x${BigInt.asUintN(64, site).toString(16)}`); // prettier-ignore
+    encode(insn.form, insn.prefix, [{ kind: "rel", value: Number(rel(to)) }], bytes, 0);
+    ctx.mem.load(pa, bytes.subarray(0, insn.length));
+  }
 }
 
 /** init_mm and boot_cpu_data. */

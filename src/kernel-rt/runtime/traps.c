@@ -35,6 +35,15 @@ __noreturn void die(const char *str, struct pt_regs *regs, unsigned long vector,
 	machine_exit(DIE_EXIT_BASE + vector);
 }
 
+/* Where exc_nmi_int3's INT3 returns to. */
+extern char nmi_int3_ret[];
+
+/* exc_nmi_int3's own breakpoint, as a kprobe's would be: handled, nothing to report. */
+static int nmi_int3_handled(struct pt_regs *regs, unsigned long vector)
+{
+	return vector == X86_TRAP_BP && regs->ip == (unsigned long)nmi_int3_ret;
+}
+
 /*
  * do_trap_fault: a user task's exception is a signal (si_code and si_addr for
  * its siginfo), reported first when no handler will see it (Linux's
@@ -45,8 +54,11 @@ static void do_trap_fault(struct pt_regs *regs, unsigned long vector, const char
 {
 	struct task_struct *tsk = current;
 
-	if (!user_mode(regs))
+	if (!user_mode(regs)) {
+		if (nmi_int3_handled(regs, vector))
+			return;
 		die(str, regs, vector, err);
+	}
 	if (!sig_handler_installed(tsk, signr)) {
 		/* printk takes at most five arguments after the format (crt/lib.ts): two calls. */
 		printk("%s[%ld] trap %s ip:%lx sp:%lx ", tsk->comm, tsk->pid, str, regs->ip, regs->sp);
@@ -159,6 +171,23 @@ DEFINE_IDTENTRY_NMI(exc_nmi)
 
 	this_cpu_write(nmi_count, n);
 	printk("NMI %lu on CPU %ld\n", n, (long)smp_processor_id());
+}
+
+/*
+ * exc_nmi_int3: what asm_exc_nmi calls instead of exc_nmi when booted with
+ * KernelConfig.nmiInt3 (the boot builder retargets the stub's calls, listed
+ * in nmi_handler_calls). The handler, then one INT3, as a kprobe in an NMI
+ * handler or a page fault in Linux's copy_from_user_nmi() would make it take
+ * an exception: the #BP handler's IRETQ ends NMI blocking (SDM 6.7.1) while
+ * this NMI still runs on the NMI stack - the case asm_exc_nmi's nested-NMI
+ * frames are for (programs/entry/entry_64.S).
+ */
+DEFINE_IDTENTRY_NMI(exc_nmi_int3)
+{
+	exc_nmi(regs);
+	asm volatile("int3\n"
+		     ".globl nmi_int3_ret\n"
+		     "nmi_int3_ret:" : : : "memory");
 }
 
 /* An external interrupt nobody asked for: say so and acknowledge it. */

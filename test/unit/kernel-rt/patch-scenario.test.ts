@@ -59,6 +59,13 @@ describe("parseScenario", () => {
     }
   });
 
+  it("takes config.nmiInt3 as a boolean", () => {
+    expect(parse('{ "config": { "nmiInt3": true } }').s!.config).toEqual({ pti: true, pcid: true, nmiInt3: true }); // prettier-ignore
+    const { s, where } = parse('{ "config": { "nmiInt3": 1 } }');
+    expect(s).toBeUndefined();
+    expect(where).toEqual(["E9021 s.json:1:15 'config.nmiInt3' must be true or false"]);
+  });
+
   it("reports bad JSON at the parser's position", () => {
     const { s, where } = parse('{\n  "users": ["getpid"]\n  "x": 1\n}');
     expect(s).toBeUndefined();
