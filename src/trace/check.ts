@@ -3,7 +3,7 @@
 //
 // The checks follow per CPU the state the records imply: the privilege level (SYSCALL → 0, SYSRET
 // → 3, a delivery's and an IRETQ's `toCpl`), CR3 (cr records), GS base (SWAPGS records and WRMSR
-// of IA32_GS_BASE / IA32_KERNEL_GS_BASE), and the frames of deliveries not yet returned from.
+// of IA32_GS_BASE / IA32_KERNEL_GS_BASE), and the NMIs not yet returned from.
 // A state change recorded at instruction count c applies to the instructions counted after c
 // (a CR3 write's own instruction, and SYSCALL itself, ran before it).
 //
@@ -62,7 +62,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { name: "kernel-code-on-user-cr3", title: "kernel code outside the entry text ran on a user page table" }, // prettier-ignore
   { name: "user-return-with-kernel-cr3", title: "a return to user mode with the kernel page table in CR3 (PTI)" }, // prettier-ignore
   { name: "swapgs-balance", title: "GS base at a return to user mode differs from the user's at the entry" }, // prettier-ignore
-  { name: "nmi-nesting", title: "an NMI delivered while an earlier NMI's frame was still live" },
+  { name: "nmi-nesting", title: "an NMI that never returned where it interrupted, after a second NMI came in while it ran" }, // prettier-ignore
   { name: "switch-on-user-cr3", title: "a context switch or sleep while the CPU was on a user page table" }, // prettier-ignore
   ...TASK_CHECKS,
   ...TLB_CHECKS,
@@ -75,6 +75,17 @@ const NEEDS_SWITCHES = "the trace has no sched-switch records (a kernel without 
 /** Checks that need `insn` records. */
 const INSN_CHECKS = new Set(["kernel-code-on-user-cr3", ...TASK_CHECKS.map((c) => c.name)]);
 
+/**
+ * An NMI delivered and not yet returned from: where it interrupted (its frame's RIP and RSP), and
+ * the first NMI delivered while it ran, with the records before that one.
+ */
+interface PendingNmi {
+  rip: bigint;
+  rsp: bigint;
+  at: TraceRecord;
+  nested?: { at: TraceRecord; context: TraceRecord[] };
+}
+
 /** Per-CPU state as the records so far imply it. */
 class CpuState {
   cpl = 0;
@@ -85,8 +96,8 @@ class CpuState {
   pending: { icount: number; apply: () => void }[] = [];
   /** GS base at each unreturned entry from user mode (innermost last). */
   userGs: (bigint | undefined)[] = [];
-  /** Vectors of the deliveries not yet returned from (innermost last). */
-  frames: number[] = [];
+  /** NMI deliveries not yet returned from (innermost last). */
+  nmis: PendingNmi[] = [];
   /** The last records of this CPU. */
   recent: TraceRecord[] = [];
   /** Whether any CR3 so far had the PTI user bit (PTI in use). */
@@ -124,6 +135,8 @@ export function checkTrace(records: readonly TraceRecord[], ctx: CheckContext = 
     s.recent.push(r);
     if (s.recent.length > CONTEXT) s.recent.shift();
   }
+  const nesting = overwrittenNmi(cpus);
+  if (nesting && !found.has("nmi-nesting")) found.set("nmi-nesting", nesting);
   // Stack moves are seen late without insn records: the task checks would misplace them.
   if (hasInsns) for (const [name, v] of checkTasks(records, CONTEXT)) found.set(name, v);
   const tlb = checkTlb(records, CONTEXT);
@@ -174,7 +187,7 @@ function step(s: CpuState, r: TraceRecord, ctx: CheckContext, report: Report): v
       s.later(r.icount, () => (s.cpl = 0));
       return;
     case "deliver":
-      deliver(s, r, report);
+      deliver(s, r);
       return;
     case "sched-switch":
       switchOnUserCr3(s, r, report);
@@ -184,7 +197,7 @@ function step(s: CpuState, r: TraceRecord, ctx: CheckContext, report: Report): v
       s.later(r.icount, () => (s.cpl = USER_CPL));
       return;
     case "iret": {
-      s.frames.pop();
+      returnFromNmi(s, r);
       const to = r.toCpl;
       if (to === USER_CPL) returnToUser(s, r, report);
       s.later(r.icount, () => (s.cpl = to));
@@ -195,14 +208,45 @@ function step(s: CpuState, r: TraceRecord, ctx: CheckContext, report: Report): v
   }
 }
 
-function deliver(s: CpuState, r: Extract<TraceRecord, { kind: "deliver" }>, report: Report): void {
-  if (r.vector === VEC_NMI && s.frames.includes(VEC_NMI)) {
-    report("nmi-nesting", s, r, `NMI delivered on the ${r.stack} stack while an earlier NMI had not returned: its frame there can be overwritten`); // prettier-ignore
+function deliver(s: CpuState, r: Extract<TraceRecord, { kind: "deliver" }>): void {
+  if (r.vector === VEC_NMI) {
+    for (const p of s.nmis) p.nested ??= { at: r, context: s.recent.slice() };
+    s.nmis.push({ rip: r.frame.rip, rsp: r.frame.rsp, at: r });
   }
-  s.frames.push(r.vector);
   if (r.fromCpl === USER_CPL) s.userGs.push(s.gsBase);
   const to = r.toCpl;
   s.later(r.icount, () => (s.cpl = to));
+}
+
+/**
+ * An IRETQ back to where a pending NMI interrupted closes that NMI (and any NMI above it that
+ * never came back). A nested NMI makes the first NMI's exit IRETQ elsewhere first (Linux's
+ * repeat_nmi), so only the return to the interrupted code itself counts.
+ */
+function returnFromNmi(s: CpuState, r: Extract<TraceRecord, { kind: "iret" }>): void {
+  for (let k = s.nmis.length - 1; k >= 0; k--) {
+    if (s.nmis[k]!.rip === r.frame.rip && s.nmis[k]!.rsp === r.frame.rsp) {
+      s.nmis.length = k;
+      return;
+    }
+  }
+}
+
+/**
+ * nmi-nesting, at the end of the trace: an NMI that a second NMI came in on while it ran (after an
+ * IRETQ inside its handler ended NMI blocking, SDM vol. 3A 6.7.1) and that never returned to the
+ * code it interrupted. On the same IST stack the second NMI's frame lands on the first's; without
+ * Linux's nested-NMI frame copies the first NMI then returns through the second's frame.
+ */
+function overwrittenNmi(cpus: ReadonlyMap<number, CpuState>): Violation | undefined {
+  for (const s of cpus.values()) {
+    const p = s.nmis.find((n) => n.nested !== undefined);
+    if (!p) continue;
+    const second = p.nested!.at as Extract<TraceRecord, { kind: "deliver" }>;
+    const message = `the NMI at icount ${p.at.icount} (interrupting ${hex(p.rip)}) never returned there by the end of the trace, and a second NMI came in at icount ${second.icount} on the ${second.stack} stack while it ran: its frame there was overwritten`; // prettier-ignore
+    return { check: "nmi-nesting", message, at: second, context: p.nested!.context };
+  }
+  return undefined;
 }
 
 /**

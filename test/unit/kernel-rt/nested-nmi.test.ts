@@ -13,7 +13,8 @@
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag } from "../../../src/diag/index.js";
 import { bootKernel, traceImage } from "../../../src/kernel-rt/index.js";
-import { TraceRecorder } from "../../../src/trace/index.js";
+import { TraceRecorder, checkTrace } from "../../../src/trace/index.js";
+import type { CheckResult } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
 import type { KernelBuild } from "../../../src/kernel-rt/index.js";
 import { SEG_CS, SEG_GS, SEG_SS } from "../../../src/isa/index.js";
@@ -28,6 +29,7 @@ const status = (v: number) => (v << 1) | 1;
 const GPRS = 16;
 const MAX_INSNS = 2_000_000;
 const VEC_BP = 3;
+const VEC_NMI = 2;
 /** callJd (docs/bytecode.md): two opcode bytes, then the rel32. */
 const CALL_JD_REL = 2;
 const CALL_JD_LENGTH = 6;
@@ -140,6 +142,11 @@ function nestTwoNmis(k: KernelBuild): Nested {
   return { path, before, b, mark, ...(end === undefined ? { back: snapshot(m) } : { end }) };
 }
 
+/** trace check's nmi-nesting result on a run's records. */
+function nmiNesting(records: readonly TraceRecord[]): CheckResult {
+  return checkTrace(records).find((c) => c.name === "nmi-nesting")!;
+}
+
 describe("nested NMIs, with exc_nmi taking a #BP (KernelConfig.nmiInt3)", () => {
   it("each NMI's handler takes its #BP and the run goes on as without it", () => {
     const quiet = bootGetpid(patchedKernel([]), false);
@@ -193,6 +200,8 @@ describe("nested NMIs, with exc_nmi taking a #BP (KernelConfig.nmiInt3)", () => 
     const r = v.b.m.run();
     expect(v.b.output()).toBe("NMI 1 on CPU 0\nNMI 2 on CPU 0\ngetpid: pid 1 after 10 calls\n");
     expect(r.exitStatus).toBe(status(0));
+    // trace check: the first NMI did return where it was, so the nesting did no harm.
+    expect(nmiNesting(v.b.records).status).toBe("ok");
   });
 
   it("without the protection, the second NMI overwrites the first's frame, which never returns", () => {
@@ -208,5 +217,9 @@ describe("nested NMIs, with exc_nmi taking a #BP (KernelConfig.nmiInt3)", () => 
     expect(targets.length).toBeGreaterThan(2);
     expect(new Set(targets)).toEqual(new Set(["nmi_int3_ret"]));
     expect(v.b.output()).not.toContain("getpid: pid 1");
+    // trace check names the harm: the first NMI never came back, at the second's delivery.
+    const check = nmiNesting(v.b.records);
+    expect(check.status).toBe("violated");
+    expect(check.violation!.at).toBe(v.b.records.filter((x) => x.kind === "deliver" && x.vector === VEC_NMI)[1]); // prettier-ignore
   });
 });

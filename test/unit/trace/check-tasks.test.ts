@@ -196,14 +196,22 @@ describe("task checks: the correct patterns", () => {
   });
 
   it("pass over regions that are no task's stack: an NMI's IST stack, RSP as a scratch register", () => {
+    // The NMI interrupts entry_SYSCALL_64 with RSP on the entry stack, and returns there.
+    const NMI_FRAME = {
+      ss: 0x18,
+      rsp: FRAME_RSP,
+      rflags: 0x2n,
+      cs: 0x10,
+      rip: 0xffffffff81000008n,
+    };
     const records = trace(
       boot(1),
       insn("user"),
       syscall(),
       ...move(U(1), E(0), "entry_SYSCALL_64+0x8", FRAME_RSP),
-      { kind: "deliver", vector: 2, name: "NMI", fromCpl: 0, toCpl: 0, stack: "ist2", rsp: 0xfffffe000000a000n } as Part, // prettier-ignore
+      { kind: "deliver", vector: 2, name: "NMI", fromCpl: 0, toCpl: 0, stack: "ist2", rsp: 0xfffffe000000a000n, frame: NMI_FRAME } as Part, // prettier-ignore
       stack(E(0), "NMI stack of CPU 0", "deliver", 0xfffffe000000a000n),
-      { kind: "iret", fromCpl: 0, toCpl: 0, rsp: FRAME_RSP } as Part,
+      { kind: "iret", fromCpl: 0, toCpl: 0, rsp: FRAME_RSP, frame: NMI_FRAME } as Part,
       stack("NMI stack of CPU 0", E(0), "iret", FRAME_RSP),
       ...move(E(0), "-", "entry_SYSCALL_64+0x10", 0x118000n),
       ...move("-", K(1), "entry_SYSCALL_64+0x18", KSTACK_RSP),

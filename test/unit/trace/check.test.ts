@@ -119,15 +119,36 @@ describe("trace check", () => {
     expect(r.violation!.message).toMatch(/GS base 0x120000; it was 0x0 at the entry/);
   });
 
-  it("catches an NMI delivered inside an NMI that has not returned", () => {
-    const nmi = { kind: "deliver", vector: 2, name: "NMI", soft: false, gate: "interrupt", stack: "ist2", fromCpl: 0, toCpl: 0 } as Partial<TraceRecord>; // prettier-ignore
-    const pf = { ...nmi, vector: 14, name: "#PF", stack: "none" } as Partial<TraceRecord>;
-    const iret = { kind: "iret", fromCpl: 0, toCpl: 0 } as Partial<TraceRecord>;
-    expect(status(seq(nmi, iret, nmi, iret))["nmi-nesting"]).toBe("ok");
-    // The classic case: a #PF in the NMI handler returns with IRETQ, which unblocks NMIs while
-    // the first NMI's frame is still on its IST stack... the bookkeeping pairs each IRETQ with
-    // the innermost delivery, so the NMI's own frame is still live when the second one comes.
-    expect(status(seq(nmi, pf, iret, nmi))["nmi-nesting"]).toBe("violated");
+  describe("nmi-nesting", () => {
+    const frame = (rip: bigint, rsp: bigint) => ({ ss: 0x18, rsp, rflags: 0x2n, cs: 0x10, rip });
+    const X = frame(0xffffffff81001000n, 0xffffc90000003f00n); // the kernel code the first NMI interrupts
+    const Y = frame(0xffffffff81002000n, 0xfffffe0000003f00n); // inside that NMI's handler
+    const REPEAT = frame(0xffffffff81003000n, 0xfffffe0000003fa0n); // Linux's repeat_nmi
+    const nmiAt = (f: ReturnType<typeof frame>) => ({ kind: "deliver", vector: 2, name: "NMI", soft: false, gate: "interrupt", stack: "ist2", fromCpl: 0, toCpl: 0, frame: f }) as Partial<TraceRecord>; // prettier-ignore
+    const bp = { kind: "deliver", vector: 3, name: "#BP", soft: true, gate: "interrupt", stack: "none", fromCpl: 0, toCpl: 0, frame: Y } as Partial<TraceRecord>; // prettier-ignore
+    const iretTo = (f: ReturnType<typeof frame>) => ({ kind: "iret", fromCpl: 0, toCpl: 0, frame: f }) as Partial<TraceRecord>; // prettier-ignore
+
+    it("lets NMIs one after the other, and an NMI with an exception in its handler, pass", () => {
+      expect(status(seq(nmiAt(X), iretTo(X), nmiAt(X), iretTo(X)))["nmi-nesting"]).toBe("ok");
+      expect(status(seq(nmiAt(X), bp, iretTo(Y), iretTo(X)))["nmi-nesting"]).toBe("ok");
+    });
+
+    it("lets a nested NMI pass that the first one repeats before it returns where it was", () => {
+      // The #BP's IRETQ ends NMI blocking (SDM 6.7.1); the second NMI only redirects the first's
+      // exit to repeat_nmi, which runs the handler again and returns to X.
+      const records = seq(nmiAt(X), bp, iretTo(Y), nmiAt(Y), iretTo(Y), iretTo(REPEAT), iretTo(X));
+      expect(status(records)["nmi-nesting"]).toBe("ok");
+    });
+
+    it("catches an NMI whose frame a nested NMI overwrote: it never returns where it was", () => {
+      // Without the frame copies the first NMI's IRETQ goes through the second's frame, to Y.
+      const records = seq(nmiAt(X), bp, iretTo(Y), nmiAt(Y), iretTo(Y), iretTo(Y), iretTo(Y));
+      const r = checkTrace(records, { entryText: ENTRY }).find((c) => c.name === "nmi-nesting")!;
+      expect(r.status).toBe("violated");
+      expect(r.violation!.at).toBe(records[3]); // the second NMI's delivery
+      expect(r.violation!.context).toEqual(records.slice(0, 3));
+      expect(r.violation!.message).toMatch(/NMI at icount 101 \(interrupting 0xffffffff81001000\) never returned there by the end of the trace, and a second NMI came in at icount 104 on the ist2 stack/); // prettier-ignore
+    });
   });
 
   it("skips the instruction-level check on a coarser trace, and says why", () => {
