@@ -12,7 +12,7 @@ import type { BootedKernel, KernelBuild, KernelConfig } from "../../../src/kerne
 import type { RunResult } from "../../../src/vm/index.js";
 import { TraceRecorder } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
-import { PTI_ON, host, theKernel, userImage } from "./helpers.js";
+import { PTI_ON, host, theKernel, userImage, kernelVar } from "./helpers.js";
 
 /** isa-debug-exit: (v << 1) | 1. */
 const CLEAN_EXIT = 1;
@@ -185,15 +185,6 @@ function syscallCosts(records: readonly TraceRecord[], nr: number): number[] {
   return costs;
 }
 
-/** A kernel variable (8 bytes) in guest memory after the run. */
-function kernelVar(r: CostRun, name: string): bigint {
-  const v = BigInt(r.kernel.image.symbols.find((s) => s.name === name)!.value);
-  const seg = r.kernel.image.segments.find((s) => v >= s.vaddr && v < s.vaddr + s.memSize)!;
-  const pa = Number(seg.paddr + (v - seg.vaddr));
-  const mem = r.boot.machine.mem;
-  return (BigInt(mem.read32(pa + 4) >>> 0) << 32n) | BigInt(mem.read32(pa) >>> 0);
-}
-
 describe("fork and exit walk what the mm maps", () => {
   for (const config of [PTI_ON, { pti: false, pcid: false }])
     it(`keeps each fork and exit of forker under its bound (PTI ${config.pti ? "on" : "off"})`, () => {
@@ -222,7 +213,7 @@ describe("fork and exit walk what the mm maps", () => {
       expect(forks).toHaveLength(iterations);
       for (const n of forks) expect(n).toBeLessThan(SPREAD_FORK_BOUND);
       for (const n of syscallCosts(r.records, NR_EXIT)) expect(n).toBeLessThan(SPREAD_EXIT_BOUND);
-      pages.push(kernelVar(r, "nr_pages_in_use"));
+      pages.push(kernelVar(r.kernel, r.boot, "nr_pages_in_use"));
     }
     // Each child's tables and copies went back to the pool: two more forks, no more frames.
     expect(pages[1]).toBe(pages[0]);

@@ -18,7 +18,7 @@ import {
   TraceRecorder,
 } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
-import { DESIGNS as EVERY_DESIGN, PTI_ON, host, patchedKernel, userImage } from "./helpers.js"; // prettier-ignore
+import { DESIGNS as EVERY_DESIGN, PTI_ON, host, patchedKernel, userImage, kernelVar } from "./helpers.js"; // prettier-ignore
 
 /** Every design, and PTI without PCIDs: a new mm then has no ASID to keep across switches. */
 const DESIGNS = [...EVERY_DESIGN.slice(0, 2), { name: "PTI on, no PCID", patches: [], config: { pti: true, pcid: false } }, ...EVERY_DESIGN.slice(2)]; // prettier-ignore
@@ -255,15 +255,6 @@ function violations(r: ForkRun): string[] {
   return results.filter((x) => x.status === "violated").map((x) => x.name);
 }
 
-/** A kernel variable (8 bytes) in guest memory after the run. */
-function kernelVar(r: ForkRun, name: string): bigint {
-  const v = BigInt(r.kernel.image.symbols.find((s) => s.name === name)!.value);
-  const seg = r.kernel.image.segments.find((s) => v >= s.vaddr && v < s.vaddr + s.memSize)!;
-  const pa = Number(seg.paddr + (v - seg.vaddr));
-  const mem = r.boot.machine.mem;
-  return (BigInt(mem.read32(pa + 4) >>> 0) << 32n) | BigInt(mem.read32(pa) >>> 0);
-}
-
 /** Page faults with this error code, per pid. */
 function faultsWith(records: readonly TraceRecord[], errorCode: number): Map<number, number> {
   const out = new Map<number, number>();
@@ -341,7 +332,7 @@ describe("wait4 and getppid", () => {
       expect(r.output).toBe("\n" + "0 \n".repeat(forks));
       expect(r.result.exitStatus).toBe(CLEAN_EXIT);
       expect(violations(r)).toEqual([]);
-      pages.push(kernelVar(r, "nr_pages_in_use"));
+      pages.push(kernelVar(r.kernel, r.boot, "nr_pages_in_use"));
     }
     expect(pages[1]).toBe(pages[0]);
   });

@@ -98,6 +98,15 @@ export function program(name: string): ObjectFile {
   return image!;
 }
 
+/** A kernel variable (8 bytes) in the guest memory of a machine booted from `kernel`. */
+export function kernelVar(kernel: KernelBuild, boot: BootedKernel, name: string): bigint {
+  const v = kernel.image.symbols.find((s) => s.name === name)!.value;
+  const seg = kernel.image.segments.find((s) => v >= s.vaddr && v < s.vaddr + s.memSize)!;
+  const pa = Number(seg.paddr + (v - seg.vaddr));
+  const mem = boot.machine.mem;
+  return (BigInt(mem.read32(pa + 4) >>> 0) << 32n) | BigInt(mem.read32(pa) >>> 0);
+}
+
 export interface Booted {
   boot: BootedKernel;
   output: () => string;

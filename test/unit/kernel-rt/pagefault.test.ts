@@ -21,7 +21,7 @@ import {
   USER_TEXT_START,
   layoutHeader,
 } from "../../../src/kernel-rt/index.js";
-import { boot, program, run, theKernel } from "./helpers.js";
+import { boot, program, run, theKernel, kernelVar } from "./helpers.js";
 
 type Booted = ReturnType<typeof boot>;
 
@@ -57,23 +57,14 @@ describe("the shared page", () => {
     });
 });
 
-/** A kernel variable's value in guest memory after boot. */
-function kernelVar(pb: Booted, name: string): bigint {
-  const v = theKernel().image.symbols.find((s) => s.name === name)!.value;
-  const seg = theKernel().image.segments.find((s) => v >= s.vaddr && v < s.vaddr + s.memSize)!;
-  const pa = Number(seg.paddr + (v - seg.vaddr));
-  const mem = pb.boot.machine.mem;
-  return (BigInt(mem.read32(pa + 4) >>> 0) << 32n) | BigInt(mem.read32(pa) >>> 0);
-}
-
 describe("the page pool", () => {
   it("takes every frame the boot left, up to the end of RAM, and tells the kernel", () => {
     const pb = boot(["getpid", "yield"], { pti: true, pcid: true });
     const { start, end } = pb.boot.pagePool;
     expect(start % 0x1000).toBe(0);
     expect(end).toBe(pb.boot.machine.mem.size);
-    expect(kernelVar(pb, "page_pool_start")).toBe(BigInt(start));
-    expect(kernelVar(pb, "page_pool_end")).toBe(BigInt(end));
+    expect(kernelVar(theKernel(), pb.boot, "page_pool_start")).toBe(BigInt(start));
+    expect(kernelVar(theKernel(), pb.boot, "page_pool_end")).toBe(BigInt(end));
     // Every structure the boot built lies below the pool: nothing maps a pool frame yet.
     const user = pb.boot.regions.filter((r) => r.name.startsWith("user stack") || r.name === "user shared page"); // prettier-ignore
     for (const t of pb.boot.tasks)
@@ -87,7 +78,10 @@ describe("the page pool", () => {
   it("is capped by the pagePool option", () => {
     const pb = boot(["getpid"], { pti: true, pcid: true, pagePool: 3 });
     expect(pb.boot.pagePool.end - pb.boot.pagePool.start).toBe(3 * 0x1000);
-    expect(kernelVar(pb, "page_pool_end") - kernelVar(pb, "page_pool_start")).toBe(0x3000n);
+    expect(
+      kernelVar(theKernel(), pb.boot, "page_pool_end") -
+        kernelVar(theKernel(), pb.boot, "page_pool_start"),
+    ).toBe(0x3000n);
   });
 
   it("maps nothing in the demand-zero areas at boot", () => {
@@ -175,7 +169,9 @@ describe("demand-zero pages", () => {
         expect(probe(pb, pgd, USER_HEAP_START + BigInt(PFTOUCH_HEAP) * PAGE, ACC_READ, true).ok).toBe(false); // prettier-ignore
         expect(probe(pb, pgd, STACK_BELOW - BigInt(PFTOUCH_STACK) * PAGE, ACC_READ, true).ok).toBe(false); // prettier-ignore
         // The kernel's count: 11 pages plus the heap's PUD, PMD and PT (the stack's PT exists).
-        expect(kernelVar(pb, "nr_pages_in_use")).toBe(BigInt(PFTOUCH_HEAP + PFTOUCH_STACK + 3));
+        expect(kernelVar(theKernel(), pb.boot, "nr_pages_in_use")).toBe(
+          BigInt(PFTOUCH_HEAP + PFTOUCH_STACK + 3),
+        );
       });
 
   it("writes a new PGD entry in both PGDs under PTI, the kernel copy with NX", () => {
@@ -218,7 +214,7 @@ describe("demand-zero pages", () => {
     );
     expect(new Set(frames).size).toBe(3 * PFTOUCH_HEAP);
     // Each task: its pages plus the heap's PUD, PMD and page table.
-    expect(kernelVar(pb, "nr_pages_in_use")).toBe(BigInt(3 * (PFTOUCH_HEAP + 3)));
+    expect(kernelVar(theKernel(), pb.boot, "nr_pages_in_use")).toBe(BigInt(3 * (PFTOUCH_HEAP + 3)));
   });
 
   it("gives a task's pages and tables back at exit, for the next task", () => {
@@ -234,7 +230,7 @@ describe("demand-zero pages", () => {
     expect(pb.boot.machine.mem.read32(first!.pgd + 0x1000 + HEAP_SLOT * 8)).toBe(0);
     expect(pb.boot.machine.mem.read32(first!.pgd + HEAP_SLOT * 8)).toBe(0);
     expect(probe(pb, last!.pgd + 0x1000, USER_HEAP_START, ACC_READ, true).ok).toBe(true);
-    expect(kernelVar(pb, "nr_pages_in_use")).toBe(BigInt(need));
+    expect(kernelVar(theKernel(), pb.boot, "nr_pages_in_use")).toBe(BigInt(need));
   });
 
   it("runs without NX: the new entries carry no XD bit (it would be reserved)", () => {
