@@ -162,6 +162,7 @@ function boot(
   if (flags.pti) cloneForPti(ctx, swapper, cpuInfo);
   const tasks = users.map((u, i) => buildTask(ctx, swapper, u, i, cpus));
   write64(mem, ctx.symPhys("nr_boot_tasks"), BigInt(tasks.length));
+  write64(mem, ctx.symPhys("nr_cpu_ids"), BigInt(cpus));
   write64(mem, ctx.symPhys("tick_period"), BigInt(config.tick ?? DEFAULT_TICK));
   if (config.nmiInt3 === true) retargetNmiHandler(ctx);
   reserveMemMap(ctx, mem.size);

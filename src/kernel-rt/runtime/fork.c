@@ -78,7 +78,7 @@ static long select_task_rq(void)
 	long best = smp_processor_id(), cpu;
 	unsigned long fewest = this_cpu_ptr(&runqueues)->nr_running;
 
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+	for (cpu = 0; cpu < (long)READ_ONCE(nr_cpu_ids); cpu++) {
 		struct rq *rq;
 
 		if (READ_ONCE(__per_cpu_offset[cpu]) == 0)

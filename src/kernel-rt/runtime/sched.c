@@ -26,6 +26,12 @@ extern struct task_struct idle_tasks[];
 /* Each CPU's per-CPU base, recorded as it comes online (per_cpu_ptr). */
 unsigned long __per_cpu_offset[NR_CPUS];
 
+/*
+ * How many CPUs the machine has, 0..nr_cpu_ids - 1, written by the boot builder (Linux's
+ * nr_cpu_ids, an unsigned int there): loops over CPUs stop there, not at NR_CPUS.
+ */
+unsigned long nr_cpu_ids;
+
 /* The kernel PCID of an ASID: PCID 0 is left to code that runs without PCIDs. */
 static inline unsigned long kern_pcid(unsigned long asid)
 {

@@ -12,7 +12,7 @@ import type { BootedKernel, KernelBuild, KernelConfig } from "../../../src/kerne
 import type { RunResult } from "../../../src/vm/index.js";
 import { TraceRecorder } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
-import { PTI_ON, host, theKernel, userImage, kernelVar } from "./helpers.js";
+import { PTI_ON, boot, host, kernelVar, theKernel, userImage } from "./helpers.js";
 
 /** isa-debug-exit: (v << 1) | 1. */
 const CLEAN_EXIT = 1;
@@ -22,7 +22,7 @@ const NR_EXIT = 60;
 const RPL_MASK = 3;
 const USER_RPL = 3;
 /**
- * Bounds, with margin, over what a run measured (docs/kernel.md "Fork"): fork about 17,800
+ * Bounds, with margin, over what a run measured (docs/kernel.md "Fork"): fork about 16,200
  * instructions and exit about 17,700 once the walks follow the mm's ranges, against 47,500 and
  * 45,000 when they scanned every entry of every table.
  */
@@ -217,5 +217,14 @@ describe("fork and exit walk what the mm maps", () => {
     }
     // Each child's tables and copies went back to the pool: two more forks, no more frames.
     expect(pages[1]).toBe(pages[0]);
+  });
+
+  it("looks for the idlest CPU among the machine's CPUs only (nr_cpu_ids), not NR_CPUS slots", () => {
+    // select_task_rq stops at nr_cpu_ids, which the boot builder writes: a one-CPU fork no
+    // longer walks 32 per-CPU slots.
+    for (const cpus of [1, 2]) {
+      const b = boot(["getpid"], PTI_ON, { cpus });
+      expect(kernelVar(theKernel(), b.boot, "nr_cpu_ids")).toBe(BigInt(cpus));
+    }
   });
 });

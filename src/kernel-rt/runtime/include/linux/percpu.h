@@ -25,6 +25,8 @@ DECLARE_PER_CPU(unsigned long, cpu_number);
  * it comes online (sched_init_cpu); 0 means not online yet.
  */
 extern unsigned long __per_cpu_offset[];
+/* The number of CPUs the machine has (sched.c). */
+extern unsigned long nr_cpu_ids;
 #define per_cpu_ptr(ptr, cpu) \
 	((typeof(ptr))((unsigned long)(ptr) + __per_cpu_offset[cpu]))
 
