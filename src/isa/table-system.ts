@@ -72,8 +72,16 @@ function baseAndPortRows(): RowSpec[] {
   return rows;
 }
 
+/** Rows added after the first numbering: appended so that no existing row is renumbered. */
+function laterRows(): RowSpec[] {
+  // RDPID: r64 ← IA32_TSC_AUX at any CPL; #UD unless CPUID.(EAX=07H,ECX=0):ECX.RDPID (SDM vol. 2
+  // "RDPID"). In 64-bit mode the operand is always 64 bits wide.
+  return [row(S, "rdpid", 64, ["Gq"], { suffix: "never" })];
+}
+
 export const SYSTEM_ROWS: readonly RowSpec[] = [
   ...entryRows(),
   ...msrAndTableRows(),
   ...baseAndPortRows(),
+  ...laterRows(),
 ];

@@ -274,6 +274,13 @@ export function rdtscExec(c: Cpu, op: Op): void {
   if (op.form.mnemonic === "rdtscp") writeReg(c, RCX, 32, c.tscAux, 0);
 }
 
+/** RDPID (SDM vol. 2): the destination ← IA32_TSC_AUX, zero-extended; flags unchanged. */
+export function rdpidExec(c: Cpu, op: Op): void {
+  // SDM vol. 2 RDPID: CPUID.(EAX=07H,ECX=0):ECX.RDPID[bit 22] = 0 → #UD.
+  if (!c.features.rdpid) c.raise(VEC_UD);
+  writeReg(c, op.reg[0]!, 64, c.tscAux >>> 0, 0);
+}
+
 export function cpuidExec(c: Cpu): void {
   cpuid(c, c.rlo[RAX]! >>> 0, c.rlo[RCX]! >>> 0);
 }
