@@ -210,6 +210,9 @@ export function loadCpu(c: Cpu, f: BootFlags, s: CpuStart): void {
   c.lstar = linear(s.lstar);
   c.sfmask = SYSCALL_MASK;
   c.kernelGsBase = 0;
+  // Linux's setup_getcpu: IA32_TSC_AUX := cpu | node << VDSO_CPUNODE_BITS (one node here), where
+  // RDPID and RDTSCP read it; paranoid_entry's GET_PERCPU_BASE relies on it.
+  if (c.features.rdtscp || c.features.rdpid) c.tscAux = c.id;
   c.modeChanged();
   c.tlb.flushAll("load");
   c.cpl = 0;

@@ -26,6 +26,7 @@ export const X86_FEATURE = {
   SMEP: 9 * 32 + 7,
   INVPCID: 9 * 32 + 10,
   SMAP: 9 * 32 + 20,
+  RDPID: 16 * 32 + 22,
 } as const;
 
 /** NCAPINTS: 32-bit capability words (Linux v5.10). */
@@ -50,11 +51,22 @@ export function bootFeatures(machine: Features, choice: KernelFeatureChoice): Se
   add(machine.x2apic, f.X2APIC);
   add(machine.pcid && choice.pcid, f.PCID);
   add(machine.invpcid && choice.pcid, f.INVPCID);
-  add(machine.fsgsbase, f.FSGSBASE);
+  add(machine.rdpid, f.RDPID);
+  add(kernelUsesFsgsbase(machine), f.FSGSBASE);
   add(machine.smep, f.SMEP);
   add(machine.smap, f.SMAP);
   add(choice.pti, f.PTI);
   return out;
+}
+
+/**
+ * Whether the kernel turns FSGSBASE on (CR4.FSGSBASE and X86_FEATURE_FSGSBASE). Its paranoid_entry
+ * then finds the per-CPU base from the CPU number, which Linux reads with RDPID or, without it,
+ * with LSL on the GDT's CPUNODE segment; the VM has no LSL, so the model kernel needs RDPID and
+ * keeps FSGSBASE off on a machine without it (docs/kernel.md).
+ */
+export function kernelUsesFsgsbase(machine: Features): boolean {
+  return machine.fsgsbase && machine.rdpid;
 }
 
 /** boot_cpu_data.x86_capability as NCAPINTS words. */

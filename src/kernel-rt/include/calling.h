@@ -39,6 +39,7 @@
 #include <asm/page_types.h>
 #include <asm/ptrace-abi.h>
 #include <asm/asm-offsets.h>
+#include <asm/segment.h>
 
 #ifdef __ASSEMBLY__
 
@@ -295,6 +296,34 @@
 .endm
 
 #endif /* CONFIG_PAGE_TABLE_ISOLATION */
+
+/*
+ * GET_PERCPU_BASE reg: this CPU's per-CPU base, found without GS. The CPU
+ * number comes from IA32_TSC_AUX, which the boot set to cpu | node << 12 as
+ * Linux's setup_getcpu does, read by RDPID (Linux falls back to LSL on the
+ * GDT's CPUNODE segment without RDPID; the model kernel keeps FSGSBASE off
+ * then, so this macro only runs where RDPID exists). __per_cpu_offset[] is
+ * what each CPU records when it comes up (main.c).
+ */
+.macro GET_PERCPU_BASE reg:req
+	rdpid	\reg
+	andq	$VDSO_CPUNODE_MASK, \reg
+	movq	__per_cpu_offset(, \reg, 8), \reg
+.endm
+
+/*
+ * SAVE_AND_SET_GSBASE scratch_reg save_reg: with FSGSBASE, for the paranoid
+ * entries. User space may load any GS base, a negative one too, so the one
+ * found tells nothing: save it in \save_reg, whatever it is, and load this
+ * CPU's kernel GS base from __per_cpu_offset. paranoid_exit writes it back.
+ * The write is unconditional, so no later load can speculate on a wrong GS
+ * base and no LFENCE is needed (Linux's reasoning, v5.10).
+ */
+.macro SAVE_AND_SET_GSBASE scratch_reg:req save_reg:req
+	rdgsbase \save_reg
+	GET_PERCPU_BASE \scratch_reg
+	wrgsbase \scratch_reg
+.endm
 
 #endif /* __ASSEMBLY__ */
 
