@@ -372,14 +372,20 @@ SYM_CODE_END(error_return)
  *     from RDPID and __per_cpu_offset (calling.h). paranoid_exit restores %rbx
  *     with WRGSBASE; no SWAPGS either way, KERNEL_GS_BASE is never touched.
  *
- * Linux puts the FSGSBASE path inline after an ALTERNATIVE "jmp
- * .Lparanoid_entry_checkgs", "". Here the MSR test is the site's original
- * code and the FSGSBASE path its replacement, which ends in its own RET: so
- * a machine without the feature runs exactly the instructions it ran before
- * the FSGSBASE path existed, not one JMP more, and one with it runs no NOP.
+ * Linux writes the choice as ALTERNATIVE "jmp .Lparanoid_entry_checkgs", "",
+ * with the FSGSBASE path inline after it. Here the site is the MSR test's
+ * first instruction and the replacement a JMP to the FSGSBASE path (the
+ * boot re-aims a replacement's leading JMP, as Linux's apply_alternatives
+ * does): a machine without the feature runs exactly the instructions it ran
+ * before the FSGSBASE path existed, not one JMP or NOP more.
  */
-.macro PARANOID_ENTRY_CHECKGS
-	movl	$1, %ebx
+SYM_CODE_START_LOCAL(paranoid_entry)
+	UNWIND_HINT_FUNC
+	cld
+	PUSH_AND_CLEAR_REGS save_ret=1
+	SAVE_AND_SWITCH_TO_KERNEL_CR3 scratch_reg=%rax save_reg=%r14
+
+	ALTERNATIVE "movl $1, %ebx", "jmp .Lparanoid_entry_fsgsbase", X86_FEATURE_FSGSBASE
 	movl	$MSR_GS_BASE, %ecx
 	rdmsr
 	testl	%edx, %edx
@@ -387,47 +393,35 @@ SYM_CODE_END(error_return)
 	swapgs
 	xorl	%ebx, %ebx			/* SWAPGS again on the way out */
 1:	ret
-.endm
 
-SYM_CODE_START_LOCAL(paranoid_entry)
-	UNWIND_HINT_FUNC
-	cld
-	PUSH_AND_CLEAR_REGS save_ret=1
-	SAVE_AND_SWITCH_TO_KERNEL_CR3 scratch_reg=%rax save_reg=%r14
-
-	ALTERNATIVE "PARANOID_ENTRY_CHECKGS", \
-		"SAVE_AND_SET_GSBASE scratch_reg=%rax save_reg=%rbx; ret", \
-		X86_FEATURE_FSGSBASE
+.Lparanoid_entry_fsgsbase:
+	/* No LFENCE: the unconditional WRGSBASE leaves nothing to mispredict. */
+	SAVE_AND_SET_GSBASE scratch_reg=%rax save_reg=%rbx
+	ret
 SYM_CODE_END(paranoid_entry)
 
 /*
  * paranoid_exit - undo paranoid_entry: CR3 first (RESTORE_CR3 reads a per-CPU
  * variable, so it needs the kernel GS), then GS: without FSGSBASE, SWAPGS if
  * paranoid_entry did (.Lparanoid_exit_checkgs in Linux); with it, WRGSBASE of
- * the GS base saved in %rbx, unconditionally, as Linux v5.10 does. Both ends
- * carry the register restore and the IRETQ, for the reason given above
- * paranoid_entry: no branch in the replacement, none added to the original.
+ * the GS base saved in %rbx, unconditionally, as Linux v5.10 does. The site
+ * is laid out as paranoid_entry's, for the same reason.
  */
-.macro PARANOID_RESTORE_REGS_AND_IRET
+SYM_CODE_START_LOCAL(paranoid_exit)
+	UNWIND_HINT_REGS
+	RESTORE_CR3 scratch_reg=%rax save_reg=%r14
+	ALTERNATIVE "testl %ebx, %ebx; jnz 1f", "jmp .Lparanoid_exit_fsgsbase", X86_FEATURE_FSGSBASE
+	swapgs
+1:
+.Lparanoid_exit_restore:
 	POP_REGS
 	addq	$8, %rsp			/* skip orig_ax */
 	UNWIND_HINT_IRET_REGS
 	iretq
-.endm
 
-.macro PARANOID_EXIT_CHECKGS
-	testl	%ebx, %ebx
-	jnz	1f
-	swapgs
-1:	PARANOID_RESTORE_REGS_AND_IRET
-.endm
-
-SYM_CODE_START_LOCAL(paranoid_exit)
-	UNWIND_HINT_REGS
-	RESTORE_CR3 scratch_reg=%rax save_reg=%r14
-	ALTERNATIVE "PARANOID_EXIT_CHECKGS", \
-		"wrgsbase %rbx; PARANOID_RESTORE_REGS_AND_IRET", \
-		X86_FEATURE_FSGSBASE
+.Lparanoid_exit_fsgsbase:
+	wrgsbase %rbx				/* the GS base paranoid_entry found */
+	jmp	.Lparanoid_exit_restore
 SYM_CODE_END(paranoid_exit)
 
 /*

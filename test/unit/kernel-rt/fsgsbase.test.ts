@@ -16,7 +16,9 @@ import { bootKernel, traceImage } from "../../../src/kernel-rt/index.js";
 import type { BootedKernel, KernelBuild } from "../../../src/kernel-rt/index.js";
 import { TraceRecorder } from "../../../src/trace/index.js";
 import type { TraceRecord } from "../../../src/trace/index.js";
-import { SEG_GS } from "../../../src/isa/index.js";
+import { SEG_GS, decode } from "../../../src/isa/index.js";
+import { imagePhys } from "../../../src/kernel-rt/boot/image-access.js";
+import { X86_FEATURE } from "../../../src/kernel-rt/index.js";
 import { parseFeatures } from "../../../src/vm/index.js";
 import type { Features, Machine, RunResult } from "../../../src/vm/index.js";
 import { PTI_ON, patchedKernel, program } from "./helpers.js";
@@ -179,5 +181,41 @@ describe("paranoid_entry's MSR test alone, with FSGSBASE (the patch)", () => {
     expect(now).toContain("rdmsr");
     expect(now).not.toContain("rdgsbase");
     expect(now).toEqual(mnemonics(patchedKernel([MSR_TEST_ONLY])));
+  });
+});
+
+describe("the FSGSBASE alternatives of paranoid_entry and paranoid_exit", () => {
+  /** The first instruction at each FSGSBASE site, and where a JMP there lands. */
+  function sites(features?: Features) {
+    const v = bootUsers(patchedKernel([]), ["getpid"], { features });
+    const mem = v.m.mem;
+    const at = (va: bigint) => {
+      const pa = imagePhys(v.k.image, va)!;
+      return decode(mem.u8.slice(pa, pa + 16), 0)!;
+    };
+    return v.b.alternatives
+      .filter((a) => a.feature === X86_FEATURE.FSGSBASE)
+      .map((a) => {
+        const insn = at(a.site);
+        const op = insn.operands[0];
+        const target = op?.kind === "rel" ? a.site + BigInt(insn.length + Number(op.value)) : undefined; // prettier-ignore
+        return { patched: a.patched, first: insn.form.mnemonic, lands: target === undefined ? undefined : at(target).form.mnemonic }; // prettier-ignore
+      });
+  }
+
+  it("re-aims the replacement's JMP at the site, to RDGSBASE and WRGSBASE", () => {
+    expect(sites()).toEqual([
+      { patched: true, first: "jmp", lands: "rdgsbase" },
+      { patched: true, first: "jmp", lands: "wrgsbase" },
+    ]);
+  });
+
+  it("leaves the MSR test's first instructions in place without FSGSBASE or without RDPID", () => {
+    for (const off of ["-fsgsbase", "-rdpid"]) {
+      expect(sites(parseFeatures(off) as Features).map((x) => [x.patched, x.first])).toEqual([
+        [false, "mov"],
+        [false, "test"],
+      ]);
+    }
   });
 });
