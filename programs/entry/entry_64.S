@@ -361,7 +361,8 @@ SYM_CODE_END(error_return)
  *
  *   without it (.Lparanoid_entry_checkgs in Linux): the kernel's GS base is a
  *     kernel address (negative), and a user one never is: user space can only
- *     set it through the kernel, which refuses kernel addresses. Read
+ *     set it through the kernel (Linux's arch_prctl refuses kernel addresses;
+ *     the model kernel has no such call). Read
  *     MSR_GS_BASE and test its sign: %ebx = 1 when the kernel's was loaded,
  *     0 when SWAPGS was needed (and paranoid_exit SWAPGSes back).
  *   with it: CR4.FSGSBASE lets user space WRGSBASE any canonical value, a
