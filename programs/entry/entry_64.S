@@ -370,8 +370,8 @@ SYM_CODE_END(error_return)
  *     like the kernel's would make the MSR test skip SWAPGS and run the
  *     handler's per-CPU accesses on the user's GS base. So SAVE_AND_SET_GSBASE:
  *     %rbx := the GS base found, whatever it is, and GS base := this CPU's,
- *     from RDPID and __per_cpu_offset (calling.h). paranoid_exit restores %rbx
- *     with WRGSBASE; no SWAPGS either way, KERNEL_GS_BASE is never touched.
+ *     from RDPID (or LSL) and __per_cpu_offset (calling.h). paranoid_exit
+ *     restores %rbx with WRGSBASE; no SWAPGS, KERNEL_GS_BASE is never touched.
  *
  * Linux writes the choice as ALTERNATIVE "jmp .Lparanoid_entry_checkgs", "",
  * with the FSGSBASE path inline after it. Here the site is the MSR test's

@@ -21,7 +21,7 @@ import type { KernelBuild } from "../build.js";
 import { applyAlternatives, type AltSite } from "./alternatives.js";
 import { BootContext, BootError, type BootFlags, type BootRegion } from "./context.js";
 import { cr4Of, loadCpu, writeGdt, writeIdt, writeTss } from "./cpu-tables.js";
-import { bootFeatures, capabilityWords, kernelUsesFsgsbase, X86_FEATURE } from "./features.js";
+import { bootFeatures, capabilityWords, X86_FEATURE } from "./features.js";
 import { alignUp, FrameAllocator } from "./frames.js";
 import { imagePhys, loadSegments, read64, write64 } from "./image-access.js";
 import {
@@ -149,7 +149,7 @@ function boot(
   const image = kernel.image;
   const mem = machine.mem;
   const hw = machine.cpu.features;
-  const flags: BootFlags = { pti: config.pti, pcid: config.pcid && hw.pcid, pge: hw.pge, nx: hw.nx, smep: hw.smep, smap: hw.smap, fsgsbase: kernelUsesFsgsbase(hw) }; // prettier-ignore
+  const flags: BootFlags = { pti: config.pti, pcid: config.pcid && hw.pcid, pge: hw.pge, nx: hw.nx, smep: hw.smep, smap: hw.smap, fsgsbase: hw.fsgsbase }; // prettier-ignore
   const features = bootFeatures(hw, config);
   const imageEnd = Math.max(...image.segments.map((s) => Number(s.paddr + s.memSize)));
   if (imageEnd > mem.size) throw new BootError(KERNEL.OUT_OF_MEMORY, `guest memory (0x${mem.size.toString(16)} bytes) cannot hold the kernel image (up to 0x${imageEnd.toString(16)}; see --mem)`); // prettier-ignore
@@ -247,7 +247,7 @@ function setupCpu(ctx: BootContext, swapper: PgdPair, cpu: number): CpuSetup {
   const idleTop = va(idle + THREAD_SIZE);
   const top = (off: number): bigint => cea + BigInt(off + EXCEPTION_STKSZ);
   writeTss(ctx, pc("cpu_tss_rw"), { sp0: top(CEA_ENTRY_STACK), sp1: idleTop, df: top(CEA_DF_STACK), nmi: top(CEA_NMI_STACK) }); // prettier-ignore
-  writeGdt(ctx, gdt, cea + BigInt(CEA_TSS), ctx.off("TSS_size"));
+  writeGdt(ctx, gdt, cea + BigInt(CEA_TSS), ctx.off("TSS_size"), cpu);
   const ts = pc("cpu_tlbstate");
   write64(ctx.mem, ts + ctx.off("TLB_STATE_loaded_mm"), ctx.sym("init_mm"));
   write64(ctx.mem, ts + ctx.off("TLB_STATE_cr4"), BigInt(cr4Of(ctx.flags)));

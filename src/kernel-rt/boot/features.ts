@@ -52,21 +52,11 @@ export function bootFeatures(machine: Features, choice: KernelFeatureChoice): Se
   add(machine.pcid && choice.pcid, f.PCID);
   add(machine.invpcid && choice.pcid, f.INVPCID);
   add(machine.rdpid, f.RDPID);
-  add(kernelUsesFsgsbase(machine), f.FSGSBASE);
+  add(machine.fsgsbase, f.FSGSBASE);
   add(machine.smep, f.SMEP);
   add(machine.smap, f.SMAP);
   add(choice.pti, f.PTI);
   return out;
-}
-
-/**
- * Whether the kernel turns FSGSBASE on (CR4.FSGSBASE and X86_FEATURE_FSGSBASE). Its paranoid_entry
- * then finds the per-CPU base from the CPU number, which Linux reads with RDPID or, without it,
- * with LSL on the GDT's CPUNODE segment; the VM has no LSL, so the model kernel needs RDPID and
- * keeps FSGSBASE off on a machine without it (docs/kernel.md).
- */
-export function kernelUsesFsgsbase(machine: Features): boolean {
-  return machine.fsgsbase && machine.rdpid;
 }
 
 /** boot_cpu_data.x86_capability as NCAPINTS words. */

@@ -298,15 +298,24 @@
 #endif /* CONFIG_PAGE_TABLE_ISOLATION */
 
 /*
+ * LOAD_CPU_AND_NODE_SEG_LIMIT reg: cpu | node << 12 without RDPID: LSL reads
+ * the limit of the GDT's CPUNODE segment, which the boot set per CPU as
+ * Linux's setup_getcpu does (DPL 3, so LSL sees it from any CPL).
+ */
+.macro LOAD_CPU_AND_NODE_SEG_LIMIT reg:req
+	movq	$__CPUNODE_SEG, \reg
+	lsl	\reg, \reg
+.endm
+
+/*
  * GET_PERCPU_BASE reg: this CPU's per-CPU base, found without GS. The CPU
- * number comes from IA32_TSC_AUX, which the boot set to cpu | node << 12 as
- * Linux's setup_getcpu does, read by RDPID (Linux falls back to LSL on the
- * GDT's CPUNODE segment without RDPID; the model kernel keeps FSGSBASE off
- * then, so this macro only runs where RDPID exists). __per_cpu_offset[] is
- * what each CPU records when it comes up (main.c).
+ * number comes from RDPID (IA32_TSC_AUX, set at boot to cpu | node << 12)
+ * or, on a CPU without it, from the CPUNODE segment's limit; the node bits
+ * are masked off and __per_cpu_offset[] indexed with the rest: what each CPU
+ * records there when it comes up (main.c).
  */
 .macro GET_PERCPU_BASE reg:req
-	rdpid	\reg
+	ALTERNATIVE "LOAD_CPU_AND_NODE_SEG_LIMIT \reg", "rdpid \reg", X86_FEATURE_RDPID
 	andq	$VDSO_CPUNODE_MASK, \reg
 	movq	__per_cpu_offset(, \reg, 8), \reg
 .endm

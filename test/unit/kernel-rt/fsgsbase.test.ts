@@ -130,18 +130,29 @@ describe("paranoid_entry with FSGSBASE (SAVE_AND_SET_GSBASE)", () => {
     });
   }
 
-  it("finds each CPU's base from its own IA32_TSC_AUX (RDPID)", () => {
-    const v = bootUsers(patchedKernel([]), ["getpid", "gsbase"], { cpus: 2 });
-    expect(v.m.cpus.map((c) => c.tscAux)).toEqual([0, 1]);
-    // gsbase is task 2: it runs on CPU 1.
-    expect(nmiInWindow(v, 1, "entry").gsBase).toBe(Number(BigInt.asIntN(64, v.b.cpus[1]!.percpu)));
-    const r = v.m.run();
-    // The two CPUs' lines interleave on the one UART: read the events instead.
-    const nmis = v.records.filter((x) => x.kind === "deliver" && x.vector === VEC_NMI);
-    expect(nmis.map((x) => x.cpu)).toEqual([1]);
-    expect(v.records.some((x) => x.kind === "page-fault" || x.kind === "double-fault")).toBe(false); // prettier-ignore
-    expect(r.exitStatus).toBe(status(0));
-  });
+  for (const [how, off] of [
+    ["RDPID", ""],
+    ["LSL on the CPUNODE segment", "-rdpid"],
+  ] as const) {
+    it(`finds each CPU's own base through ${how}`, () => {
+      const features = off === "" ? undefined : (parseFeatures(off) as Features);
+      const v = bootUsers(patchedKernel([]), ["getpid", "gsbase"], { cpus: 2, features });
+      // GET_PERCPU_BASE's site: RDPID when the CPU has it, else LSL.
+      const rdpid = v.b.alternatives.filter((a) => a.feature === X86_FEATURE.RDPID);
+      expect(rdpid.map((a) => a.patched)).toEqual([off === ""]);
+      expect(v.m.cpus.map((c) => c.tscAux)).toEqual([0, 1]);
+      // gsbase is task 2: it runs on CPU 1.
+      expect(nmiInWindow(v, 1, "entry").gsBase).toBe(
+        Number(BigInt.asIntN(64, v.b.cpus[1]!.percpu)),
+      );
+      const r = v.m.run();
+      // The two CPUs' lines interleave on the one UART: read the events instead.
+      const nmis = v.records.filter((x) => x.kind === "deliver" && x.vector === VEC_NMI);
+      expect(nmis.map((x) => x.cpu)).toEqual([1]);
+      expect(v.records.some((x) => x.kind === "page-fault" || x.kind === "double-fault")).toBe(false); // prettier-ignore
+      expect(r.exitStatus).toBe(status(0));
+    });
+  }
 });
 
 describe("paranoid_entry's MSR test alone, with FSGSBASE (the patch)", () => {
@@ -210,12 +221,10 @@ describe("the FSGSBASE alternatives of paranoid_entry and paranoid_exit", () => 
     ]);
   });
 
-  it("leaves the MSR test's first instructions in place without FSGSBASE or without RDPID", () => {
-    for (const off of ["-fsgsbase", "-rdpid"]) {
-      expect(sites(parseFeatures(off) as Features).map((x) => [x.patched, x.first])).toEqual([
-        [false, "mov"],
-        [false, "test"],
-      ]);
-    }
+  it("leaves the MSR test's first instructions in place without FSGSBASE", () => {
+    expect(sites(parseFeatures("-fsgsbase") as Features).map((x) => [x.patched, x.first])).toEqual([
+      [false, "mov"],
+      [false, "test"],
+    ]);
   });
 });
