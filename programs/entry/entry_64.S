@@ -357,11 +357,28 @@ SYM_CODE_END(error_return)
  * entry or exit. Neither the saved CS nor anything else tells which GS base
  * and CR3 are loaded, so both are looked at directly:
  *   CR3: saved in %r14, switched to the kernel's if it was a user one;
- *   GS:  the kernel's GS base is a kernel address (negative), a user one is
- *        not: %ebx = 1 when the kernel's was loaded, 0 when SWAPGS was needed.
- * (With FSGSBASE a user could load a negative GS base: Linux then saves and
- * sets GS base with RDGSBASE/WRGSBASE instead. The model kernel takes the
- * MSR test in both configurations; docs/kernel.md lists the difference.)
+ *   GS:  how depends on X86_FEATURE_FSGSBASE, as in Linux v5.10:
+ *
+ *   without it (.Lparanoid_entry_checkgs in Linux): the kernel's GS base is a
+ *     kernel address (negative), and a user one never is: user space can only
+ *     set it through the kernel (Linux's arch_prctl refuses kernel addresses;
+ *     the model kernel has no such call). Read
+ *     MSR_GS_BASE and test its sign: %ebx = 1 when the kernel's was loaded,
+ *     0 when SWAPGS was needed (and paranoid_exit SWAPGSes back).
+ *   with it: CR4.FSGSBASE lets user space WRGSBASE any canonical value, a
+ *     negative one too, so the sign proves nothing; a user GS base that looks
+ *     like the kernel's would make the MSR test skip SWAPGS and run the
+ *     handler's per-CPU accesses on the user's GS base. So SAVE_AND_SET_GSBASE:
+ *     %rbx := the GS base found, whatever it is, and GS base := this CPU's,
+ *     from RDPID (or LSL) and __per_cpu_offset (calling.h). paranoid_exit
+ *     restores %rbx with WRGSBASE; no SWAPGS, KERNEL_GS_BASE is never touched.
+ *
+ * Linux writes the choice as ALTERNATIVE "jmp .Lparanoid_entry_checkgs", "",
+ * with the FSGSBASE path inline after it. Here the site is the MSR test's
+ * first instruction and the replacement a JMP to the FSGSBASE path (the
+ * boot re-aims a replacement's leading JMP, as Linux's apply_alternatives
+ * does): a machine without the feature runs exactly the instructions it ran
+ * before the FSGSBASE path existed, not one JMP or NOP more.
  */
 SYM_CODE_START_LOCAL(paranoid_entry)
 	UNWIND_HINT_FUNC
@@ -369,7 +386,7 @@ SYM_CODE_START_LOCAL(paranoid_entry)
 	PUSH_AND_CLEAR_REGS save_ret=1
 	SAVE_AND_SWITCH_TO_KERNEL_CR3 scratch_reg=%rax save_reg=%r14
 
-	movl	$1, %ebx
+	ALTERNATIVE "movl $1, %ebx", "jmp .Lparanoid_entry_fsgsbase", X86_FEATURE_FSGSBASE
 	movl	$MSR_GS_BASE, %ecx
 	rdmsr
 	testl	%edx, %edx
@@ -377,19 +394,35 @@ SYM_CODE_START_LOCAL(paranoid_entry)
 	swapgs
 	xorl	%ebx, %ebx			/* SWAPGS again on the way out */
 1:	ret
+
+.Lparanoid_entry_fsgsbase:
+	/* No LFENCE: the unconditional WRGSBASE leaves nothing to mispredict. */
+	SAVE_AND_SET_GSBASE scratch_reg=%rax save_reg=%rbx
+	ret
 SYM_CODE_END(paranoid_entry)
 
-/* paranoid_exit - undo paranoid_entry: CR3 first (it needs the kernel GS), then GS. */
+/*
+ * paranoid_exit - undo paranoid_entry: CR3 first (RESTORE_CR3 reads a per-CPU
+ * variable, so it needs the kernel GS), then GS: without FSGSBASE, SWAPGS if
+ * paranoid_entry did (.Lparanoid_exit_checkgs in Linux); with it, WRGSBASE of
+ * the GS base saved in %rbx, unconditionally, as Linux v5.10 does. The site
+ * is laid out as paranoid_entry's, for the same reason.
+ */
 SYM_CODE_START_LOCAL(paranoid_exit)
 	UNWIND_HINT_REGS
 	RESTORE_CR3 scratch_reg=%rax save_reg=%r14
-	testl	%ebx, %ebx
-	jnz	1f
+	ALTERNATIVE "testl %ebx, %ebx; jnz 1f", "jmp .Lparanoid_exit_fsgsbase", X86_FEATURE_FSGSBASE
 	swapgs
-1:	POP_REGS
+1:
+.Lparanoid_exit_restore:
+	POP_REGS
 	addq	$8, %rsp			/* skip orig_ax */
 	UNWIND_HINT_IRET_REGS
 	iretq
+
+.Lparanoid_exit_fsgsbase:
+	wrgsbase %rbx				/* the GS base paranoid_entry found */
+	jmp	.Lparanoid_exit_restore
 SYM_CODE_END(paranoid_exit)
 
 /*

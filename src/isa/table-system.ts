@@ -72,8 +72,22 @@ function baseAndPortRows(): RowSpec[] {
   return rows;
 }
 
+/** Rows added after the first numbering: appended so that no existing row is renumbered. */
+function laterRows(): RowSpec[] {
+  // RDPID: r64 ← IA32_TSC_AUX at any CPL; #UD unless CPUID.(EAX=07H,ECX=0):ECX.RDPID (SDM vol. 2
+  // "RDPID"). In 64-bit mode the operand is always 64 bits wide.
+  return [
+    row(S, "rdpid", 64, ["Gq"], { suffix: "never" }),
+    // LSL: ZF and the segment limit of the selector in the source's low 16 bits, at any CPL; no
+    // fault for a selector it may not see, ZF = 0 instead (SDM vol. 2 "LSL"). Linux writes the
+    // source as a 64-bit register (LOAD_CPU_AND_NODE_SEG_LIMIT).
+    row(S, "lsl", 64, ["Eq", "Gq"], { suffix: "never" }),
+  ];
+}
+
 export const SYSTEM_ROWS: readonly RowSpec[] = [
   ...entryRows(),
   ...msrAndTableRows(),
   ...baseAndPortRows(),
+  ...laterRows(),
 ];

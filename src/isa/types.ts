@@ -4,7 +4,7 @@
 // The byte layouts are documented in docs/bytecode.md; change both together and bump the version.
 
 /** Bumped whenever an opcode number or an operand layout changes. Stored in ELF e_flags. */
-export const BYTECODE_VERSION = 2;
+export const BYTECODE_VERSION = 3;
 
 /**
  * A lone 0x90 byte is the one-byte NOP, as on x86, so that code padded with the kernel's fill

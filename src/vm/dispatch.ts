@@ -81,6 +81,8 @@ export function handlerFor(form: InsnForm): Handler | undefined {
     case "rdmsr": return H(S.rdmsrExec);
     case "wrmsr": return H(S.wrmsrExec, true);
     case "rdtsc": case "rdtscp": return H(S.rdtscExec);
+    case "rdpid": return H(S.rdpidExec);
+    case "lsl": return H(S.lslExec);
     case "cpuid": return H(S.cpuidExec);
     case "invlpg": return H(S.invlpgExec, true);
     case "invpcid": return H(S.invpcidExec, true);

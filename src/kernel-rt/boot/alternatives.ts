@@ -2,6 +2,11 @@
 // the image's .altinstructions (layout in include/asm/alternative.h; 13 bytes, packed) whose
 // feature this boot has, copy the replacement over the site and pad the rest of the site with
 // NOPs. Records are applied in table order, so with ALTERNATIVE_2 the second feature wins.
+// A replacement is assembled where it is kept, in .altinstr_replacement, so a relative branch in
+// it would land elsewhere once copied; like Linux's apply_alternatives, a JMP or CALL rel32 that
+// starts the replacement has its displacement fixed for the site. Any other relative operand in a
+// replacement is the author's bug, as in Linux.
+import { decode, encode } from "../../isa/index.js";
 import type { ObjectFile } from "../../obj/index.js";
 import type { PhysMem } from "../../vm/index.js";
 import { imagePhys } from "./image-access.js";
@@ -44,10 +49,21 @@ export function applyAlternatives(
     if (!patched) continue;
     const pa = imagePhys(image, site);
     if (pa === undefined) continue;
-    for (let i = 0; i < length; i++) {
-      const byte = i < replLen && repl ? repl.data[Number(from - repl.addr) + i]! : ALT_PAD_BYTE;
-      mem.write8(pa + i, byte);
-    }
+    const bytes = new Uint8Array(length).fill(ALT_PAD_BYTE);
+    if (repl) bytes.set(repl.data.subarray(Number(from - repl.addr), Number(from - repl.addr) + replLen)); // prettier-ignore
+    fixBranch(bytes, replLen, from - site);
+    mem.load(pa, bytes);
   }
   return out;
+}
+
+/** The branches whose rel32 is fixed when they start a replacement (x86's E9 and E8). */
+const FIXED_BRANCHES = new Set(["jmpJd", "callJd"]);
+
+/** Re-aim a leading JMP/CALL rel32 of a replacement moved by `delta` bytes (site = from - delta). */
+function fixBranch(bytes: Uint8Array, replLen: number, delta: bigint): void {
+  const insn = replLen > 0 ? decode(bytes.subarray(0, replLen), 0) : undefined;
+  const op = insn?.operands[0];
+  if (insn === undefined || !FIXED_BRANCHES.has(insn.form.name) || op?.kind !== "rel") return;
+  encode(insn.form, insn.prefix, [{ kind: "rel", value: Number(BigInt(op.value) + delta) }], bytes, 0); // prettier-ignore
 }

@@ -248,7 +248,7 @@ function setupCpu(ctx: BootContext, swapper: PgdPair, cpu: number): CpuSetup {
   const idleTop = va(idle + THREAD_SIZE);
   const top = (off: number): bigint => cea + BigInt(off + EXCEPTION_STKSZ);
   writeTss(ctx, pc("cpu_tss_rw"), { sp0: top(CEA_ENTRY_STACK), sp1: idleTop, df: top(CEA_DF_STACK), nmi: top(CEA_NMI_STACK) }); // prettier-ignore
-  writeGdt(ctx, gdt, cea + BigInt(CEA_TSS), ctx.off("TSS_size"));
+  writeGdt(ctx, gdt, cea + BigInt(CEA_TSS), ctx.off("TSS_size"), cpu);
   const ts = pc("cpu_tlbstate");
   write64(ctx.mem, ts + ctx.off("TLB_STATE_loaded_mm"), ctx.sym("init_mm"));
   write64(ctx.mem, ts + ctx.off("TLB_STATE_cr4"), BigInt(cr4Of(ctx.flags)));

@@ -47,6 +47,12 @@ export const USER32_CS = 0x23;
 export const USER_DS = 0x2b;
 export const USER_CS = 0x33;
 export const GDT_ENTRY_TSS = 8;
+export const GDT_ENTRY_CPUNODE = 15;
+const USER_RPL = 3;
+/** Descriptor bits of the CPUNODE entry (SDM 3.4.5): S = code/data, type 5, and D in the high dword. */
+const DESC_S_CODE_DATA = 0x10;
+const CPUNODE_TYPE = 0x5;
+const DESC_D = 1 << 22;
 export const TSS_SELECTOR = GDT_ENTRY_TSS * 8;
 export const GDT_ENTRIES = 16;
 export const GDT_SIZE = GDT_ENTRIES * 8;
@@ -142,12 +148,24 @@ export function writeIdt(ctx: BootContext, idt: number): void {
   for (const g of IDT_GATES) writeGate(ctx, idt, g.vector, ctx.sym(g.sym), g.ist ?? 0, g.dpl ?? 0);
 }
 
-/** A CPU's GDT page: the flat descriptors of asm/segment.h and a busy TSS descriptor. */
-export function writeGdt(ctx: BootContext, gdt: number, tssBase: bigint, tssSize: number): void {
+/**
+ * A CPU's GDT page: the flat descriptors of asm/segment.h, a busy TSS descriptor and the CPUNODE
+ * segment, whose limit holds the CPU number for LSL (Linux's setup_getcpu).
+ */
+export function writeGdt(
+  ctx: BootContext,
+  gdt: number,
+  tssBase: bigint,
+  tssSize: number,
+  cpu: number,
+): void {
   FLAT64_GDT_ENTRIES.forEach(([lo, hi], i) => {
     ctx.mem.write32(gdt + i * 8, lo);
     ctx.mem.write32(gdt + i * 8 + 4, hi);
   });
+  const [lo, hi] = cpunodeDescriptor(cpu);
+  ctx.mem.write32(gdt + GDT_ENTRY_CPUNODE * 8, lo);
+  ctx.mem.write32(gdt + GDT_ENTRY_CPUNODE * 8 + 4, hi);
   const b = BigInt.asUintN(64, tssBase);
   const base = Number(b & 0xffffffffn);
   const ea = gdt + GDT_ENTRY_TSS * 8;
@@ -156,6 +174,17 @@ export function writeGdt(ctx: BootContext, gdt: number, tssBase: bigint, tssSize
   ctx.mem.write32(ea + 4, (base & 0xff000000) | ((DESC_P | TSS_TYPE_BUSY) << 8) | ((base >>> 16) & 0xff)); // prettier-ignore
   ctx.mem.write32(ea + 8, Number(b >> 32n) | 0);
   ctx.mem.write32(ea + 12, 0);
+}
+
+/**
+ * The CPUNODE descriptor as setup_getcpu writes it: base 0, limit = cpu | node << 12 (one node
+ * here), read-only expand-down data (type 5, accessed), DPL 3 so that user mode's LSL sees it too,
+ * present, D set. Nothing loads it into a segment register; LSL only reads its limit.
+ */
+export function cpunodeDescriptor(cpu: number): [number, number] {
+  const limit = cpu; // | node << VDSO_CPUNODE_BITS, node 0
+  const attr = DESC_P | (USER_RPL << DPL_SHIFT) | DESC_S_CODE_DATA | CPUNODE_TYPE;
+  return [limit & 0xffff, ((limit >>> 16) & 0xf) << 16 | (attr << 8) | DESC_D]; // prettier-ignore
 }
 
 export interface TssStacks {
@@ -210,6 +239,9 @@ export function loadCpu(c: Cpu, f: BootFlags, s: CpuStart): void {
   c.lstar = linear(s.lstar);
   c.sfmask = SYSCALL_MASK;
   c.kernelGsBase = 0;
+  // Linux's setup_getcpu: IA32_TSC_AUX := cpu | node << VDSO_CPUNODE_BITS (one node here), where
+  // RDPID and RDTSCP read it; paranoid_entry's GET_PERCPU_BASE relies on it.
+  if (c.features.rdtscp || c.features.rdpid) c.tscAux = c.id;
   c.modeChanged();
   c.tlb.flushAll("load");
   c.cpl = 0;

@@ -26,6 +26,7 @@ export const X86_FEATURE = {
   SMEP: 9 * 32 + 7,
   INVPCID: 9 * 32 + 10,
   SMAP: 9 * 32 + 20,
+  RDPID: 16 * 32 + 22,
 } as const;
 
 /** NCAPINTS: 32-bit capability words (Linux v5.10). */
@@ -50,6 +51,7 @@ export function bootFeatures(machine: Features, choice: KernelFeatureChoice): Se
   add(machine.x2apic, f.X2APIC);
   add(machine.pcid && choice.pcid, f.PCID);
   add(machine.invpcid && choice.pcid, f.INVPCID);
+  add(machine.rdpid, f.RDPID);
   add(machine.fsgsbase, f.FSGSBASE);
   add(machine.smep, f.SMEP);
   add(machine.smap, f.SMAP);

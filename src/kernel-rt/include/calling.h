@@ -39,6 +39,7 @@
 #include <asm/page_types.h>
 #include <asm/ptrace-abi.h>
 #include <asm/asm-offsets.h>
+#include <asm/segment.h>
 
 #ifdef __ASSEMBLY__
 
@@ -295,6 +296,43 @@
 .endm
 
 #endif /* CONFIG_PAGE_TABLE_ISOLATION */
+
+/*
+ * LOAD_CPU_AND_NODE_SEG_LIMIT reg: cpu | node << 12 without RDPID: LSL reads
+ * the limit of the GDT's CPUNODE segment, which the boot set per CPU as
+ * Linux's setup_getcpu does (DPL 3, so LSL sees it from any CPL).
+ */
+.macro LOAD_CPU_AND_NODE_SEG_LIMIT reg:req
+	movq	$__CPUNODE_SEG, \reg
+	lsl	\reg, \reg
+.endm
+
+/*
+ * GET_PERCPU_BASE reg: this CPU's per-CPU base, found without GS. The CPU
+ * number comes from RDPID (IA32_TSC_AUX, set at boot to cpu | node << 12)
+ * or, on a CPU without it, from the CPUNODE segment's limit; the node bits
+ * are masked off and __per_cpu_offset[] indexed with the rest: what each CPU
+ * records there when it comes up (main.c).
+ */
+.macro GET_PERCPU_BASE reg:req
+	ALTERNATIVE "LOAD_CPU_AND_NODE_SEG_LIMIT \reg", "rdpid \reg", X86_FEATURE_RDPID
+	andq	$VDSO_CPUNODE_MASK, \reg
+	movq	__per_cpu_offset(, \reg, 8), \reg
+.endm
+
+/*
+ * SAVE_AND_SET_GSBASE scratch_reg save_reg: with FSGSBASE, for the paranoid
+ * entries. User space may load any GS base, a negative one too, so the one
+ * found tells nothing: save it in \save_reg, whatever it is, and load this
+ * CPU's kernel GS base from __per_cpu_offset. paranoid_exit writes it back.
+ * The write is unconditional, so no later load can speculate on a wrong GS
+ * base and no LFENCE is needed (Linux's reasoning, v5.10).
+ */
+.macro SAVE_AND_SET_GSBASE scratch_reg:req save_reg:req
+	rdgsbase \save_reg
+	GET_PERCPU_BASE \scratch_reg
+	wrgsbase \scratch_reg
+.endm
 
 #endif /* __ASSEMBLY__ */
 

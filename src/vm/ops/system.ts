@@ -11,6 +11,7 @@ import {
   FLAG_AC,
   FLAG_DF,
   FLAGS_STATUS,
+  FLAG_ZF,
 } from "../../isa/types.js";
 import type { Cpu } from "../cpu.js";
 import {
@@ -45,8 +46,13 @@ import type { Op } from "../op.js";
 import { OK_REG } from "../op.js";
 import {
   DESC_P,
+  DESC_S,
   DESC_TYPE_CODE,
+  DESC_TYPE_CONFORMING,
+  SELECTOR_TI,
+  SYS_LDT,
   checkIretCs,
+  dplOf,
   checkIretSs,
   flatDescriptor,
   loadCodeSegment,
@@ -272,6 +278,41 @@ export function rdtscExec(c: Cpu, op: Op): void {
   writeReg(c, RAX, 32, t >>> 0, 0);
   writeReg(c, RDX, 32, Math.floor(t / TWO32) >>> 0, 0);
   if (op.form.mnemonic === "rdtscp") writeReg(c, RCX, 32, c.tscAux, 0);
+}
+
+/** RDPID (SDM vol. 2): the destination ← IA32_TSC_AUX, zero-extended; flags unchanged. */
+export function rdpidExec(c: Cpu, op: Op): void {
+  // SDM vol. 2 RDPID: CPUID.(EAX=07H,ECX=0):ECX.RDPID[bit 22] = 0 → #UD.
+  if (!c.features.rdpid) c.raise(VEC_UD);
+  writeReg(c, op.reg[0]!, 64, c.tscAux >>> 0, 0);
+}
+
+/**
+ * LSL (SDM vol. 2): if the selector's descriptor may be seen from here, ZF ← 1 and the destination
+ * ← its limit in bytes (scaled by G); otherwise ZF ← 0 and the destination is unchanged. Never
+ * faults on the selector; the other flags are unchanged.
+ */
+export function lslExec(c: Cpu, op: Op): void {
+  const sel = readOp(c, op, 0, linOf(c, op), 16);
+  const limit = visibleLimit(c, sel);
+  const f = readFlags(c) & ~FLAG_ZF;
+  if (limit !== undefined) writeReg(c, op.reg[1]!, 64, limit >>> 0, 0);
+  c.rflags = (f | (limit === undefined ? 0 : FLAG_ZF)) >>> 0;
+  c.fKind = FK_NONE;
+}
+
+/** System descriptor types LSL accepts in IA-32e mode (SDM vol. 2 LSL): LDT and 64-bit TSSs. */
+const LSL_SYSTEM_TYPES: readonly number[] = [SYS_LDT, SYS_TSS_AVAILABLE, SYS_TSS_BUSY];
+
+/** LSL's checks (SDM vol. 2 LSL, "Operation"); undefined where it clears ZF. */
+function visibleLimit(c: Cpu, sel: number): number | undefined {
+  // A null selector, one in the LDT (the subset has none) or past the GDT limit: ZF = 0.
+  if ((sel & 0xfffc) === 0 || (sel & SELECTOR_TI) !== 0 || (sel & 0xfff8) + 7 > c.gdtrLimit) return undefined; // prettier-ignore
+  const d = readDescriptor(c, sel);
+  if ((d.attr & DESC_S) === 0) return LSL_SYSTEM_TYPES.includes(d.attr & 0xf) ? d.limit : undefined;
+  // Conforming code is visible from every CPL; data and other code need max(CPL, RPL) ≤ DPL.
+  const conforming = (d.attr & DESC_TYPE_CODE) !== 0 && (d.attr & DESC_TYPE_CONFORMING) !== 0;
+  return conforming || Math.max(c.cpl, sel & 3) <= dplOf(d.attr) ? d.limit : undefined;
 }
 
 export function cpuidExec(c: Cpu): void {

@@ -1,6 +1,6 @@
 // CPUID (SDM vol. 2 CPUID) reporting the machine's feature set (./features.ts): vendor GenuineIntel
 // or AuthenticAMD, leaf 1 (APIC/x2APIC, PAE, PGE, TSC, MSR, CX8, CMOV, PCID...), leaf 7 (SMEP,
-// SMAP, FSGSBASE, INVPCID), 0x80000001 (SYSCALL, NX, 1 GiB pages, RDTSCP, LM), 0x80000008
+// SMAP, FSGSBASE, INVPCID; ECX RDPID), 0x80000001 (SYSCALL, NX, 1 GiB pages, RDTSCP, LM), 0x80000008
 // (MAXPHYADDR, 48 linear bits). A feature turned off by a machine option reads as 0 here.
 import { RAX, RBX, RCX, RDX } from "../../isa/registers.js";
 import type { Cpu } from "../cpu.js";
@@ -15,6 +15,7 @@ const LEAF7_EBX_FSGSBASE = 1 << 0;
 const LEAF7_EBX_SMEP = 1 << 7;
 const LEAF7_EBX_INVPCID = 1 << 10;
 const LEAF7_EBX_SMAP = 1 << 20;
+const LEAF7_ECX_RDPID = 1 << 22;
 const EXT1_EDX_SYSCALL = 1 << 11;
 const EXT1_EDX_NX = 1 << 20;
 const EXT1_EDX_PAGE1GB = 1 << 26;
@@ -48,7 +49,8 @@ export function cpuid(c: Cpu, leaf: number, sub: number): void {
     case 7: {
       const ebx = bit(f.fsgsbase, LEAF7_EBX_FSGSBASE) | bit(f.smep, LEAF7_EBX_SMEP) |
         bit(f.invpcid, LEAF7_EBX_INVPCID) | bit(f.smap, LEAF7_EBX_SMAP); // prettier-ignore
-      set(c, 0, sub === 0 ? ebx : 0, 0, 0);
+      const ecx = bit(f.rdpid, LEAF7_ECX_RDPID);
+      set(c, 0, sub === 0 ? ebx : 0, sub === 0 ? ecx : 0, 0);
       return;
     }
     case 0x80000000: set(c, MAX_EXT_LEAF, 0, 0, 0); return;

@@ -20,9 +20,10 @@ export const DESC_L = 1 << 13; // 64-bit code segment
 export const DESC_DB = 1 << 14;
 export const DESC_G = 1 << 15;
 /** System descriptor types (SDM 3.5, table 3-2, IA-32e mode). */
+export const SYS_LDT = 0x2;
 export const SYS_TSS_AVAILABLE = 0x9;
 export const SYS_TSS_BUSY = 0xb;
-const SELECTOR_TI = 1 << 2;
+export const SELECTOR_TI = 1 << 2;
 const SELECTOR_INDEX_MASK = 0xfff8;
 
 /** One descriptor as read: attribute bits 40–55 in `attr`, base and limit. */
@@ -90,7 +91,7 @@ export function loadDataSegment(c: Cpu, seg: number, sel: number): void {
   setSegment(c, seg, sel, d);
 }
 
-const DESC_TYPE_CONFORMING = 1 << 2; // code: conforming
+export const DESC_TYPE_CONFORMING = 1 << 2; // code: conforming
 const SELECTOR_RPL_MASK = 3;
 
 /**

@@ -7,6 +7,7 @@
 
 export const FEATURE_NAMES = [
   "pcid", "invpcid", "smep", "smap", "fsgsbase", "nx", "gbpages", "pge", "x2apic", "syscall", "rdtscp",
+  "rdpid",
 ] as const; // prettier-ignore
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Record<FeatureName, boolean>;

@@ -29,6 +29,11 @@ function split(v: number): [number, number] {
   return [v >>> 0, Math.floor(v / TWO32) >>> 0];
 }
 
+/** IA32_TSC_AUX exists when RDTSCP or RDPID does (SDM vol. 4, table 2-2); otherwise #GP(0). */
+function checkTscAux(c: Cpu): void {
+  if (!c.features.rdtscp && !c.features.rdpid) c.raise(VEC_GP, 0);
+}
+
 export function readMsr(c: Cpu, msr: number): void {
   let lo: number;
   let hi = 0;
@@ -43,7 +48,7 @@ export function readMsr(c: Cpu, msr: number): void {
     case MSR_FS_BASE: [lo, hi] = split(c.segBase[SEG_FS]!); break;
     case MSR_GS_BASE: [lo, hi] = split(c.segBase[SEG_GS]!); break;
     case MSR_KERNEL_GS_BASE: [lo, hi] = split(c.kernelGsBase); break;
-    case MSR_TSC_AUX: if (!c.features.rdtscp) c.raise(VEC_GP, 0); lo = c.tscAux; break;
+    case MSR_TSC_AUX: checkTscAux(c); lo = c.tscAux; break;
     default: c.raise(VEC_GP, 0);
   } // prettier-ignore
   c.rlo[RAX] = lo;
@@ -80,7 +85,7 @@ export function writeMsr(c: Cpu, msr: number, lo: number, hi: number): void {
     case MSR_FS_BASE: c.segBase[SEG_FS] = canonical(c, lo, hi); break;
     case MSR_GS_BASE: c.segBase[SEG_GS] = canonical(c, lo, hi); break;
     case MSR_KERNEL_GS_BASE: c.kernelGsBase = canonical(c, lo, hi); break;
-    case MSR_TSC_AUX: c.tscAux = lo; break;
+    case MSR_TSC_AUX: checkTscAux(c); c.tscAux = lo; break;
     default: c.raise(VEC_GP, 0);
   } // prettier-ignore
 }

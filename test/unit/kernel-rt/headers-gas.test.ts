@@ -32,6 +32,8 @@ const ALT_INSTR_OFFSET_CPUID = 8;
 const X86_FEATURE_PCID = 4 * 32 + 17;
 const X86_FEATURE_PTI = 7 * 32 + 11;
 const X86_FEATURE_SMAP = 9 * 32 + 20;
+const X86_FEATURE_FSGSBASE = 9 * 32 + 0;
+const X86_FEATURE_RDPID = 16 * 32 + 22;
 
 const work = mkdtempSync(join(tmpdir(), "entrylab-kheaders-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -216,6 +218,10 @@ describe.skipIf(GAS_MISSING !== undefined)("programs/entry/entry_64.S with GNU a
     expect(cr3(plain)).toEqual([]);
     // Every idtentry stub starts with ASM_CLAC: 18 exceptions, common_interrupt, 3 sysvecs.
     expect(plain.filter((f) => f === X86_FEATURE_SMAP)).toHaveLength(22);
+    // paranoid_entry's and paranoid_exit's GS handling, in every configuration, and
+    // GET_PERCPU_BASE's choice of RDPID over LSL in the FSGSBASE path.
+    expect(plain.filter((f) => f === X86_FEATURE_FSGSBASE)).toHaveLength(2);
+    expect(plain.filter((f) => f === X86_FEATURE_RDPID)).toHaveLength(1);
     const pti = features(CONFIGS["SMP + PTI"]!);
     // PTI sites: SWITCH_TO_KERNEL_CR3 ×4 (SYSCALL, error_entry and its bad-IRET path, the NMI
     // from user mode), SWITCH_TO_USER_CR3_STACK ×2 (SYSRET, IRET), SAVE_AND_SWITCH_TO_KERNEL_CR3
@@ -223,7 +229,7 @@ describe.skipIf(GAS_MISSING !== undefined)("programs/entry/entry_64.S with GNU a
     // bit of the switches to the kernel CR3, the flush decision of those to the user CR3.
     expect(pti.filter((f) => f === X86_FEATURE_PTI)).toHaveLength(8);
     expect(pti.filter((f) => f === X86_FEATURE_PCID)).toHaveLength(8);
-    expect(pti.length - cr3(pti).length).toBe(22);
+    expect(pti.length - cr3(pti).length).toBe(22 + 2 + 1);
   });
 
   it("keeps the v5.10 instruction order at the entry and the SYSRET exit", () => {

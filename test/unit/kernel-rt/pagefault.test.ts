@@ -234,7 +234,7 @@ describe("demand-zero pages", () => {
   });
 
   it("runs without NX: the new entries carry no XD bit (it would be reserved)", () => {
-    const pb = boot(["pftouch"], { pti: true, pcid: true }, { features: { pcid: true, invpcid: false, smep: false, smap: false, fsgsbase: false, nx: false, gbpages: true, pge: true, x2apic: true, syscall: true, rdtscp: true } }); // prettier-ignore
+    const pb = boot(["pftouch"], { pti: true, pcid: true }, { features: { pcid: true, invpcid: false, smep: false, smap: false, fsgsbase: false, nx: false, gbpages: true, pge: true, x2apic: true, syscall: true, rdtscp: true, rdpid: false } }); // prettier-ignore
     const r = runBooted(pb);
     expect(r.output).toBe(pftouchLine(1));
     expect(r.status).toBe(CLEAN_EXIT);

@@ -24,7 +24,7 @@ describe("one getpid task", () => {
       });
 
   it("runs without SMAP, SMEP, PGE and NX too (the alternatives leave STAC/CLAC out)", () => {
-    const r = run(["getpid"], { pti: true, pcid: true }, { features: { pcid: true, invpcid: false, smep: false, smap: false, fsgsbase: false, nx: false, gbpages: true, pge: false, x2apic: true, syscall: true, rdtscp: true } }); // prettier-ignore
+    const r = run(["getpid"], { pti: true, pcid: true }, { features: { pcid: true, invpcid: false, smep: false, smap: false, fsgsbase: false, nx: false, gbpages: true, pge: false, x2apic: true, syscall: true, rdtscp: true, rdpid: false } }); // prettier-ignore
     expect(r.output).toBe(GETPID_OUT);
     expect(r.result.exitStatus).toBe(CLEAN_EXIT);
   });

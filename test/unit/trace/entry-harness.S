@@ -69,6 +69,11 @@ cpu_tss_rw: .fill 104, 1, 0
         .type   cpu_tlbstate, @object
 cpu_tlbstate: .fill 64, 1, 0
         .size   cpu_tlbstate, 64
+        /* paranoid_entry's GET_PERCPU_BASE (FSGSBASE): one CPU; no NMI or #DF reaches it here. */
+        .globl  __per_cpu_offset
+        .type   __per_cpu_offset, @object
+__per_cpu_offset: .quad 0
+        .size   __per_cpu_offset, 8
         PTI_PAIR_BSS
         SIZED_OBJECT cpu_entry_stack, ENTRY_STACK_SIZE
         SIZED_OBJECT task_stack, TASK_STACK_SIZE

@@ -56,6 +56,7 @@
 
 /* Word 16: CPUID.(EAX=07H,ECX=0):ECX */
 #define X86_FEATURE_UMIP		(16*32+ 2)
+#define X86_FEATURE_RDPID		(16*32+22)
 #define X86_FEATURE_LA57		(16*32+16)
 
 #endif /* _ASM_X86_CPUFEATURES_H */

@@ -58,6 +58,13 @@
 #define __USER32_DS		__USER_DS
 #define __USER_CS		(GDT_ENTRY_DEFAULT_USER_CS * 8 + USER_RPL)
 #define __CPUNODE_SEG		(GDT_ENTRY_CPUNODE * 8 + USER_RPL)
+
+/*
+ * The CPU and node numbers as setup_getcpu stores them in IA32_TSC_AUX (and
+ * Linux in the CPUNODE segment's limit): cpu | node << VDSO_CPUNODE_BITS.
+ */
+#define VDSO_CPUNODE_BITS	12
+#define VDSO_CPUNODE_MASK	0xfff
 #define GDT_ENTRY_TSS_SEL	(GDT_ENTRY_TSS * 8)
 
 #endif /* _ASM_X86_SEGMENT_H */
