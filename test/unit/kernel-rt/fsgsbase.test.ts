@@ -21,7 +21,7 @@ import { imagePhys } from "../../../src/kernel-rt/boot/image-access.js";
 import { X86_FEATURE } from "../../../src/kernel-rt/index.js";
 import { parseFeatures } from "../../../src/vm/index.js";
 import type { Features, Machine, RunResult } from "../../../src/vm/index.js";
-import { PTI_ON, patchedKernel, program } from "./helpers.js";
+import { kernelSym, patchedKernel, program, PTI_ON } from "./helpers.js";
 
 const MSR_TEST_ONLY = "programs/patches/fsgs-0001-x86-entry-trust-the-gs-base-sign-with-fsgsbase-wrong.patch"; // prettier-ignore
 /** gsbase.S's USER_GSBASE, as the CPU holds a GS base: a signed double. */
@@ -34,12 +34,6 @@ const STEP_LIMIT = 100_000;
 const VEC_NMI = 2;
 /** The end of the run's output when the program ran to its end. */
 const DONE = "gsbase: kept after 10 calls\n";
-
-function sym(k: KernelBuild, name: string): number {
-  const s = k.image.symbols.find((x) => x.name === name);
-  if (!s) throw new Error(`no symbol ${name}`);
-  return Number(BigInt.asIntN(64, s.value));
-}
 
 interface Booted {
   k: KernelBuild;
@@ -100,13 +94,13 @@ interface InWindow {
  */
 function nmiInWindow(v: Booted, cpu: number, window: Window): InWindow {
   const c = v.m.cpus[cpu]!;
-  const entry = sym(v.k, "entry_SYSCALL_64");
+  const entry = kernelSym(v.k, "entry_SYSCALL_64");
   const inWindow = () =>
     c.cpl === 0 && c.segBase[SEG_GS] === USER_GSBASE && (window === "entry") === (c.rip === entry);
   expect(stepUntil(v, inWindow)).toBeUndefined();
   const rip = c.rip;
   v.m.inject({ kind: "nmi", cpu, at: 0 });
-  const excNmi = sym(v.k, "exc_nmi");
+  const excNmi = kernelSym(v.k, "exc_nmi");
   expect(stepUntil(v, () => c.rip === excNmi)).toBeUndefined();
   return { rip, gsBase: c.segBase[SEG_GS]! };
 }
@@ -179,7 +173,7 @@ describe("paranoid_entry's MSR test alone, with FSGSBASE (the patch)", () => {
     const mnemonics = (k: KernelBuild) => {
       const v = bootUsers(k, ["getpid"], { features }, "insn");
       // In the kernel, so that the NMI takes paranoid_entry.
-      const target = sym(k, "do_syscall_64");
+      const target = kernelSym(k, "do_syscall_64");
       expect(stepUntil(v, () => v.m.cpus[0]!.rip === target)).toBeUndefined();
       v.m.inject({ kind: "nmi", cpu: 0, at: 0 });
       const r = v.m.run();

@@ -98,6 +98,13 @@ export function program(name: string): ObjectFile {
   return image!;
 }
 
+/** A kernel symbol's address as the CPU model holds addresses: a signed double. */
+export function kernelSym(kernel: KernelBuild, name: string): number {
+  const s = kernel.image.symbols.find((x) => x.name === name);
+  if (!s) throw new Error(`no symbol ${name}`);
+  return Number(BigInt.asIntN(64, s.value));
+}
+
 /** A kernel variable (8 bytes) in the guest memory of a machine booted from `kernel`. */
 export function kernelVar(kernel: KernelBuild, boot: BootedKernel, name: string): bigint {
   const v = kernel.image.symbols.find((s) => s.name === name)!.value;

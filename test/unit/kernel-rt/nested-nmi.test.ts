@@ -21,7 +21,7 @@ import { SEG_CS, SEG_GS, SEG_SS } from "../../../src/isa/index.js";
 import type { Machine, RunResult } from "../../../src/vm/index.js";
 import { readFlags } from "../../../src/vm/flags.js";
 import { read64 } from "../../../src/kernel-rt/boot/image-access.js";
-import { PTI_ON, patchedKernel, program } from "./helpers.js";
+import { kernelSym, patchedKernel, program, PTI_ON } from "./helpers.js";
 
 const NO_NESTED_PROTECTION = "programs/patches/nmi-0001-x86-nmi-drop-the-nested-nmi-frames-wrong.patch"; // prettier-ignore
 /** isa-debug-exit statuses: (v << 1) | 1. */
@@ -37,13 +37,6 @@ const CALL_JD_LENGTH = 6;
 const STEP_LIMIT = 200_000;
 /** The labels whose order shows the path taken. */
 const PATH = ["asm_exc_nmi", "first_nmi", "nested_nmi", "repeat_nmi", "exc_nmi", "exc_int3"];
-
-/** A kernel symbol as the CPU holds addresses: a signed double. */
-function sym(k: KernelBuild, name: string): number {
-  const s = k.image.symbols.find((x) => x.name === name);
-  if (!s) throw new Error(`no symbol ${name}`);
-  return Number(BigInt.asIntN(64, s.value));
-}
 
 interface Booted {
   m: Machine;
@@ -117,7 +110,7 @@ function nestTwoNmis(k: KernelBuild): Nested {
   const { m } = b;
   const c = m.cpus[0]!;
   const present = PATH.filter((name) => k.image.symbols.some((s) => s.name === name));
-  const labels = new Map(present.map((name) => [sym(k, name), name]));
+  const labels = new Map(present.map((name) => [kernelSym(k, name), name]));
   const path: string[] = [];
   const step = (done: () => boolean): RunResult | undefined => {
     for (let n = 0; n < STEP_LIMIT; n++) {
@@ -129,13 +122,13 @@ function nestTwoNmis(k: KernelBuild): Nested {
     }
     return m.run(); // lost: let the run end as it will
   };
-  const target = sym(k, "do_syscall_64");
+  const target = kernelSym(k, "do_syscall_64");
   expect(step(() => c.rip === target)).toBeUndefined();
   path.length = 0;
   const before = snapshot(m);
   const mark = b.records.length;
   m.inject({ kind: "nmi", cpu: 0, at: 0 });
-  const int3Ret = sym(k, "nmi_int3_ret");
+  const int3Ret = kernelSym(k, "nmi_int3_ret");
   expect(step(() => c.rip === int3Ret && !c.nmiBlocked)).toBeUndefined();
   m.inject({ kind: "nmi", cpu: 0, at: 0 });
   const end = step(() => c.rip === target);
