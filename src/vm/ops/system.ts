@@ -49,6 +49,9 @@ import {
   DESC_S,
   DESC_TYPE_CODE,
   DESC_TYPE_CONFORMING,
+  DESCRIPTOR_BYTES,
+  SELECTOR_INDEX_MASK,
+  SELECTOR_RPL_MASK,
   SELECTOR_TI,
   SYS_LDT,
   checkIretCs,
@@ -307,12 +310,15 @@ const LSL_SYSTEM_TYPES: readonly number[] = [SYS_LDT, SYS_TSS_AVAILABLE, SYS_TSS
 /** LSL's checks (SDM vol. 2 LSL, "Operation"); undefined where it clears ZF. */
 function visibleLimit(c: Cpu, sel: number): number | undefined {
   // A null selector, one in the LDT (the subset has none) or past the GDT limit: ZF = 0.
-  if ((sel & 0xfffc) === 0 || (sel & SELECTOR_TI) !== 0 || (sel & 0xfff8) + 7 > c.gdtrLimit) return undefined; // prettier-ignore
+  const index = sel & SELECTOR_INDEX_MASK;
+  if ((sel & SELECTOR_TI) !== 0 || index === 0 || index + DESCRIPTOR_BYTES - 1 > c.gdtrLimit) return undefined; // prettier-ignore
   const d = readDescriptor(c, sel);
   if ((d.attr & DESC_S) === 0) return LSL_SYSTEM_TYPES.includes(d.attr & 0xf) ? d.limit : undefined;
   // Conforming code is visible from every CPL; data and other code need max(CPL, RPL) ≤ DPL.
   const conforming = (d.attr & DESC_TYPE_CODE) !== 0 && (d.attr & DESC_TYPE_CONFORMING) !== 0;
-  return conforming || Math.max(c.cpl, sel & 3) <= dplOf(d.attr) ? d.limit : undefined;
+  return conforming || Math.max(c.cpl, sel & SELECTOR_RPL_MASK) <= dplOf(d.attr)
+    ? d.limit
+    : undefined;
 }
 
 export function cpuidExec(c: Cpu): void {

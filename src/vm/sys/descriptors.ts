@@ -24,7 +24,9 @@ export const SYS_LDT = 0x2;
 export const SYS_TSS_AVAILABLE = 0x9;
 export const SYS_TSS_BUSY = 0xb;
 export const SELECTOR_TI = 1 << 2;
-const SELECTOR_INDEX_MASK = 0xfff8;
+export const SELECTOR_INDEX_MASK = 0xfff8;
+/** A descriptor's bytes: the last one must be inside the table's limit. */
+export const DESCRIPTOR_BYTES = 8;
 
 /** One descriptor as read: attribute bits 40–55 in `attr`, base and limit. */
 export interface Descriptor {
@@ -92,7 +94,7 @@ export function loadDataSegment(c: Cpu, seg: number, sel: number): void {
 }
 
 export const DESC_TYPE_CONFORMING = 1 << 2; // code: conforming
-const SELECTOR_RPL_MASK = 3;
+export const SELECTOR_RPL_MASK = 3;
 
 /**
  * IRETQ's checks of the return CS (SDM vol. 2 IRET, IA-32e mode; the CPL is still the old one).
