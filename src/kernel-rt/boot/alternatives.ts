@@ -6,7 +6,7 @@
 // it would land elsewhere once copied; like Linux's apply_alternatives, a JMP or CALL rel32 that
 // starts the replacement has its displacement fixed for the site. Any other relative operand in a
 // replacement is the author's bug, as in Linux.
-import { decode, encode } from "../../isa/index.js";
+import { decode, encode, type DecodedInsn } from "../../isa/index.js";
 import type { ObjectFile } from "../../obj/index.js";
 import type { PhysMem } from "../../vm/index.js";
 import { imagePhys } from "./image-access.js";
@@ -57,13 +57,24 @@ export function applyAlternatives(
   return out;
 }
 
-/** The branches whose rel32 is fixed when they start a replacement (x86's E9 and E8). */
-const FIXED_BRANCHES = new Set(["jmpJd", "callJd"]);
+/** The branches whose rel32 the boot re-aims (x86's E9 and E8). */
+const REL32_BRANCHES = new Set(["jmpJd", "callJd"]);
+
+/** The JMP or CALL rel32 starting `bytes`, decoded, with its displacement; else undefined. */
+export function rel32Branch(bytes: Uint8Array): { insn: DecodedInsn; rel: bigint } | undefined {
+  const insn = bytes.length > 0 ? decode(bytes, 0) : undefined;
+  const op = insn?.operands[0];
+  if (insn === undefined || !REL32_BRANCHES.has(insn.form.name) || op?.kind !== "rel") return undefined; // prettier-ignore
+  return { insn, rel: BigInt(op.value) };
+}
+
+/** Rewrite that branch in place with displacement `rel` (as Linux's text_poke of a rel32). */
+export function setRel32(bytes: Uint8Array, insn: DecodedInsn, rel: bigint): void {
+  encode(insn.form, insn.prefix, [{ kind: "rel", value: Number(rel) }], bytes, 0);
+}
 
 /** Re-aim a leading JMP/CALL rel32 of a replacement moved by `delta` bytes (site = from - delta). */
 function fixBranch(bytes: Uint8Array, replLen: number, delta: bigint): void {
-  const insn = replLen > 0 ? decode(bytes.subarray(0, replLen), 0) : undefined;
-  const op = insn?.operands[0];
-  if (insn === undefined || !FIXED_BRANCHES.has(insn.form.name) || op?.kind !== "rel") return;
-  encode(insn.form, insn.prefix, [{ kind: "rel", value: Number(BigInt(op.value) + delta) }], bytes, 0); // prettier-ignore
+  const b = rel32Branch(bytes.subarray(0, replLen));
+  if (b !== undefined) setRel32(bytes, b.insn, b.rel + delta);
 }

@@ -14,11 +14,10 @@
 import type { DiagnosticBag } from "../../diag/index.js";
 import { COMMAND_LINE } from "../../diag/index.js";
 import { KERNEL } from "../../diag/codes/kernel.js";
-import { decode, encode } from "../../isa/index.js";
 import type { ObjectFile } from "../../obj/index.js";
 import { createMachine, type Machine, type MachineOptions } from "../../vm/index.js";
 import type { KernelBuild } from "../build.js";
-import { applyAlternatives, type AltSite } from "./alternatives.js";
+import { applyAlternatives, rel32Branch, setRel32, type AltSite } from "./alternatives.js";
 import { BootContext, BootError, type BootFlags, type BootRegion } from "./context.js";
 import { cr4Of, loadCpu, writeGdt, writeIdt, writeTss } from "./cpu-tables.js";
 import { bootFeatures, capabilityWords, X86_FEATURE } from "./features.js";
@@ -271,13 +270,12 @@ function retargetNmiHandler(ctx: BootContext): void {
     if (site === 0n) return;
     const pa = imagePhys(ctx.image, site);
     const bytes = pa === undefined ? new Uint8Array(0) : ctx.mem.u8.slice(pa, pa + MAX_INSN_BYTES);
-    const insn = decode(bytes, 0);
-    const rel = (target: bigint): bigint => target - (site + BigInt(insn?.length ?? 0));
-    const op = insn?.operands[0];
-    if (pa === undefined || insn?.form.name !== "callJd" || op?.kind !== "rel" || BigInt(op.value) !== rel(from)) // prettier-ignore
+    const call = rel32Branch(bytes);
+    const rel = (target: bigint): bigint => target - (site + BigInt(call?.insn.length ?? 0));
+    if (pa === undefined || call?.insn.form.name !== "callJd" || call.rel !== rel(from))
       throw new BootError(KERNEL.BAD_CONFIG, `nmi_handler_calls: no 'call exc_nmi' at 0x${BigInt.asUintN(64, site).toString(16)}`); // prettier-ignore
-    encode(insn.form, insn.prefix, [{ kind: "rel", value: Number(rel(to)) }], bytes, 0);
-    ctx.mem.load(pa, bytes.subarray(0, insn.length));
+    setRel32(bytes, call.insn, rel(to));
+    ctx.mem.load(pa, bytes.subarray(0, call.insn.length));
   }
 }
 
