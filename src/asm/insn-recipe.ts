@@ -99,14 +99,33 @@ const RSP_NUM = 4;
 const KEY_EXACT_REGISTER = 100;
 /** %rsp as a base or index: a key of its own (it cannot be an index; the parser rejects it). */
 const KEY_RSP_ADDRESS = 2;
-/** A register's class key: size, REX need and high byte, as ./insn.ts regKey tells them apart. */
-function regClassKey(r: Register): number {
-  return 1 + (r.size / 8) * 4 + +needsRex(r) * 2 + +(r.num >= HIGH_BYTE_BASE);
+/**
+ * A register's class key: size, REX need and high byte, as ./insn.ts regKey tells them apart
+ * (`rex` false: the key without the REX need).
+ */
+function regClassKey(r: Register, rex: boolean): number {
+  return 1 + (r.size / 8) * 4 + +(rex && needsRex(r)) * 2 + +isHighByte(r);
 }
+function isHighByte(r: Register): boolean {
+  return r.num >= HIGH_BYTE_BASE;
+}
+/**
+ * Keys with and without the REX need. The matcher reads a register's REX need only to refuse a
+ * high-byte register (%ah-%bh) in an instruction that needs REX (src/isa/match.ts checkHighByte,
+ * SDM vol. 2, 2.2.1.2); the bytecode holds register numbers whole. So without a high-byte
+ * register among its values a line's form and bytes do not depend on which registers need REX,
+ * and %rbx and %r9 can share a variant.
+ */
 const REGISTER_KEYS = REGISTERS.map((r, i) =>
-  r.num > RDX_NUM ? regClassKey(r) : KEY_EXACT_REGISTER + i,
+  r.num > RDX_NUM ? regClassKey(r, true) : KEY_EXACT_REGISTER + i,
+);
+const REGISTER_KEYS_ANY_REX = REGISTERS.map((r, i) =>
+  r.num > RDX_NUM ? regClassKey(r, false) : KEY_EXACT_REGISTER + i,
 );
 const ADDRESS_KEYS = REGISTERS.map((r) => (r.num === RSP_NUM ? KEY_RSP_ADDRESS : +needsRex(r)));
+const ADDRESS_KEYS_ANY_REX = REGISTERS.map((r) => (r.num === RSP_NUM ? KEY_RSP_ADDRESS : 0));
+/** Per register (by index): 1 for the high-byte registers. */
+const HIGH_BYTE = Uint8Array.from(REGISTERS, (r) => +isHighByte(r));
 /** 1 for the token classes of the general registers (line-template.ts CLASSES). */
 const GPR_CODE = new Uint8Array(128);
 for (const k of GPR_KEYS) GPR_CODE[k.charCodeAt(0)] = 1;
@@ -401,11 +420,16 @@ function variantKey(a: Assembler, text: string, pool: Int32Array, sk: number): n
   const locals = pool[sk + SK_LOCALS]!;
   const regs = pool[sk + SK_REGS]!;
   const addrs = pool[sk + SK_ADDRS]!;
+  const count = pool[sk + SK_VALUES]!;
+  let high = 0;
+  for (let v = 0; v < count; v++) if ((regs >> v) & 1) high |= HIGH_BYTE[values[v]!]!;
+  const regKeys = high ? REGISTER_KEYS : REGISTER_KEYS_ANY_REX;
+  const addressKeys = high ? ADDRESS_KEYS : ADDRESS_KEYS_ANY_REX;
   let key = 0;
-  for (let v = 0; v < pool[sk + SK_VALUES]!; v++) {
+  for (let v = 0; v < count; v++) {
     const x = values[v]!;
-    if ((regs >> v) & 1) key = key * KEY_SPAN + REGISTER_KEYS[x]!;
-    else if ((addrs >> v) & 1) key = key * KEY_SPAN + ADDRESS_KEYS[x]!;
+    if ((regs >> v) & 1) key = key * KEY_SPAN + regKeys[x]!;
+    else if ((addrs >> v) & 1) key = key * KEY_SPAN + addressKeys[x]!;
     else if (((named | locals) >> v) & 1) {
       const { starts, ends } = SCANNED;
       const name = (named >> v) & 1 ? text.slice(starts[x]!, ends[x]!) : localName(a, text, starts[x]!, ends[x]!); // prettier-ignore
@@ -601,6 +625,8 @@ function planOf(a: Assembler, text: string, st: Insn, count: number): Plan | und
   }
   const regValues = st.operands.map((op) => registerValues(plan, op, count));
   if (regValues.some((r) => r === undefined)) return undefined;
+  // Every general register is a value: `variantKey` sees every high-byte register there.
+  for (let t = 0; t < count; t++) if (GPR_CODE[codes[t]!] === 1 && plan.valueOf[t]! < 0) return undefined; // prettier-ignore
   plan.first = tokenAt(starts, count, st.span.start);
   plan.last = count - 1;
   while (plan.last >= 0 && ends[plan.last] !== st.span.end) plan.last--;

@@ -326,11 +326,22 @@ describe("instruction recipes", () => {
       "movl 8(%rax,%rbx,4), %esi", "movl 16(%rcx,%rdi,4), %ebp", "movl 16(%r8,%rdi,4), %esi",
       "movl 24(%r9,%rbx,4), %edi", "movl 24(%rsp,%rbx,4), %edi",
     ].map((l) => `\t${l}\n`).join(""); // prettier-ignore
-    // Registers 0-2 (%rax, %rcx, %rdx...) are keyed exactly, others by size and REX need; a
-    // base or index by REX need (and %rsp on its own). Hits: %rdi,%rbp; %r10,%r11;
-    // (%rcx,%rdi) with %ebp; (%r9,%rbx) with %edi.
-    expect(recipeHits(text)).toBe(4);
+    // Registers 0-2 (%rax, %rcx, %rdx...) are keyed exactly, others by size; a base or index
+    // not at all (but %rsp on its own). With no high-byte register the REX need is no key.
+    // Hits: %rdi,%rbp; %r8,%r9; %r10,%r11; (%rcx,%rdi) with %ebp; (%r8,%rdi) with %esi;
+    // (%r9,%rbx) with %edi.
+    expect(recipeHits(text)).toBe(6);
     const [fast, slow] = both(text);
+    expect(fast).toEqual(slow);
+  });
+
+  it("share a variant across REX needs only without a high-byte register", () => {
+    // %sil and %r9 need REX, %bl and %rbx do not: one variant serves both lines. %bh cannot be
+    // encoded with REX (SDM vol. 2, 2.2.1.2): that line must take the slow path and its error.
+    const text = "\tmovb %bl, (%rbx)\n\tmovb %sil, (%r9)\n\tmovb %bh, (%r9)\n";
+    expect(recipeHits(text)).toBe(1);
+    const [fast, slow] = both(text);
+    expect(slow.diagnostics).toMatch(/can't encode register '%bh'/);
     expect(fast).toEqual(slow);
   });
 
