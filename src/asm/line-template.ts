@@ -542,6 +542,16 @@ export class LineParseCache {
    */
   lastKept = -1;
 
+  constructor() {
+    // The arrays are replaced as they grow. V8 takes a field stored only once for a constant,
+    // and when the first replacement comes (tens of thousands of lines into a large file) it
+    // throws away all optimized code that relied on that: stored a second time here, the fields
+    // are known to change before anything is compiled (docs/performance.md, "Ninth session").
+    this.table = new Int32Array(INITIAL_SEEN * SEEN_INTS);
+    this.keptInfo = new Int32Array(KEPT_INITIAL * KEPT_INTS);
+    this.arena = new Uint16Array(ARENA_INITIAL);
+  }
+
   /**
    * Size the table for about `lines` distinct texts before the first lookup (growing it as a
    * large file fills it rehashed every text seen so far, several times over).
