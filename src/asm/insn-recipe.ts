@@ -15,7 +15,8 @@
 //
 // What makes a line eligible (checked when the recipe is made, from the slow path's own result):
 // one instruction statement, no prefix, every operand value a decimal or hex literal, its
-// negation, a symbol name or a numeric local label reference (`1b`), no diagnostic, no section
+// negation, a symbol name, a name plus or minus a literal (`%gs:cpu_number+8`) or a numeric
+// local label reference (`1b`), no diagnostic, no section
 // or fragment change, and exactly the fixups those names explain. What a hit checks: the same
 // token classes and spellings, the literals decode exactly as safe integers, each immediate has
 // the reference's key, each field's value in the range where ./insn.ts's checks stay silent,
@@ -24,7 +25,7 @@
 // and diagnostics).
 import type { Operand, Expr, Statement } from "./ast.js";
 import type { SourceLine } from "./source-line.js";
-import { NameFixup } from "./name-fixup.js";
+import { NameFixup, OffsetFixup } from "./name-fixup.js";
 import type { Assembler } from "./assembler.js";
 import type { Fixup } from "./sections.js";
 import { IMPLIED_ONE, OC_E, OC_FIXED, OC_M, operandClass } from "../isa/index.js";
@@ -49,12 +50,15 @@ const KEY_SPAN = 65536;
 /**
  * A skeleton record: header, then TOKEN_INTS per token, then the spelled tokens' characters.
  * Bit v of NEGATED, IMMS, NAMES, LOCALS: value v is negated (`-8(%rbp)`), an immediate, a symbol
- * name, a numeric local label reference; of REGS, ADDRS: an operand register, a base or index
- * register of a memory operand (its value is the register's index in `REGISTERS`).
+ * name, a numeric local label reference; of ADDENDS: the literal added to or subtracted from
+ * the name that is value v - 1 (`name+N`: the name, the operator, then the literal); of REGS,
+ * ADDRS: an operand register, a base or index register of a memory operand (its value is the
+ * register's index in `REGISTERS`).
  */
 const SK_COUNT = 0, SK_VALUES = 1, SK_NEGATED = 2, SK_IMMS = 3, SK_NAMES = 4, SK_LOCALS = 5; // prettier-ignore
 const SK_FIRST = 6, SK_LAST = 7, SK_NEXT = 8, SK_VARIANTS = 9, SK_REGS = 10, SK_ADDRS = 11; // prettier-ignore
-const SK_HEADER = 12;
+const SK_ADDENDS = 12;
+const SK_HEADER = 13;
 /** Per token: class code, value index (-1: spelled), offset of its characters, their count. */
 const TOKEN_INTS = 4;
 /** A variant record: byte count, field count, FIELD_INTS per field, then one int per byte. */
@@ -130,6 +134,8 @@ const HIGH_BYTE = Uint8Array.from(REGISTERS, (r) => +isHighByte(r));
 const GPR_CODE = new Uint8Array(128);
 for (const k of GPR_KEYS) GPR_CODE[k.charCodeAt(0)] = 1;
 const KEY_LPAREN = "(".charCodeAt(0);
+const KEY_PLUS = "+".charCodeAt(0);
+const KEY_MINUS = "-".charCodeAt(0);
 const KEY_COMMA = ",".charCodeAt(0);
 
 /** The names of its symbolic values (made by `variantKey`: they are needed only on a hit). */
@@ -505,6 +511,7 @@ function write(
   const data = sec.data;
   for (let i = 0; i < n; i++) data[at + i] = vPool[fieldsEnd + i]!;
   const symbolic = skPool[sk + SK_NAMES]! | skPool[sk + SK_LOCALS]!;
+  const addends = skPool[sk + SK_ADDENDS]!;
   for (let f = fieldsAt; f < fieldsEnd; f += FIELD_INTS) {
     const val = vPool[f]!;
     const p = at + vPool[f + 1]!;
@@ -517,7 +524,10 @@ function write(
     }
     if ((symbolic >> val) & 1) {
       const t = values[val]!;
-      const fixup = new NameFixup(sec.frag, p, width as Fixup["width"], ROLES[role]!, vPool[f + 3] === 1, at + n, vPool[f + 5] === 1, names[val]!, SCANNED.starts[t]!, SCANNED.ends[t]!); // prettier-ignore
+      const { starts, ends, codes } = SCANNED;
+      const fixup = (addends >> (val + 1)) & 1
+        ? new OffsetFixup(sec.frag, p, width as Fixup["width"], ROLES[role]!, vPool[f + 3] === 1, at + n, vPool[f + 5] === 1, names[val]!, starts[t]!, ends[t + 2]!, ends[t]!, codes[t + 1] === KEY_MINUS ? "-" : "+", values[val + 1]!, starts[t + 2]!) // prettier-ignore
+        : new NameFixup(sec.frag, p, width as Fixup["width"], ROLES[role]!, vPool[f + 3] === 1, at + n, vPool[f + 5] === 1, names[val]!, starts[t]!, ends[t]!); // prettier-ignore
       fixup.locate(line, start);
       a.addFixup(fixup);
       continue;
@@ -571,6 +581,7 @@ interface Plan {
   imms: number;
   named: number;
   locals: number;
+  addends: number;
   regs: number;
   addrs: number;
   /** Per value: the register the learned line has there (register values only). */
@@ -585,12 +596,18 @@ interface Plan {
 type OperandValue =
   | { kind: "literal"; expr: Extract<Expr, { kind: "num" }>; negate: boolean }
   | { kind: "name"; expr: Extract<Expr, { kind: "sym" }> }
+  | {
+      kind: "offset";
+      expr: Extract<Expr, { kind: "sym" }>;
+      op: "+" | "-";
+      addend: Extract<Expr, { kind: "num" }>;
+    }
   | { kind: "local"; expr: Extract<Expr, { kind: "localref" }> };
 
 /** The plan of an eligible statement (`text` just scanned), or undefined. */
 function planOf(a: Assembler, text: string, st: Insn, count: number): Plan | undefined {
   const { starts, ends, codes } = SCANNED;
-  const plan: Plan = { valueOf: new Int8Array(count).fill(-1), values: 0, negated: 0, imms: 0, named: 0, locals: 0, regs: 0, addrs: 0, registers: [], first: -1, last: -1, fields: [] }; // prettier-ignore
+  const plan: Plan = { valueOf: new Int8Array(count).fill(-1), values: 0, negated: 0, imms: 0, named: 0, locals: 0, addends: 0, regs: 0, addrs: 0, registers: [], first: -1, last: -1, fields: [] }; // prettier-ignore
   /** Per operand: its value's index, or -1 (a register, or memory without a displacement). */
   const operandValue: number[] = [];
   /** Per value: whether it is RIP-relative (a displacement off %rip). */
@@ -605,23 +622,11 @@ function planOf(a: Assembler, text: string, st: Insn, count: number): Plan | und
     const t = tokenAt(starts, count, val.expr.span.start);
     if (t < 0 || ends[t] !== val.expr.span.end || plan.values === MAX_VALUES) return undefined;
     const v = plan.values++;
-    const image = text.slice(starts[t]!, ends[t]!);
-    if (val.kind === "literal") {
-      const n = decodeLiteral(text, starts[t]!, ends[t]!);
-      if (codes[t] !== KEY_NUMBER || n !== n || BigInt(n) !== val.expr.value) return undefined;
-      if (val.negate) plan.negated |= 1 << v;
-    } else if (val.kind === "name") {
-      // A name that is an equate now was substituted: the match saw its value, not a name.
-      if (image !== val.expr.name || a.symbols.get(image)?.def?.kind === "equ") return undefined;
-      plan.named |= 1 << v;
-    } else {
-      if (!isLocalRef(text, starts[t]!, ends[t]!) || image !== val.expr.label + val.expr.dir) return undefined; // prettier-ignore
-      plan.locals |= 1 << v;
-    }
+    if (!addValue(a, text, plan, val, t, v, count)) return undefined;
     plan.valueOf[t] = v;
     if (op.kind === "imm") plan.imms |= 1 << v;
     operandValue.push(v);
-    ripRelative.push(op.kind === "mem" && op.base?.cls === "rip");
+    ripRelative[v] = op.kind === "mem" && op.base?.cls === "rip";
   }
   const regValues = st.operands.map((op) => registerValues(plan, op, count));
   if (regValues.some((r) => r === undefined)) return undefined;
@@ -636,6 +641,52 @@ function planOf(a: Assembler, text: string, st: Insn, count: number): Plan | und
   return plan;
 }
 
+/**
+ * Record what operand value `v` (token t of the scanned `text`) is, and for `name+N` also the
+ * literal's value; false when the tokens are not what the parse says (no recipe).
+ */
+function addValue(
+  a: Assembler,
+  text: string,
+  plan: Plan,
+  val: OperandValue,
+  t: number,
+  v: number,
+  count: number,
+): boolean {
+  // prettier-ignore
+  const { starts, ends, codes } = SCANNED;
+  const image = text.slice(starts[t]!, ends[t]!);
+  if (val.kind === "literal") {
+    if (!literalAt(text, t, val.expr)) return false;
+    if (val.negate) plan.negated |= 1 << v;
+  } else if (val.kind === "name" || val.kind === "offset") {
+    // A name that is an equate now was substituted: the match saw its value, not a name.
+    if (image !== val.expr.name || a.symbols.get(image)?.def?.kind === "equ") return false;
+    plan.named |= 1 << v;
+    if (val.kind === "name") return true;
+    // The name, its operator, then the literal, as three tokens.
+    const lit = t + 2;
+    if (lit >= count || codes[t + 1] !== (val.op === "+" ? KEY_PLUS : KEY_MINUS)) return false;
+    if (starts[lit] !== val.addend.span.start || ends[lit] !== val.addend.span.end) return false;
+    if (!literalAt(text, lit, val.addend) || plan.values === MAX_VALUES) return false;
+    const w = plan.values++;
+    plan.valueOf[lit] = w;
+    plan.addends |= 1 << w;
+  } else {
+    if (!isLocalRef(text, starts[t]!, ends[t]!) || image !== val.expr.label + val.expr.dir) return false; // prettier-ignore
+    plan.locals |= 1 << v;
+  }
+  return true;
+}
+
+/** Whether token t of the scanned `text` is a literal that decodes exactly to `e`'s value. */
+function literalAt(text: string, t: number, e: Extract<Expr, { kind: "num" }>): boolean {
+  const { starts, ends, codes } = SCANNED;
+  const n = decodeLiteral(text, starts[t]!, ends[t]!);
+  return codes[t] === KEY_NUMBER && n === n && BigInt(n) === e.value;
+}
+
 /** Store a skeleton for the scanned `text`; returns its record. */
 function storeSkeleton(pool: Pool, text: string, count: number, plan: Plan, next: number): number {
   const { starts, ends, codes } = SCANNED;
@@ -643,7 +694,7 @@ function storeSkeleton(pool: Pool, text: string, count: number, plan: Plan, next
   for (let i = 0; i < count; i++) if (spelled(codes[i]!, plan.valueOf[i]!)) chars += ends[i]! - starts[i]!; // prettier-ignore
   const sk = pool.alloc(SK_HEADER + count * TOKEN_INTS + chars);
   const d = pool.data;
-  d.set([count, plan.values, plan.negated, plan.imms, plan.named, plan.locals, plan.first, plan.last, next, 0, plan.regs, plan.addrs], sk); // prettier-ignore
+  d.set([count, plan.values, plan.negated, plan.imms, plan.named, plan.locals, plan.first, plan.last, next, 0, plan.regs, plan.addrs, plan.addends], sk); // prettier-ignore
   let c = sk + SK_HEADER + count * TOKEN_INTS;
   for (let i = 0, k = sk + SK_HEADER; i < count; i++, k += TOKEN_INTS) {
     d[k] = codes[i]!;
@@ -663,7 +714,8 @@ function spelled(code: number, value: number): boolean {
 
 /**
  * The value an operand's field gets: undefined when it has none (a register, memory without a
- * displacement), null when it is anything but a literal, a negated literal, a name or `Nb`.
+ * displacement), null when it is anything but a literal, a negated literal, a name, a name plus
+ * or minus a literal, or `Nb`.
  */
 function valueOfOperand(op: Operand): OperandValue | null | undefined {
   const m = op.kind === "indirect" ? op.target : op;
@@ -673,6 +725,7 @@ function valueOfOperand(op: Operand): OperandValue | null | undefined {
   if (e.kind === "num") return { kind: "literal", expr: e, negate: false };
   if (e.kind === "unary" && e.op === "-" && e.arg.kind === "num") return { kind: "literal", expr: e.arg, negate: true }; // prettier-ignore
   if (e.kind === "sym") return { kind: "name", expr: e };
+  if (e.kind === "binary" && (e.op === "+" || e.op === "-") && e.left.kind === "sym" && e.right.kind === "num") return { kind: "offset", expr: e.left, op: e.op, addend: e.right }; // prettier-ignore
   if (e.kind === "localref") return { kind: "local", expr: e };
   return null;
 }
@@ -726,7 +779,8 @@ function fixupsAsPlanned(a: Assembler, plan: Plan, at: number, first: number): b
     if (((symbolic >> plan.fields[f]!) & 1) === 0) continue;
     const x = fixups[k++];
     if (x === undefined || x.off !== at + plan.fields[f + 1]! || x.width !== plan.fields[f + 2] || x.signed !== (plan.fields[f + 3] === 1)) return false; // prettier-ignore
-    if (x.role !== ROLES[plan.fields[f + 4]!] || x.pcrel !== (plan.fields[f + 5] === 1) || x.expr.kind !== "sym") return false; // prettier-ignore
+    const kind = (plan.addends >> (plan.fields[f]! + 1)) & 1 ? "binary" : "sym";
+    if (x.role !== ROLES[plan.fields[f + 4]!] || x.pcrel !== (plan.fields[f + 5] === 1) || x.expr.kind !== kind) return false; // prettier-ignore
   }
   return k === fixups.length;
 }

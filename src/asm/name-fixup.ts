@@ -1,6 +1,7 @@
-// The fixup a recipe (./insn-recipe.ts) makes for a name in an instruction field, as one object.
-// ./insn.ts makes a fixup, its `sym` expression, the expression's span and the Loc; a recipe
-// fixup holds their numbers and makes the expression and the Loc when read (./layout.ts).
+// The fixup a recipe (./insn-recipe.ts) makes for a name in an instruction field, as one object,
+// and for a name plus or minus a number (`%gs:cpu_number+8`). ./insn.ts makes a fixup, its
+// expression, the expression's span and the Loc; a recipe fixup holds their numbers and makes
+// the expression and the Loc when read (./layout.ts).
 import type { ExpansionChain, Loc } from "../diag/index.js";
 import type { Expr } from "./ast.js";
 import type { Fixup } from "./sections.js";
@@ -28,9 +29,10 @@ export class NameFixup implements Fixup {
     readonly signed: boolean,
     readonly end: number,
     readonly pcrel: boolean,
-    private readonly name: string,
-    private readonly spanStart: number,
-    private readonly spanEnd: number,
+    protected readonly name: string,
+    /** The expression's span in its statement (the Loc's too). */
+    protected readonly spanStart: number,
+    protected readonly spanEnd: number,
   ) {}
 
   /** Place the name in `line`, whose statement starts at column `base`. */
@@ -54,5 +56,36 @@ export class NameFixup implements Fixup {
 
   get loc(): Loc {
     return this.other ?? { file: this.file, start: this.locStart, end: this.locEnd, chain: this.chain }; // prettier-ignore
+  }
+}
+
+/**
+ * The fixup of `name+N` or `name-N` in a recipe's field: the expression ./insn.ts binds for it is
+ * the parsed one (no equate in it), a `binary` of the name and the literal.
+ */
+export class OffsetFixup extends NameFixup {
+  constructor(
+    frag: number,
+    off: number,
+    width: Fixup["width"],
+    role: Fixup["role"],
+    signed: boolean,
+    end: number,
+    pcrel: boolean,
+    name: string,
+    spanStart: number,
+    spanEnd: number,
+    private readonly nameEnd: number,
+    private readonly op: "+" | "-",
+    private readonly addend: number,
+    private readonly addendStart: number,
+  ) {
+    super(frag, off, width, role, signed, end, pcrel, name, spanStart, spanEnd);
+  }
+
+  override get expr(): Expr {
+    const left: Expr = { kind: "sym", name: this.name, span: { start: this.spanStart, end: this.nameEnd } }; // prettier-ignore
+    const right: Expr = { kind: "num", value: BigInt(this.addend), span: { start: this.addendStart, end: this.spanEnd } }; // prettier-ignore
+    return { kind: "binary", op: this.op, left, right, span: { start: this.spanStart, end: this.spanEnd } }; // prettier-ignore
   }
 }

@@ -335,6 +335,40 @@ describe("instruction recipes", () => {
     expect(fast).toEqual(slow);
   });
 
+  it("take a name plus or minus a literal as a name and a value (per-CPU offsets)", () => {
+    // Pairs of one skeleton: the first learns, the second hits (no register 0-2, keyed exactly).
+    // `-` is another skeleton than `+`. Then the addend past the signed 32-bit range (hex and
+    // decimal) and an octal one take the slow path.
+    const text = [
+      "movq %gs:cpu_number+8, %rsi", "movq %gs:current_task+16, %rbx",
+      "movq %gs:irq_count-8, %rsi", "movq %gs:irq_count-24, %rdi",
+      "pushq %gs:cpu_tss_rw+4", "pushq %gs:cpu_tss_rw+12",
+      "movq %rsp, %gs:cpu_tss_rw+0x18", "movq %rbp, %gs:hardirq_stack_ptr+0x20",
+      "leaq init_task+64(%rip), %rsi", "leaq init_mm+128(%rip), %rdi",
+      "movq $init_task+8, %rbx", "movq $init_mm+16, %rbp",
+      "movl tbl-4(,%rsi,4), %edi", "movl tbl-8(,%rbx,4), %ebx",
+      "movq big+0x7fffffff(%rdi), %rsi", "movq big+0x10(%rdi), %rbx",
+      "movq big+0x80000000(%rdi), %rsi", "movq big+2147483648(%rdi), %rsi", "movq big+017(%rdi), %rsi",
+    ].map((l) => `\t${l}\n`).join(""); // prettier-ignore
+    expect(recipeHits(text)).toBe(8);
+    const [fast, slow] = both(text);
+    expect(slow.object).not.toBe("none");
+    expect(fast).toEqual(slow);
+  });
+
+  it("keep the slow path's relocations and errors for name-plus-literal values", () => {
+    // Equates are substituted (no name left), a defined local label is resolved by layout, an
+    // undefined name stays a relocation: each as the slow path does it.
+    const text = [
+      "off = 8", "movq %gs:off+8, %rax", "movq %gs:off+16, %rbx", ".Lhere:", "leaq .Lhere+4(%rip), %rax",
+      "leaq .Lhere+12(%rip), %rbx", "movq $.Lhere-4, %rcx", "movq $.Lhere-12, %rdx", "jmp ext+4",
+      "jmp ext+8", "movb $sym+1, %al", "movb $sym+2, %bl",
+    ].map((l) => `\t${l}\n`).join(""); // prettier-ignore
+    const [fast, slow] = both(text);
+    expect(slow.object).not.toBe("none");
+    expect(fast).toEqual(slow);
+  });
+
   it("share a variant across REX needs only without a high-byte register", () => {
     // %sil and %r9 need REX, %bl and %rbx do not: one variant serves both lines. %bh cannot be
     // encoded with REX (SDM vol. 2, 2.2.1.2): that line must take the slow path and its error.
