@@ -4,7 +4,14 @@
 // whether the fixups the slow path made are exactly those the recipe would make.
 import type { Operand, Expr, Statement } from "./ast.js";
 import type { Assembler } from "./assembler.js";
-import { IMPLIED_ONE, OC_E, OC_FIXED, OC_M, operandClass } from "../isa/index.js";
+import {
+  IMPLIED_ONE,
+  OC_E,
+  OC_FIXED,
+  OC_M,
+  hasFixedRegisterForm,
+  operandClass,
+} from "../isa/index.js";
 import type { Register } from "../isa/registers.js";
 import { GPR_KEYS, KEY_GPR64, KEY_NUMBER, SCANNED } from "./line-template.js";
 
@@ -43,6 +50,8 @@ export interface Plan {
   named: number;
   locals: number;
   addends: number;
+  /** 1 when the mnemonic has a fixed-register form (src/isa hasFixedRegisterForm). */
+  fixed: number;
   regs: number;
   addrs: number;
   /** Per value: the register the learned line has there (register values only). */
@@ -68,7 +77,7 @@ type OperandValue =
 /** The plan of an eligible statement (`text` just scanned), or undefined. */
 export function planOf(a: Assembler, text: string, st: Insn, count: number): Plan | undefined {
   const { starts, ends, codes } = SCANNED;
-  const plan: Plan = { valueOf: new Int8Array(count).fill(-1), values: 0, negated: 0, imms: 0, named: 0, locals: 0, addends: 0, regs: 0, addrs: 0, registers: [], first: -1, last: -1, fields: [] }; // prettier-ignore
+  const plan: Plan = { valueOf: new Int8Array(count).fill(-1), values: 0, negated: 0, imms: 0, named: 0, locals: 0, addends: 0, fixed: +hasFixedRegisterForm(st.mnemonic), regs: 0, addrs: 0, registers: [], first: -1, last: -1, fields: [] }; // prettier-ignore
   /** Per operand: its value's index, or -1 (a register, or memory without a displacement). */
   const operandValue: number[] = [];
   /** Per value: whether it is RIP-relative (a displacement off %rip). */

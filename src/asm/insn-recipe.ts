@@ -53,12 +53,12 @@ const KEY_SPAN = 65536;
  * name, a numeric local label reference; of ADDENDS: the literal added to or subtracted from
  * the name that is value v - 1 (`name+N`: the name, the operator, then the literal); of REGS,
  * ADDRS: an operand register, a base or index register of a memory operand (its value is the
- * register's index in `REGISTERS`).
+ * register's index in `REGISTERS`). FIXED: 1 when the mnemonic has a fixed-register form.
  */
 const SK_COUNT = 0, SK_VALUES = 1, SK_NEGATED = 2, SK_IMMS = 3, SK_NAMES = 4, SK_LOCALS = 5; // prettier-ignore
 const SK_FIRST = 6, SK_LAST = 7, SK_NEXT = 8, SK_VARIANTS = 9, SK_REGS = 10, SK_ADDRS = 11; // prettier-ignore
-const SK_ADDENDS = 12;
-const SK_HEADER = 13;
+const SK_ADDENDS = 12, SK_FIXED = 13; // prettier-ignore
+const SK_HEADER = 14;
 /** Per token: class code, value index (-1: spelled), offset of its characters, their count. */
 const TOKEN_INTS = 4;
 /** A variant record: byte count, field count, FIELD_INTS per field, then one int per byte. */
@@ -78,9 +78,9 @@ const FNV_PRIME = 0x01000193;
 const values = new Float64Array(MAX_VALUES);
 /**
  * The general registers a recipe may take as values, and per register (by index): its match key
- * as an operand (./insn.ts `regKey`'s partition: %al/%cl/%dx-like registers 0-2 exactly, others
- * by size, REX need and high byte) and as a base or index (REX need; %rsp on its own: it cannot
- * be an index).
+ * as an operand (at most ./insn.ts `regKey`'s partition: %al/%cl/%dx-like registers 0-2 exactly,
+ * others by size, REX need and high byte; coarser where the matcher cannot tell them apart, see
+ * REGISTER_KEYS) and as a base or index (REX need; %rsp on its own: it cannot be an index).
  */
 const REGISTERS: Register[] = [...GPR64, ...GPR32, ...GPR16, ...GPR8, ...GPR8_HIGH].map((n) => registerByName(n)!); // prettier-ignore
 const REGISTER_BY_CODE = new NameCodeTable(REGISTERS.map((r, i) => [nameCode(r.name, 0, r.name.length), i])); // prettier-ignore
@@ -100,18 +100,18 @@ function isHighByte(r: Register): boolean {
   return r.num >= HIGH_BYTE_BASE;
 }
 /**
- * Keys with and without the REX need. The matcher reads a register's REX need only to refuse a
- * high-byte register (%ah-%bh) in an instruction that needs REX (src/isa/match.ts checkHighByte,
- * SDM vol. 2, 2.2.1.2); the bytecode holds register numbers whole. So without a high-byte
- * register among its values a line's form and bytes do not depend on which registers need REX,
- * and %rbx and %r9 can share a variant.
+ * Keys with and without the REX need, and with registers 0-2 exact or by class. The matcher
+ * reads a register's REX need only to refuse a high-byte register (%ah-%bh) in an instruction
+ * that needs REX (src/isa/match.ts checkHighByte, SDM vol. 2, 2.2.1.2), and its number only for
+ * the fixed-register operands (AL/AX/EAX/RAX, CL, DX) of some mnemonics' forms; the bytecode
+ * holds register numbers whole. So without a high-byte register among its values a line's form
+ * and bytes do not depend on which registers need REX (%rbx and %r9 share a variant), and for a
+ * mnemonic without fixed-register forms %rax is one more 64-bit register.
  */
-const REGISTER_KEYS = REGISTERS.map((r, i) =>
-  r.num > RDX_NUM ? regClassKey(r, true) : KEY_EXACT_REGISTER + i,
-);
-const REGISTER_KEYS_ANY_REX = REGISTERS.map((r, i) =>
-  r.num > RDX_NUM ? regClassKey(r, false) : KEY_EXACT_REGISTER + i,
-);
+const registerKeys = (rex: boolean, exact: boolean): number[] =>
+  REGISTERS.map((r, i) => (exact && r.num <= RDX_NUM ? KEY_EXACT_REGISTER + i : regClassKey(r, rex))); // prettier-ignore
+/** By 2 * (high-byte register present) + (fixed-register forms): the register keys. */
+const REGISTER_KEYS = [registerKeys(false, false), registerKeys(false, true), registerKeys(true, false), registerKeys(true, true)]; // prettier-ignore
 const ADDRESS_KEYS = REGISTERS.map((r) => (r.num === RSP_NUM ? KEY_RSP_ADDRESS : +needsRex(r)));
 const ADDRESS_KEYS_ANY_REX = REGISTERS.map((r) => (r.num === RSP_NUM ? KEY_RSP_ADDRESS : 0));
 /** Per register (by index): 1 for the high-byte registers. */
@@ -408,7 +408,7 @@ function variantKey(a: Assembler, text: string, pool: Int32Array, sk: number): n
   const count = pool[sk + SK_VALUES]!;
   let high = 0;
   for (let v = 0; v < count; v++) if ((regs >> v) & 1) high |= HIGH_BYTE[values[v]!]!;
-  const regKeys = high ? REGISTER_KEYS : REGISTER_KEYS_ANY_REX;
+  const regKeys = REGISTER_KEYS[2 * high + pool[sk + SK_FIXED]!]!;
   const addressKeys = high ? ADDRESS_KEYS : ADDRESS_KEYS_ANY_REX;
   let key = 0;
   for (let v = 0; v < count; v++) {
@@ -516,7 +516,7 @@ function storeSkeleton(pool: Pool, text: string, count: number, plan: Plan, next
   for (let i = 0; i < count; i++) if (spelled(codes[i]!, plan.valueOf[i]!)) chars += ends[i]! - starts[i]!; // prettier-ignore
   const sk = pool.alloc(SK_HEADER + count * TOKEN_INTS + chars);
   const d = pool.data;
-  d.set([count, plan.values, plan.negated, plan.imms, plan.named, plan.locals, plan.first, plan.last, next, 0, plan.regs, plan.addrs, plan.addends], sk); // prettier-ignore
+  d.set([count, plan.values, plan.negated, plan.imms, plan.named, plan.locals, plan.first, plan.last, next, 0, plan.regs, plan.addrs, plan.addends, plan.fixed], sk); // prettier-ignore
   let c = sk + SK_HEADER + count * TOKEN_INTS;
   for (let i = 0, k = sk + SK_HEADER; i < count; i++, k += TOKEN_INTS) {
     d[k] = codes[i]!;

@@ -15,5 +15,5 @@ export { disassemble } from "./disasm.js";
 export type { DisassembleOptions } from "./disasm.js";
 export { matchInstruction, isMatchError, canonicalSpelling, IMPLIED_ONE } from "./match.js";
 export type { MatchResult, MatchOk, MatchError, OperandShape, MemShape, MatchErrorKind } from "./match.js"; // prettier-ignore
-export { isOutsideSubset } from "./match-names.js";
+export { hasFixedRegisterForm, isOutsideSubset } from "./match-names.js";
 export { isaTableMarkdown, opcodeListing, flagsText } from "./doc.js";

@@ -3,7 +3,7 @@
 // x86-64 has but the subset does not, so that they get "outside the supported subset" instead of
 // "no such instruction".
 import type { IsaForm } from "./spec.js";
-import { OC_E, OC_G, kindBits, operandClass } from "./layout.js";
+import { OC_E, OC_FIXED, OC_G, kindBits, operandClass } from "./layout.js";
 import { FORMS, suffixLetter } from "./table.js";
 
 export interface Candidate {
@@ -40,6 +40,22 @@ function buildSpellings(): Map<string, Candidate[]> {
 
 /** Spelled mnemonic (lower case) → the forms it may name, in table order. */
 export const SPELLINGS: ReadonlyMap<string, readonly Candidate[]> = buildSpellings();
+
+/** Spellings some of whose forms take a fixed register (AL/AX/EAX/RAX, CL, DX: shifts, in, out). */
+const FIXED_REGISTER_SPELLINGS: ReadonlySet<string> = new Set(
+  [...SPELLINGS]
+    .filter(([, cs]) => cs.some((c) => c.form.operands.some((k) => operandClass(k) === OC_FIXED)))
+    .map(([spelled]) => spelled),
+);
+
+/**
+ * Whether a form of the mnemonic `spelled` has a fixed-register operand. Only such a mnemonic
+ * can match registers 0-2 (%al/%ax/%eax/%rax, %cl, %dx) to another form than the other
+ * registers of their size: the matcher reads a register's number nowhere else.
+ */
+export function hasFixedRegisterForm(spelled: string): boolean {
+  return FIXED_REGISTER_SPELLINGS.has(spelled.toLowerCase());
+}
 
 const UNSUPPORTED_WORDS = `
 aaa aad aam aas daa das adcx adox andn bextr blsi blsmsk blsr bzhi bound bswap cmpxchg8b

@@ -326,11 +326,11 @@ describe("instruction recipes", () => {
       "movl 8(%rax,%rbx,4), %esi", "movl 16(%rcx,%rdi,4), %ebp", "movl 16(%r8,%rdi,4), %esi",
       "movl 24(%r9,%rbx,4), %edi", "movl 24(%rsp,%rbx,4), %edi",
     ].map((l) => `\t${l}\n`).join(""); // prettier-ignore
-    // Registers 0-2 (%rax, %rcx, %rdx...) are keyed exactly, others by size; a base or index
-    // not at all (but %rsp on its own). With no high-byte register the REX need is no key.
-    // Hits: %rdi,%rbp; %r8,%r9; %r10,%r11; (%rcx,%rdi) with %ebp; (%r8,%rdi) with %esi;
-    // (%r9,%rbx) with %edi.
-    expect(recipeHits(text)).toBe(6);
+    // Registers are keyed by size (movq has no fixed-register form: %rax is one more register);
+    // a base or index not at all (but %rsp on its own). With no high-byte register the REX
+    // need is no key. Hits: %rdi,%rbp; %r8,%r9; %r10,%r11; %rax,%rbx; (%rcx,%rdi) with %ebp;
+    // (%r8,%rdi) with %esi; (%r9,%rbx) with %edi.
+    expect(recipeHits(text)).toBe(7);
     const [fast, slow] = both(text);
     expect(fast).toEqual(slow);
   });
@@ -366,6 +366,19 @@ describe("instruction recipes", () => {
     ].map((l) => `\t${l}\n`).join(""); // prettier-ignore
     const [fast, slow] = both(text);
     expect(slow.object).not.toBe("none");
+    expect(fast).toEqual(slow);
+  });
+
+  it("key registers 0-2 exactly only for mnemonics with fixed-register forms", () => {
+    // outb takes %al only (SDM vol. 2 "OUT"): %bl after %al must not share its variant, and
+    // shlq by %cl keeps %rax apart from %rbx; xorq has no such form, so %rax shares with %rbx.
+    const text = [
+      "outb %al, %dx", "outb %bl, %dx", "shlq %cl, %rax", "shlq %cl, %rbx",
+      "xorq %rax, %rsi", "xorq %rbx, %rdi",
+    ].map((l) => `\t${l}\n`).join(""); // prettier-ignore
+    expect(recipeHits(text)).toBe(1);
+    const [fast, slow] = both(text);
+    expect(slow.diagnostics).toMatch(/outb/);
     expect(fast).toEqual(slow);
   });
 

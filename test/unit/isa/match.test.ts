@@ -2,7 +2,7 @@
 // results were checked against GNU as 2.40 (`as --64`) on the development host.
 import { describe, expect, it } from "vitest";
 import type { MatchResult, OperandShape } from "../../../src/isa/index.js";
-import { CONDITIONS, IMPLIED_ONE, PREFIX_LOCK, PREFIX_NONE, PREFIX_REP, isMatchError, matchInstruction, registerByName } from "../../../src/isa/index.js"; // prettier-ignore
+import { CONDITIONS, IMPLIED_ONE, PREFIX_LOCK, PREFIX_NONE, PREFIX_REP, hasFixedRegisterForm, isMatchError, matchInstruction, registerByName } from "../../../src/isa/index.js"; // prettier-ignore
 
 const R = (n: string) => registerByName(n)!;
 const reg = (n: string): OperandShape => ({ kind: "reg", reg: R(n) });
@@ -287,5 +287,23 @@ describe("prefixes", () => {
     expect(err("movsb", [], ["rep", "repz"]).error).toBe("same type of prefix used twice");
     expect(err("movsb", [], ["lock", "rep"]).kind).toBe("prefix");
     expect(err("nop", [], ["data16"]).kind).toBe("prefix");
+  });
+});
+
+describe("hasFixedRegisterForm", () => {
+  it("names the mnemonics whose forms take AL/AX/EAX/RAX, CL or DX, in any spelling", () => {
+    for (const m of ["shlq", "shl", "SARL", "rolb", "inb", "in", "outl", "out"])
+      expect(hasFixedRegisterForm(m)).toBe(true);
+    for (const m of ["movq", "mov", "xorq", "addl", "xchgq", "leaq", "pushq", "cmpb", "nosuch"])
+      expect(hasFixedRegisterForm(m)).toBe(false);
+  });
+
+  it("agrees with the matcher: elsewhere %rax matches the form %rbx does", () => {
+    for (const m of ["movq", "xorq", "addq", "xchgq", "testq", "cmpq"]) {
+      const a = matchInstruction(m, [], [reg("rax"), reg("rsi")]);
+      const b = matchInstruction(m, [], [reg("rbx"), reg("rsi")]);
+      expect(isMatchError(a) || isMatchError(b)).toBe(false);
+      if (!isMatchError(a) && !isMatchError(b)) expect(a.form).toBe(b.form);
+    }
   });
 });
