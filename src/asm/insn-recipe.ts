@@ -453,9 +453,11 @@ function fieldsFit(pool: Int32Array, v: number, symbolic: number): boolean {
 /** ./insn.ts checkConstant's silent range for an immediate field. */
 function fitsSilently(v: number, width: number, signed: boolean): boolean {
   if (width >= 8) return true;
-  const limit = 2 ** (8 * width);
+  const limit = FIELD_LIMIT[width]!;
   return signed ? v >= -limit / 2 && v < limit / 2 : v > -limit && v < limit;
 }
+/** 2 ** (8 * width) for the field widths below 8 (a table: `**` calls Math.pow on every hit). */
+const FIELD_LIMIT = [1, 2 ** 8, 2 ** 16, 2 ** 24, 2 ** 32];
 
 /**
  * Variant `v`'s bytes at the end of the current section, with the numbers written into their
