@@ -553,13 +553,17 @@ export class LineParseCache {
   }
 
   /**
-   * Size the table for about `lines` distinct texts before the first lookup (growing it as a
-   * large file fills it rehashed every text seen so far, several times over).
+   * Size the table for a file of `lines` lines before the first lookup (growing it as a large
+   * file fills it rehashed every text seen so far, several times over). One slot per line: about
+   * half of the lines of real code are distinct texts, so the table ends about half full, where
+   * it would grow. Twice as many slots cost more than they save: each probe of a table larger
+   * than the caches misses them, and a fresh table's pages fault in on first touch (measured in
+   * docs/performance.md, "Ninth session").
    */
   expect(lines: number): void {
     if (this.used > 0) return;
     let slots = INITIAL_SEEN;
-    while (slots < lines * 2 && slots < MAX_PRESIZED) slots *= 2;
+    while (slots < lines && slots < MAX_PRESIZED) slots *= 2;
     if (slots * SEEN_INTS > this.table.length) this.table = new Int32Array(slots * SEEN_INTS);
   }
 
