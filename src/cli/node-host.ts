@@ -1,11 +1,18 @@
 // The Node implementation of the core's Host interface, and the CLI's own file helpers.
+import { isUtf8 } from "node:buffer";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import type { Host } from "../diag/index.js";
 
 export const nodeHost: Host = {
+  /**
+   * The file as UTF-8 text, as the in-memory hosts give it: a string literal's characters then
+   * become their UTF-8 bytes again (src/asm/lexer.ts decodeString), the bytes GNU as copies. A
+   * file that is not UTF-8 is read one character per byte.
+   */
   readFile(path: string): string | undefined {
     try {
-      return readFileSync(path, "latin1");
+      const bytes = readFileSync(path);
+      return bytes.toString(isUtf8(bytes) ? "utf8" : "latin1");
     } catch {
       return undefined;
     }

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { entrylab, ROOT } from "./helpers.js";
+import { readObject } from "../../src/obj/index.js";
+import { entrylab, ROOT, scratch } from "./helpers.js";
 
 describe("entrylab CLI basics", () => {
   it("prints its version, equal to package.json's", () => {
@@ -45,5 +46,15 @@ describe("entrylab CLI basics", () => {
     expect(all.stdout).toMatch(/^E0001  usage error/m);
     expect(entrylab(["codes", "e0002"]).stdout).toBe("E0002  cannot read an input file\n");
     expect(entrylab(["codes", "E9999"]).status).toBe(2);
+  });
+
+  it("assembles a UTF-8 string literal to its bytes, as GNU as does", () => {
+    // "é→€" is c3 a9, e2 86 92, e2 82 ac in UTF-8 (GNU as copies the bytes; corpus strings.s).
+    const dir = scratch({ "u.s": Buffer.from('\t.data\n\t.ascii "\u00e9\u2192\u20ac"\n', "utf8") });
+    const r = entrylab(["as", join(dir, "u.s"), "-o", join(dir, "u.o")]);
+    expect(r.stderr).toBe("");
+    const obj = readObject(new Uint8Array(readFileSync(join(dir, "u.o"))));
+    const data = obj.sections.find((s) => s.name === ".data")!;
+    expect(Buffer.from(data.data).toString("hex")).toBe("c3a9e28692e282ac");
   });
 });
