@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DiagnosticBag } from "../../src/diag/index.js";
 import { readObject } from "../../src/obj/index.js";
 import { entrylab, ROOT, scratch } from "./helpers.js";
 
@@ -53,8 +54,12 @@ describe("entrylab CLI basics", () => {
     const dir = scratch({ "u.s": Buffer.from('\t.data\n\t.ascii "\u00e9\u2192\u20ac"\n', "utf8") });
     const r = entrylab(["as", join(dir, "u.s"), "-o", join(dir, "u.o")]);
     expect(r.stderr).toBe("");
-    const obj = readObject(new Uint8Array(readFileSync(join(dir, "u.o"))));
-    const data = obj.sections.find((s) => s.name === ".data")!;
+    const obj = readObject(
+      new Uint8Array(readFileSync(join(dir, "u.o"))),
+      "u.o",
+      new DiagnosticBag(),
+    );
+    const data = obj!.sections.find((s) => s.name === ".data")!;
     expect(Buffer.from(data.data).toString("hex")).toBe("c3a9e28692e282ac");
   });
 });
