@@ -5,6 +5,7 @@
 //   .type  NAME, @TYPE   (@function, @object, @notype, STT_ spellings)
 //   .size  NAME, .-NAME  (or a number)
 //   .quad  NAME, 12, -1  (any data directive of plain numbers and names)
+//   .asciz "text", "..." (.ascii, .asciz, .string of string literals)
 //
 // gcc writes the first three for every function, each naming it, so they are all distinct lines,
 // as are most lines of its tables: each took the template parse and the CST visitor (most of the
@@ -17,9 +18,9 @@
 import type { Expr, Span } from "./ast.js";
 import type { Assembler } from "./assembler.js";
 import type { SourceLine } from "./source-line.js";
-import { KEY_DOT_NAME, KEY_NAME, KEY_NUMBER, SCANNED, scan } from "./line-template.js";
+import { KEY_DOT_NAME, KEY_NAME, KEY_NUMBER, KEY_STRING, SCANNED, scan } from "./line-template.js";
 import { DATA_WIDTH, SYMBOL_TYPES } from "./directives.js";
-import { decodeNumber } from "./lexer.js";
+import { decodeNumber, decodeString } from "./lexer.js";
 
 const KEY_COMMA = ",".charCodeAt(0);
 const KEY_DOT = ".".charCodeAt(0);
@@ -145,9 +146,11 @@ export function dataDirectiveLine(
   const count = scan(text);
   const { starts, ends, codes } = SCANNED;
   if (count < 2 || codes[0] !== KEY_DOT_NAME) return false;
-  const width = DATA_WIDTH[text.slice(starts[0]!, ends[0]!).toLowerCase()];
+  const directive = text.slice(starts[0]!, ends[0]!).toLowerCase();
+  const width = DATA_WIDTH[directive];
   const sec = a.sec;
-  if (width === undefined || sec.type === "nobits" || (width === 1 && sec.exec)) return false;
+  if (width === undefined) return stringDirective(a, line, start, text, count, STRING_NUL[directive]); // prettier-ignore
+  if (sec.type === "nobits" || (width === 1 && sec.exec)) return false;
   // First pass: the shape and every value's silence, before anything is emitted.
   for (let i = 1; i < count;) {
     const end = valueEnd(a, text, i, count, width);
@@ -171,6 +174,40 @@ export function dataDirectiveLine(
   }
   return true;
 }
+
+/** The string directives: whether each string gets a NUL after it. */
+const STRING_NUL: Record<string, boolean | undefined> = { ".ascii": false, ".asciz": true, ".string": true }; // prettier-ignore
+
+/**
+ * `.asciz "text"` and the other string directives whose arguments are all string literals: what
+ * ./directives.ts `strings` does with their parse (the line entry, then each string's bytes, the
+ * escapes decoded as the lexer's `decodeString` does). A `bss` section (an error there) or any
+ * other argument leaves the line to the parser.
+ */
+function stringDirective(
+  a: Assembler,
+  line: SourceLine,
+  start: number,
+  text: string,
+  count: number,
+  nul: boolean | undefined,
+): boolean {
+  // prettier-ignore
+  const { starts, ends, codes } = SCANNED;
+  const sec = a.sec;
+  if (nul === undefined || sec.type === "nobits" || count % 2 !== 0) return false;
+  for (let i = 1; i < count; i += 2) {
+    if (codes[i] !== KEY_STRING || (i + 1 < count && codes[i + 1] !== KEY_COMMA)) return false;
+  }
+  a.lineEntryAt(line, start + starts[0]!, start + ends[count - 1]!);
+  for (let i = 1; i < count; i += 2) {
+    const s = decodeString(text.slice(starts[i]!, ends[i]!));
+    const at = sec.reserve(s.length + +nul);
+    for (let k = 0; k < s.length; k++) sec.data[at + k] = s.charCodeAt(k) & BYTE_MASK;
+  }
+  return true;
+}
+const BYTE_MASK = 0xff;
 
 /**
  * The token index after the value starting at token i (a number, `-` number or a name that is no

@@ -103,7 +103,7 @@ const KEY_PERCENT_NAME = "w".charCodeAt(0);
 const KEY_DOT = ".".charCodeAt(0);
 const KEY_PREFIX = "p".charCodeAt(0);
 const KEY_TYPE_NAME = "t".charCodeAt(0);
-const KEY_STRING = '"'.charCodeAt(0);
+export const KEY_STRING = '"'.charCodeAt(0);
 /**
  * A small open-addressed table from `nameCode` numbers to non-negative values: the scanner and the
  * recipes look up a register name in most lines, and a Map lookup there cost a builtin call.

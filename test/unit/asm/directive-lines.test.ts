@@ -125,3 +125,29 @@ describe("data directive lines", () => {
     expect(fast).toEqual(slow);
   });
 });
+
+const STRING_TAKEN = [
+  '.asciz "handle 1\\n"', '.ascii "abc"', '.string "x", "y"', '.ASCIZ ""', '.ascii "\\101\\x42\\\\\\"q"',
+  '.asciz "é→€"', '.ascii "a" # c',
+]; // prettier-ignore
+
+const STRING_LEFT = [
+  ".asciz 1", '.asciz "a",', '.asciz , "a"', '.asciz "a" "b"', '.asciz "a", 1', ".asciz", '.asciz "unterminated',
+  ".ascii 'a'", '.asciz ("a")',
+]; // prettier-ignore
+
+describe("string directive lines", () => {
+  it("take exactly string literals separated by commas", () => {
+    for (const t of STRING_TAKEN) expect(dataTaken(t), t).toBe(true);
+    for (const t of STRING_LEFT) expect(dataTaken(t), t).toBe(false);
+  });
+
+  it("give the objects and diagnostics the parser gives, in code, data and bss", () => {
+    const body = [...STRING_TAKEN, ...STRING_LEFT].map((t) => `\t${t}`).join("\n");
+    const text = `\t.data\n${body}\n\t.text\n\t.asciz "in code"\n\t.bss\n\t.asciz "no"\n\t.ascii ""\n`;
+    const fast = outcome(text, true);
+    const slow = outcome(text, false);
+    expect(slow.diagnostics).toMatch(/nobits/);
+    expect(fast).toEqual(slow);
+  });
+});
