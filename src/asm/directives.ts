@@ -42,9 +42,9 @@ const HANDLERS = new Map<string, Handler>([
   [".skip", (a, c, d) => skip(a, c, d, false)],
   [".space", (a, c, d) => skip(a, c, d, false)],
   [".fill", fill],
-  [".align", (a, c, d) => align(a, c, d, "bytes")],
-  [".balign", (a, c, d) => align(a, c, d, "bytes")],
-  [".p2align", (a, c, d) => align(a, c, d, "pow2")],
+  [".align", (a, c, d) => align(a, c, d, ALIGN_UNITS[".align"]!)],
+  [".balign", (a, c, d) => align(a, c, d, ALIGN_UNITS[".balign"]!)],
+  [".p2align", (a, c, d) => align(a, c, d, ALIGN_UNITS[".p2align"]!)],
   [".org", org],
   [".globl", (a, c, d) => binding(a, c, d, "global")],
   [".global", (a, c, d) => binding(a, c, d, "global")],
@@ -291,7 +291,26 @@ function fill(a: Assembler, ctx: StmtCtx, d: Directive): void {
 }
 
 /** `.align`/`.balign` take a byte count, `.p2align` a power of two (x86 gas). */
-function align(a: Assembler, ctx: StmtCtx, d: Directive, unit: "bytes" | "pow2"): void {
+/** What the first argument of each alignment directive counts (x86 gas: `.align` in bytes). */
+export const ALIGN_UNITS: Record<string, AlignUnit | undefined> = { ".align": "bytes", ".balign": "bytes", ".p2align": "pow2" }; // prettier-ignore
+type AlignUnit = "bytes" | "pow2";
+
+/** The alignment in bytes an alignment directive's first argument `n` asks for, or the error. */
+export function alignmentOf(n: bigint, unit: AlignUnit): number | string {
+  if (unit === "pow2") return n < 0n || n > 31n ? `alignment 2**${n} too large` : 1 << Number(n);
+  if (n < 0n || n > 1n << 31n || (n & (n - 1n)) !== 0n) return `alignment ${n} is not a power of 2`;
+  return Math.max(1, Number(n));
+}
+
+/**
+ * The padding byte without an explicit fill: like gas filling code with NOPs, padding in an
+ * executable section is the bytecode's one-byte NOP, so execution may run through it.
+ */
+export function defaultFill(a: Assembler): number {
+  return a.sec.exec ? NOP1_BYTE : 0;
+}
+
+function align(a: Assembler, ctx: StmtCtx, d: Directive, unit: AlignUnit): void {
   const list = args(a, ctx, d);
   if (!list) return;
   const nums: (bigint | undefined)[] = [];
@@ -306,20 +325,9 @@ function align(a: Assembler, ctx: StmtCtx, d: Directive, unit: "bytes" | "pow2")
     if (v === undefined) return;
     nums.push(v);
   }
-  const n = nums[0] ?? 0n;
-  let alignment: number;
-  if (unit === "pow2") {
-    if (n < 0n || n > 31n) return badAlign(a, ctx, d, `alignment 2**${n} too large`);
-    alignment = 1 << Number(n);
-  } else {
-    if (n < 0n || n > 1n << 31n || (n & (n - 1n)) !== 0n)
-      return badAlign(a, ctx, d, `alignment ${n} is not a power of 2`);
-    alignment = Math.max(1, Number(n));
-  }
-  // Like gas filling code with NOPs, padding in an executable section without an explicit fill
-  // is the bytecode's one-byte NOP, so execution may run through it.
-  const fillByte =
-    nums[1] !== undefined ? Number(BigInt.asUintN(8, nums[1])) : a.sec.exec ? NOP1_BYTE : 0;
+  const alignment = alignmentOf(nums[0] ?? 0n, unit);
+  if (typeof alignment === "string") return badAlign(a, ctx, d, alignment);
+  const fillByte = nums[1] !== undefined ? Number(BigInt.asUintN(8, nums[1])) : defaultFill(a);
   const maxSkip = nums[2] === undefined ? Infinity : Number(nums[2]);
   alignTo(a, alignment, fillByte, maxSkip, a.loc(ctx, d.span));
 }

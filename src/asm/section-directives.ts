@@ -26,6 +26,11 @@ function defaults(name: string): SectionAttrs {
 }
 
 export function simpleSection(a: Assembler, _ctx: StmtCtx, _d: Directive, name: string): void {
+  switchToSection(a, name);
+}
+
+/** `.section name` without flags or type: the section, made with gas's defaults if new. */
+export function switchToSection(a: Assembler, name: string): void {
   const attrs = defaults(name);
   a.switchTo(a.section(name, attrs.type, attrs));
 }
