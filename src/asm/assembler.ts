@@ -17,7 +17,7 @@ import type { SectionType } from "../obj/index.js";
 import { directive } from "./directives.js";
 import { instruction } from "./insn.js";
 import { InsnRecipes } from "./insn-recipe.js";
-import { dataDirectiveLine, symbolDirectiveLine } from "./directive-lines.js";
+import { dataDirectiveLine, layoutDirectiveLine, symbolDirectiveLine } from "./directive-lines.js"; // prettier-ignore
 import type { InsnForm, Layout } from "../isa/index.js";
 
 /** One statement being processed: its line and the column its text starts at. */
@@ -228,6 +228,7 @@ export class Assembler implements ReaderSink {
       if (recipes !== undefined && isLabelOnly(text)) return this.labelLine(line, start, text);
       if (recipes !== undefined && symbolDirectiveLine(this, line, start, text)) return;
       if (recipes !== undefined && dataDirectiveLine(this, line, start, text)) return;
+      if (recipes !== undefined && layoutDirectiveLine(this, line, start, text)) return;
       if (recipes !== undefined && this.recipeLine(recipes, line, start, text)) return;
       if (recipes !== undefined && this.labelledLine(recipes, line, start, end, text)) return;
       parsed = this.parses.parseNew(text);

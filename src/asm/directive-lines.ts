@@ -6,6 +6,8 @@
 //   .size  NAME, .-NAME  (or a number)
 //   .quad  NAME, 12, -1  (any data directive of plain numbers and names)
 //   .asciz "text", "..." (.ascii, .asciz, .string of string literals)
+//   .p2align 4           (.balign, .align: one plain number)
+//   .text                (.data, .bss, .rodata, and .section NAME without flags)
 //
 // gcc writes the first three for every function, each naming it, so they are all distinct lines,
 // as are most lines of its tables: each took the template parse and the CST visitor (most of the
@@ -19,7 +21,8 @@ import type { Expr, Span } from "./ast.js";
 import type { Assembler } from "./assembler.js";
 import type { SourceLine } from "./source-line.js";
 import { KEY_DOT_NAME, KEY_NAME, KEY_NUMBER, KEY_STRING, SCANNED, scan } from "./line-template.js";
-import { DATA_WIDTH, SYMBOL_TYPES } from "./directives.js";
+import { ALIGN_UNITS, DATA_WIDTH, SYMBOL_TYPES, alignTo, alignmentOf, defaultFill } from "./directives.js"; // prettier-ignore
+import { switchToSection } from "./section-directives.js";
 import { decodeNumber, decodeString } from "./lexer.js";
 
 const KEY_COMMA = ",".charCodeAt(0);
@@ -242,4 +245,42 @@ function literalOrUndefined(text: string, i: number): bigint | undefined {
   const n = decodeNumber(text.slice(SCANNED.starts[t]!, SCANNED.ends[t]!));
   if (n.kind !== "num") return undefined;
   return negated ? -n.value : n.value;
+}
+
+/** The directives that switch to the section of their own name (./directives.ts). */
+const SIMPLE_SECTIONS = new Set([".text", ".data", ".bss", ".rodata"]);
+
+/**
+ * `.p2align 4`, `.balign 8` and `.align 8` with one plain number, and the section switches
+ * `.text`, `.data`, `.bss`, `.rodata` and `.section NAME` (one name token, no flags): what
+ * ./directives.ts `align` and ./section-directives.ts do with their parse. An alignment that is
+ * an error, a fill or a skip limit, any other spelling: false (nothing done), the parser decides.
+ */
+export function layoutDirectiveLine(
+  a: Assembler,
+  line: SourceLine,
+  start: number,
+  text: string,
+): boolean {
+  const count = scan(text);
+  const { starts, ends, codes } = SCANNED;
+  if (count < 1 || count > 2 || codes[0] !== KEY_DOT_NAME) return false;
+  const directive = text.slice(starts[0]!, ends[0]!).toLowerCase();
+  if (count === 1) {
+    if (!SIMPLE_SECTIONS.has(directive)) return false;
+    switchToSection(a, directive);
+    return true;
+  }
+  if (directive === ".section") {
+    if (codes[1] !== KEY_DOT_NAME && codes[1] !== KEY_NAME) return false;
+    switchToSection(a, text.slice(starts[1]!, ends[1]!));
+    return true;
+  }
+  const unit = ALIGN_UNITS[directive];
+  if (unit === undefined || codes[1] !== KEY_NUMBER) return false;
+  const n = literalOrUndefined(text, 1);
+  const alignment = n === undefined ? "" : alignmentOf(n, unit);
+  if (typeof alignment === "string") return false;
+  alignTo(a, alignment, defaultFill(a), Infinity, line.spanLoc(start + starts[0]!, start + ends[1]!)); // prettier-ignore
+  return true;
 }

@@ -7,7 +7,7 @@ import { DiagnosticBag, SourceManager, memoryHost, renderDiagnostics } from "../
 import { assembleText } from "../../../src/asm/index.js";
 import { Assembler } from "../../../src/asm/assembler.js";
 import { FileLine } from "../../../src/asm/source-line.js";
-import { dataDirectiveLine, symbolDirectiveLine } from "../../../src/asm/directive-lines.js";
+import { dataDirectiveLine, layoutDirectiveLine, symbolDirectiveLine } from "../../../src/asm/directive-lines.js"; // prettier-ignore
 import { writeObject } from "../../../src/obj/index.js";
 
 function outcome(text: string, recipes: boolean): { object: string; diagnostics: string } {
@@ -149,5 +149,50 @@ describe("string directive lines", () => {
     const slow = outcome(text, false);
     expect(slow.diagnostics).toMatch(/nobits/);
     expect(fast).toEqual(slow);
+  });
+});
+
+/** Whether the layout fast path takes the statement `text` (in a fresh assembly's .text). */
+function layoutTaken(text: string): boolean {
+  const a = new Assembler(new DiagnosticBag(), false);
+  return layoutDirectiveLine(a, new FileLine(text, 0, 0, undefined), 0, text);
+}
+
+const LAYOUT_TAKEN = [
+  ".p2align 4", ".p2align 0", ".p2align 31", ".P2ALIGN 3", ".balign 8", ".balign 0", ".align 16",
+  ".align 0x10", ".p2align 4 # c", ".text", ".data", ".bss", ".rodata", ".TEXT", ".section .rodata",
+  ".section .text.unlikely", ".section .init.data", ".section mine", ".section .rodata # c",
+]; // prettier-ignore
+
+const LAYOUT_LEFT = [
+  ".p2align 32", ".p2align -1", ".balign 3", ".align 0x100000001", ".p2align 4, 0x90", ".p2align 4,,7",
+  ".p2align", ".p2align x", ".p2align 08", ".section", '.section ".rodata"', '.section .x, "ax"',
+  ".section .a+1", ".text 1", ".previous", ".pushsection .x", ".org 4", ".skip 4",
+]; // prettier-ignore
+
+describe("layout directive lines", () => {
+  it("take exactly one plain alignment or a section switch without flags", () => {
+    for (const t of LAYOUT_TAKEN) expect(layoutTaken(t), t).toBe(true);
+    for (const t of LAYOUT_LEFT) expect(layoutTaken(t), t).toBe(false);
+  });
+
+  it("give the objects and diagnostics the parser gives, relaxed and exact sections alike", () => {
+    const body = [...LAYOUT_TAKEN, ...LAYOUT_LEFT]
+      .flatMap((t, i) => [`\t${t}`, i % 3 === 0 ? "\tjmp 1f\n1:\tnop" : "\t.byte 1"])
+      .join("\n");
+    const text = `\t.text\n\tnop\n${body}\n\t.section .rodata\n\t.p2align 3\n\t.quad 1\n\t.previous\n\t.p2align 2\n\tret\n`;
+    const fast = outcome(text, true);
+    const slow = outcome(text, false);
+    expect(slow.diagnostics).toMatch(/too large/);
+    expect(slow.object).toBe("none");
+    expect(fast).toEqual(slow);
+    const good = [...LAYOUT_TAKEN]
+      .filter((t) => !t.includes(".bss"))
+      .map((t) => `\t${t}\n\tnop\n\tjmp 2f\n2:`)
+      .join("\n");
+    const [f2, s2] = [outcome(`${good}\n`, true), outcome(`${good}\n`, false)];
+    expect(s2.diagnostics).toBe("");
+    expect(s2.object).not.toBe("none");
+    expect(f2).toEqual(s2);
   });
 });
