@@ -9,7 +9,7 @@
  * it finds, and one after it has loaded its own bases and yielded YIELDS
  * times to the other tasks on its CPU:
  *   fsbase: pid 1 starts with FS base 0 and GS base 0
- *   fsbase: pid 3 starts with FS base pid 1's and GS base pid 1's
+ *   fsbase: pid 3 child of 1 starts with FS base pid 1's and GS base pid 1's
  *   fsbase: pid 1 after 3 yields has FS base its own and GS base its own
  * A base is described as 0, "its own" (the task's tag: FS_TAG or GS_TAG
  * plus its pid), "pid N's" (another task's tag) or "another value". A boot
@@ -78,11 +78,17 @@ child:
 	xorl	%edi, %edi
 	call	sys_exit
 
-/* %r13 := getpid(); then "fsbase: pid P starts with FS base ... and GS base ...". */
+/*
+ * %r13 := getpid(), %r15 := getppid() (0 for a boot task); then "fsbase: pid P starts with FS
+ * base ... and GS base ...", with "child of PP" after P in a child.
+ */
 report_start:
 	movl	$__NR_getpid, %eax
 	syscall
 	movq	%rax, %r13
+	movl	$__NR_getppid, %eax
+	syscall
+	movq	%rax, %r15
 	leaq	msg_starts(%rip), %rsi
 	movl	$msg_starts_len, %ecx
 	jmp	report
@@ -108,7 +114,14 @@ report:
 	rep movsb
 	movq	%r13, %rax
 	call	append_dec
-	popq	%rcx
+	testq	%r15, %r15
+	jz	1f
+	leaq	msg_child(%rip), %rsi
+	movl	$msg_child_len, %ecx
+	rep movsb
+	movq	%r15, %rax
+	call	append_dec
+1:	popq	%rcx
 	popq	%rsi
 	rep movsb
 	leaq	msg_fs(%rip), %rsi
@@ -179,6 +192,9 @@ append_dec:
 msg_prefix:
 	.ascii	"fsbase: pid "
 	.set	msg_prefix_len, . - msg_prefix
+msg_child:
+	.ascii	" child of "
+	.set	msg_child_len, . - msg_child
 msg_starts:
 	.ascii	" starts with"
 	.set	msg_starts_len, . - msg_starts
