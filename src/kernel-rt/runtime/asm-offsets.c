@@ -60,6 +60,11 @@ void common(void)
 	OFFSET(TASK_stack, task_struct, stack);
 	DEFINE(TASK_threadsp, __builtin_offsetof(struct task_struct, thread) +
 			      __builtin_offsetof(struct thread_struct, sp));
+	/* The FS and user GS bases __switch_to keeps (save_fsgs); read by the tests. */
+	DEFINE(TASK_thread_fsbase, __builtin_offsetof(struct task_struct, thread) +
+				   __builtin_offsetof(struct thread_struct, fsbase));
+	DEFINE(TASK_thread_gsbase, __builtin_offsetof(struct task_struct, thread) +
+				   __builtin_offsetof(struct thread_struct, gsbase));
 	OFFSET(TASK_pid, task_struct, pid);
 	OFFSET(TASK_mm, task_struct, mm);
 	OFFSET(TASK_cpu, task_struct, cpu);

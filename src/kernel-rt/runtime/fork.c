@@ -12,7 +12,8 @@
  * dup_mmap's flush_tlb_mm(oldmm): the parent's cached translations still
  * allow the writes the PTEs now refuse; copy_thread: the child's stack as
  * ret_from_fork wants it, a copy of the parent's pt_regs with ax = 0 under an
- * inactive_task_frame returning into ret_from_fork. The child joins a CPU's
+ * inactive_task_frame returning into ret_from_fork, and the parent's FS and
+ * GS bases (current_save_fsgs). The child joins a CPU's
  * run queue (the least loaded, the parent's first) and is woken; its first
  * return to user mode goes through the normal exit path. Just before the
  * wake-up, the sched_process_fork tracepoint names the child in the trace.
@@ -25,6 +26,7 @@
 #include <asm/pgtable.h>
 #include <asm/signal.h>
 #include <trace/events/sched.h>
+#include <asm/fsgsbase.h>
 
 DECLARE_PER_CPU(struct rq, runqueues);
 extern long nr_tasks_alive;
@@ -104,6 +106,13 @@ static void copy_thread(struct task_struct *p)
 
 	copy_qwords(childregs, task_pt_regs(current), sizeof(struct pt_regs));
 	childregs->ax = 0;
+	/*
+	 * The parent's FS and GS bases as user mode has them now (thread.* only holds what the
+	 * last switch saved), as Linux's copy_thread: current_save_fsgs, then copy.
+	 */
+	current_save_fsgs();
+	p->thread.fsbase = current->thread.fsbase;
+	p->thread.gsbase = current->thread.gsbase;
 	frame->r15 = 0;
 	frame->r14 = 0;
 	frame->r13 = 0;

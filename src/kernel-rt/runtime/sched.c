@@ -12,6 +12,8 @@
 #include <linux/mm.h>
 #include <asm/cpufeature.h>
 #include <asm/special_insns.h>
+#include <asm/fsgsbase.h>
+#include <asm/msr.h>
 #include <asm/processor-flags.h>
 #include <asm/tss.h>
 #include <asm/apic.h>
@@ -140,11 +142,62 @@ static void smp_send_reschedule(int cpu)
 	apic_send_IPI(cpu, RESCHEDULE_VECTOR);
 }
 
-/* Called by __switch_to_asm on the next task's stack; returns prev for ret_from_fork. */
+/*
+ * save_fsgs (Linux's name): keep the FS base and the user's GS base that the task leaves on this
+ * CPU in its thread_struct, so that they follow the task and no other task inherits them. In the
+ * kernel the user's GS base is the inactive one (MSR_KERNEL_GS_BASE, since the entry's SWAPGS).
+ * With FSGSBASE user mode may change both at any time with WRFSBASE/WRGSBASE, so they are read
+ * back (RDFSBASE, and __rdgsbase_inactive). Without it Linux tracks them through the selectors
+ * and arch_prctl (save_base_legacy); the model has neither user segment selectors nor
+ * arch_prctl, so it reads the two MSRs instead (SDM vol. 4, table 2-2: MSR_FS_BASE, IA32_KERNEL_GS_BASE).
+ */
+static void save_fsgs(struct task_struct *task)
+{
+	if (boot_cpu_has(X86_FEATURE_FSGSBASE)) {
+		task->thread.fsbase = rdfsbase();
+		task->thread.gsbase = __rdgsbase_inactive();
+		return;
+	}
+	task->thread.fsbase = native_read_msr(MSR_FS_BASE);
+	task->thread.gsbase = native_read_msr(MSR_KERNEL_GS_BASE);
+}
+
+/* Linux's current_save_fsgs, for fork (copy_thread): the kernel runs with interrupts off. */
+void current_save_fsgs(void)
+{
+	save_fsgs(current);
+}
+
+/*
+ * x86_fsgsbase_load (Linux's name): the next task's FS base, and its user GS base as the
+ * inactive one, which the exit's SWAPGS makes active. With FSGSBASE, WRFSBASE and SWAPGS;
+ * WRGSBASE; SWAPGS (__wrgsbase_inactive), always. Without it WRMSR, which is slow on hardware:
+ * Linux's load_seg_legacy skips the write when both bases are 0; after save_fsgs the CPU holds
+ * prev's bases, so any base equal to prev's needs no write (the model has no selectors to load).
+ */
+static void x86_fsgsbase_load(struct thread_struct *prev, struct thread_struct *next)
+{
+	if (boot_cpu_has(X86_FEATURE_FSGSBASE)) {
+		wrfsbase(next->fsbase);
+		__wrgsbase_inactive(next->gsbase);
+		return;
+	}
+	if (next->fsbase != prev->fsbase)
+		native_write_msr(MSR_FS_BASE, next->fsbase);
+	if (next->gsbase != prev->gsbase)
+		native_write_msr(MSR_KERNEL_GS_BASE, next->gsbase);
+}
+
+/*
+ * Called by __switch_to_asm on the next task's stack; returns prev for ret_from_fork. As
+ * Linux's: prev's FS/GS bases saved, next's loaded, then current_task and the stack top.
+ */
 struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *next)
 {
 	struct tss_struct *tss = this_cpu_ptr(&cpu_tss_rw);
 
+	save_fsgs(prev);
+	x86_fsgsbase_load(&prev->thread, &next->thread);
 	this_cpu_write(current_task, next);
 	/* cpu_current_top_of_stack: where entry_SYSCALL_64 puts the next pt_regs. */
 	tss->x86_tss.sp1 = task_top_of_stack(next);

@@ -76,13 +76,17 @@ describe("sched_switch and sched_wakeup", () => {
     const t = traced(["sleeper", "getpid"], { ...PTI, tick: 5000 }, 1);
     const texts = t.of("sched-switch").map(switchText);
     expect(texts).toContain("0: 1 sleeping -> 2");
-    expect(texts).toContain("0: 2 dead -> 0"); // getpid exits; the sleeper still sleeps
+    // getpid exits; to the idle task if the sleeper still sleeps, else to the sleeper: which one
+    // depends on how many instructions each switch takes against the tick, not on the tracepoints.
+    expect(texts.filter((x) => /^0: 2 dead -> [01]$/.test(x))).toHaveLength(1);
     expect(texts).toContain("0: 1 sleeping -> 0");
     expect(texts).toContain("0: 0 running -> 1"); // the idle task gives way to the woken sleeper
-    // The timer wakes the sleeper from the tick, on the idle task's time: by pid 0.
+    // The timer wakes the sleeper from the tick, on the time of whichever task the tick finds:
+    // getpid's while it runs, the idle task's (pid 0) once the sleeper sleeps alone.
     const wk = t.of("sched-wakeup");
     expect(wk).toHaveLength(3);
-    for (const r of wk) expect(r).toMatchObject({ pid: 1, comm: "sleeper", targetCpu: 0, by: 0 });
+    for (const r of wk) expect(r).toMatchObject({ pid: 1, comm: "sleeper", targetCpu: 0, by: r.task }); // prettier-ignore
+    expect(wk.map((r) => r.by)).toContain(0);
   });
 
   it("show wake-ups across CPUs: the waker on one CPU, the woken task's CPU as the target", () => {
