@@ -425,7 +425,9 @@ function variantKey(a: Assembler, text: string, pool: Int32Array, sk: number): n
     } else if ((imms >> v) & 1) key = key * KEY_SPAN + immClass(x);
     else if (!(x >= INT32_MIN && x < INT32_END)) return NaN;
   }
-  return key;
+  // Past 2^53 a double drops the last digits: two variants could share a key (`imul $sym,
+  // 8(%rbx,%rcx,4), %rax` has four): such a line takes the slow path instead.
+  return key <= Number.MAX_SAFE_INTEGER ? key : NaN;
 }
 
 /** A symbolic immediate's key (above every immClass). */

@@ -382,6 +382,18 @@ describe("instruction recipes", () => {
     expect(fast).toEqual(slow);
   });
 
+  it("never key a variant past the doubles' exact integers", () => {
+    // A symbolic immediate's key is the largest digit; with a base, an index and a register the
+    // key passes 2^53, where the last digit would be lost: no recipe, whatever the registers.
+    const text = "\timul $sym, 8(%rbx,%rcx,4), %rsi\n\timul $sym, 8(%rbx,%rcx,4), %rdi\n\timul $sym, 16(%rbx,%rcx,4), %rsi\n"; // prettier-ignore
+    expect(recipeHits(text)).toBe(0);
+    const [fast, slow] = both(text);
+    expect(slow.object).not.toBe("none");
+    expect(fast).toEqual(slow);
+    // Three digits stay exact: the two-operand form hits.
+    expect(recipeHits("\taddq $sym, 8(%rbx,%rcx,4)\n\taddq $sym, 16(%rbx,%rcx,4)\n")).toBe(1);
+  });
+
   it("share a variant across REX needs only without a high-byte register", () => {
     // %sil and %r9 need REX, %bl and %rbx do not: one variant serves both lines. %bh cannot be
     // encoded with REX (SDM vol. 2, 2.2.1.2): that line must take the slow path and its error.
