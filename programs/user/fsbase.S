@@ -28,11 +28,11 @@
 #define FS_TAG		0x00007f0000000000
 #define GS_TAG		0x00007e0000000000
 #define PID_MASK	0xffff
-#define DECIMAL_BASE	10
-#define ASCII_ZERO	0x30
 #define ASCII_NEWLINE	0x0a
-#define DEC_MAX		20
 #define LINE_MAX	128
+/* YIELDS as a string literal, for the message. */
+#define STRINGIFY(x)	#x
+#define STR(x)		STRINGIFY(x)
 
 	.text
 	.globl	_start
@@ -93,7 +93,7 @@ report_start:
 	movl	$msg_starts_len, %ecx
 	jmp	report
 
-/* sched_yield() YIELDS times, then "fsbase: pid P after 3 yields has FS base ... and GS base ...". */
+/* sched_yield() YIELDS times, then "fsbase: pid P after YIELDS yields has FS base ... and GS base ...". */
 yield_and_report:
 	movl	$YIELDS, %r12d
 1:	movl	$__NR_sched_yield, %eax
@@ -172,22 +172,6 @@ append_who:
 2:	rep movsb
 	ret
 
-/* append_dec(%rax = value, %rdi = where): its decimal digits. Clobbers %rax, %rcx, %rdx, %rsi. */
-append_dec:
-	leaq	decbuf + DEC_MAX(%rip), %rsi
-	movl	$DECIMAL_BASE, %ecx
-1:	xorl	%edx, %edx
-	divq	%rcx
-	addb	$ASCII_ZERO, %dl
-	decq	%rsi
-	movb	%dl, (%rsi)
-	testq	%rax, %rax
-	jnz	1b
-	leaq	decbuf + DEC_MAX(%rip), %rcx
-	subq	%rsi, %rcx
-	rep movsb
-	ret
-
 	.section .rodata, "a"
 msg_prefix:
 	.ascii	"fsbase: pid "
@@ -199,7 +183,7 @@ msg_starts:
 	.ascii	" starts with"
 	.set	msg_starts_len, . - msg_starts
 msg_after:
-	.ascii	" after 3 yields has"
+	.ascii	" after ", STR(YIELDS), " yields has"
 	.set	msg_after_len, . - msg_after
 msg_fs:
 	.ascii	" FS base "
@@ -225,5 +209,4 @@ msg_other:
 
 	.bss
 status:	.skip	8
-decbuf:	.skip	DEC_MAX
 linebuf: .skip	LINE_MAX

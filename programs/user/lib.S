@@ -68,11 +68,14 @@ print_dec:
  * append_dec(%rax = value, %rdi = where): the value in decimal at %rdi, which
  * ends just past it. Clobbers %rax, %rcx, %rdx, %rsi, %r8.
  */
+	.globl	append_dec
+	.type	append_dec, @function
 append_dec:
 	call	format_dec
 	movq	%rdx, %rcx
 	rep movsb
 	ret
+	.size	append_dec, . - append_dec
 
 /*
  * print_round(%rsi = prefix, %rdx = its length, %r13 = pid, %r12 = round): the
