@@ -10,15 +10,13 @@
 //     arch_prctl: the test loads them into the CPU while a task runs in user mode, as the kernel
 //     would for it, and reads what the kernel keeps (thread.fsbase/gsbase) and loads (WRMSR).
 import { describe, expect, it } from "vitest";
-import { DiagnosticBag } from "../../../src/diag/index.js";
-import { bootKernel, PAGE_OFFSET, traceImage } from "../../../src/kernel-rt/index.js";
-import type { BootedKernel, KernelBuild, KernelConfig } from "../../../src/kernel-rt/index.js";
-import { TraceRecorder } from "../../../src/trace/index.js";
-import type { TraceRecord } from "../../../src/trace/index.js";
+import { PAGE_OFFSET } from "../../../src/kernel-rt/index.js";
+import type { KernelBuild, KernelConfig } from "../../../src/kernel-rt/index.js";
 import { SEG_FS, SEG_GS } from "../../../src/isa/index.js";
 import { parseFeatures } from "../../../src/vm/index.js";
-import type { Features, Machine } from "../../../src/vm/index.js";
-import { DESIGNS, patchedKernel, program } from "./helpers.js";
+import type { Features } from "../../../src/vm/index.js";
+import type { TraceRecord } from "../../../src/trace/index.js";
+import { DESIGNS, bootRecorded, patchedKernel, type RecordedBoot } from "./helpers.js";
 
 const LEAVE_ON_CPU = "programs/patches/fsgs-0002-x86-fsgsbase-leave-the-fs-and-gs-base-on-the-cpu-wrong.patch"; // prettier-ignore
 const PTI_OFF: KernelConfig = { pti: false, pcid: false };
@@ -38,12 +36,7 @@ const gsFor = (pid: number) => 0x6b0000002000 + pid;
 /** What the kernel's C for the switch may run, by function. */
 const SWITCH_FNS = /^(save_fsgs|x86_fsgsbase_load|__rdgsbase_inactive|__wrgsbase_inactive|rdfsbase|rdgsbase|wrfsbase|wrgsbase|native_swapgs|native_read_msr|native_write_msr)\+/; // prettier-ignore
 
-interface Booted {
-  b: BootedKernel;
-  m: Machine;
-  output: () => string;
-  records: readonly TraceRecord[];
-}
+type Booted = RecordedBoot;
 
 function bootUsers(
   k: KernelBuild,
@@ -52,17 +45,7 @@ function bootUsers(
   machine: { cpus?: number; features?: Features } = {},
   level: "system" | "insn" = "system",
 ): Booted {
-  const diags = new DiagnosticBag();
-  let out = "";
-  const rec = new TraceRecorder({ image: traceImage(k.image, []), level });
-  const images = users.map((name) => ({ name, image: program(name) }));
-  const b = bootKernel(k, images, config, {
-    diags,
-    machine: { maxInsns: MAX_INSNS, events: rec, ...machine, output: (bytes) => (out += new TextDecoder().decode(bytes)) }, // prettier-ignore
-  });
-  if (!b) throw new Error(diags.items.map((d) => `${d.code} ${d.message}`).join("\n"));
-  rec.addRegions(b.regions);
-  return { b, m: b.machine, output: () => out, records: rec.records };
+  return bootRecorded(k, users, config, { maxInsns: MAX_INSNS, ...machine }, level);
 }
 
 /** fsbase.S's lines, sorted: tasks on one CPU and tasks on two interleave differently. */

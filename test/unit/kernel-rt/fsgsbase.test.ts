@@ -11,17 +11,13 @@
 //     stack overflows, then double faults for ever; the program never finishes.
 // Without FSGSBASE the kernel runs exactly the instructions of the MSR-test-only kernel.
 import { describe, expect, it } from "vitest";
-import { DiagnosticBag } from "../../../src/diag/index.js";
-import { bootKernel, traceImage } from "../../../src/kernel-rt/index.js";
-import type { BootedKernel, KernelBuild } from "../../../src/kernel-rt/index.js";
-import { TraceRecorder } from "../../../src/trace/index.js";
-import type { TraceRecord } from "../../../src/trace/index.js";
+import type { KernelBuild } from "../../../src/kernel-rt/index.js";
 import { SEG_GS, decode } from "../../../src/isa/index.js";
 import { imagePhys } from "../../../src/kernel-rt/boot/image-access.js";
 import { X86_FEATURE } from "../../../src/kernel-rt/index.js";
 import { parseFeatures } from "../../../src/vm/index.js";
-import type { Features, Machine, RunResult } from "../../../src/vm/index.js";
-import { kernelSym, patchedKernel, program, PTI_ON } from "./helpers.js";
+import type { Features, RunResult } from "../../../src/vm/index.js";
+import { bootRecorded, kernelSym, patchedKernel, PTI_ON, type RecordedBoot } from "./helpers.js";
 
 const MSR_TEST_ONLY = "programs/patches/fsgs-0001-x86-entry-trust-the-gs-base-sign-with-fsgsbase-wrong.patch"; // prettier-ignore
 /** gsbase.S's USER_GSBASE, as the CPU holds a GS base: a signed double. */
@@ -35,13 +31,7 @@ const VEC_NMI = 2;
 /** The end of the run's output when the program ran to its end. */
 const DONE = "gsbase: kept after 10 calls\n";
 
-interface Booted {
-  k: KernelBuild;
-  b: BootedKernel;
-  m: Machine;
-  output: () => string;
-  records: readonly TraceRecord[];
-}
+type Booted = RecordedBoot;
 
 function bootUsers(
   k: KernelBuild,
@@ -49,18 +39,7 @@ function bootUsers(
   machine: { cpus?: number; features?: Features } = {},
   level: "system" | "insn" = "system",
 ): Booted {
-  // prettier-ignore
-  const diags = new DiagnosticBag();
-  let out = "";
-  const rec = new TraceRecorder({ image: traceImage(k.image, []), level });
-  const images = users.map((name) => ({ name, image: program(name) }));
-  const b = bootKernel(k, images, PTI_ON, {
-    diags,
-    machine: { maxInsns: MAX_INSNS, events: rec, ...machine, output: (bytes) => (out += new TextDecoder().decode(bytes)) }, // prettier-ignore
-  });
-  if (!b) throw new Error(diags.items.map((d) => `${d.code} ${d.message}`).join("\n"));
-  rec.addRegions(b.regions);
-  return { k, b, m: b.machine, output: () => out, records: rec.records };
+  return bootRecorded(k, users, PTI_ON, { maxInsns: MAX_INSNS, ...machine }, level);
 }
 
 /**

@@ -3,9 +3,16 @@
 import { readFileSync } from "node:fs";
 import { DiagnosticBag, SourceManager, renderDiagnostics } from "../../../src/diag/index.js";
 import type { Host } from "../../../src/diag/index.js";
-import { bootKernel, buildKernel, buildUserProgram } from "../../../src/kernel-rt/index.js";
+import {
+  bootKernel,
+  buildKernel,
+  buildUserProgram,
+  traceImage,
+} from "../../../src/kernel-rt/index.js";
 import type { BootedKernel, KernelBuild, KernelConfig } from "../../../src/kernel-rt/index.js";
-import type { MachineOptions, RunResult } from "../../../src/vm/index.js";
+import type { Machine, MachineOptions, RunResult } from "../../../src/vm/index.js";
+import { TraceRecorder } from "../../../src/trace/index.js";
+import type { TraceRecord } from "../../../src/trace/index.js";
 import type { ObjectFile } from "../../../src/obj/index.js";
 
 export const host: Host = {
@@ -120,15 +127,48 @@ export interface Booted {
 }
 
 export function boot(names: string[], config: KernelConfig, machine: MachineOptions = {}): Booted {
+  return bootKernelWith(theKernel(), names, config, machine);
+}
+
+/** Boot `k` with the user programs `names`, their output collected as text; throws on a boot error. */
+export function bootKernelWith(
+  k: KernelBuild,
+  names: string[],
+  config: KernelConfig,
+  machine: MachineOptions = {},
+): Booted {
   const diags = new DiagnosticBag();
   let out = "";
   const users = names.map((name) => ({ name, image: program(name) }));
-  const b = bootKernel(theKernel(), users, config, {
+  const b = bootKernel(k, users, config, {
     diags,
     machine: { maxInsns: 2_000_000, ...machine, output: (bytes) => (out += new TextDecoder().decode(bytes)) }, // prettier-ignore
   });
   if (!b) throw new Error(diags.items.map((d) => `${d.code} ${d.message}`).join("\n"));
   return { boot: b, output: () => out };
+}
+
+/** A kernel booted with a trace recorder on its machine (`bootRecorded`). */
+export interface RecordedBoot {
+  k: KernelBuild;
+  b: BootedKernel;
+  m: Machine;
+  output: () => string;
+  records: readonly TraceRecord[];
+}
+
+/** As `bootKernelWith`, with a trace recorder at `level` on the machine. */
+export function bootRecorded(
+  k: KernelBuild,
+  names: string[],
+  config: KernelConfig,
+  machine: MachineOptions,
+  level: "system" | "insn" = "system",
+): RecordedBoot {
+  const rec = new TraceRecorder({ image: traceImage(k.image, []), level });
+  const v = bootKernelWith(k, names, config, { ...machine, events: rec });
+  rec.addRegions(v.boot.regions);
+  return { k, b: v.boot, m: v.boot.machine, output: v.output, records: rec.records };
 }
 
 export function run(
