@@ -174,19 +174,30 @@ export function nameCode(text: string, start: number, end: number): number {
   return code;
 }
 
+/**
+ * Per UTF-16 unit: its classes as bits, one load per test in the scanner's loops (a unit past
+ * the end reads undefined, in no class). NAME is the lexer's NAME_CONTINUE, [A-Za-z0-9_.$].
+ */
+const CHAR_CLASS = new Uint8Array(1 << 16);
+const LETTER = 1, DIGIT = 2, NAME = 4, BLANK = 8; // prettier-ignore
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z]/.test(ch)) CHAR_CLASS[c]! |= LETTER | NAME;
+  if (/[0-9]/.test(ch)) CHAR_CLASS[c]! |= DIGIT | NAME;
+  if (c === C_UNDERSCORE || c === C_DOT || c === C_DOLLAR) CHAR_CLASS[c]! |= NAME;
+  if (c === C_SPACE || c === C_TAB || c === C_CR || c === C_LF || c === C_FF || c === C_VT) CHAR_CLASS[c]! |= BLANK; // prettier-ignore
+}
 function isLetter(c: number): boolean {
-  const l = c | 0x20;
-  return l >= 97 && l <= 122;
+  return (CHAR_CLASS[c]! & LETTER) !== 0;
 }
 function isDigit(c: number): boolean {
-  return c >= C_0 && c <= C_9;
+  return (CHAR_CLASS[c]! & DIGIT) !== 0;
 }
-/** [A-Za-z0-9_.$]: the lexer's NAME_CONTINUE. */
 function isNameChar(c: number): boolean {
-  return isLetter(c) || isDigit(c) || c === C_UNDERSCORE || c === C_DOT || c === C_DOLLAR;
+  return (CHAR_CLASS[c]! & NAME) !== 0;
 }
 function isBlank(c: number): boolean {
-  return c === C_SPACE || c === C_TAB || c === C_CR || c === C_LF || c === C_FF || c === C_VT;
+  return (CHAR_CLASS[c]! & BLANK) !== 0;
 }
 /**
  * Single-character operators and punctuation the scanner accepts ("/" is not: comments), by
