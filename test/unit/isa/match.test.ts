@@ -2,7 +2,8 @@
 // results were checked against GNU as 2.40 (`as --64`) on the development host.
 import { describe, expect, it } from "vitest";
 import type { MatchResult, OperandShape } from "../../../src/isa/index.js";
-import { CONDITIONS, IMPLIED_ONE, PREFIX_LOCK, PREFIX_NONE, PREFIX_REP, hasFixedRegisterForm, isMatchError, matchInstruction, registerByName } from "../../../src/isa/index.js"; // prettier-ignore
+import { SPELLINGS } from "../../../src/isa/match-names.js";
+import { CONDITIONS, IMPLIED_ONE, PREFIX_LOCK, PREFIX_NONE, PREFIX_REP, hasFixedRegisterForm, isMatchError, isOutsideSubset, matchInstruction, registerByName } from "../../../src/isa/index.js"; // prettier-ignore
 
 const R = (n: string) => registerByName(n)!;
 const reg = (n: string): OperandShape => ({ kind: "reg", reg: R(n) });
@@ -305,5 +306,13 @@ describe("hasFixedRegisterForm", () => {
       expect(isMatchError(a) || isMatchError(b)).toBe(false);
       if (!isMatchError(a) && !isMatchError(b)) expect(a.form).toBe(b.form);
     }
+  });
+});
+
+describe("isOutsideSubset", () => {
+  it("names no mnemonic the subset has (rdpid and lsl joined it; push is no vector p-name)", () => {
+    const inside = [...SPELLINGS.keys()].filter((m) => isOutsideSubset(m));
+    expect(inside).toEqual([]);
+    expect(isOutsideSubset("rdrand")).toBe(true);
   });
 });
