@@ -35,7 +35,12 @@ export const ALT_PAD_BYTE = NOP1_BYTE;
 export interface AltSite {
   site: bigint;
   feature: number;
+  /** instrlen: the site's bytes, padding included. */
   length: number;
+  /** replacementlen: the bytes a patch copies; the rest of the site is NOP padding. */
+  replacementLength: number;
+  /** padlen: the assembler's padding at the end of the original code. */
+  padLength: number;
   patched: boolean;
 }
 
@@ -60,7 +65,7 @@ export function applyAlternatives(
     const replLen = dv.getUint8(off + ALT_OFFSET_REPLLEN);
     const padLen = dv.getUint8(off + ALT_OFFSET_PADLEN);
     const patched = features.has(feature);
-    out.push({ site, feature, length, patched });
+    out.push({ site, feature, length, replacementLength: replLen, padLength: padLen, patched });
     const pa = imagePhys(image, site);
     if (pa === undefined) continue;
     if (!patched) {
@@ -94,7 +99,7 @@ interface IdealNop {
 }
 const nopLength = (n: IdealNop): number => layout(n.form, n.operands[0]?.kind === "mem" ? 1 : 0).length; // prettier-ignore
 const IDEAL_NOP_LIST: readonly IdealNop[] = [
-  // nopl 0x0(%rax,%rax,1): the operand GNU as and Linux give x86's longest NOPs.
+  // nopl (%rax,%rax,1): base and index, as in x86's longest NOPs (Linux's P6_NOP8).
   { form: NOPL, operands: [{ kind: "mem", mem: { seg: 0, base: RAX, index: RAX, scaleLog2: 0, disp: 0 } }] }, // prettier-ignore
   { form: NOPL, operands: [{ kind: "reg", num: RAX }] },
   { form: NOP1, operands: [] },
