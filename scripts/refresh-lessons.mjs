@@ -1,11 +1,12 @@
-// Rewrite the transcripts of docs/lessons/*.md from what entrylab prints now (after `npm run
-// build`). A change to the model kernel moves its addresses and instruction counts, and
-// test/cli/lessons.test.ts then fails on every lesson that shows them; this script reruns each
-// lesson's debugger sessions — the `(entrylab) ` commands of its ```console blocks, as the test
-// does — and puts each command's new output after it. It prints every transcript line that
-// changed: the lesson's prose may quote the old value and must be checked by hand.
+// Rewrite the transcripts of docs/lessons/*.md and of docs/debugger.md (whose examples are
+// sessions too) from what entrylab prints now (after `npm run build`). A change to the model
+// kernel moves its addresses and instruction counts, and test/cli/lessons.test.ts then fails on
+// every document that shows them; this script reruns each document's debugger sessions — the
+// `(entrylab) ` commands of its ```console blocks, as the test does — and puts each command's new
+// output after it. It prints every transcript line that changed: the document's prose may quote
+// the old value and must be checked by hand.
 //
-// Usage: node scripts/refresh-lessons.mjs [docs/lessons/NN-name.md ...]   (default: every lesson)
+// Usage: node scripts/refresh-lessons.mjs [docs/FILE.md ...]   (default: every lesson and docs/debugger.md)
 import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,8 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const LESSONS = join(ROOT, "docs/lessons");
+/** Documents checked besides the lessons (the test's list). */
+const OTHERS = ["docs/debugger.md"];
 const PROMPT = "(entrylab) ";
 const BLOCK = /^```console\n([\s\S]*?)^```$/gm;
 
@@ -73,5 +76,6 @@ function refresh(file) {
 }
 
 const files = process.argv.slice(2);
-const targets = files.length > 0 ? files : readdirSync(LESSONS).filter((f) => f.endsWith(".md")).sort().map((f) => join(LESSONS, f)); // prettier-ignore
+const lessons = readdirSync(LESSONS).filter((f) => f.endsWith(".md")).sort().map((f) => join(LESSONS, f)); // prettier-ignore
+const targets = files.length > 0 ? files : [...lessons, ...OTHERS.map((f) => join(ROOT, f))];
 for (const f of targets) refresh(f);

@@ -1,7 +1,8 @@
-// Every lesson (docs/lessons/*.md) stays true: its ```console blocks are debugger sessions — a
-// block whose first line is `$ entrylab ARGS...` starts one, the blocks after it continue it —
-// and running each session's commands (the `(entrylab) ` lines, on standard input) must print
-// exactly the transcript the lesson shows. After a kernel change moves addresses,
+// Every lesson (docs/lessons/*.md) and the debugger's reference (docs/debugger.md, whose examples
+// are sessions too) stay true: a document's ```console blocks are debugger sessions — a block
+// whose first line is `$ entrylab ARGS...` starts one, the blocks after it continue it — and
+// running each session's commands (the `(entrylab) ` lines, on standard input) must print exactly
+// the transcript the document shows. After a kernel change moves addresses,
 // `node scripts/refresh-lessons.mjs` rewrites the transcripts and lists the lines to check in the prose.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -9,7 +10,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers.js";
 
-const LESSONS = join(ROOT, "docs/lessons");
+const LESSONS = "docs/lessons";
+/** Documents checked besides the lessons (scripts/refresh-lessons.mjs refreshes the same list). */
+const OTHERS = ["docs/debugger.md"];
 const PROMPT = "(entrylab) ";
 
 interface Session {
@@ -41,20 +44,28 @@ function sessions(markdown: string): Session[] {
   return out;
 }
 
-const files = readdirSync(LESSONS)
+const lessons = readdirSync(join(ROOT, LESSONS))
   .filter((f) => f.endsWith(".md"))
-  .sort();
+  .sort()
+  .map((f) => `${LESSONS}/${f}`);
+const files = [...lessons, ...OTHERS];
 
 describe("lessons", () => {
-  it("there is at least one lesson, each with a session", () => {
-    expect(files.length).toBeGreaterThan(0);
-    for (const f of files) expect(sessions(readFileSync(join(LESSONS, f), "utf8")).length).toBeGreaterThan(0); // prettier-ignore
+  it("there is at least one lesson, and each document has a session", () => {
+    expect(lessons.length).toBeGreaterThan(0);
+    for (const f of files) expect(sessions(readFileSync(join(ROOT, f), "utf8")).length).toBeGreaterThan(0); // prettier-ignore
+  });
+
+  it("docs/debugger.md shows debugger output only in checked sessions", () => {
+    const text = readFileSync(join(ROOT, "docs/debugger.md"), "utf8");
+    const outside = text.replace(/^```console\n[\s\S]*?^```$/gm, "");
+    expect(outside.split("\n").filter((l) => l.startsWith(PROMPT))).toEqual([]);
   });
 
   for (const file of files) {
-    const text = readFileSync(join(LESSONS, file), "utf8");
+    const text = readFileSync(join(ROOT, file), "utf8");
     sessions(text).forEach((s, i) => {
-      it(`${file}: session ${i + 1} prints what the lesson shows`, () => {
+      it(`${file}: session ${i + 1} prints what the document shows`, () => {
         const commands = s.transcript.split("\n").filter((l) => l.startsWith(PROMPT)).map((l) => l.slice(PROMPT.length)); // prettier-ignore
         const r = spawnSync(process.execPath, [join(ROOT, "bin/entrylab.js"), ...s.args], { cwd: ROOT, encoding: "utf8", input: commands.join("\n") + "\n" }); // prettier-ignore
         expect(r.stderr).toBe("");
