@@ -21,7 +21,7 @@ import type { Expr, Span } from "./ast.js";
 import type { Assembler } from "./assembler.js";
 import type { SourceLine } from "./source-line.js";
 import { KEY_DOT_NAME, KEY_NAME, KEY_NUMBER, KEY_STRING, SCANNED, scan } from "./line-template.js";
-import { ALIGN_UNITS, DATA_WIDTH, SYMBOL_TYPES, alignTo, alignmentOf, defaultFill } from "./directives.js"; // prettier-ignore
+import { ALIGN_UNITS, DATA_WIDTH, STRING_NUL, SYMBOL_TYPES, alignTo, alignmentOf, defaultFill, putString } from "./directives.js"; // prettier-ignore
 import { switchToSection } from "./section-directives.js";
 import { decodeNumber, decodeString } from "./lexer.js";
 
@@ -178,9 +178,6 @@ export function dataDirectiveLine(
   return true;
 }
 
-/** The string directives: whether each string gets a NUL after it. */
-const STRING_NUL: Record<string, boolean | undefined> = { ".ascii": false, ".asciz": true, ".string": true }; // prettier-ignore
-
 /**
  * `.asciz "text"` and the other string directives whose arguments are all string literals: what
  * ./directives.ts `strings` does with their parse (the line entry, then each string's bytes, the
@@ -195,7 +192,6 @@ function stringDirective(
   count: number,
   nul: boolean | undefined,
 ): boolean {
-  // prettier-ignore
   const { starts, ends, codes } = SCANNED;
   const sec = a.sec;
   if (nul === undefined || sec.type === "nobits" || count % 2 !== 0) return false;
@@ -204,13 +200,10 @@ function stringDirective(
   }
   a.lineEntryAt(line, start + starts[0]!, start + ends[count - 1]!);
   for (let i = 1; i < count; i += 2) {
-    const s = decodeString(text.slice(starts[i]!, ends[i]!));
-    const at = sec.reserve(s.length + +nul);
-    for (let k = 0; k < s.length; k++) sec.data[at + k] = s.charCodeAt(k) & BYTE_MASK;
+    putString(sec, decodeString(text.slice(starts[i]!, ends[i]!)), nul);
   }
   return true;
 }
-const BYTE_MASK = 0xff;
 
 /**
  * The token index after the value starting at token i (a number, `-` number or a name that is no

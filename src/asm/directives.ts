@@ -13,7 +13,7 @@ import {
 } from "./section-directives.js";
 import type { SymbolType } from "../obj/index.js";
 import { Binder } from "./eval.js";
-import { MAX_SECTION_SIZE } from "./sections.js";
+import { MAX_SECTION_SIZE, type AsmSection } from "./sections.js";
 import { NOP1_BYTE } from "../isa/index.js";
 import { assumedZero, lenientDataArgs } from "./data-args.js";
 
@@ -35,9 +35,9 @@ const IGNORED = new Set([
 ]); // prettier-ignore
 
 const HANDLERS = new Map<string, Handler>([
-  [".ascii", (a, c, d) => strings(a, c, d, false)],
-  [".asciz", (a, c, d) => strings(a, c, d, true)],
-  [".string", (a, c, d) => strings(a, c, d, true)],
+  [".ascii", (a, c, d) => strings(a, c, d, STRING_NUL[".ascii"]!)],
+  [".asciz", (a, c, d) => strings(a, c, d, STRING_NUL[".asciz"]!)],
+  [".string", (a, c, d) => strings(a, c, d, STRING_NUL[".string"]!)],
   [".zero", (a, c, d) => skip(a, c, d, true)],
   [".skip", (a, c, d) => skip(a, c, d, false)],
   [".space", (a, c, d) => skip(a, c, d, false)],
@@ -172,6 +172,9 @@ export function checkData(a: Assembler, ctx: StmtCtx, e: Expr, v: bigint, width:
   a.diags.warning(ASM.TRUNCATED, a.loc(ctx, e.span), `value 0x${shown} truncated to 0x${cut}`);
 }
 
+/** The string directives: whether each string gets a NUL after it. */
+export const STRING_NUL: Record<string, boolean | undefined> = { ".ascii": false, ".asciz": true, ".string": true }; // prettier-ignore
+
 function strings(a: Assembler, ctx: StmtCtx, d: Directive, nul: boolean): void {
   const list = args(a, ctx, d);
   if (!list) return;
@@ -202,9 +205,15 @@ function emitString(
     );
     return;
   }
-  const at = sec.reserve(n);
-  for (let i = 0; i < s.length; i++) sec.data[at + i] = s.charCodeAt(i) & 0xff;
+  putString(sec, s, nul);
 }
+
+/** A decoded string's bytes (one per character, latin1) at the end of `sec`, then a NUL if `nul`. */
+export function putString(sec: AsmSection, s: string, nul: boolean): void {
+  const at = sec.reserve(s.length + +nul);
+  for (let i = 0; i < s.length; i++) sec.data[at + i] = s.charCodeAt(i) & BYTE_MASK;
+}
+const BYTE_MASK = 0xff;
 
 // ---- space, fill, alignment -------------------------------------------------------------------
 
