@@ -49,6 +49,7 @@ import {
   DESC_S,
   DESC_TYPE_CODE,
   DESC_TYPE_CONFORMING,
+  DESC_TYPE_MASK,
   DESCRIPTOR_BYTES,
   SELECTOR_INDEX_MASK,
   SELECTOR_RPL_MASK,
@@ -313,7 +314,8 @@ function visibleLimit(c: Cpu, sel: number): number | undefined {
   const index = sel & SELECTOR_INDEX_MASK;
   if ((sel & SELECTOR_TI) !== 0 || index === 0 || index + DESCRIPTOR_BYTES - 1 > c.gdtrLimit) return undefined; // prettier-ignore
   const d = readDescriptor(c, sel);
-  if ((d.attr & DESC_S) === 0) return LSL_SYSTEM_TYPES.includes(d.attr & 0xf) ? d.limit : undefined;
+  if ((d.attr & DESC_S) === 0)
+    return LSL_SYSTEM_TYPES.includes(d.attr & DESC_TYPE_MASK) ? d.limit : undefined;
   // Conforming code is visible from every CPL; data and other code need max(CPL, RPL) ≤ DPL.
   const conforming = (d.attr & DESC_TYPE_CODE) !== 0 && (d.attr & DESC_TYPE_CONFORMING) !== 0;
   return conforming || Math.max(c.cpl, sel & SELECTOR_RPL_MASK) <= dplOf(d.attr)

@@ -13,6 +13,8 @@ import { VEC_GP, VEC_NP, VEC_SS } from "../fault.js";
 export const DESC_TYPE_ACCESSED = 1 << 0;
 export const DESC_TYPE_WRITABLE = 1 << 1; // data: writable; code: readable
 export const DESC_TYPE_CODE = 1 << 3;
+/** The type field, bits 3:0 of `attr` (a system descriptor's type, SDM 3.5). */
+export const DESC_TYPE_MASK = 0xf;
 export const DESC_S = 1 << 4; // code/data (1) vs system (0)
 export const DESC_DPL_SHIFT = 5;
 export const DESC_P = 1 << 7;
